@@ -1,0 +1,96 @@
+# bantin - news articles to PDF and EPUB, and batch archives.
+# Targets: all (default) deps demo test asan valgrind bench fuzz install clean.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/bantin
+MANDIR   ?= $(PREFIX)/share/man
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
+PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz harfbuzz-subset \
+            libpng libwebp libgif uchardet
+HPDF_LIBS ?= -lhpdf
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+             -DBT_DATADIR='"$(DATADIR)"'
+LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm
+
+BUILD   ?= build
+SRC      = $(wildcard src/*.c)
+OBJ      = $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
+LIBOBJ   = $(filter-out $(BUILD)/main.o,$(OBJ))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BIN     ?= bantin
+
+# Debian packages: to build, and to run the tests (validators).
+DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-dev \
+            libunibreak-dev libjansson-dev libssl-dev libharfbuzz-dev libpng-dev libjpeg-dev \
+            libwebp-dev libgif-dev libuchardet-dev
+DEB_TEST  = poppler-utils qpdf epubcheck default-jre-headless python3 zip unzip valgrind
+
+.PHONY: all deps deps-test demo test check asan valgrind bench fuzz install clean units
+
+all: $(BIN)
+
+$(BIN): $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+
+units: $(UNIT_BIN)
+
+# Installs only what is missing; needs root (or sudo) when something is.
+deps:
+	@sh tests/deps.sh $(DEB_BUILD)
+deps-test:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh ./$(BIN) demo
+
+test: deps-test
+	@$(MAKE) --no-print-directory all units
+	@BANTIN=./$(BIN) UNIT_DIR=$(BUILD)/tests sh tests/run.sh
+
+check: test
+
+asan: deps-test
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bantin \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" all units
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  BANTIN=./build-asan/bantin UNIT_DIR=build-asan/tests BANTIN_SANITIZED=1 sh tests/run.sh
+
+valgrind: all
+	@sh tests/valgrind.sh ./$(BIN)
+
+bench: all
+	@sh tests/bench.sh ./$(BIN)
+
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)/templates \
+	  $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/bantin
+	install -m 644 fonts/* $(DESTDIR)$(DATADIR)/fonts/
+	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
+	install -m 644 src/bantin.1 $(DESTDIR)$(MANDIR)/man1/bantin.1
+
+clean:
+	rm -rf build build-asan $(BIN) demo tests/out

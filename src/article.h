@@ -1,0 +1,100 @@
+/* article.h - the article model shared by every parser and back end.
+ *
+ * An article is plain data: metadata strings and an ordered array of blocks. Parsers fill it,
+ * back ends read it; neither side sees the other's libraries. All strings are NFC UTF-8 with
+ * white space collapsed, owned by the article and freed by bt_article_free(). */
+#ifndef BT_ARTICLE_H
+#define BT_ARTICLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    BT_BLOCK_PARAGRAPH,
+    BT_BLOCK_HEADING,
+    BT_BLOCK_CAPTION,
+    BT_BLOCK_IMAGE,
+    BT_BLOCK_QUOTE,
+    BT_BLOCK_LIST_ITEM
+} bt_block_type;
+
+/* An image's bytes, already loaded and checked (never a remote or escaping path). */
+typedef struct {
+    unsigned char *data; /* owned */
+    size_t len;
+    char *mime;          /* "image/jpeg" or "image/png" (others are converted or dropped) */
+    int width, height;   /* pixels, 0 if unknown */
+    char *name;          /* file name hint for packaging, e.g. "photo.jpg" (owned) */
+} bt_image;
+
+typedef struct {
+    bt_block_type type;
+    char *text;      /* the block's text; for images the alt text ("" if none) */
+    int level;       /* headings: 2..6; list items: 1 = ordered, 0 = bulleted */
+    bt_image *image; /* images only; NULL if the image could not be loaded */
+} bt_block;
+
+/* A calendar date in Vietnam time unless tz says otherwise. year == 0: unknown. */
+typedef struct {
+    int year, month, day;
+    int hour, minute, second;
+    int has_time;
+    int tz_minutes; /* offset from UTC, +420 for UTC+07:00 */
+} bt_date;
+
+typedef struct {
+    char *title;      /* never NULL after a successful parse */
+    char *category;   /* NULL if unknown */
+    char *author;
+    char *lead;       /* standfirst / sapo */
+    char *source_url;
+    char *language;   /* BCP 47, "vi" by default */
+    bt_date published;
+
+    bt_block *blocks;
+    size_t nblocks, cap;
+
+    char *source_path; /* the file it came from ("-" for stdin), may be NULL */
+
+    /* Non-fatal problems met while parsing (invalid UTF-8 repaired, image refused, ...),
+     * for the caller to report. */
+    char **warnings;
+    size_t nwarnings;
+    int truncated; /* set when a limit cut the article short */
+} bt_article;
+
+bt_article *bt_article_new(void);
+void bt_article_free(bt_article *a);
+
+/* Append a block; text is copied and cleaned (NFC, white space). Empty text is skipped for all
+ * but images (returns NULL then). The returned pointer is valid until the next append. */
+bt_block *bt_article_add(bt_article *a, bt_block_type type, const char *text);
+/* Replace *field with a cleaned copy of s (NULL or empty clears it). */
+void bt_article_set(char **field, const char *s);
+/* Record a warning (printf-style). */
+void bt_article_warn(bt_article *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Number of blocks of a type. */
+size_t bt_article_count(const bt_article *a, bt_block_type type);
+
+void bt_image_free(bt_image *img);
+
+const char *bt_block_type_name(bt_block_type t);
+
+/* Dates. */
+int bt_date_valid(const bt_date *d);
+/* ISO 8601: "2023-05-27T14:00:00+07:00" with time, "2023-05-27" without, "" when unknown.
+ * out must hold 32 bytes. */
+void bt_date_iso(const bt_date *d, char out[32]);
+/* Vietnamese display form "Thứ Bảy, 27/05/2023, 14:00" (heap string, "" when unknown). */
+char *bt_date_vi(const bt_date *d);
+/* Parse ISO 8601 ("2023-05-27", "2023-05-27T14:00", with optional seconds/zone). 1 on success. */
+int bt_date_parse_iso(const char *s, bt_date *d);
+/* Seconds since the epoch (UTC) of the date (midnight when no time), or -1. */
+int64_t bt_date_epoch(const bt_date *d);
+/* 0 = Sunday ... 6 = Saturday. */
+int bt_date_weekday(const bt_date *d);
+
+/* The article as JSON (the `bantin parse --json` schema). Heap string. */
+char *bt_article_to_json(const bt_article *a, int pretty);
+
+#endif

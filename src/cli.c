@@ -1,0 +1,50 @@
+/* cli.c - reporting for the command-line layer: "bantin: FILE: message". */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+bt_cli_flags bt_cli;
+
+static void report(const char *kind, const char *file, const char *fmt, va_list ap)
+{
+    fputs("bantin: ", stderr);
+    if (file) fprintf(stderr, "%s: ", file);
+    if (kind) fprintf(stderr, "%s: ", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void bt_cli_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(NULL, file, fmt, ap);
+    va_end(ap);
+}
+
+void bt_cli_warn(const char *file, const char *fmt, ...)
+{
+    if (bt_cli.quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    report("warning", file, fmt, ap);
+    va_end(ap);
+}
+
+void bt_cli_info(const char *fmt, ...)
+{
+    if (!bt_cli.verbose || bt_cli.quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bantin: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void bt_cli_print_warnings(const bt_article *a)
+{
+    for (size_t i = 0; i < a->nwarnings; i++)
+        bt_cli_warn(a->source_path ? a->source_path : "-", "%s", a->warnings[i]);
+}

@@ -1,0 +1,37 @@
+/* cli.h - the command-line layer: subcommands, reporting, exit codes. Only this layer prints. */
+#ifndef BT_CLI_H
+#define BT_CLI_H
+
+#include "article.h"
+#include "util.h"
+
+/* Exit codes (documented in README and the man page). */
+enum {
+    BT_EXIT_OK = 0,       /* everything converted */
+    BT_EXIT_FAILED = 1,   /* one or more inputs failed (the others were converted) */
+    BT_EXIT_USAGE = 2,    /* bad command line */
+    BT_EXIT_OUTPUT = 3,   /* nothing usable: output could not be written, or no input converted */
+    BT_EXIT_INTERNAL = 4  /* missing resources (fonts, templates) or an internal error */
+};
+
+typedef struct {
+    int quiet;   /* only errors */
+    int verbose; /* progress and details */
+} bt_cli_flags;
+
+extern bt_cli_flags bt_cli;
+
+/* "bantin: FILE: message" on stderr (file may be NULL). */
+void bt_cli_error(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bt_cli_warn(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void bt_cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print an article's warnings (unless quiet). */
+void bt_cli_print_warnings(const bt_article *a);
+
+int bt_cmd_parse(int argc, char **argv);
+int bt_cmd_pdf(int argc, char **argv);
+int bt_cmd_epub(int argc, char **argv);
+int bt_cmd_archive(int argc, char **argv);
+int bt_cmd_verify(int argc, char **argv);
+
+#endif

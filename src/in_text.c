@@ -1,0 +1,419 @@
+/* in_text.c - the plain-text article format: title line, optional meta line
+ * ("14:00 | 27/05/2023 | CATEGORY" and its variants), paragraphs, captions, author line,
+ * then site boilerplate that is dropped. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "input.h"
+#include "text.h"
+
+typedef struct {
+    char *s;       /* cleaned text of the line (NFC, single spaces) */
+    int blank_before;
+} line_t;
+
+/* ---- small predicates on cleaned UTF-8 strings ---- */
+
+static uint32_t first_cp(const char *s)
+{
+    uint32_t cp = 0;
+    bt_utf8_decode(s, strlen(s), &cp);
+    return cp;
+}
+
+static uint32_t last_cp(const char *s)
+{
+    size_t n = strlen(s);
+    if (!n) return 0;
+    size_t i = n - 1;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+    uint32_t cp = 0;
+    bt_utf8_decode(s + i, n - i, &cp);
+    return cp;
+}
+
+static int is_upper_cp(uint32_t cp)
+{
+    return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
+}
+
+static int is_lower_cp(uint32_t cp)
+{
+    return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LL;
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    int in = 0;
+    for (; *s; s++) {
+        if (*s == ' ') in = 0;
+        else if (!in) { in = 1; n++; }
+    }
+    return n;
+}
+
+/* Ends like a sentence (or a quotation / parenthesis closing one). */
+static int ends_sentence(const char *s)
+{
+    uint32_t c = last_cp(s);
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == 0x2026 /* … */ ||
+           c == '"' || c == 0x201D || c == 0x2019 || c == ')' || c == ']' || c == '\'' ||
+           c == 0xBB /* » */ || c == ',';
+}
+
+/* Letters in the string are all upper case (and there is at least one). */
+static int all_upper(const char *s)
+{
+    size_t n = strlen(s), letters = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += bt_utf8_decode(s + i, n - i, &cp);
+        if (is_lower_cp(cp)) return 0;
+        if (is_upper_cp(cp)) letters++;
+    }
+    return letters > 0;
+}
+
+static int has_digit(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= '0' && *s <= '9') return 1;
+    return 0;
+}
+
+static int contains_ci(const char *hay, const char *needle)
+{
+    char *h = bt_fold_ascii(hay), *n = bt_fold_ascii(needle);
+    int r = strstr(h, n) != NULL;
+    free(h);
+    free(n);
+    return r;
+}
+
+/* ---- meta line ---- */
+
+static int parse_num(const char **p, int maxdigits, int *v)
+{
+    int n = 0, x = 0;
+    while (**p >= '0' && **p <= '9' && n < maxdigits) {
+        x = x * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    if (!n || (**p >= '0' && **p <= '9')) return 0;
+    *v = x;
+    return 1;
+}
+
+/* Find "D/M/YYYY" (also with '-' or '.') and "HH:MM" anywhere in a field.
+ * Returns a bitmask: 1 = date found, 2 = time found; fills d. The field counts as a date/time
+ * field only if nothing but those, weekday words and light punctuation remain. */
+static int scan_datetime(const char *f, bt_date *d, int *clean)
+{
+    int found = 0;
+    size_t letters = 0;
+    for (const char *p = f; *p;) {
+        if (*p >= '0' && *p <= '9') {
+            const char *q = p;
+            int a, b, c;
+            if (parse_num(&q, 2, &a) && (*q == '/' || *q == '-' || *q == '.')) {
+                char sep = *q++;
+                if (parse_num(&q, 2, &b) && *q == sep) {
+                    q++;
+                    if (parse_num(&q, 4, &c) && c >= 1000) {
+                        d->day = a;
+                        d->month = b;
+                        d->year = c;
+                        found |= 1;
+                        p = q;
+                        continue;
+                    }
+                }
+            }
+            q = p;
+            if (parse_num(&q, 2, &a) && (*q == ':' || *q == 'h') && q[1] >= '0' && q[1] <= '9') {
+                q++;
+                if (parse_num(&q, 2, &b) && a < 24 && b < 60) {
+                    d->hour = a;
+                    d->minute = b;
+                    d->has_time = 1;
+                    found |= 2;
+                    p = q;
+                    continue;
+                }
+            }
+            return 0; /* other numbers: not a date field */
+        }
+        if ((unsigned char)*p >= 0x80 || isalpha((unsigned char)*p)) letters++;
+        p++;
+    }
+    /* Weekday names, "GMT+7", "ngày" are fine; long text is not a date field. */
+    *clean = letters <= 24;
+    return found;
+}
+
+/* Is s a meta line? Fills date and category. */
+static int parse_meta(const char *s, bt_date *date, char **category)
+{
+    if (strlen(s) > 200) return 0;
+    bt_date d;
+    memset(&d, 0, sizeof d);
+    d.tz_minutes = 420;
+    char *cat = NULL;
+    int any_dt = 0, nfields = 0, ok = 1;
+    char *copy = bt_xstrdup(s);
+    char *save = NULL;
+    for (char *f = strtok_r(copy, "|", &save); f && ok; f = strtok_r(NULL, "|", &save)) {
+        char *t = bt_text_clean(f, strlen(f));
+        nfields++;
+        int clean = 0;
+        int dt = *t ? scan_datetime(t, &d, &clean) : 0;
+        if (dt && clean) {
+            any_dt |= dt;
+        } else if (*t && !has_digit(t) && count_words(t) <= 10 && !ends_sentence(t) && !cat) {
+            cat = bt_xstrdup(t);
+        } else if (*t) {
+            ok = 0;
+        }
+        free(t);
+    }
+    free(copy);
+    if (ok && !any_dt) /* a category alone must look like one: upper case, short */
+        ok = nfields == 1 && cat && all_upper(cat) && count_words(cat) <= 8;
+    if (ok && (any_dt & 1)) {
+        d.second = 0;
+        if (!bt_date_valid(&d)) ok = 0;
+    } else if (ok && any_dt) {
+        ok = 0; /* a time without a date is not metadata we can use */
+    }
+    if (!ok) {
+        free(cat);
+        return 0;
+    }
+    *date = d;
+    *category = cat;
+    return 1;
+}
+
+/* ---- boilerplate, author, captions ---- */
+
+static int is_boilerplate(const char *s)
+{
+    static const char *heads[] = {"Tin cùng chuyên mục", "Tin mới", "Tin liên quan", "Tin khác",
+                                  "Tin nổi bật", "Tin đọc nhiều", "Đọc thêm", "Xem thêm",
+                                  "Bình luận", "Ý kiến bạn đọc", "Bài viết liên quan",
+                                  "Có thể bạn quan tâm", "Tin tức liên quan", "Chia sẻ bài viết",
+                                  "Từ khóa", "Tags"};
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ':' || s[n - 1] == ' ')) n--;
+    char *t = bt_xstrndup(s, n);
+    int r = 0;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0] && !r; i++)
+        r = bt_text_loose_equal(t, heads[i]) && strlen(t) < 40;
+    free(t);
+    return r;
+}
+
+/* A person's name: 2-5 words, each starting with an upper-case letter, no digits, no final
+ * punctuation (a trailing period is allowed after an initial such as "M.Đức"). */
+static int looks_like_name(const char *s)
+{
+    size_t w = count_words(s);
+    if (w < 1 || w > 5 || bt_utf8_length(s) > 40 || has_digit(s)) return 0;
+    if (ends_sentence(s) && last_cp(s) != '.') return 0;
+    const char *p = s;
+    while (*p) {
+        uint32_t c = first_cp(p);
+        if (!is_upper_cp(c)) return 0;
+        const char *sp = strchr(p, ' ');
+        if (!sp) break;
+        p = sp + 1;
+    }
+    if (w == 1 && !all_upper(s)) return 0; /* one capitalised word: too weak (a heading?) */
+    return 1;
+}
+
+static int is_list_item(const char *s, int *ordered, const char **rest)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && s[1] == ' ') {
+        *ordered = 0;
+        *rest = s + 2;
+        return 1;
+    }
+    if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA2 || u[2] == 0x93) && s[3] == ' ') { /* • – */
+        *ordered = 0;
+        *rest = s + 4;
+        return 1;
+    }
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && p - s < 3) p++;
+    if (p > s && (*p == '.' || *p == ')') && p[1] == ' ' && !(p[2] >= '0' && p[2] <= '9')) {
+        *ordered = 1;
+        *rest = s; /* keep the number: it is part of the text */
+        return 1;
+    }
+    return 0;
+}
+
+static int has_photo_credit(const char *s)
+{
+    return contains_ci(s, "Ảnh:") || contains_ci(s, "Ảnh minh họa") ||
+           contains_ci(s, "Ảnh minh hoạ") || contains_ci(s, "Nguồn:") || contains_ci(s, "Photo:") ||
+           contains_ci(s, "Ảnh tư liệu");
+}
+
+/* A short line without final punctuation, starting with a capital (or a quote/digit). */
+static int caption_like(const char *s)
+{
+    size_t chars = bt_utf8_length(s);
+    if (chars > 180 || count_words(s) > 40) return 0;
+    if (has_photo_credit(s)) return 1;
+    if (ends_sentence(s)) return 0;
+    uint32_t c = first_cp(s);
+    return !is_lower_cp(c);
+}
+
+/* "…last sentence. Nguyễn Văn A": split a trailing byline off the last paragraph. */
+static char *split_trailing_byline(char *para)
+{
+    size_t n = strlen(para);
+    for (size_t i = n; i > 1; i--) {
+        if ((para[i - 1] == ' ') && (para[i - 2] == '.' || para[i - 2] == '!' || para[i - 2] == '?' ||
+                                     (unsigned char)para[i - 2] == 0x9D /* ” */)) {
+            const char *tail = para + i;
+            if (looks_like_name(tail) && count_words(tail) >= 2 && last_cp(tail) != '.') {
+                char *name = bt_xstrdup(tail);
+                para[i - 1] = '\0';
+                return name;
+            }
+            return NULL;
+        }
+        if (n - i > 60) return NULL;
+    }
+    return NULL;
+}
+
+bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
+{
+    /* Split into lines (LF, CRLF, CR), clean each. */
+    line_t *lines = NULL;
+    size_t nlines = 0, cap = 0;
+    int blank = 0;
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && buf[j] != '\n' && buf[j] != '\r') j++;
+        char *s = bt_text_clean(buf + i, j - i);
+        if (!*s) {
+            free(s);
+            blank = 1;
+        } else {
+            if (nlines == cap) {
+                cap = cap ? cap * 2 : 64;
+                lines = bt_xrealloc(lines, cap * sizeof *lines);
+            }
+            lines[nlines].s = s;
+            lines[nlines].blank_before = blank;
+            nlines++;
+            blank = 0;
+        }
+        if (j >= len) break;
+        i = j + (buf[j] == '\r' && j + 1 < len && buf[j + 1] == '\n' ? 2 : 1);
+    }
+    if (nlines == 0) {
+        free(lines);
+        return bt_err_set(e, BT_EEMPTY, "no text");
+    }
+
+    size_t k = 0;
+    /* A first line that is itself a meta line (no title line) is unusual; take line 1 as title. */
+    bt_article_set(&a->title, lines[k++].s);
+    if (k < nlines) {
+        bt_date d;
+        char *cat = NULL;
+        if (parse_meta(lines[k].s, &d, &cat)) {
+            if (d.year) a->published = d;
+            bt_article_set(&a->category, cat);
+            free(cat);
+            k++;
+        }
+    }
+
+    /* Body lines up to the boilerplate; join hard-wrapped lines (no blank line between, the
+     * first does not end a sentence, the next starts in lower case). */
+    size_t end = k;
+    while (end < nlines && !is_boilerplate(lines[end].s)) end++;
+
+    bt_buf para = {0};
+    char **paras = NULL;
+    size_t np = 0, pcap = 0;
+    for (size_t i = k; i < end; i++) {
+        int join = para.len && !lines[i].blank_before && !ends_sentence(para.data) &&
+                   is_lower_cp(first_cp(lines[i].s)) && bt_utf8_length(para.data) > 40;
+        if (para.len && !join) {
+            if (np == pcap) {
+                pcap = pcap ? pcap * 2 : 32;
+                paras = bt_xrealloc(paras, pcap * sizeof *paras);
+            }
+            paras[np++] = bt_buf_detach(&para, NULL);
+        }
+        if (join) bt_buf_addc(&para, ' ');
+        bt_buf_adds(&para, lines[i].s);
+    }
+    if (para.len) {
+        if (np == pcap) {
+            pcap = pcap ? pcap * 2 : 32;
+            paras = bt_xrealloc(paras, pcap * sizeof *paras);
+        }
+        paras[np++] = bt_buf_detach(&para, NULL);
+    }
+    bt_buf_free(&para);
+
+    /* Author: a short last line that is a name; or a byline ending the last paragraph. */
+    size_t nbody = np;
+    if (np >= 2 && looks_like_name(paras[np - 1]) && !has_photo_credit(paras[np - 1])) {
+        bt_article_set(&a->author, paras[np - 1]);
+        nbody = np - 1;
+    } else if (np >= 1) {
+        char *name = split_trailing_byline(paras[np - 1]);
+        if (name) {
+            bt_article_set(&a->author, name);
+            free(name);
+        }
+    }
+
+    /* Captions and sub-headings are both short unpunctuated lines. Where the article marks
+     * its captions with a photo credit ("Ảnh: …"), the unmarked ones are sub-headings. */
+    int credited = 0;
+    for (size_t i = 0; i < nbody; i++) credited |= caption_like(paras[i]) && has_photo_credit(paras[i]);
+
+    for (size_t i = 0; i < nbody; i++) {
+        const char *s = paras[i];
+        int ordered;
+        const char *rest;
+        bt_block *b;
+        if (is_list_item(s, &ordered, &rest)) {
+            b = bt_article_add(a, BT_BLOCK_LIST_ITEM, rest);
+            if (b) b->level = ordered;
+        } else if (i > 0 && i + 1 < nbody + (nbody < np) && caption_like(s)) {
+            int credit = has_photo_credit(s);
+            if (credited && !credit && count_words(s) <= 14) {
+                b = bt_article_add(a, BT_BLOCK_HEADING, s);
+                if (b) b->level = 2;
+            } else {
+                bt_article_add(a, BT_BLOCK_CAPTION, s);
+            }
+        } else {
+            bt_article_add(a, BT_BLOCK_PARAGRAPH, s);
+        }
+    }
+
+    for (size_t i = 0; i < np; i++) free(paras[i]);
+    free(paras);
+    for (size_t i = 0; i < nlines; i++) free(lines[i].s);
+    free(lines);
+    return BT_OK;
+}

@@ -1,0 +1,41 @@
+/* input.h - load an article from a file: read with limits, reject unusable input, sniff the
+ * format (HTML or plain text) and hand the bytes to the matching parser. */
+#ifndef BT_INPUT_H
+#define BT_INPUT_H
+
+#include "article.h"
+#include "util.h"
+
+#define BT_MAX_INPUT_BYTES ((size_t)50 * 1024 * 1024) /* larger files are refused */
+#define BT_MAX_BLOCKS 100000                          /* blocks kept per article */
+#define BT_MAX_HTML_DEPTH 256                         /* HTML elements nested deeper are flattened */
+#define BT_MAX_IMAGE_BYTES ((size_t)20 * 1024 * 1024) /* one image file */
+#define BT_MAX_IMAGE_PIXELS ((int64_t)50 * 1000 * 1000)
+
+typedef enum { BT_FROM_AUTO, BT_FROM_TEXT, BT_FROM_HTML } bt_from;
+
+typedef struct {
+    bt_from from;
+    const char *lang;        /* override the language, or NULL */
+    size_t max_input_bytes;  /* 0 = BT_MAX_INPUT_BYTES */
+} bt_input_opts;
+
+/* Parse a file ("-" = stdin). On success *out is a new article (caller frees) whose
+ * source_path is path; warnings are in (*out)->warnings. */
+bt_status bt_input_load(const char *path, const bt_input_opts *o, bt_article **out, bt_err *e);
+
+/* Parse bytes already in memory. base_dir is where relative image paths are resolved
+ * (NULL: images are not loaded). */
+bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, const bt_input_opts *o,
+                         bt_article **out, bt_err *e);
+
+/* 1 if the bytes look like HTML. */
+int bt_input_is_html(const char *buf, size_t len);
+
+/* Plain-text parser (in_text.c). buf must be valid UTF-8 (already repaired). */
+bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e);
+
+/* HTML parser (in_html.c). Raw bytes in any charset; base_dir as above. */
+bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_article *a, bt_err *e);
+
+#endif

@@ -1,0 +1,24 @@
+/* out_pdf.h - typeset articles into a PDF (layout.h + libharu). */
+#ifndef BT_OUT_PDF_H
+#define BT_OUT_PDF_H
+
+#include <stdint.h>
+#include "article.h"
+#include "util.h"
+
+typedef struct {
+    const char *paper;    /* "a4" (default), "a5" or "letter" */
+    const char *font_dir; /* directory with the four faces; NULL = bundled fonts */
+    int64_t epoch;        /* SOURCE_DATE_EPOCH, or -1 */
+} bt_pdf_opts;
+
+/* 1 if name is a paper size we know. */
+int bt_pdf_paper_valid(const char *name);
+
+/* Render n >= 1 articles into one PDF in memory; each starts on a new page, and with n > 1 each
+ * gets a bookmark. *out is heap memory owned by the caller. Problems that do not stop the
+ * rendering (missing glyphs, unreadable images) are added to the article's warnings. */
+bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o,
+                        unsigned char **out, size_t *len, bt_err *e);
+
+#endif

@@ -1,0 +1,250 @@
+/* text.c - UTF-8 validation and repair, NFC (utf8proc), white space, ASCII folding. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 if invalid (overlong, surrogate, > U+10FFFF,
+ * truncated). NUL counts as invalid so that repaired text is always a C string. */
+static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    unsigned c = s[0];
+    if (c == 0) return 0;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (len < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return n;
+}
+
+char *bt_utf8_repair(const char *s, size_t len, size_t *nbad)
+{
+    bt_buf b = {0};
+    size_t bad = 0, i = 0;
+    const unsigned char *u = (const unsigned char *)s;
+    bt_buf_add(&b, "", 0);
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_seq(u + i, len - i, &cp);
+        if (n) {
+            bt_buf_add(&b, s + i, n);
+            i += n;
+        } else {
+            /* One U+FFFD per maximal invalid subpart: skip continuation bytes after a lead. */
+            bt_buf_add(&b, "\xEF\xBF\xBD", 3);
+            bad++;
+            i++;
+            while (i < len && (u[i] & 0xC0) == 0x80 && !utf8_seq(u + i, len - i, &cp)) i++;
+        }
+    }
+    if (nbad) *nbad = bad;
+    return bt_buf_detach(&b, NULL);
+}
+
+int bt_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_seq(u + i, len - i, &cp);
+        if (!n) return 0;
+        i += n;
+    }
+    return 1;
+}
+
+size_t bt_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0) return 0;
+    size_t n = utf8_seq((const unsigned char *)s, len, cp);
+    if (n) return n;
+    *cp = s[0] == 0 ? 0 : 0xFFFD;
+    return 1;
+}
+
+size_t bt_utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp > 0x10FFFF) return bt_utf8_encode(0xFFFD, out);
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+size_t bt_utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+char *bt_nfc(const char *s)
+{
+    utf8proc_uint8_t *r = utf8proc_NFC((const utf8proc_uint8_t *)s);
+    if (!r) { /* invalid input: repair first, then normalise */
+        char *fixed = bt_utf8_repair(s, strlen(s), NULL);
+        r = utf8proc_NFC((const utf8proc_uint8_t *)fixed);
+        if (!r) return fixed;
+        free(fixed);
+    }
+    char *out = bt_xstrdup((const char *)r);
+    free(r);
+    return out;
+}
+
+static int is_space_cp(uint32_t cp)
+{
+    if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+        (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+        cp == 0x205F || cp == 0x3000)
+        return 1;
+    return 0;
+}
+
+/* Invisible characters that only get in the way of search and layout. */
+static int is_dropped_cp(uint32_t cp)
+{
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 1; /* controls (spaces handled before) */
+    return cp == 0x200B || cp == 0xFEFF || cp == 0x00AD || cp == 0x2060 || cp == 0x180E;
+}
+
+char *bt_text_clean(const char *s, size_t len)
+{
+    char *valid = bt_utf8_valid(s, len) ? bt_xstrndup(s, len) : bt_utf8_repair(s, len, NULL);
+    char *nfc = bt_nfc(valid);
+    free(valid);
+    bt_buf b = {0};
+    bt_buf_add(&b, "", 0);
+    int pending_space = 0;
+    size_t n = strlen(nfc);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(nfc + i, n - i, &cp);
+        if (is_space_cp(cp)) {
+            pending_space = b.len > 0;
+        } else if (!is_dropped_cp(cp)) {
+            if (pending_space) bt_buf_addc(&b, ' ');
+            pending_space = 0;
+            bt_buf_add(&b, nfc + i, k);
+        }
+        i += k;
+    }
+    free(nfc);
+    return bt_buf_detach(&b, NULL);
+}
+
+/* Fold one code point to ASCII: lower case letters without marks, digits, '-' for dashes,
+ * ' ' for spaces; 0 to drop. */
+static char fold_cp(uint32_t cp)
+{
+    if (cp < 0x80) {
+        if (cp >= 'A' && cp <= 'Z') return (char)(cp - 'A' + 'a');
+        return (char)cp;
+    }
+    if (cp == 0x0110 || cp == 0x0111) return 'd'; /* Đ đ have no decomposition */
+    if (is_space_cp(cp)) return ' ';
+    if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_PD) return '-';
+    /* Strip marks: decompose and keep the base letter if it is ASCII. */
+    utf8proc_int32_t dst[8];
+    int opt = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD;
+    utf8proc_ssize_t m = utf8proc_decompose_char((utf8proc_int32_t)cp, dst, 8, opt, NULL);
+    if (m >= 1 && dst[0] < 0x80 && dst[0] > 0x20) {
+        utf8proc_int32_t c = dst[0];
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        return (char)c;
+    }
+    return 0;
+}
+
+char *bt_fold_ascii(const char *s)
+{
+    bt_buf b = {0};
+    bt_buf_add(&b, "", 0);
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        i += bt_utf8_decode(s + i, n - i, &cp);
+        char c = fold_cp(cp);
+        if (c) bt_buf_addc(&b, c);
+    }
+    return bt_buf_detach(&b, NULL);
+}
+
+char *bt_slugify(const char *s, size_t max_len)
+{
+    char *f = bt_fold_ascii(s);
+    bt_buf b = {0};
+    bt_buf_add(&b, "", 0);
+    int dash = 0;
+    for (char *p = f; *p; p++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && b.len) bt_buf_addc(&b, '-');
+            dash = 0;
+            if (max_len && b.len >= max_len) break;
+            bt_buf_addc(&b, c);
+        } else {
+            dash = 1;
+        }
+    }
+    free(f);
+    /* Never end on a dash after truncation. */
+    while (b.len && b.data[b.len - 1] == '-') b.data[--b.len] = '\0';
+    return bt_buf_detach(&b, NULL);
+}
+
+int bt_text_loose_equal(const char *s, const char *t)
+{
+    char *a = bt_fold_ascii(s), *b = bt_fold_ascii(t);
+    const char *p = a, *q = b;
+    int eq;
+    for (;;) {
+        while (*p && !((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) p++;
+        while (*q && !((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9'))) q++;
+        if (!*p || !*q) {
+            eq = !*p && !*q;
+            break;
+        }
+        if (*p != *q) {
+            eq = 0;
+            break;
+        }
+        p++;
+        q++;
+    }
+    free(a);
+    free(b);
+    return eq;
+}

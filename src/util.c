@@ -1,0 +1,427 @@
+/* util.c - errors, buffers, file I/O, atomic output, data directories. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bt_status bt_err_set(bt_err *e, bt_status code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+        e->code = code;
+    }
+    return code;
+}
+
+void bt_err_clear(bt_err *e)
+{
+    if (e) {
+        e->code = BT_OK;
+        e->msg[0] = '\0';
+    }
+}
+
+const char *bt_status_name(bt_status s)
+{
+    static const char *names[] = {"ok", "I/O error", "parse error", "limit exceeded", "empty input",
+                                  "binary input", "out of memory", "font error", "PDF error",
+                                  "ZIP error", "usage error", "unsafe reference", "error"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "error";
+}
+
+static void oom(void)
+{
+    static const char msg[] = "bantin: out of memory\n";
+    if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more we can do */ }
+    abort();
+}
+
+void *bt_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *bt_xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *bt_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+char *bt_xstrdup(const char *s)
+{
+    return bt_xstrndup(s, strlen(s));
+}
+
+char *bt_xstrndup(const char *s, size_t n)
+{
+    char *p = bt_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *bt_xasprintf(const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) n = 0;
+    char *p = bt_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+static void buf_grow(bt_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2) oom();
+        cap *= 2;
+    }
+    b->data = bt_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void bt_buf_add(bt_buf *b, const void *p, size_t n)
+{
+    buf_grow(b, n);
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void bt_buf_adds(bt_buf *b, const char *s)
+{
+    bt_buf_add(b, s, strlen(s));
+}
+
+void bt_buf_addc(bt_buf *b, char c)
+{
+    bt_buf_add(b, &c, 1);
+}
+
+void bt_buf_printf(bt_buf *b, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        buf_grow(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
+    }
+    va_end(ap2);
+}
+
+void bt_buf_reset(bt_buf *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+void bt_buf_free(bt_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *bt_buf_detach(bt_buf *b, size_t *len)
+{
+    if (!b->data) bt_buf_add(b, "", 0);
+    char *p = b->data;
+    if (len) *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+bt_status bt_read_file(const char *path, size_t max_bytes, char **out, size_t *len, bt_err *e)
+{
+    int fd = 0;
+    int is_stdin = strcmp(path, "-") == 0;
+    *out = NULL;
+    *len = 0;
+    if (!is_stdin) {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) return bt_err_set(e, BT_EIO, "cannot open: %s", strerror(errno));
+        struct stat st;
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            int dir = S_ISDIR(st.st_mode);
+            close(fd);
+            return bt_err_set(e, BT_EIO, dir ? "is a directory" : "not a regular file");
+        }
+        if ((unsigned long long)st.st_size > max_bytes) {
+            close(fd);
+            return bt_err_set(e, BT_ELIMIT, "file too large (%lld bytes; the limit is %zu)",
+                              (long long)st.st_size, max_bytes);
+        }
+        /* Regular files never block; clear O_NONBLOCK for clarity of semantics. */
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    }
+    bt_buf b = {0};
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            bt_buf_free(&b);
+            if (!is_stdin) close(fd);
+            return bt_err_set(e, BT_EIO, "read error: %s", strerror(err));
+        }
+        if (n == 0) break;
+        if (b.len + (size_t)n > max_bytes) {
+            bt_buf_free(&b);
+            if (!is_stdin) close(fd);
+            return bt_err_set(e, BT_ELIMIT, "input too large (the limit is %zu bytes)", max_bytes);
+        }
+        bt_buf_add(&b, chunk, (size_t)n);
+    }
+    if (!is_stdin) close(fd);
+    *out = bt_buf_detach(&b, len);
+    return BT_OK;
+}
+
+bt_status bt_outfile_open(bt_outfile *o, const char *path, bt_err *e)
+{
+    memset(o, 0, sizeof *o);
+    o->path = bt_xstrdup(path);
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return BT_OK;
+    }
+    char *dir = bt_path_dirname(path);
+    char *base = bt_path_basename(path);
+    o->tmp = bt_xasprintf("%s/.%s.tmpXXXXXX", dir, base);
+    free(dir);
+    free(base);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(o->tmp);
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return bt_err_set(e, BT_EIO, "cannot create %s: %s", path, strerror(err));
+    }
+    fchmod(fd, 0644); /* mkstemp makes 0600; outputs are ordinary readable files */
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        int err = errno;
+        close(fd);
+        unlink(o->tmp);
+        free(o->tmp);
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(err));
+    }
+    return BT_OK;
+}
+
+static void fsync_dir_of(const char *path)
+{
+    char *dir = bt_path_dirname(path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+bt_status bt_outfile_commit(bt_outfile *o, bt_err *e)
+{
+    bt_status st = BT_OK;
+    if (!o->f) return bt_err_set(e, BT_EIO, "output not open");
+    if (!o->tmp) { /* stdout */
+        if (fflush(o->f) != 0 || ferror(o->f))
+            st = bt_err_set(e, BT_EIO, "cannot write to standard output: %s", strerror(errno));
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return st;
+    }
+    int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
+    int err = errno;
+    if (fclose(o->f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    o->f = NULL;
+    if (bad) {
+        st = bt_err_set(e, BT_EIO, "cannot write %s: %s", o->path, strerror(err));
+    } else if (rename(o->tmp, o->path) != 0) {
+        st = bt_err_set(e, BT_EIO, "cannot rename into %s: %s", o->path, strerror(errno));
+    } else {
+        fsync_dir_of(o->path);
+    }
+    if (st != BT_OK) unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+    return st;
+}
+
+void bt_outfile_abort(bt_outfile *o)
+{
+    if (o->f && o->tmp) {
+        fclose(o->f);
+        unlink(o->tmp);
+    }
+    free(o->tmp);
+    free(o->path);
+    memset(o, 0, sizeof *o);
+}
+
+bt_status bt_write_file_atomic(const char *path, const void *data, size_t len, bt_err *e)
+{
+    bt_outfile o;
+    bt_status st = bt_outfile_open(&o, path, e);
+    if (st != BT_OK) return st;
+    if (len && fwrite(data, 1, len, o.f) != len) {
+        int err = errno;
+        int to_stdout = o.tmp == NULL;
+        bt_outfile_abort(&o);
+        return bt_err_set(e, BT_EIO, "cannot write %s: %s", to_stdout ? "standard output" : path,
+                          strerror(err));
+    }
+    return bt_outfile_commit(&o, e);
+}
+
+bt_status bt_mkdirs(const char *path, int mode, bt_err *e)
+{
+    char *p = bt_xstrdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/') p[--n] = '\0';
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+                bt_status st = bt_err_set(e, BT_EIO, "cannot create directory %s: %s", p, strerror(errno));
+                free(p);
+                return st;
+            }
+            struct stat st;
+            if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+                bt_status r = bt_err_set(e, BT_EIO, "%s is not a directory", p);
+                free(p);
+                return r;
+            }
+            *s = c;
+            if (c == '\0') break;
+        }
+    }
+    free(p);
+    return BT_OK;
+}
+
+char *bt_path_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return bt_xstrdup(".");
+    if (slash == path) return bt_xstrdup("/");
+    return bt_xstrndup(path, (size_t)(slash - path));
+}
+
+char *bt_path_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return bt_xstrdup(slash ? slash + 1 : path);
+}
+
+char *bt_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    if (n == 0) return bt_xstrdup(name);
+    return bt_xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
+}
+
+static char *g_argv0;
+
+void bt_set_argv0(const char *argv0)
+{
+    free(g_argv0);
+    g_argv0 = NULL;
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n > 0) {
+        buf[n] = '\0';
+        g_argv0 = bt_xstrdup(buf);
+    } else if (argv0) {
+        g_argv0 = bt_xstrdup(argv0);
+    }
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *bt_data_dir(const char *sub)
+{
+    const char *env = getenv("BANTIN_DATA_DIR");
+    if (env && *env) {
+        char *p = bt_path_join(env, sub);
+        if (is_dir(p)) return p;
+        free(p);
+    }
+    if (g_argv0) {
+        char *exedir = bt_path_dirname(g_argv0);
+        /* Build tree: fonts/ beside the binary or one level up (build dirs); installed:
+         * PREFIX/bin/bantin with PREFIX/share/bantin/<sub>. */
+        const char *rel[] = {"", "../", "../share/bantin/"};
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            char *p = bt_xasprintf("%s/%s%s", exedir, rel[i], sub);
+            if (is_dir(p)) {
+                free(exedir);
+                return p;
+            }
+            free(p);
+        }
+        free(exedir);
+    }
+#ifdef BT_DATADIR
+    {
+        char *p = bt_path_join(BT_DATADIR, sub);
+        if (is_dir(p)) return p;
+        free(p);
+    }
+#endif
+    return NULL;
+}
+
+int64_t bt_source_date_epoch(void)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s) return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < 0) return -1;
+    return (int64_t)v;
+}
