@@ -1,0 +1,307 @@
+/* cmd_epub.c - `bantin epub FILE...|DIR -o OUT.epub`: one article or a digest as an EPUB 3 book. */
+#include <ctype.h>
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "input.h"
+#include "out_epub.h"
+#include "text.h"
+
+static void bt_epub_usage(FILE *f)
+{
+    fputs("usage: bantin epub FILE...|DIR... -o OUT.epub [OPTIONS]\n"
+          "Package one article, or a digest of many, as an EPUB 3 book (with an EPUB 2 NCX).\n"
+          "A DIR means every .txt, .html and .htm file in it, by name. OUT '-' is standard output.\n"
+          "\n"
+          "  -o, --output FILE       the book to write (required with more than one input)\n"
+          "  -t, --title TEXT        book title (default: the article's title, or a digest title)\n"
+          "      --author NAME       dc:creator (default: the articles' authors)\n"
+          "      --publisher NAME    dc:publisher\n"
+          "      --lang LANG         language of the book and of the articles (default: vi)\n"
+          "      --group-by KEY      table of contents by category (default), date or none\n"
+          "      --sort KEY          article order: date (default), title or input\n"
+          "      --cover IMAGE       a JPEG or PNG cover (a title page is always generated for digests)\n"
+          "      --font-dir DIR      take NotoSerif-{Regular,Bold,Italic}.ttf from DIR\n"
+          "      --no-fonts          embed no fonts (the reader's fonts are used)\n"
+          "      --from html|text    input format (default: detected)\n"
+          "  -q, --quiet             only errors\n"
+          "  -v, --verbose           progress\n"
+          "\n"
+          "With SOURCE_DATE_EPOCH set, the same input gives the same bytes.\n"
+          "exit status: 0 ok, 1 some inputs left out, 2 usage, 3 nothing written, 4 missing resources.\n",
+          f);
+}
+
+static int bt_epub_wanted_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] == '.') return 0;
+    return (n > 4 && strcmp(name + n - 4, ".txt") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".html") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".htm") == 0);
+}
+
+static int bt_epub_strcmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} bt_epub_paths;
+
+static void bt_epub_paths_add(bt_epub_paths *p, char *s)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 32;
+        p->v = bt_xrealloc(p->v, p->cap * sizeof *p->v);
+    }
+    p->v[p->n++] = s;
+}
+
+/* Expand a directory into its article files (sorted by name). 0 on success. */
+static int bt_epub_expand_dir(const char *dir, bt_epub_paths *p)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    bt_epub_paths here = {0};
+    if (!d) return -1;
+    while ((de = readdir(d)) != NULL) {
+        char *full;
+        struct stat st;
+        if (!bt_epub_wanted_name(de->d_name)) continue;
+        full = bt_path_join(dir, de->d_name);
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+            free(full);
+            continue;
+        }
+        bt_epub_paths_add(&here, full);
+    }
+    closedir(d);
+    if (here.n) qsort(here.v, here.n, sizeof *here.v, bt_epub_strcmp);
+    for (size_t i = 0; i < here.n; i++) bt_epub_paths_add(p, here.v[i]);
+    free(here.v);
+    return 0;
+}
+
+static int bt_epub_exit_for(bt_status st)
+{
+    switch (st) {
+    case BT_EUSAGE: return BT_EXIT_USAGE;
+    case BT_EFONT: return BT_EXIT_INTERNAL;
+    case BT_EOTHER: return BT_EXIT_INTERNAL;
+    default: return BT_EXIT_OUTPUT;
+    }
+}
+
+/* Simple BCP 47 shape check for --lang. */
+static int bt_epub_lang_arg_ok(const char *s)
+{
+    size_t i = 0, n;
+    while (isalpha((unsigned char)s[i])) i++;
+    if (i < 2 || i > 8) return 0;
+    while (s[i] == '-') {
+        i++;
+        n = 0;
+        while (isalnum((unsigned char)s[i])) { i++; n++; }
+        if (n < 1 || n > 8) return 0;
+    }
+    return s[i] == '\0';
+}
+
+/* A command-line string made safe for the book: valid UTF-8, NFC, white space folded. */
+static char *bt_epub_clean_arg(const char *s)
+{
+    char *rep, *out;
+    if (!s) return NULL;
+    rep = bt_utf8_repair(s, strlen(s), NULL);
+    out = bt_text_clean(rep, strlen(rep));
+    free(rep);
+    return out;
+}
+
+/* "dir/name.txt" -> "dir/name.epub" */
+static char *bt_epub_default_output(const char *in)
+{
+    const char *slash = strrchr(in, '/');
+    const char *dot = strrchr(in, '.');
+    size_t stem = (dot && (!slash || dot > slash + 1)) ? (size_t)(dot - in) : strlen(in);
+    return bt_xasprintf("%.*s.epub", (int)stem, in);
+}
+
+int bt_cmd_epub(int argc, char **argv)
+{
+    enum { O_AUTHOR = 256, O_PUBLISHER, O_LANG, O_GROUP, O_SORT, O_COVER, O_FONTDIR, O_NOFONTS,
+           O_FROM };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},   {"title", required_argument, NULL, 't'},
+        {"author", required_argument, NULL, O_AUTHOR},
+        {"publisher", required_argument, NULL, O_PUBLISHER},
+        {"lang", required_argument, NULL, O_LANG},  {"group-by", required_argument, NULL, O_GROUP},
+        {"sort", required_argument, NULL, O_SORT},  {"cover", required_argument, NULL, O_COVER},
+        {"font-dir", required_argument, NULL, O_FONTDIR},
+        {"no-fonts", no_argument, NULL, O_NOFONTS}, {"from", required_argument, NULL, O_FROM},
+        {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    bt_epub_opts eo;
+    bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
+    const char *output = NULL;
+    const char *title = NULL, *author = NULL, *publisher = NULL;
+    char *ctitle = NULL, *cauthor = NULL, *cpublisher = NULL, *defout = NULL;
+    bt_epub_paths paths = {0};
+    bt_article **arts = NULL;
+    size_t narts = 0;
+    int failed = 0, rc = BT_EXIT_OK, c;
+    unsigned char *book = NULL;
+    size_t blen = 0;
+    bt_err e;
+
+    memset(&eo, 0, sizeof eo);
+    eo.group = BT_GROUP_CATEGORY;
+    eo.sort = BT_SORT_DATE;
+    eo.epoch = -1;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:t:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 't': title = optarg; break;
+        case O_AUTHOR: author = optarg; break;
+        case O_PUBLISHER: publisher = optarg; break;
+        case O_LANG:
+            if (!bt_epub_lang_arg_ok(optarg)) {
+                bt_cli_error(NULL, "--lang: '%s' is not a language tag (e.g. vi, en, fr-CA)", optarg);
+                return BT_EXIT_USAGE;
+            }
+            eo.lang = optarg;
+            io.lang = optarg;
+            break;
+        case O_GROUP:
+            if (strcmp(optarg, "category") == 0) eo.group = BT_GROUP_CATEGORY;
+            else if (strcmp(optarg, "date") == 0) eo.group = BT_GROUP_DATE;
+            else if (strcmp(optarg, "none") == 0) eo.group = BT_GROUP_NONE;
+            else {
+                bt_cli_error(NULL, "--group-by must be category, date or none");
+                return BT_EXIT_USAGE;
+            }
+            break;
+        case O_SORT:
+            if (strcmp(optarg, "date") == 0) eo.sort = BT_SORT_DATE;
+            else if (strcmp(optarg, "title") == 0) eo.sort = BT_SORT_TITLE;
+            else if (strcmp(optarg, "input") == 0) eo.sort = BT_SORT_INPUT;
+            else {
+                bt_cli_error(NULL, "--sort must be date, title or input");
+                return BT_EXIT_USAGE;
+            }
+            break;
+        case O_COVER: eo.cover_path = optarg; break;
+        case O_FONTDIR: eo.font_dir = optarg; break;
+        case O_NOFONTS: eo.no_fonts = 1; break;
+        case O_FROM:
+            if (strcmp(optarg, "html") == 0) io.from = BT_FROM_HTML;
+            else if (strcmp(optarg, "text") == 0) io.from = BT_FROM_TEXT;
+            else if (strcmp(optarg, "auto") == 0) io.from = BT_FROM_AUTO;
+            else {
+                bt_cli_error(NULL, "--from must be html, text or auto");
+                return BT_EXIT_USAGE;
+            }
+            break;
+        case 'q': bt_cli.quiet = 1; break;
+        case 'v': bt_cli.verbose = 1; break;
+        case 'h': bt_epub_usage(stdout); return BT_EXIT_OK;
+        default: bt_epub_usage(stderr); return BT_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        bt_cli_error(NULL, "epub: no input files");
+        bt_epub_usage(stderr);
+        return BT_EXIT_USAGE;
+    }
+
+    /* Inputs: files as given, directories expanded. */
+    for (int i = optind; i < argc; i++) {
+        struct stat st;
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = paths.n;
+            if (bt_epub_expand_dir(argv[i], &paths) != 0) {
+                bt_cli_error(argv[i], "cannot read the directory");
+                failed++;
+            } else if (paths.n == before) {
+                bt_cli_warn(argv[i], "no .txt, .html or .htm files in this directory");
+            }
+        } else {
+            bt_epub_paths_add(&paths, bt_xstrdup(argv[i]));
+        }
+    }
+    if (!output) {
+        if (paths.n == 1 && optind + 1 == argc && strcmp(paths.v[0], "-") != 0) {
+            defout = bt_epub_default_output(paths.v[0]);
+            output = defout;
+        } else {
+            bt_cli_error(NULL, "epub: -o OUT.epub is required with more than one input");
+            rc = BT_EXIT_USAGE;
+            goto done;
+        }
+    }
+
+    arts = bt_xcalloc(paths.n ? paths.n : 1, sizeof *arts);
+    for (size_t i = 0; i < paths.n; i++) {
+        bt_article *a = NULL;
+        bt_err_clear(&e);
+        if (bt_input_load(paths.v[i], &io, &a, &e) != BT_OK) {
+            bt_cli_error(paths.v[i], "%s (left out of the book)", e.msg);
+            failed++;
+            continue;
+        }
+        bt_cli_print_warnings(a);
+        arts[narts++] = a;
+        bt_cli_info("%s: %s", paths.v[i], a->title ? a->title : "");
+    }
+    if (narts == 0) {
+        bt_cli_error(output, "no article could be loaded; nothing written");
+        rc = BT_EXIT_OUTPUT;
+        goto done;
+    }
+
+    ctitle = bt_epub_clean_arg(title);
+    cauthor = bt_epub_clean_arg(author);
+    cpublisher = bt_epub_clean_arg(publisher);
+    eo.title = ctitle;
+    eo.author = cauthor;
+    eo.publisher = cpublisher;
+    eo.epoch = bt_source_date_epoch();
+
+    bt_err_clear(&e);
+    bt_status st = bt_epub_render(arts, narts, &eo, &book, &blen, &e);
+    if (st != BT_OK) {
+        bt_cli_error(output, "%s", e.msg);
+        rc = bt_epub_exit_for(st);
+        goto done;
+    }
+    bt_err_clear(&e);
+    if (bt_write_file_atomic(output, book, blen, &e) != BT_OK) {
+        bt_cli_error(output, "%s", e.msg);
+        rc = BT_EXIT_OUTPUT;
+        goto done;
+    }
+    bt_cli_info("%s: %zu article%s, %zu bytes", output, narts, narts == 1 ? "" : "s", blen);
+    rc = failed ? BT_EXIT_FAILED : BT_EXIT_OK;
+
+done:
+    free(book);
+    for (size_t i = 0; i < narts; i++) bt_article_free(arts[i]);
+    free(arts);
+    for (size_t i = 0; i < paths.n; i++) free(paths.v[i]);
+    free(paths.v);
+    free(ctitle);
+    free(cauthor);
+    free(cpublisher);
+    free(defout);
+    return rc;
+}

@@ -1,0 +1,1405 @@
+/* out_epub.c - articles -> EPUB 3 (with an EPUB 2 NCX) in memory.
+ *
+ * Every XML file (container.xml, OPF, NCX, nav and the XHTML pages) is written with libxml2's
+ * xmlTextWriter, which escapes all text and attribute values. The container is built with libzip
+ * in memory: `mimetype` first, stored, from a buffer of known size (so no Zip64 extra field),
+ * then the other entries in a fixed order with fixed times and attributes, so that the same
+ * input and the same SOURCE_DATE_EPOCH give the same bytes. The bundled fonts are subset with
+ * HarfBuzz to the characters the book uses.
+ *
+ * This is the only file that includes zip.h. It never prints; problems are returned in bt_err. */
+#include "out_epub.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hb-subset.h>
+#include <hb.h>
+#include <libxml/xmlwriter.h>
+#include <openssl/evp.h>
+#include <zip.h>
+
+#include "text.h"
+
+#define NS_XHTML "http://www.w3.org/1999/xhtml"
+#define NS_EPUB "http://www.idpf.org/2007/ops"
+#define NS_OPF "http://www.idpf.org/2007/opf"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_NCX "http://www.daisy.org/z3986/2005/ncx/"
+#define NS_CONTAINER "urn:oasis:names:tc:opendocument:xmlns:container"
+
+#define BT_EPUB_MAX_CSS ((size_t)1024 * 1024)
+#define BT_EPUB_MAX_FONT ((size_t)32 * 1024 * 1024)
+#define BT_EPUB_MAX_IMAGE ((size_t)20 * 1024 * 1024)
+
+/* ---------------------------------------------------------------------------------------------
+ * Labels (Vietnamese for a Vietnamese book, English otherwise). */
+
+typedef struct {
+    const char *toc, *articles, *uncategorized, *undated, *source, *cover, *unknown_author,
+        *digest;
+} bt_epub_labels;
+
+static const bt_epub_labels bt_epub_vi = {"Mục lục", "bài", "Chưa phân loại", "Không rõ ngày",
+                                          "Nguồn", "Bìa", "Không rõ tác giả", "Bản tin"};
+static const bt_epub_labels bt_epub_en = {"Contents", "articles", "Uncategorized", "Undated",
+                                          "Source", "Cover", "Unknown author", "News digest"};
+
+/* ---------------------------------------------------------------------------------------------
+ * Small helpers. */
+
+/* 1 if s is a well-formed (simple) BCP 47 tag: alpha 2-8, then -alnum 1-8 ... */
+static int bt_epub_lang_ok(const char *s)
+{
+    size_t i = 0, n = 0;
+    if (!s || !*s) return 0;
+    while (isalpha((unsigned char)s[i])) i++;
+    if (i < 2 || i > 8) return 0;
+    while (s[i] == '-') {
+        i++;
+        n = 0;
+        while (isalnum((unsigned char)s[i])) { i++; n++; }
+        if (n < 1 || n > 8) return 0;
+    }
+    return s[i] == '\0';
+}
+
+/* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
+static char *bt_epub_xml_clean(const char *s)
+{
+    size_t len, i = 0;
+    char *rep, *out;
+    bt_buf b = {0};
+    if (!s) return bt_xstrdup("");
+    len = strlen(s);
+    rep = bt_utf8_repair(s, len, NULL);
+    len = strlen(rep);
+    while (i < len) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(rep + i, len - i, &cp);
+        if (k == 0) break;
+        int ok = (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                  (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
+        if (cp >= 0x7F && cp <= 0x9F) ok = 0; /* C1 controls: discouraged, drop */
+        if (ok) bt_buf_add(&b, rep + i, k);
+        i += k;
+    }
+    free(rep);
+    out = bt_buf_detach(&b, NULL);
+    return out ? out : bt_xstrdup("");
+}
+
+static int bt_epub_is_jpeg(const unsigned char *d, size_t n)
+{
+    return n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+}
+static int bt_epub_is_png(const unsigned char *d, size_t n)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    return n > 8 && memcmp(d, sig, 8) == 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The package being built: a list of files in their final order. */
+
+typedef struct {
+    char *name;         /* path in the zip */
+    char *id;           /* manifest id (NULL: not in the manifest) */
+    const char *mime;   /* media type */
+    char *props;        /* manifest properties or NULL */
+    unsigned char *data; /* owned */
+    size_t len;
+    int store;          /* 1: do not compress */
+} bt_epub_file;
+
+typedef struct {
+    bt_epub_file *f;
+    size_t n, cap;
+} bt_epub_files;
+
+static bt_epub_file *bt_epub_files_add(bt_epub_files *fs, const char *name, const char *id,
+                                       const char *mime, unsigned char *data, size_t len)
+{
+    bt_epub_file *f;
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 64;
+        fs->f = bt_xrealloc(fs->f, fs->cap * sizeof *fs->f);
+    }
+    f = &fs->f[fs->n++];
+    memset(f, 0, sizeof *f);
+    f->name = bt_xstrdup(name);
+    f->id = id ? bt_xstrdup(id) : NULL;
+    f->mime = mime;
+    f->data = data;
+    f->len = len;
+    return f;
+}
+
+static void bt_epub_files_free(bt_epub_files *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        free(fs->f[i].name);
+        free(fs->f[i].id);
+        free(fs->f[i].props);
+        free(fs->f[i].data);
+    }
+    free(fs->f);
+    fs->f = NULL;
+    fs->n = fs->cap = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * XML writing: a thin layer over xmlTextWriter that remembers the first failure and collects the
+ * code points of displayed text (for font subsetting). */
+
+typedef struct {
+    xmlBufferPtr buf;
+    xmlTextWriterPtr w;
+    int failed;
+    hb_set_t *cps; /* NULL: do not collect */
+} bt_xw;
+
+static int bt_xw_open(bt_xw *x, hb_set_t *cps)
+{
+    memset(x, 0, sizeof *x);
+    x->buf = xmlBufferCreate();
+    if (!x->buf) return -1;
+    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    if (!x->w) {
+        xmlBufferFree(x->buf);
+        x->buf = NULL;
+        return -1;
+    }
+    x->cps = cps;
+    if (xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL) < 0) x->failed = 1;
+    return 0;
+}
+
+/* Finish the document; on success hand over its bytes (heap) and return 0. */
+static int bt_xw_close(bt_xw *x, unsigned char **out, size_t *len)
+{
+    int rc = -1;
+    if (xmlTextWriterEndDocument(x->w) < 0) x->failed = 1;
+    xmlFreeTextWriter(x->w); /* flushes into buf */
+    x->w = NULL;
+    if (!x->failed) {
+        size_t n = (size_t)xmlBufferLength(x->buf);
+        unsigned char *d = bt_xmalloc(n + 1);
+        memcpy(d, xmlBufferContent(x->buf), n);
+        d[n] = 0;
+        *out = d;
+        *len = n;
+        rc = 0;
+    }
+    xmlBufferFree(x->buf);
+    x->buf = NULL;
+    return rc;
+}
+
+static void bt_xw_start(bt_xw *x, const char *name)
+{
+    if (xmlTextWriterStartElement(x->w, BAD_CAST name) < 0) x->failed = 1;
+}
+static void bt_xw_end(bt_xw *x)
+{
+    if (xmlTextWriterEndElement(x->w) < 0) x->failed = 1;
+}
+/* End an element that must keep an explicit end tag (never <x/>), e.g. XHTML ones. */
+static void bt_xw_fend(bt_xw *x)
+{
+    if (xmlTextWriterFullEndElement(x->w) < 0) x->failed = 1;
+}
+static void bt_xw_attr(bt_xw *x, const char *name, const char *val)
+{
+    char *c = bt_epub_xml_clean(val);
+    if (xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST c) < 0) x->failed = 1;
+    free(c);
+}
+static void bt_xw_nl(bt_xw *x)
+{
+    if (xmlTextWriterWriteRaw(x->w, BAD_CAST "\n") < 0) x->failed = 1;
+}
+static void bt_xw_text(bt_xw *x, const char *s)
+{
+    char *c = bt_epub_xml_clean(s);
+    if (x->cps) {
+        size_t len = strlen(c), i = 0, k;
+        uint32_t cp;
+        while (i < len && (k = bt_utf8_decode(c + i, len - i, &cp)) > 0) {
+            hb_set_add(x->cps, cp);
+            i += k;
+        }
+    }
+    if (xmlTextWriterWriteString(x->w, BAD_CAST c) < 0) x->failed = 1;
+    free(c);
+}
+/* <name [class=cls]>text</name> */
+static void bt_xw_elem(bt_xw *x, const char *name, const char *cls, const char *text)
+{
+    bt_xw_start(x, name);
+    if (cls) bt_xw_attr(x, "class", cls);
+    bt_xw_text(x, text);
+    bt_xw_fend(x);
+}
+
+/* <html> ... <head> with title and stylesheet, then <body>. */
+static void bt_xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *body_class)
+{
+    if (xmlTextWriterWriteDTD(x->w, BAD_CAST "html", NULL, NULL, NULL) < 0) x->failed = 1;
+    bt_xw_nl(x);
+    bt_xw_start(x, "html");
+    bt_xw_attr(x, "xmlns", NS_XHTML);
+    bt_xw_attr(x, "xmlns:epub", NS_EPUB);
+    bt_xw_attr(x, "lang", lang);
+    bt_xw_attr(x, "xml:lang", lang);
+    bt_xw_nl(x);
+    bt_xw_start(x, "head");
+    bt_xw_start(x, "meta");
+    bt_xw_attr(x, "charset", "utf-8");
+    bt_xw_end(x);
+    bt_xw_start(x, "title");
+    {
+        char *c = bt_epub_xml_clean(title);
+        if (xmlTextWriterWriteString(x->w, BAD_CAST c) < 0) x->failed = 1;
+        free(c);
+    }
+    bt_xw_fend(x);
+    bt_xw_start(x, "link");
+    bt_xw_attr(x, "rel", "stylesheet");
+    bt_xw_attr(x, "type", "text/css");
+    bt_xw_attr(x, "href", "style.css");
+    bt_xw_end(x);
+    bt_xw_fend(x); /* head */
+    bt_xw_nl(x);
+    bt_xw_start(x, "body");
+    if (body_class) bt_xw_attr(x, "class", body_class);
+    bt_xw_nl(x);
+}
+
+static void bt_xw_xhtml_tail(bt_xw *x)
+{
+    bt_xw_fend(x); /* body */
+    bt_xw_nl(x);
+    bt_xw_fend(x); /* html */
+    bt_xw_nl(x);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Ordering and grouping. */
+
+typedef struct {
+    const bt_article *a;
+    size_t input;      /* position in the input */
+    int64_t when;      /* epoch seconds, or INT64_MAX when undated */
+    char *title_key;   /* folded title */
+    char *group_key;   /* grouping key ("" = none) */
+    char *group_label; /* shown in the TOC */
+    char *date_label;  /* display date or "" */
+    char *file;        /* "a0001.xhtml" */
+    char *id;          /* "a0001" */
+    size_t group;      /* group index */
+    bt_sort sort;      /* the order asked for (copied into each item for qsort) */
+} bt_epub_item;
+
+static int bt_epub_cmp(const void *pa, const void *pb)
+{
+    const bt_epub_item *a = pa, *b = pb;
+    int c = 0;
+    if (a->sort == BT_SORT_DATE) {
+        c = (a->when > b->when) - (a->when < b->when);
+    } else if (a->sort == BT_SORT_TITLE) {
+        c = strcmp(a->title_key, b->title_key);
+        if (c == 0) c = strcmp(a->a->title, b->a->title);
+    }
+    if (c == 0) c = (a->input > b->input) - (a->input < b->input);
+    return c;
+}
+
+typedef struct {
+    char *key, *label;
+    size_t first; /* first item (index into the ordered items) */
+    size_t count;
+} bt_epub_group;
+
+/* A date without its time, shown as "Thứ Bảy, 27/05/2023" (vi) or "2023-05-27". */
+static char *bt_epub_day_label(const bt_date *d, int vi)
+{
+    bt_date day = *d;
+    char iso[32];
+    if (!bt_date_valid(d)) return bt_xstrdup("");
+    day.has_time = 0;
+    day.hour = day.minute = day.second = 0;
+    if (vi) return bt_date_vi(&day);
+    bt_date_iso(&day, iso);
+    return bt_xstrdup(iso);
+}
+
+static char *bt_epub_short_date(const bt_date *d, int vi)
+{
+    if (!bt_date_valid(d)) return bt_xstrdup("");
+    if (vi) return bt_xasprintf("%02d/%02d/%04d", d->day, d->month, d->year);
+    return bt_xasprintf("%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The book. */
+
+typedef struct {
+    const bt_epub_opts *o;
+    const bt_epub_labels *L;
+    int vi;
+    char *lang;
+    char *title;
+    char uuid[64]; /* "urn:uuid:..." */
+    char modified[32];
+    char date[32];
+    char *date_range; /* "" when unknown */
+    bt_epub_item *items;
+    size_t n;
+    bt_epub_group *groups;
+    size_t ngroups;
+    int two_level;
+    int digest;
+    hb_set_t *cps;
+    bt_epub_files files;  /* XHTML pages and images, in spine/manifest order */
+    bt_epub_files fonts;
+    char *cover_name; /* "images/cover.jpg" or NULL */
+    char *cover_data_mime;
+    unsigned char *css;
+    size_t css_len;
+} bt_book;
+
+static void bt_book_free(bt_book *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->items[i].title_key);
+        free(b->items[i].group_key);
+        free(b->items[i].group_label);
+        free(b->items[i].date_label);
+        free(b->items[i].file);
+        free(b->items[i].id);
+    }
+    free(b->items);
+    for (size_t i = 0; i < b->ngroups; i++) {
+        free(b->groups[i].key);
+        free(b->groups[i].label);
+    }
+    free(b->groups);
+    free(b->lang);
+    free(b->title);
+    free(b->date_range);
+    free(b->cover_name);
+    free(b->css);
+    if (b->cps) hb_set_destroy(b->cps);
+    bt_epub_files_free(&b->files);
+    bt_epub_files_free(&b->fonts);
+}
+
+static void bt_book_order(bt_book *b, bt_article **arts)
+{
+    b->items = bt_xcalloc(b->n, sizeof *b->items);
+    for (size_t i = 0; i < b->n; i++) {
+        bt_epub_item *it = &b->items[i];
+        const bt_article *a = arts[i];
+        it->a = a;
+        it->input = i;
+        it->sort = b->o->sort;
+        it->when = bt_date_valid(&a->published) ? bt_date_epoch(&a->published) : INT64_MAX;
+        if (it->when < 0 && !bt_date_valid(&a->published)) it->when = INT64_MAX;
+        it->title_key = bt_fold_ascii(a->title ? a->title : "");
+        it->date_label = bt_epub_short_date(&a->published, b->vi);
+        if (b->o->group == BT_GROUP_CATEGORY) {
+            if (a->category && *a->category) {
+                it->group_key = bt_fold_ascii(a->category);
+                it->group_label = bt_xstrdup(a->category);
+            } else {
+                it->group_key = bt_xstrdup("\x01");
+                it->group_label = bt_xstrdup(b->L->uncategorized);
+            }
+        } else if (b->o->group == BT_GROUP_DATE) {
+            if (bt_date_valid(&a->published)) {
+                it->group_key = bt_xasprintf("%04d-%02d-%02d", a->published.year,
+                                             a->published.month, a->published.day);
+                it->group_label = bt_epub_day_label(&a->published, b->vi);
+            } else {
+                it->group_key = bt_xstrdup("\x01");
+                it->group_label = bt_xstrdup(b->L->undated);
+            }
+        } else {
+            it->group_key = bt_xstrdup("");
+            it->group_label = bt_xstrdup("");
+        }
+    }
+    qsort(b->items, b->n, sizeof *b->items, bt_epub_cmp);
+
+    /* Groups in order of first appearance; the articles of a group are kept together in the
+     * chosen order, so the reading order follows the table of contents. */
+    b->groups = bt_xcalloc(b->n, sizeof *b->groups);
+    for (size_t i = 0; i < b->n; i++) {
+        size_t g;
+        for (g = 0; g < b->ngroups; g++)
+            if (strcmp(b->groups[g].key, b->items[i].group_key) == 0) break;
+        if (g == b->ngroups) {
+            b->groups[g].key = bt_xstrdup(b->items[i].group_key);
+            b->groups[g].label = bt_xstrdup(b->items[i].group_label);
+            b->ngroups++;
+        }
+        b->items[i].group = g;
+        b->groups[g].count++;
+    }
+    {
+        bt_epub_item *sorted = bt_xcalloc(b->n, sizeof *sorted);
+        size_t k = 0;
+        for (size_t g = 0; g < b->ngroups; g++) {
+            b->groups[g].first = k;
+            for (size_t i = 0; i < b->n; i++)
+                if (b->items[i].group == g) sorted[k++] = b->items[i];
+        }
+        free(b->items);
+        b->items = sorted;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        b->items[i].id = bt_xasprintf("a%04zu", i + 1);
+        b->items[i].file = bt_xasprintf("a%04zu.xhtml", i + 1);
+    }
+    b->two_level = b->digest && b->o->group != BT_GROUP_NONE;
+}
+
+/* Book-level metadata: language, title, dates. */
+static void bt_book_meta(bt_book *b)
+{
+    const bt_article *first = b->n ? b->items[0].a : NULL;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    const bt_date *dlo = NULL, *dhi = NULL;
+    time_t now;
+    struct tm tm;
+
+    for (size_t i = 0; i < b->n; i++) {
+        const bt_date *d = &b->items[i].a->published;
+        if (!bt_date_valid(d)) continue;
+        int64_t t = bt_date_epoch(d);
+        if (t < lo) { lo = t; dlo = d; }
+        if (t > hi) { hi = t; dhi = d; }
+    }
+    if (dlo && dhi) {
+        char *s1 = bt_epub_short_date(dlo, b->vi), *s2 = bt_epub_short_date(dhi, b->vi);
+        if (strcmp(s1, s2) == 0) b->date_range = bt_xstrdup(s1);
+        else b->date_range = bt_xasprintf("%s – %s", s1, s2);
+        free(s1);
+        free(s2);
+        snprintf(b->date, sizeof b->date, "%04d-%02d-%02d", dhi->year, dhi->month, dhi->day);
+    } else {
+        b->date_range = bt_xstrdup("");
+    }
+
+    now = b->o->epoch >= 0 ? (time_t)b->o->epoch : time(NULL);
+    gmtime_r(&now, &tm);
+    strftime(b->modified, sizeof b->modified, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!b->date[0]) strftime(b->date, sizeof b->date, "%Y-%m-%d", &tm);
+
+    if (b->o->title && *b->o->title) {
+        b->title = bt_epub_xml_clean(b->o->title);
+    } else if (!b->digest && first && first->title) {
+        b->title = bt_epub_xml_clean(first->title);
+    } else if (*b->date_range) {
+        b->title = bt_xasprintf("%s %s", b->L->digest, b->date_range);
+    } else {
+        b->title = bt_xstrdup(b->L->digest);
+    }
+    if (!*b->title) {
+        free(b->title);
+        b->title = bt_xstrdup(b->L->digest);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Pages. */
+
+static bt_status bt_epub_add_image(bt_book *b, const bt_image *img, const char *stem, size_t k,
+                                   char **href)
+{
+    const char *mime, *ext;
+    char *name;
+    bt_epub_file *f;
+    unsigned char *copy;
+    *href = NULL;
+    if (!img || !img->data || img->len == 0 || img->len > BT_EPUB_MAX_IMAGE) return BT_OK;
+    if (bt_epub_is_jpeg(img->data, img->len)) { mime = "image/jpeg"; ext = "jpg"; }
+    else if (bt_epub_is_png(img->data, img->len)) { mime = "image/png"; ext = "png"; }
+    else return BT_OK; /* not a core media type: leave it out */
+    name = bt_xasprintf("images/%s-%02zu.%s", stem, k, ext);
+    copy = bt_xmalloc(img->len);
+    memcpy(copy, img->data, img->len);
+    {
+        char *id = bt_xasprintf("img-%s-%02zu", stem, k);
+        f = bt_epub_files_add(&b->files, name, id, mime, copy, img->len);
+        free(id);
+    }
+    f->store = 1; /* already compressed */
+    *href = name;
+    return BT_OK;
+}
+
+static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e)
+{
+    const bt_article *a = it->a;
+    const char *lang = bt_epub_lang_ok(a->language) ? a->language : b->lang;
+    const char *title = a->title && *a->title ? a->title : "—";
+    bt_xw x;
+    unsigned char *data = NULL;
+    size_t len = 0, nimg = 0;
+    char iso[32];
+
+    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    bt_xw_xhtml_head(&x, lang, title, "article");
+    bt_xw_start(&x, "article");
+    bt_xw_attr(&x, "id", it->id);
+    bt_xw_nl(&x);
+    bt_xw_start(&x, "header");
+    if (a->category && *a->category) bt_xw_elem(&x, "p", "category", a->category);
+    bt_xw_elem(&x, "h1", NULL, title);
+    bt_date_iso(&a->published, iso);
+    if (iso[0]) {
+        char *shown = bt_date_vi(&a->published);
+        bt_xw_start(&x, "p");
+        bt_xw_attr(&x, "class", "dateline");
+        bt_xw_start(&x, "time");
+        bt_xw_attr(&x, "datetime", iso);
+        bt_xw_text(&x, b->vi && shown && *shown ? shown : iso);
+        bt_xw_fend(&x);
+        bt_xw_fend(&x);
+        free(shown);
+    }
+    bt_xw_fend(&x); /* header */
+    bt_xw_nl(&x);
+    if (a->lead && *a->lead) {
+        bt_xw_elem(&x, "p", "lead", a->lead);
+        bt_xw_nl(&x);
+    }
+
+    for (size_t i = 0; i < a->nblocks && !x.failed; i++) {
+        const bt_block *bl = &a->blocks[i];
+        switch (bl->type) {
+        case BT_BLOCK_PARAGRAPH:
+            bt_xw_elem(&x, "p", NULL, bl->text);
+            break;
+        case BT_BLOCK_HEADING: {
+            char h[3] = {'h', '2', 0};
+            int lv = bl->level < 2 ? 2 : bl->level > 6 ? 6 : bl->level;
+            h[1] = (char)('0' + lv);
+            bt_xw_elem(&x, h, NULL, bl->text);
+            break;
+        }
+        case BT_BLOCK_CAPTION:
+            bt_xw_elem(&x, "p", "caption", bl->text);
+            break;
+        case BT_BLOCK_QUOTE:
+            bt_xw_start(&x, "blockquote");
+            bt_xw_elem(&x, "p", NULL, bl->text);
+            bt_xw_fend(&x);
+            break;
+        case BT_BLOCK_LIST_ITEM: {
+            int ordered = bl->level == 1;
+            bt_xw_start(&x, ordered ? "ol" : "ul");
+            bt_xw_nl(&x);
+            while (i < a->nblocks && a->blocks[i].type == BT_BLOCK_LIST_ITEM &&
+                   (a->blocks[i].level == 1) == ordered) {
+                bt_xw_elem(&x, "li", NULL, a->blocks[i].text);
+                bt_xw_nl(&x);
+                i++;
+            }
+            i--;
+            bt_xw_fend(&x);
+            break;
+        }
+        case BT_BLOCK_IMAGE: {
+            char *href = NULL;
+            const bt_block *cap = (i + 1 < a->nblocks && a->blocks[i + 1].type == BT_BLOCK_CAPTION)
+                                      ? &a->blocks[i + 1] : NULL;
+            bt_epub_add_image(b, bl->image, it->id, ++nimg, &href);
+            if (!href) {
+                /* The picture is not available: keep its alt text so no words are lost. */
+                if (bl->text && *bl->text) bt_xw_elem(&x, "p", "missing-image", bl->text);
+                break;
+            }
+            bt_xw_start(&x, "figure");
+            bt_xw_start(&x, "img");
+            bt_xw_attr(&x, "src", href);
+            bt_xw_attr(&x, "alt", bl->text ? bl->text : "");
+            if (bl->image->width > 0 && bl->image->height > 0) {
+                char num[24];
+                snprintf(num, sizeof num, "%d", bl->image->width);
+                bt_xw_attr(&x, "width", num);
+                snprintf(num, sizeof num, "%d", bl->image->height);
+                bt_xw_attr(&x, "height", num);
+            }
+            bt_xw_end(&x);
+            if (cap) {
+                bt_xw_elem(&x, "figcaption", NULL, cap->text);
+                i++;
+            }
+            bt_xw_fend(&x);
+            free(href);
+            break;
+        }
+        }
+        bt_xw_nl(&x);
+    }
+
+    if ((a->author && *a->author) || (a->source_url && *a->source_url)) {
+        bt_xw_start(&x, "footer");
+        if (a->author && *a->author) bt_xw_elem(&x, "p", "author", a->author);
+        if (a->source_url && *a->source_url) {
+            /* Shown as text, not as a link: the address comes from the input. */
+            bt_xw_start(&x, "p");
+            bt_xw_attr(&x, "class", "source");
+            bt_xw_text(&x, b->L->source);
+            bt_xw_text(&x, ": ");
+            bt_xw_elem(&x, "span", "url", a->source_url);
+            bt_xw_fend(&x);
+        }
+        bt_xw_fend(&x);
+        bt_xw_nl(&x);
+    }
+    bt_xw_fend(&x); /* article */
+    bt_xw_nl(&x);
+    bt_xw_xhtml_tail(&x);
+    if (bt_xw_close(&x, &data, &len) < 0)
+        return bt_err_set(e, BT_EOTHER, "cannot write the page of \"%s\"", title);
+    bt_epub_files_add(&b->files, it->file, it->id, "application/xhtml+xml", data, len);
+    return BT_OK;
+}
+
+static bt_status bt_epub_title_page(bt_book *b, bt_err *e)
+{
+    bt_xw x;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char count[64];
+
+    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    bt_xw_xhtml_head(&x, b->lang, b->title, "titlepage");
+    bt_xw_start(&x, "section");
+    bt_xw_attr(&x, "epub:type", "titlepage");
+    bt_xw_attr(&x, "class", "titlepage");
+    bt_xw_nl(&x);
+    bt_xw_elem(&x, "h1", "book-title", b->title);
+    bt_xw_nl(&x);
+    if (*b->date_range) {
+        bt_xw_elem(&x, "p", "date-range", b->date_range);
+        bt_xw_nl(&x);
+    }
+    snprintf(count, sizeof count, "%zu %s", b->n, b->L->articles);
+    bt_xw_elem(&x, "p", "count", count);
+    bt_xw_nl(&x);
+    if (b->o->author && *b->o->author) {
+        bt_xw_elem(&x, "p", "author", b->o->author);
+        bt_xw_nl(&x);
+    }
+    if (b->o->publisher && *b->o->publisher) {
+        bt_xw_elem(&x, "p", "publisher", b->o->publisher);
+        bt_xw_nl(&x);
+    }
+    {
+        /* Categories in order of first appearance, with their article counts. */
+        size_t ncat = 0;
+        const char **cats = bt_xcalloc(b->n + 1, sizeof *cats);
+        size_t *cnt = bt_xcalloc(b->n + 1, sizeof *cnt);
+        for (size_t i = 0; i < b->n; i++) {
+            const char *c = b->items[i].a->category;
+            size_t k;
+            if (!c || !*c) continue;
+            for (k = 0; k < ncat; k++)
+                if (strcmp(cats[k], c) == 0) break;
+            if (k == ncat) cats[ncat++] = c;
+            cnt[k]++;
+        }
+        if (ncat) {
+            bt_xw_start(&x, "ul");
+            bt_xw_attr(&x, "class", "categories");
+            bt_xw_nl(&x);
+            for (size_t k = 0; k < ncat; k++) {
+                char num[32];
+                snprintf(num, sizeof num, " (%zu)", cnt[k]);
+                bt_xw_start(&x, "li");
+                bt_xw_text(&x, cats[k]);
+                bt_xw_text(&x, num);
+                bt_xw_fend(&x);
+                bt_xw_nl(&x);
+            }
+            bt_xw_fend(&x);
+            bt_xw_nl(&x);
+        }
+        free(cats);
+        free(cnt);
+    }
+    bt_xw_fend(&x); /* section */
+    bt_xw_nl(&x);
+    bt_xw_xhtml_tail(&x);
+    if (bt_xw_close(&x, &data, &len) < 0)
+        return bt_err_set(e, BT_EOTHER, "cannot write the title page");
+    bt_epub_files_add(&b->files, "title.xhtml", "titlepage", "application/xhtml+xml", data, len);
+    return BT_OK;
+}
+
+static bt_status bt_epub_cover(bt_book *b, bt_err *e)
+{
+    char *raw = NULL;
+    size_t rlen = 0;
+    const char *mime, *name;
+    bt_status st;
+    bt_epub_file *f;
+    bt_xw x;
+    unsigned char *data = NULL;
+    size_t len = 0;
+
+    st = bt_read_file(b->o->cover_path, BT_EPUB_MAX_IMAGE, &raw, &rlen, e);
+    if (st != BT_OK) return st;
+    if (bt_epub_is_jpeg((unsigned char *)raw, rlen)) { mime = "image/jpeg"; name = "images/cover.jpg"; }
+    else if (bt_epub_is_png((unsigned char *)raw, rlen)) { mime = "image/png"; name = "images/cover.png"; }
+    else {
+        free(raw);
+        return bt_err_set(e, BT_EUSAGE, "%s: the cover is not a JPEG or PNG image", b->o->cover_path);
+    }
+    if (bt_xw_open(&x, b->cps) < 0) {
+        free(raw);
+        return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    }
+    bt_xw_xhtml_head(&x, b->lang, b->title, "cover");
+    bt_xw_start(&x, "section");
+    bt_xw_attr(&x, "epub:type", "cover");
+    bt_xw_attr(&x, "class", "cover");
+    bt_xw_start(&x, "img");
+    bt_xw_attr(&x, "src", name);
+    bt_xw_attr(&x, "alt", b->title);
+    bt_xw_end(&x);
+    bt_xw_fend(&x);
+    bt_xw_nl(&x);
+    bt_xw_xhtml_tail(&x);
+    if (bt_xw_close(&x, &data, &len) < 0) {
+        free(raw);
+        return bt_err_set(e, BT_EOTHER, "cannot write the cover page");
+    }
+    bt_epub_files_add(&b->files, "cover.xhtml", "cover", "application/xhtml+xml", data, len);
+    f = bt_epub_files_add(&b->files, name, "cover-image", mime, (unsigned char *)raw, rlen);
+    f->props = bt_xstrdup("cover-image");
+    f->store = 1;
+    b->cover_name = bt_xstrdup(name);
+    return BT_OK;
+}
+
+/* The label of an article in the tables of contents: "Title (27/05/2023)". */
+static char *bt_epub_toc_label(const bt_epub_item *it)
+{
+    const char *t = it->a->title && *it->a->title ? it->a->title : "—";
+    if (*it->date_label) return bt_xasprintf("%s (%s)", t, it->date_label);
+    return bt_xstrdup(t);
+}
+
+static bt_status bt_epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+{
+    bt_xw x;
+    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    bt_xw_xhtml_head(&x, b->lang, b->L->toc, "toc");
+    bt_xw_start(&x, "nav");
+    bt_xw_attr(&x, "epub:type", "toc");
+    bt_xw_attr(&x, "id", "toc");
+    bt_xw_nl(&x);
+    bt_xw_elem(&x, "h1", NULL, b->L->toc);
+    bt_xw_nl(&x);
+    bt_xw_start(&x, "ol");
+    bt_xw_nl(&x);
+    for (size_t g = 0; g < b->ngroups; g++) {
+        const bt_epub_group *gr = &b->groups[g];
+        if (b->two_level) {
+            char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
+            bt_xw_start(&x, "li");
+            bt_xw_start(&x, "a");
+            bt_xw_attr(&x, "href", b->items[gr->first].file);
+            bt_xw_text(&x, lab);
+            bt_xw_fend(&x);
+            bt_xw_nl(&x);
+            bt_xw_start(&x, "ol");
+            bt_xw_nl(&x);
+            free(lab);
+        }
+        for (size_t i = gr->first; i < gr->first + gr->count; i++) {
+            const bt_epub_item *it = &b->items[i];
+            const char *t = it->a->title && *it->a->title ? it->a->title : "—";
+            bt_xw_start(&x, "li");
+            bt_xw_start(&x, "a");
+            bt_xw_attr(&x, "href", it->file);
+            bt_xw_text(&x, t);
+            if (*it->date_label) {
+                bt_xw_text(&x, " ");
+                bt_xw_start(&x, "span");
+                bt_xw_attr(&x, "class", "toc-date");
+                bt_xw_text(&x, "(");
+                bt_xw_text(&x, it->date_label);
+                bt_xw_text(&x, ")");
+                bt_xw_fend(&x);
+            }
+            bt_xw_fend(&x);
+            bt_xw_fend(&x);
+            bt_xw_nl(&x);
+        }
+        if (b->two_level) {
+            bt_xw_fend(&x); /* ol */
+            bt_xw_fend(&x); /* li */
+            bt_xw_nl(&x);
+        }
+    }
+    bt_xw_fend(&x); /* ol */
+    bt_xw_nl(&x);
+    bt_xw_fend(&x); /* nav */
+    bt_xw_nl(&x);
+    bt_xw_xhtml_tail(&x);
+    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write nav.xhtml");
+    return BT_OK;
+}
+
+static void bt_ncx_point(bt_xw *x, size_t *np, int order, const char *label, const char *src)
+{
+    char id[32], po[32];
+    snprintf(id, sizeof id, "np%zu", ++*np);
+    snprintf(po, sizeof po, "%d", order);
+    bt_xw_start(x, "navPoint");
+    bt_xw_attr(x, "id", id);
+    bt_xw_attr(x, "playOrder", po);
+    bt_xw_start(x, "navLabel");
+    bt_xw_elem(x, "text", NULL, label);
+    bt_xw_end(x);
+    bt_xw_start(x, "content");
+    bt_xw_attr(x, "src", src);
+    bt_xw_end(x);
+}
+
+static bt_status bt_epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+{
+    bt_xw x;
+    size_t np = 0;
+    int order = 0;
+    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xmlTextWriterSetIndent(x.w, 1);
+    bt_xw_start(&x, "ncx");
+    bt_xw_attr(&x, "xmlns", NS_NCX);
+    bt_xw_attr(&x, "version", "2005-1");
+    bt_xw_attr(&x, "xml:lang", b->lang);
+    bt_xw_start(&x, "head");
+    {
+        const char *m[4][2] = {{"dtb:uid", b->uuid},
+                               {"dtb:depth", b->two_level ? "2" : "1"},
+                               {"dtb:totalPageCount", "0"},
+                               {"dtb:maxPageNumber", "0"}};
+        for (int i = 0; i < 4; i++) {
+            bt_xw_start(&x, "meta");
+            bt_xw_attr(&x, "name", m[i][0]);
+            bt_xw_attr(&x, "content", m[i][1]);
+            bt_xw_end(&x);
+        }
+    }
+    bt_xw_end(&x);
+    bt_xw_start(&x, "docTitle");
+    bt_xw_elem(&x, "text", NULL, b->title);
+    bt_xw_end(&x);
+    bt_xw_start(&x, "navMap");
+    /* playOrder follows the reading order; a group entry shares its first article's number
+     * because both point at the same file. */
+    for (size_t g = 0; g < b->ngroups; g++) {
+        const bt_epub_group *gr = &b->groups[g];
+        if (b->two_level) {
+            char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
+            bt_ncx_point(&x, &np, order + 1, lab, b->items[gr->first].file);
+            free(lab);
+        }
+        for (size_t i = gr->first; i < gr->first + gr->count; i++) {
+            char *lab = bt_epub_toc_label(&b->items[i]);
+            bt_ncx_point(&x, &np, ++order, lab, b->items[i].file);
+            bt_xw_end(&x);
+            free(lab);
+        }
+        if (b->two_level) bt_xw_end(&x);
+    }
+    bt_xw_end(&x); /* navMap */
+    bt_xw_end(&x); /* ncx */
+    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write toc.ncx");
+    return BT_OK;
+}
+
+static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+{
+    bt_xw x;
+    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xmlTextWriterSetIndent(x.w, 1);
+    bt_xw_start(&x, "package");
+    bt_xw_attr(&x, "xmlns", NS_OPF);
+    bt_xw_attr(&x, "version", "3.0");
+    bt_xw_attr(&x, "unique-identifier", "bookid");
+    bt_xw_attr(&x, "xml:lang", b->lang);
+    bt_xw_start(&x, "metadata");
+    bt_xw_attr(&x, "xmlns:dc", NS_DC);
+    bt_xw_start(&x, "dc:identifier");
+    bt_xw_attr(&x, "id", "bookid");
+    bt_xw_text(&x, b->uuid);
+    bt_xw_end(&x);
+    bt_xw_elem(&x, "dc:title", NULL, b->title);
+    bt_xw_elem(&x, "dc:language", NULL, b->lang);
+    bt_xw_elem(&x, "dc:date", NULL, b->date);
+    {
+        /* Creators: the override, else the distinct article authors, else "unknown". */
+        size_t ncre = 0;
+        if (b->o->author && *b->o->author) {
+            bt_xw_elem(&x, "dc:creator", NULL, b->o->author);
+            ncre++;
+        } else {
+            for (size_t i = 0; i < b->n && ncre < 50; i++) {
+                const char *au = b->items[i].a->author;
+                size_t k;
+                if (!au || !*au) continue;
+                for (k = 0; k < i; k++)
+                    if (b->items[k].a->author && strcmp(b->items[k].a->author, au) == 0) break;
+                if (k < i) continue;
+                bt_xw_elem(&x, "dc:creator", NULL, au);
+                ncre++;
+            }
+        }
+        if (!ncre) bt_xw_elem(&x, "dc:creator", NULL, b->L->unknown_author);
+    }
+    if (b->o->publisher && *b->o->publisher) bt_xw_elem(&x, "dc:publisher", NULL, b->o->publisher);
+    for (size_t i = 0; i < b->n; i++) {
+        const char *c = b->items[i].a->category;
+        size_t k;
+        if (!c || !*c) continue;
+        for (k = 0; k < i; k++)
+            if (b->items[k].a->category && strcmp(b->items[k].a->category, c) == 0) break;
+        if (k == i) bt_xw_elem(&x, "dc:subject", NULL, c);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        const char *s = b->items[i].a->source_url;
+        size_t k;
+        if (!s || !*s) continue;
+        for (k = 0; k < i; k++)
+            if (b->items[k].a->source_url && strcmp(b->items[k].a->source_url, s) == 0) break;
+        if (k == i) bt_xw_elem(&x, "dc:source", NULL, s);
+    }
+    bt_xw_start(&x, "meta");
+    bt_xw_attr(&x, "property", "dcterms:modified");
+    bt_xw_text(&x, b->modified);
+    bt_xw_end(&x);
+    if (b->cover_name) {
+        bt_xw_start(&x, "meta");
+        bt_xw_attr(&x, "name", "cover");
+        bt_xw_attr(&x, "content", "cover-image");
+        bt_xw_end(&x);
+    }
+    bt_xw_end(&x); /* metadata */
+
+    bt_xw_start(&x, "manifest");
+#define ITEM(id_, href_, mt_, props_)                                                             \
+    do {                                                                                          \
+        bt_xw_start(&x, "item");                                                                  \
+        bt_xw_attr(&x, "id", id_);                                                                \
+        bt_xw_attr(&x, "href", href_);                                                            \
+        bt_xw_attr(&x, "media-type", mt_);                                                        \
+        if (props_) bt_xw_attr(&x, "properties", props_);                                         \
+        bt_xw_end(&x);                                                                            \
+    } while (0)
+    ITEM("nav", "nav.xhtml", "application/xhtml+xml", "nav");
+    ITEM("ncx", "toc.ncx", "application/x-dtbncx+xml", (const char *)NULL);
+    ITEM("css", "style.css", "text/css", (const char *)NULL);
+    for (size_t i = 0; i < b->fonts.n; i++)
+        ITEM(b->fonts.f[i].id, b->fonts.f[i].name, b->fonts.f[i].mime, (const char *)NULL);
+    for (size_t i = 0; i < b->files.n; i++)
+        ITEM(b->files.f[i].id, b->files.f[i].name, b->files.f[i].mime, b->files.f[i].props);
+#undef ITEM
+    bt_xw_end(&x); /* manifest */
+
+    bt_xw_start(&x, "spine");
+    bt_xw_attr(&x, "toc", "ncx");
+    for (size_t i = 0; i < b->files.n; i++) {
+        const bt_epub_file *f = &b->files.f[i];
+        if (strcmp(f->mime, "application/xhtml+xml") != 0) continue;
+        bt_xw_start(&x, "itemref");
+        bt_xw_attr(&x, "idref", f->id);
+        bt_xw_end(&x);
+        if (b->digest && strcmp(f->id, "titlepage") == 0) {
+            bt_xw_start(&x, "itemref");
+            bt_xw_attr(&x, "idref", "nav");
+            bt_xw_end(&x);
+        }
+    }
+    bt_xw_end(&x); /* spine */
+    bt_xw_end(&x); /* package */
+    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write content.opf");
+    return BT_OK;
+}
+
+static bt_status bt_epub_container(unsigned char **out, size_t *olen, bt_err *e)
+{
+    bt_xw x;
+    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xmlTextWriterSetIndent(x.w, 1);
+    bt_xw_start(&x, "container");
+    bt_xw_attr(&x, "version", "1.0");
+    bt_xw_attr(&x, "xmlns", NS_CONTAINER);
+    bt_xw_start(&x, "rootfiles");
+    bt_xw_start(&x, "rootfile");
+    bt_xw_attr(&x, "full-path", "OEBPS/content.opf");
+    bt_xw_attr(&x, "media-type", "application/oebps-package+xml");
+    bt_xw_end(&x);
+    bt_xw_end(&x);
+    bt_xw_end(&x);
+    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write container.xml");
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Fonts and stylesheet. */
+
+typedef struct {
+    const char *file, *weight, *style;
+} bt_epub_face;
+
+static const bt_epub_face bt_epub_faces[] = {
+    {"NotoSerif-Regular.ttf", "normal", "normal"},
+    {"NotoSerif-Bold.ttf", "bold", "normal"},
+    {"NotoSerif-Italic.ttf", "normal", "italic"},
+};
+
+/* Subset one font file to the code points in cps (HarfBuzz, in memory). */
+static bt_status bt_epub_subset(const char *path, hb_set_t *cps, unsigned char **out, size_t *olen,
+                                bt_err *e)
+{
+    char *raw = NULL;
+    size_t rlen = 0;
+    bt_status st;
+    hb_blob_t *blob, *sub_blob;
+    hb_face_t *face, *sub;
+    hb_subset_input_t *in;
+    unsigned int n = 0;
+    const char *d;
+
+    st = bt_read_file(path, BT_EPUB_MAX_FONT, &raw, &rlen, e);
+    if (st != BT_OK) {
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e ? e->msg : "cannot read font");
+        return bt_err_set(e, BT_EFONT, "%s", msg);
+    }
+    blob = hb_blob_create(raw, (unsigned int)rlen, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    face = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    if (hb_face_get_glyph_count(face) == 0) {
+        hb_face_destroy(face);
+        free(raw);
+        return bt_err_set(e, BT_EFONT, "%s: not a usable TrueType/OpenType font", path);
+    }
+    in = hb_subset_input_create_or_fail();
+    if (!in) {
+        hb_face_destroy(face);
+        free(raw);
+        return bt_err_set(e, BT_ENOMEM, "cannot create a font subset plan");
+    }
+    hb_set_union(hb_subset_input_unicode_set(in), cps);
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    sub = hb_subset_or_fail(face, in);
+    hb_subset_input_destroy(in);
+    hb_face_destroy(face);
+    if (!sub) {
+        free(raw);
+        return bt_err_set(e, BT_EFONT, "%s: font subsetting failed", path);
+    }
+    sub_blob = hb_face_reference_blob(sub);
+    d = hb_blob_get_data(sub_blob, &n);
+    if (!d || n == 0) {
+        hb_blob_destroy(sub_blob);
+        hb_face_destroy(sub);
+        free(raw);
+        return bt_err_set(e, BT_EFONT, "%s: font subsetting gave an empty font", path);
+    }
+    *out = bt_xmalloc(n);
+    memcpy(*out, d, n);
+    *olen = n;
+    hb_blob_destroy(sub_blob);
+    hb_face_destroy(sub);
+    free(raw);
+    return BT_OK;
+}
+
+static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
+{
+    bt_buf css = {0};
+    char *tdir, *tpath, *tcss = NULL;
+    size_t tlen = 0;
+    bt_status st;
+
+    if (!b->o->no_fonts) {
+        char *fdir = b->o->font_dir ? bt_xstrdup(b->o->font_dir) : bt_data_dir("fonts");
+        if (!fdir) return bt_err_set(e, BT_EFONT, "bundled fonts not found (use --font-dir or --no-fonts)");
+        for (uint32_t c = 0x20; c < 0x7F; c++) hb_set_add(b->cps, c);
+        for (size_t i = 0; i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
+            char *path = bt_path_join(fdir, bt_epub_faces[i].file);
+            unsigned char *data = NULL;
+            size_t len = 0;
+            FILE *probe = fopen(path, "rb");
+            if (!probe) {
+                free(path);
+                if (i == 0) {
+                    bt_err_set(e, BT_EFONT, "%s/%s: font not found", fdir, bt_epub_faces[i].file);
+                    free(fdir);
+                    bt_buf_free(&css);
+                    return BT_EFONT;
+                }
+                continue; /* optional face: the reader synthesises it */
+            }
+            fclose(probe);
+            st = bt_epub_subset(path, b->cps, &data, &len, e);
+            free(path);
+            if (st != BT_OK) {
+                free(fdir);
+                bt_buf_free(&css);
+                return st;
+            }
+            {
+                char *name = bt_xasprintf("fonts/%s", bt_epub_faces[i].file);
+                char *id = bt_xasprintf("font%zu", i + 1);
+                bt_epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
+                free(name);
+                free(id);
+            }
+            bt_buf_printf(&css,
+                          "@font-face {\n  font-family: \"Noto Serif\";\n  font-weight: %s;\n"
+                          "  font-style: %s;\n  src: url(\"fonts/%s\");\n}\n",
+                          bt_epub_faces[i].weight, bt_epub_faces[i].style, bt_epub_faces[i].file);
+        }
+        free(fdir);
+        bt_buf_adds(&css, "\n");
+    }
+
+    tdir = bt_data_dir("templates");
+    if (!tdir) {
+        bt_buf_free(&css);
+        return bt_err_set(e, BT_EOTHER, "templates directory not found");
+    }
+    tpath = bt_path_join(tdir, "epub.css");
+    free(tdir);
+    st = bt_read_file(tpath, BT_EPUB_MAX_CSS, &tcss, &tlen, e);
+    free(tpath);
+    if (st != BT_OK) {
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e ? e->msg : "unreadable");
+        bt_buf_free(&css);
+        return bt_err_set(e, BT_EOTHER, "stylesheet template: %s", msg);
+    }
+    bt_buf_add(&css, tcss, tlen);
+    free(tcss);
+    b->css = (unsigned char *)bt_buf_detach(&css, &b->css_len);
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Identifier: SHA-256 of the book's content, as an RFC 4122 version-5-style UUID. */
+
+static bt_status bt_epub_identifier(bt_book *b, bt_err *e)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    int ok;
+    if (!ctx) return bt_err_set(e, BT_ENOMEM, "cannot create a hash context");
+    ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    ok = ok && EVP_DigestUpdate(ctx, "bantin-epub-1", 14) == 1;
+    ok = ok && EVP_DigestUpdate(ctx, b->title, strlen(b->title) + 1) == 1;
+    ok = ok && EVP_DigestUpdate(ctx, b->lang, strlen(b->lang) + 1) == 1;
+    for (size_t i = 0; ok && i < b->files.n; i++) {
+        const bt_epub_file *f = &b->files.f[i];
+        ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
+             EVP_DigestUpdate(ctx, f->data, f->len) == 1;
+    }
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok || mdlen < 16) return bt_err_set(e, BT_EOTHER, "hashing the content failed");
+    md[6] = (unsigned char)((md[6] & 0x0F) | 0x50);
+    md[8] = (unsigned char)((md[8] & 0x3F) | 0x80);
+    snprintf(b->uuid, sizeof b->uuid,
+             "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", md[0],
+             md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11], md[12],
+             md[13], md[14], md[15]);
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The container. */
+
+static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len, int store,
+                      zip_uint16_t dtime, zip_uint16_t ddate)
+{
+    zip_source_t *s = zip_source_buffer(za, data, len, 0);
+    zip_int64_t idx;
+    if (!s) return -1;
+    idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(s);
+        return -1;
+    }
+    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) < 0)
+        return -1;
+    if (zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0) return -1;
+    if (zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+                                         (zip_uint32_t)0100644 << 16) < 0)
+        return -1;
+    return 0;
+}
+
+static bt_status bt_epub_zip(bt_book *b, const unsigned char *container, size_t clen,
+                             const unsigned char *opf, size_t olen, const unsigned char *nav,
+                             size_t nlen, const unsigned char *ncx, size_t xlen,
+                             unsigned char **out, size_t *len, bt_err *e)
+{
+    static const char mimetype[] = "application/epub+zip";
+    zip_error_t zerr;
+    zip_source_t *src;
+    zip_t *za;
+    zip_uint16_t dtime, ddate;
+    struct tm tm;
+    time_t t = b->o->epoch >= 0 ? (time_t)b->o->epoch : time(NULL);
+    int bad = 0;
+
+    /* Entry times in UTC, computed here rather than by libzip (which uses the local zone). */
+    gmtime_r(&t, &tm);
+    if (tm.tm_year < 80) { tm.tm_year = 80; tm.tm_mon = 0; tm.tm_mday = 1; tm.tm_hour = tm.tm_min = tm.tm_sec = 0; }
+    if (tm.tm_year > 207) tm.tm_year = 207;
+    ddate = (zip_uint16_t)(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
+    dtime = (zip_uint16_t)((tm.tm_hour << 11) | (tm.tm_min << 5) | (tm.tm_sec / 2));
+
+    zip_error_init(&zerr);
+    src = zip_source_buffer_create(NULL, 0, 0, &zerr);
+    if (!src) {
+        bt_err_set(e, BT_EZIP, "libzip: %s", zip_error_strerror(&zerr));
+        zip_error_fini(&zerr);
+        return BT_EZIP;
+    }
+    zip_source_keep(src);
+    za = zip_open_from_source(src, ZIP_TRUNCATE, &zerr);
+    if (!za) {
+        bt_err_set(e, BT_EZIP, "libzip: %s", zip_error_strerror(&zerr));
+        zip_error_fini(&zerr);
+        zip_source_free(src);
+        return BT_EZIP;
+    }
+    zip_error_fini(&zerr);
+
+    bad |= bt_zip_put(za, "mimetype", mimetype, sizeof mimetype - 1, 1, dtime, ddate);
+    bad |= bt_zip_put(za, "META-INF/container.xml", container, clen, 0, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/content.opf", opf, olen, 0, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/nav.xhtml", nav, nlen, 0, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/toc.ncx", ncx, xlen, 0, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/style.css", b->css, b->css_len, 0, dtime, ddate);
+    for (size_t i = 0; !bad && i < b->fonts.n; i++) {
+        char *p = bt_xasprintf("OEBPS/%s", b->fonts.f[i].name);
+        bad |= bt_zip_put(za, p, b->fonts.f[i].data, b->fonts.f[i].len, 0, dtime, ddate);
+        free(p);
+    }
+    for (size_t i = 0; !bad && i < b->files.n; i++) {
+        char *p = bt_xasprintf("OEBPS/%s", b->files.f[i].name);
+        bad |= bt_zip_put(za, p, b->files.f[i].data, b->files.f[i].len, b->files.f[i].store, dtime,
+                          ddate);
+        free(p);
+    }
+    if (bad) {
+        bt_err_set(e, BT_EZIP, "libzip: %s", zip_strerror(za));
+        zip_discard(za);
+        zip_source_free(src);
+        return BT_EZIP;
+    }
+    if (zip_close(za) < 0) {
+        bt_err_set(e, BT_EZIP, "libzip: %s", zip_strerror(za));
+        zip_discard(za);
+        zip_source_free(src);
+        return BT_EZIP;
+    }
+
+    {
+        zip_stat_t st;
+        unsigned char *buf;
+        zip_int64_t got;
+        if (zip_source_open(src) < 0) {
+            bt_err_set(e, BT_EZIP, "libzip: cannot reopen the book in memory");
+            zip_source_free(src);
+            return BT_EZIP;
+        }
+        zip_stat_init(&st);
+        if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE)) {
+            zip_source_close(src);
+            zip_source_free(src);
+            return bt_err_set(e, BT_EZIP, "libzip: cannot size the book in memory");
+        }
+        buf = bt_xmalloc(st.size ? st.size : 1);
+        got = zip_source_read(src, buf, st.size);
+        zip_source_close(src);
+        zip_source_free(src);
+        if (got < 0 || (zip_uint64_t)got != st.size) {
+            free(buf);
+            return bt_err_set(e, BT_EZIP, "libzip: cannot read the book back from memory");
+        }
+        *out = buf;
+        *len = (size_t)st.size;
+    }
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry point. */
+
+bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, unsigned char **out,
+                         size_t *len, bt_err *e)
+{
+    bt_book b;
+    bt_status st = BT_OK;
+    unsigned char *container = NULL, *opf = NULL, *nav = NULL, *ncx = NULL;
+    size_t clen = 0, olen = 0, nlen = 0, xlen = 0;
+
+    if (!out || !len || !o) return bt_err_set(e, BT_EUSAGE, "bt_epub_render: bad arguments");
+    *out = NULL;
+    *len = 0;
+    if (n == 0 || !arts) return bt_err_set(e, BT_EEMPTY, "no articles to package");
+    for (size_t i = 0; i < n; i++)
+        if (!arts[i]) return bt_err_set(e, BT_EUSAGE, "bt_epub_render: NULL article");
+
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    b.n = n;
+    b.digest = n > 1;
+    if (o->lang && bt_epub_lang_ok(o->lang)) b.lang = bt_xstrdup(o->lang);
+    else if (bt_epub_lang_ok(arts[0]->language)) b.lang = bt_xstrdup(arts[0]->language);
+    else b.lang = bt_xstrdup("vi");
+    b.vi = strncmp(b.lang, "vi", 2) == 0 && (b.lang[2] == 0 || b.lang[2] == '-');
+    b.L = b.vi ? &bt_epub_vi : &bt_epub_en;
+    b.cps = hb_set_create();
+    if (!hb_set_allocation_successful(b.cps)) {
+        bt_book_free(&b);
+        return bt_err_set(e, BT_ENOMEM, "out of memory");
+    }
+
+    bt_book_order(&b, arts);
+    bt_book_meta(&b);
+
+    if (o->cover_path && *o->cover_path) st = bt_epub_cover(&b, e);
+    if (st == BT_OK && b.digest) st = bt_epub_title_page(&b, e);
+    for (size_t i = 0; st == BT_OK && i < b.n; i++) st = bt_epub_article_page(&b, &b.items[i], e);
+    if (st == BT_OK) st = bt_epub_identifier(&b, e);
+    if (st == BT_OK) st = bt_epub_nav(&b, &nav, &nlen, e);
+    if (st == BT_OK) st = bt_epub_ncx(&b, &ncx, &xlen, e);
+    if (st == BT_OK) st = bt_epub_fonts_and_css(&b, e);
+    if (st == BT_OK) st = bt_epub_opf(&b, &opf, &olen, e);
+    if (st == BT_OK) st = bt_epub_container(&container, &clen, e);
+    if (st == BT_OK) st = bt_epub_zip(&b, container, clen, opf, olen, nav, nlen, ncx, xlen, out, len, e);
+
+    free(container);
+    free(opf);
+    free(nav);
+    free(ncx);
+    bt_book_free(&b);
+    return st;
+}
