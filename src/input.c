@@ -30,7 +30,7 @@ static const char *binary_kind(const char *buf, size_t len)
         else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B) ctl++;
     }
     if (nul * 100 > n) return "binary data (NUL bytes)"; /* a stray NUL is repaired, not fatal */
-    if (ctl * 10 > n) return "binary data (control bytes)";
+    if (ctl * 100 > n * 3) return "binary data (control bytes)"; /* text has next to none */
     return NULL;
 }
 

@@ -5,10 +5,11 @@
 export BANTIN
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 run() { # NAME COMMAND...
+    name=$1; shift
     "$@" >"$log.one" 2>&1; rc=$?
     cat "$log.one"; cat "$log.one" >>"$log"
     if [ $rc -ne 0 ] && ! grep -q '^FAIL:' "$log.one"; then
-        echo "FAIL: $1 exited with status $rc" | tee -a "$log"
+        echo "FAIL: $name exited with status $rc" | tee -a "$log"
     fi
     rm -f "$log.one"
 }

@@ -1,0 +1,141 @@
+/* test_text.c - UTF-8 repair, NFC, white space, folding, slugs, dates, the text parser. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "article.h"
+#include "input.h"
+#include "text.h"
+
+static void t_utf8(void)
+{
+    size_t bad;
+    char *r = bt_utf8_repair("a\xC3\x28" "b", 4, &bad); /* invalid continuation */
+    CHECK_STR("repair invalid continuation", r, "a\xEF\xBF\xBD(b");
+    CHECK("repair counts", bad == 1);
+    free(r);
+    r = bt_utf8_repair("\xC0\xAF", 2, &bad); /* overlong '/' */
+    CHECK("overlong rejected", bad >= 1 && strstr(r, "/") == NULL);
+    free(r);
+    r = bt_utf8_repair("\xED\xA0\x80x", 4, &bad); /* surrogate */
+    CHECK("surrogate rejected", bad >= 1 && strchr(r, 'x'));
+    free(r);
+    r = bt_utf8_repair("a\0b", 3, &bad);
+    CHECK("NUL replaced", bad == 1 && strlen(r) == 5);
+    free(r);
+    CHECK("valid utf8", bt_utf8_valid("Tiếng Việt", strlen("Tiếng Việt")));
+    CHECK("truncated invalid", !bt_utf8_valid("\xE1\xBB", 2));
+}
+
+static void t_clean(void)
+{
+    /* Decomposed "ệ" (e + U+0323 + U+0302) becomes the precomposed letter. */
+    char *s = bt_text_clean("Vie\xCC\xA3\xCC\x82t", strlen("Vie\xCC\xA3\xCC\x82t"));
+    CHECK_STR("NFC composes", s, "Việt");
+    free(s);
+    const char *in = "  a\xC2\xA0\xC2\xA0 b\t\nc\xE2\x80\x8B" "d  ";
+    s = bt_text_clean(in, strlen(in));
+    CHECK_STR("white space collapsed, zero-width dropped", s, "a b cd");
+    free(s);
+}
+
+static void t_fold(void)
+{
+    char *s = bt_slugify("Tỉnh ủy Hải Dương", 80);
+    CHECK_STR("slug folds Vietnamese", s, "tinh-uy-hai-duong");
+    free(s);
+    s = bt_slugify("Đường đến “2030”: Hà Nội & TP.HCM!", 80);
+    CHECK_STR("slug đ and punctuation", s, "duong-den-2030-ha-noi-tp-hcm");
+    free(s);
+    s = bt_slugify("aaaa bbbb cccc", 9);
+    CHECK_STR("slug truncates without trailing dash", s, "aaaa-bbbb");
+    free(s);
+    CHECK("loose equal", bt_text_loose_equal("An ninh - Quốc phòng", "AN NINH – QUỐC PHÒNG"));
+    CHECK("loose differs", !bt_text_loose_equal("An ninh", "Quốc phòng"));
+}
+
+static void t_dates(void)
+{
+    bt_date d = {2023, 5, 27, 14, 0, 0, 1, 420};
+    char iso[32];
+    bt_date_iso(&d, iso);
+    CHECK_STR("iso with time", iso, "2023-05-27T14:00:00+07:00");
+    char *vi = bt_date_vi(&d);
+    CHECK_STR("Vietnamese date line", vi, "Thứ Bảy, 27/05/2023, 14:00");
+    free(vi);
+    d.has_time = 0;
+    bt_date_iso(&d, iso);
+    CHECK_STR("iso date only", iso, "2023-05-27");
+    CHECK("epoch", bt_date_epoch(&(bt_date){2023, 5, 27, 14, 0, 0, 1, 420}) == 1685170800);
+    bt_date p;
+    CHECK("parse iso", bt_date_parse_iso("2022-02-13T16:08:35+07:00", &p) && p.hour == 16 &&
+                           p.second == 35 && p.tz_minutes == 420);
+    CHECK("parse iso Z", bt_date_parse_iso("2022-02-13T09:08:35.123Z", &p) && p.tz_minutes == 0);
+    CHECK("reject bad day", !bt_date_parse_iso("2023-02-30", &p));
+    bt_date bad = {2023, 2, 30, 0, 0, 0, 0, 420};
+    CHECK("invalid date not valid", !bt_date_valid(&bad));
+}
+
+static bt_article *parse(const char *s)
+{
+    bt_article *a = NULL;
+    bt_err e;
+    bt_input_opts o = {BT_FROM_TEXT, NULL, 0};
+    if (bt_input_parse(s, strlen(s), NULL, &o, &a, &e) != BT_OK) return NULL;
+    return a;
+}
+
+static void t_parser(void)
+{
+    bt_article *a = parse("Tiêu đề\n\n01/10/2020 | KINH DOANH\nĐoạn một.\n\nĐoạn hai.\n");
+    CHECK("date|category parsed", a && a->published.year == 2020 && a->published.month == 10 &&
+                                      !a->published.has_time);
+    CHECK_STR("category", a ? a->category : NULL, "KINH DOANH");
+    CHECK("two paragraphs", a && a->nblocks == 2);
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\n\n15:23 | 17/09/2024\nĐoạn một.\n");
+    CHECK("time|date parsed", a && a->published.hour == 15 && a->published.minute == 23 &&
+                                  a->published.day == 17 && !a->category);
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\nTHỜI SỰ\nĐoạn một.\n");
+    CHECK_STR("category alone", a ? a->category : NULL, "THỜI SỰ");
+    CHECK("category alone: no date", a && a->published.year == 0);
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\nĐoạn một không có dòng meta.\n");
+    CHECK("no meta line", a && !a->category && a->published.year == 0 && a->nblocks == 1);
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nẢnh chụp toàn cảnh\n\nĐoạn hai kết thúc. Nguyễn Văn An\n");
+    CHECK_STR("byline ending the last paragraph", a ? a->author : NULL, "Nguyễn Văn An");
+    CHECK("caption between paragraphs", a && a->nblocks == 3 && a->blocks[1].type == BT_BLOCK_CAPTION);
+    CHECK_STR("byline removed from paragraph", a ? a->blocks[2].text : NULL, "Đoạn hai kết thúc.");
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nLê Thị Hoa\n\nTin liên quan\n\nBài khác\n");
+    CHECK_STR("author line", a ? a->author : NULL, "Lê Thị Hoa");
+    CHECK("boilerplate dropped", a && a->nblocks == 2);
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\r\n\r\n- mục một\r\n- mục hai\r\n");
+    CHECK("CRLF and list items", a && a->nblocks == 2 && a->blocks[0].type == BT_BLOCK_LIST_ITEM &&
+                                     strcmp(a->blocks[0].text, "mục một") == 0);
+    bt_article_free(a);
+
+    bt_err e;
+    bt_article *none = NULL;
+    CHECK("empty refused", bt_input_parse("  \n\n ", 5, NULL, NULL, &none, &e) == BT_EEMPTY && !none);
+    CHECK("binary refused", bt_input_parse("\x89PNG\r\n\x1a\n\0\0", 10, NULL, NULL, &none, &e) == BT_EBINARY);
+}
+
+int main(void)
+{
+    t_utf8();
+    t_clean();
+    t_fold();
+    t_dates();
+    t_parser();
+    TEST_END();
+}
