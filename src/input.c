@@ -162,9 +162,16 @@ bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, cons
     return BT_OK;
 }
 
+static size_t default_limit = BT_MAX_INPUT_BYTES;
+
+void bt_input_set_default_limit(size_t bytes)
+{
+    default_limit = bytes ? bytes : BT_MAX_INPUT_BYTES;
+}
+
 bt_status bt_input_load(const char *path, const bt_input_opts *o, bt_article **out, bt_err *e)
 {
-    size_t max = o && o->max_input_bytes ? o->max_input_bytes : BT_MAX_INPUT_BYTES;
+    size_t max = o && o->max_input_bytes ? o->max_input_bytes : default_limit;
     char *buf;
     size_t len;
     *out = NULL;

@@ -20,6 +20,9 @@ typedef struct {
     size_t max_input_bytes;  /* 0 = BT_MAX_INPUT_BYTES */
 } bt_input_opts;
 
+/* Process-wide default for max_input_bytes (the --max-input option); 0 restores the built-in. */
+void bt_input_set_default_limit(size_t bytes);
+
 /* Parse a file ("-" = stdin). On success *out is a new article (caller frees) whose
  * source_path is path; warnings are in (*out)->warnings. */
 bt_status bt_input_load(const char *path, const bt_input_opts *o, bt_article **out, bt_err *e);

@@ -1,10 +1,43 @@
 /* main.c - the `bantin` command: dispatch to subcommands. */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "util.h"
+
+/* Options every subcommand takes, removed from argv before the subcommand sees it.
+ * Returns 0, or -1 on a bad value. */
+static int take_common_options(int *argc, char **argv)
+{
+    int j = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        if (strncmp(argv[i], "--max-input=", 12) == 0) v = argv[i] + 12;
+        else if (strcmp(argv[i], "--max-input") == 0 && i + 1 < *argc) v = argv[++i];
+        if (v) {
+            char *end;
+            unsigned long long n = strtoull(v, &end, 10);
+            if (end == v) return -1;
+            if (*end == 'k' || *end == 'K') n <<= 10, end++;
+            else if (*end == 'M') n <<= 20, end++;
+            else if (*end == 'G') n <<= 30, end++;
+            if (*end || n == 0) return -1;
+            bt_input_set_default_limit((size_t)n);
+            continue;
+        }
+        if (strcmp(argv[i], "--") == 0) { /* leave the rest alone */
+            while (i < *argc) argv[j++] = argv[i++];
+            break;
+        }
+        argv[j++] = argv[i];
+    }
+    argv[j] = NULL;
+    *argc = j;
+    return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -31,6 +64,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     bt_set_argv0(argv[0]);
+    if (take_common_options(&argc, argv) != 0) {
+        bt_cli_error(NULL, "--max-input needs a size in bytes (suffix K, M or G allowed)");
+        return BT_EXIT_USAGE;
+    }
     if (argc < 2) {
         usage(stderr);
         return BT_EXIT_USAGE;

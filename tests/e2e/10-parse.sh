@@ -91,3 +91,8 @@ bt parse --json "$FIX/text/001.txt" "$OUT/empty.txt" >"$OUT/o" 2>/dev/null; rc=$
 bt parse --bogus >/dev/null 2>&1; [ $? -eq 2 ] && pass "usage error exit 2" || fail "usage error exit 2"
 bt --version | grep -q '^bantin [0-9]' && pass "--version" || fail "--version"
 bt --help | grep -q 'usage: bantin' && pass "--help" || fail "--help"
+
+# --max-input lowers (or raises) the size limit for any command.
+bt parse --max-input 100 --json "$FIX/text/000-seed.txt" >/dev/null 2>"$OUT/e"; rc=$?
+[ $rc -ne 0 ] && grep -q 'too large' "$OUT/e" && pass "--max-input lowers the limit" || fail "--max-input (exit $rc)"
+bt parse --max-input 1M --json "$FIX/text/000-seed.txt" >/dev/null 2>&1 && pass "--max-input 1M accepts" || fail "--max-input 1M"
