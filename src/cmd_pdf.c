@@ -1,0 +1,251 @@
+/* cmd_pdf.c - `bantin pdf`: typeset articles into PDF files. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "input.h"
+#include "out_pdf.h"
+
+static void pdf_usage(FILE *f)
+{
+    fputs("usage: bantin pdf [OPTIONS] FILE... -o OUT.pdf   several articles in one PDF (bookmarked)\n"
+          "       bantin pdf [OPTIONS] FILE... -d DIR/      one PDF per input (a.txt -> DIR/a.pdf)\n"
+          "       bantin pdf [OPTIONS] FILE                 FILE's name with .pdf\n"
+          "\n"
+          "FILE is plain text or a saved HTML page; '-' reads stdin, -o - writes stdout.\n"
+          "\n"
+          "options:\n"
+          "  -o, --output FILE     write one PDF with every article, each from a new page\n"
+          "  -d, --dir DIR         write one PDF per input into DIR (created if missing)\n"
+          "      --paper SIZE      a4 (default), a5 or letter\n"
+          "      --font-dir DIR    fonts to use: *-Regular.ttf, *-Bold.ttf, *-Italic.ttf,\n"
+          "                        *-BoldItalic.ttf (default: the bundled Noto Serif)\n"
+          "      --lang TAG        language of the articles (default: detected, vi)\n"
+          "      --from FORMAT     input format: text, html or auto (default)\n"
+          "  -q, --quiet           only errors\n"
+          "  -v, --verbose         progress, sizes and times\n"
+          "  -h, --help            this help\n"
+          "\n"
+          "SOURCE_DATE_EPOCH, when set, fixes the PDF dates and makes the output reproducible.\n",
+          f);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* "dir/name.txt" -> "<outdir>/name.pdf"; "-" -> "<outdir>/stdin.pdf". */
+static char *pdf_output_name(const char *outdir, const char *in)
+{
+    char *base = strcmp(in, "-") == 0 ? bt_xstrdup("stdin") : bt_path_basename(in);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base) *dot = '\0';
+    char *name = bt_xasprintf("%s.pdf", base);
+    char *path = outdir ? bt_path_join(outdir, name) : NULL;
+    if (!outdir) {
+        /* next to the input */
+        char *dir = bt_path_dirname(in);
+        path = bt_path_join(dir, name);
+        free(dir);
+    }
+    free(name);
+    free(base);
+    return path;
+}
+
+static int exit_for(bt_status st)
+{
+    switch (st) {
+    case BT_EFONT: return BT_EXIT_INTERNAL;
+    case BT_EUSAGE: return BT_EXIT_USAGE;
+    case BT_ENOMEM:
+    case BT_EOTHER: return BT_EXIT_INTERNAL;
+    default: return BT_EXIT_OUTPUT;
+    }
+}
+
+/* Render arts[0..n) to path. Returns BT_OK or the failing status (already reported). */
+static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, const char *path)
+{
+    bt_err e;
+    bt_err_clear(&e);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    double t0 = now_ms();
+    bt_status st = bt_pdf_render(arts, n, po, &pdf, &len, &e);
+    for (size_t i = 0; i < n; i++) bt_cli_print_warnings(arts[i]);
+    if (st != BT_OK) {
+        bt_cli_error(path, "%s", e.msg);
+        return st;
+    }
+    bt_err_clear(&e);
+    st = bt_write_file_atomic(path, pdf, len, &e);
+    free(pdf);
+    if (st != BT_OK) {
+        bt_cli_error(path, "%s", e.msg);
+        return st;
+    }
+    bt_cli_info("%s: %zu article%s, %.1f KB, %.1f ms", path, n, n == 1 ? "" : "s", (double)len / 1024.0,
+                now_ms() - t0);
+    return BT_OK;
+}
+
+int bt_cmd_pdf(int argc, char **argv)
+{
+    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM };
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'},     {"dir", required_argument, NULL, 'd'},
+        {"paper", required_argument, NULL, O_PAPER},  {"font-dir", required_argument, NULL, O_FONTDIR},
+        {"lang", required_argument, NULL, O_LANG},    {"from", required_argument, NULL, O_FROM},
+        {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+    const char *output = NULL, *outdir = NULL;
+    bt_pdf_opts po = {"a4", NULL, -1};
+    bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:d:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 'd': outdir = optarg; break;
+        case O_PAPER:
+            if (!bt_pdf_paper_valid(optarg)) {
+                bt_cli_error(NULL, "--paper: unknown size '%s' (a4, a5 or letter)", optarg);
+                return BT_EXIT_USAGE;
+            }
+            po.paper = optarg;
+            break;
+        case O_FONTDIR: po.font_dir = optarg; break;
+        case O_LANG:
+            if (!*optarg || strlen(optarg) > 35 || strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
+                                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
+                                                       strlen(optarg)) {
+                bt_cli_error(NULL, "--lang: '%s' is not a language tag (e.g. vi, en)", optarg);
+                return BT_EXIT_USAGE;
+            }
+            io.lang = optarg;
+            break;
+        case O_FROM:
+            if (strcmp(optarg, "html") == 0) io.from = BT_FROM_HTML;
+            else if (strcmp(optarg, "text") == 0) io.from = BT_FROM_TEXT;
+            else if (strcmp(optarg, "auto") == 0) io.from = BT_FROM_AUTO;
+            else {
+                bt_cli_error(NULL, "--from must be text, html or auto");
+                return BT_EXIT_USAGE;
+            }
+            break;
+        case 'q': bt_cli.quiet = 1; break;
+        case 'v': bt_cli.verbose = 1; break;
+        case 'h': pdf_usage(stdout); return BT_EXIT_OK;
+        default: pdf_usage(stderr); return BT_EXIT_USAGE;
+        }
+    }
+    int ninputs = argc - optind;
+    if (ninputs <= 0) {
+        bt_cli_error(NULL, "pdf: no input files");
+        pdf_usage(stderr);
+        return BT_EXIT_USAGE;
+    }
+    if (output && outdir) {
+        bt_cli_error(NULL, "pdf: use either -o FILE or -d DIR, not both");
+        return BT_EXIT_USAGE;
+    }
+    if (!output && !outdir && ninputs > 1) {
+        bt_cli_error(NULL, "pdf: with several inputs, give -o OUT.pdf (one PDF) or -d DIR (one each)");
+        return BT_EXIT_USAGE;
+    }
+    int nstdin = 0;
+    for (int i = optind; i < argc; i++) nstdin += strcmp(argv[i], "-") == 0;
+    if (nstdin > 1) {
+        bt_cli_error(NULL, "pdf: '-' (stdin) can be given only once");
+        return BT_EXIT_USAGE;
+    }
+    po.epoch = bt_source_date_epoch();
+
+    bt_err e;
+    int failed = 0, written = 0, rc = BT_EXIT_OK;
+
+    if (outdir) {
+        bt_err_clear(&e);
+        if (bt_mkdirs(outdir, 0777, &e) != BT_OK) {
+            bt_cli_error(outdir, "%s", e.msg);
+            return BT_EXIT_OUTPUT;
+        }
+    }
+
+    if (output || (!outdir && ninputs == 1)) {
+        /* one PDF with every article */
+        char *defout = NULL;
+        if (!output) output = defout = strcmp(argv[optind], "-") == 0 ? bt_xstrdup("-")
+                                                                      : pdf_output_name(NULL, argv[optind]);
+        bt_article **arts = bt_xcalloc((size_t)ninputs, sizeof *arts);
+        size_t n = 0;
+        for (int i = optind; i < argc; i++) {
+            bt_article *a = NULL;
+            bt_err_clear(&e);
+            if (bt_input_load(argv[i], &io, &a, &e) != BT_OK) {
+                bt_cli_error(argv[i], "%s", e.msg);
+                failed++;
+                continue;
+            }
+            arts[n++] = a;
+        }
+        if (n == 0) {
+            if (ninputs > 1) bt_cli_error(output, "no article could be loaded; nothing written");
+            rc = BT_EXIT_OUTPUT;
+        } else {
+            bt_status st = render_one(arts, n, &po, output);
+            if (st != BT_OK) rc = exit_for(st);
+            else written++;
+        }
+        for (size_t i = 0; i < n; i++) bt_article_free(arts[i]);
+        free(arts);
+        free(defout);
+        if (rc != BT_EXIT_OK) return rc;
+        return failed ? BT_EXIT_FAILED : BT_EXIT_OK;
+    }
+
+    /* one PDF per input */
+    char **names = bt_xcalloc((size_t)ninputs, sizeof *names);
+    for (int i = optind; i < argc; i++) {
+        char *out = pdf_output_name(outdir, argv[i]);
+        int dup = 0;
+        for (int k = 0; k < i - optind; k++)
+            if (names[k] && strcmp(names[k], out) == 0) dup = 1;
+        if (dup) {
+            bt_cli_error(argv[i], "output %s would overwrite the PDF of an earlier input; skipped", out);
+            free(out);
+            failed++;
+            continue;
+        }
+        names[i - optind] = out;
+        bt_article *a = NULL;
+        bt_err_clear(&e);
+        if (bt_input_load(argv[i], &io, &a, &e) != BT_OK) {
+            bt_cli_error(argv[i], "%s", e.msg);
+            failed++;
+            continue;
+        }
+        bt_status st = render_one(&a, 1, &po, out);
+        bt_article_free(a);
+        if (st == BT_EFONT || st == BT_ENOMEM) {
+            rc = exit_for(st);
+            break;
+        }
+        if (st != BT_OK) failed++;
+        else written++;
+    }
+    for (int k = 0; k < ninputs; k++) free(names[k]);
+    free(names);
+    if (rc != BT_EXIT_OK) return rc;
+    if (written == 0) return BT_EXIT_OUTPUT;
+    return failed ? BT_EXIT_FAILED : BT_EXIT_OK;
+}

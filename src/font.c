@@ -1,0 +1,376 @@
+/* font.c - the font set: four faces + lazy fallback, metrics, coverage, subsetting (HarfBuzz). */
+#include "font.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hb-subset.h>
+#include <hb.h>
+
+#include "text.h"
+
+typedef struct {
+    char *path;
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;
+    int upem;
+    int ascent, descent; /* 1/1000 em */
+    int notdef;          /* advance of glyph 0, 1/1000 em */
+    int32_t *cache;      /* BMP: 0 unknown, -1 missing, else advance + 1 */
+    hb_set_t *used;      /* code points drawn with this face */
+    int loaded;
+} bt_face_rec;
+
+struct bt_fontset {
+    bt_face_rec f[BT_NFACES];
+    int alias[BT_NFACES]; /* face actually used for each slot (bold -> regular when absent) */
+    int fallback_tried;
+};
+
+/* Where a fallback face for rare characters may be found (only read when one is needed). */
+static const char *const fallback_candidates[] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSerif.ttf",
+    NULL,
+};
+
+static int face_load(bt_face_rec *r, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob) return 0;
+    hb_face_t *face = hb_face_create(blob, 0);
+    unsigned upem = hb_face_get_upem(face);
+    if (hb_face_get_glyph_count(face) == 0 || upem == 0) {
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+        return 0;
+    }
+    hb_font_t *font = hb_font_create(face);
+    hb_font_set_scale(font, (int)upem, (int)upem);
+    /* libharu needs a Unicode cmap: require that 'a' or a space is mapped. */
+    hb_codepoint_t g;
+    if (!hb_font_get_nominal_glyph(font, ' ', &g) && !hb_font_get_nominal_glyph(font, 'a', &g)) {
+        hb_font_destroy(font);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+        return 0;
+    }
+    r->path = bt_xstrdup(path);
+    r->blob = blob;
+    r->face = face;
+    r->font = font;
+    r->upem = (int)upem;
+    hb_font_extents_t ext;
+    if (hb_font_get_h_extents(font, &ext)) {
+        r->ascent = (int)((long)ext.ascender * 1000 / (long)upem);
+        r->descent = (int)((long)ext.descender * 1000 / (long)upem);
+    } else {
+        r->ascent = 900;
+        r->descent = -250;
+    }
+    r->notdef = (int)((long)hb_font_get_glyph_h_advance(font, 0) * 1000 / (long)upem);
+    r->used = hb_set_create();
+    r->loaded = 1;
+    return 1;
+}
+
+static void face_free(bt_face_rec *r)
+{
+    if (!r->loaded) return;
+    hb_font_destroy(r->font);
+    hb_face_destroy(r->face);
+    hb_blob_destroy(r->blob);
+    hb_set_destroy(r->used);
+    free(r->cache);
+    free(r->path);
+    memset(r, 0, sizeof *r);
+}
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* The file in dir whose name ends with "-<style>.ttf" (or .otf), first in byte order. */
+static char *find_face(const char *dir, const char *style)
+{
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char *best = NULL;
+    char suf1[64], suf2[64];
+    snprintf(suf1, sizeof suf1, "-%s.ttf", style);
+    snprintf(suf2, sizeof suf2, "-%s.otf", style);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        if (!ends_with(de->d_name, suf1) && !ends_with(de->d_name, suf2)) continue;
+        if (!best || strcmp(de->d_name, best) < 0) {
+            free(best);
+            best = bt_xstrdup(de->d_name);
+        }
+    }
+    closedir(d);
+    if (!best) return NULL;
+    char *p = bt_path_join(dir, best);
+    free(best);
+    return p;
+}
+
+bt_status bt_fontset_open(const char *dir, bt_fontset **out, bt_err *e)
+{
+    *out = NULL;
+    char *owned = NULL;
+    if (!dir) {
+        owned = bt_data_dir("fonts");
+        if (!owned)
+            return bt_err_set(e, BT_EFONT, "bundled fonts not found (set BANTIN_DATA_DIR or use --font-dir)");
+        dir = owned;
+    }
+    bt_fontset *fs = bt_xcalloc(1, sizeof *fs);
+    static const char *const styles[4] = {"Regular", "Bold", "Italic", "BoldItalic"};
+    for (int i = 0; i < 4; i++) {
+        char *p = find_face(dir, styles[i]);
+        if (p && !face_load(&fs->f[i], p) && i == 0) {
+            bt_err_set(e, BT_EFONT, "%s: not a usable TrueType font", p);
+            free(p);
+            free(owned);
+            bt_fontset_free(fs);
+            return BT_EFONT;
+        }
+        free(p);
+    }
+    if (!fs->f[0].loaded) {
+        bt_err_set(e, BT_EFONT, "%s: no *-Regular.ttf font found", dir);
+        free(owned);
+        bt_fontset_free(fs);
+        return BT_EFONT;
+    }
+    free(owned);
+    fs->alias[BT_FACE_REGULAR] = BT_FACE_REGULAR;
+    fs->alias[BT_FACE_BOLD] = fs->f[BT_FACE_BOLD].loaded ? BT_FACE_BOLD : BT_FACE_REGULAR;
+    fs->alias[BT_FACE_ITALIC] = fs->f[BT_FACE_ITALIC].loaded ? BT_FACE_ITALIC : BT_FACE_REGULAR;
+    fs->alias[BT_FACE_BOLDITALIC] = fs->f[BT_FACE_BOLDITALIC].loaded ? BT_FACE_BOLDITALIC
+                                    : fs->f[BT_FACE_BOLD].loaded     ? BT_FACE_BOLD
+                                    : fs->alias[BT_FACE_ITALIC];
+    fs->alias[BT_FACE_FALLBACK] = BT_FACE_FALLBACK;
+    *out = fs;
+    return BT_OK;
+}
+
+void bt_fontset_free(bt_fontset *fs)
+{
+    if (!fs) return;
+    for (int i = 0; i < BT_NFACES; i++) face_free(&fs->f[i]);
+    free(fs);
+}
+
+static bt_face_rec *rec(bt_fontset *fs, bt_face face)
+{
+    if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
+    return &fs->f[fs->alias[face]];
+}
+
+/* Advance in 1/1000 em, or -1 when the face has no glyph. */
+static int lookup(bt_face_rec *r, uint32_t cp)
+{
+    if (!r->loaded) return -1;
+    if (cp < 0x10000 && r->cache && r->cache[cp]) return r->cache[cp] < 0 ? -1 : r->cache[cp] - 1;
+    hb_codepoint_t g;
+    int adv = -1;
+    if (hb_font_get_nominal_glyph(r->font, cp, &g)) {
+        long a = hb_font_get_glyph_h_advance(r->font, g);
+        adv = (int)(a * 1000 / r->upem); /* truncated, as libharu writes /W */
+        if (adv < 0) adv = 0;
+    }
+    if (cp < 0x10000) {
+        if (!r->cache) r->cache = bt_xcalloc(0x10000, sizeof *r->cache);
+        r->cache[cp] = adv < 0 ? -1 : adv + 1;
+    }
+    return adv;
+}
+
+int bt_font_has(bt_fontset *fs, bt_face face, uint32_t cp)
+{
+    return lookup(rec(fs, face), cp) >= 0;
+}
+
+int bt_font_advance(bt_fontset *fs, bt_face face, uint32_t cp)
+{
+    bt_face_rec *r = rec(fs, face);
+    int a = lookup(r, cp);
+    return a < 0 ? r->notdef : a;
+}
+
+static void load_fallback(bt_fontset *fs)
+{
+    if (fs->fallback_tried) return;
+    fs->fallback_tried = 1;
+    const char *env = getenv("BANTIN_FALLBACK_FONT");
+    if (env && *env && face_load(&fs->f[BT_FACE_FALLBACK], env)) return;
+    for (int i = 0; fallback_candidates[i]; i++)
+        if (face_load(&fs->f[BT_FACE_FALLBACK], fallback_candidates[i])) return;
+}
+
+bt_face bt_font_pick(bt_fontset *fs, bt_face face, uint32_t cp, int *missing)
+{
+    if (missing) *missing = 0;
+    if (lookup(rec(fs, face), cp) >= 0) return face;
+    /* Spaces and controls never need a glyph of their own. */
+    load_fallback(fs);
+    if (lookup(&fs->f[BT_FACE_FALLBACK], cp) >= 0) return BT_FACE_FALLBACK;
+    if (missing) *missing = 1;
+    return face;
+}
+
+double bt_font_width(bt_fontset *fs, bt_face face, double size, const char *s, size_t len)
+{
+    bt_face_rec *r = rec(fs, face);
+    long total = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) break;
+        i += n;
+        int a = lookup(r, cp);
+        total += a < 0 ? r->notdef : a;
+    }
+    return (double)total * size / 1000.0;
+}
+
+void bt_font_vmetrics(bt_fontset *fs, bt_face face, int *ascent, int *descent)
+{
+    bt_face_rec *r = rec(fs, face);
+    if (!r->loaded) r = &fs->f[BT_FACE_REGULAR];
+    if (ascent) *ascent = r->ascent;
+    if (descent) *descent = r->descent;
+}
+
+void bt_font_use(bt_fontset *fs, bt_face face, const char *s, size_t len)
+{
+    bt_face_rec *r = rec(fs, face);
+    if (!r->loaded) return;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) break;
+        i += n;
+        hb_set_add(r->used, cp);
+    }
+}
+
+void bt_font_reset_used(bt_fontset *fs)
+{
+    for (int i = 0; i < BT_NFACES; i++)
+        if (fs->f[i].loaded) hb_set_clear(fs->f[i].used);
+}
+
+int bt_font_used(const bt_fontset *fs, bt_face face)
+{
+    if ((int)face < 0 || face >= BT_NFACES) return 0;
+    const bt_face_rec *r = &fs->f[fs->alias[face]];
+    return r->loaded && !hb_set_is_empty(r->used) && fs->alias[face] == (int)face;
+}
+
+size_t bt_font_used_chars(const bt_fontset *fs, bt_face face, uint32_t **out)
+{
+    *out = NULL;
+    if ((int)face < 0 || face >= BT_NFACES) return 0;
+    const bt_face_rec *r = &fs->f[fs->alias[face]];
+    if (!r->loaded) return 0;
+    size_t n = hb_set_get_population(r->used), i = 0;
+    uint32_t *v = bt_xmalloc((n ? n : 1) * sizeof *v);
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+    while (i < n && hb_set_next(r->used, &cp)) v[i++] = cp;
+    *out = v;
+    return i;
+}
+
+bt_face bt_font_resolve(const bt_fontset *fs, bt_face face)
+{
+    if ((int)face < 0 || face >= BT_NFACES) return BT_FACE_REGULAR;
+    return (bt_face)fs->alias[face];
+}
+
+const char *bt_font_path(const bt_fontset *fs, bt_face face)
+{
+    if ((int)face < 0 || face >= BT_NFACES) return NULL;
+    return fs->f[fs->alias[face]].path;
+}
+
+static bt_status write_temp(const char *data, size_t len, char **path, bt_err *e)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    char *tmpl = bt_xasprintf("%s/bantin-font-XXXXXX", dir);
+    int fd = mkstemp(tmpl);
+    if (fd < 0) {
+        bt_err_set(e, BT_EIO, "cannot create a temporary font file in %s: %s", dir, strerror(errno));
+        free(tmpl);
+        return BT_EIO;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            bt_err_set(e, BT_EIO, "cannot write a temporary font file: %s", strerror(errno));
+            close(fd);
+            unlink(tmpl);
+            free(tmpl);
+            return BT_EIO;
+        }
+        off += (size_t)w;
+    }
+    if (close(fd) != 0) {
+        bt_err_set(e, BT_EIO, "cannot write a temporary font file: %s", strerror(errno));
+        unlink(tmpl);
+        free(tmpl);
+        return BT_EIO;
+    }
+    *path = tmpl;
+    return BT_OK;
+}
+
+bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, char **path, bt_err *e)
+{
+    *path = NULL;
+    bt_face_rec *r = rec(fs, face);
+    if (!r->loaded) return bt_err_set(e, BT_EFONT, "font face %d is not loaded", (int)face);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");
+    hb_set_t *u = hb_subset_input_unicode_set(in);
+    hb_set_union(u, r->used);
+    hb_set_add(u, ' ');
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    hb_set_add(drop, HB_TAG('G', 'S', 'U', 'B'));
+    hb_set_add(drop, HB_TAG('G', 'P', 'O', 'S'));
+    hb_set_add(drop, HB_TAG('G', 'D', 'E', 'F'));
+    hb_set_add(drop, HB_TAG('D', 'S', 'I', 'G'));
+    hb_set_add(drop, HB_TAG('k', 'e', 'r', 'n'));
+    hb_face_t *sub = hb_subset_or_fail(r->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned len = 0;
+    const char *data = hb_blob_get_data(blob, &len);
+    bt_status st;
+    if (!data || len == 0)
+        st = bt_err_set(e, BT_EFONT, "%s: subsetting gave an empty font", r->path);
+    else
+        st = write_temp(data, len, path, e);
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    return st;
+}

@@ -1,0 +1,884 @@
+/* layout.c - articles -> pages of positioned runs (see layout.h). Never calls a PDF library. */
+#include "layout.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <linebreak.h>
+
+#include "text.h"
+
+#define NOBLOCK ((size_t)-1)
+
+/* Colours. */
+#define C_TEXT 0x111111u
+#define C_CATEGORY 0xA0161Bu
+#define C_MUTED 0x555555u
+#define C_CAPTION 0x333333u
+#define C_RULE 0xBBBBBBu
+
+/* ---------------------------------------------------------------- paper */
+
+static const bt_page_geom papers[] = {
+    {"a4", 595.276, 841.890, 62.0, 62.0, 68.0, 68.0, 10.5, 1.45},
+    {"a5", 419.528, 595.276, 42.0, 42.0, 54.0, 54.0, 9.5, 1.45},
+    {"letter", 612.0, 792.0, 66.0, 66.0, 66.0, 66.0, 10.5, 1.45},
+};
+
+int bt_layout_paper(const char *name, bt_page_geom *g)
+{
+    if (!name) name = "a4";
+    for (size_t i = 0; i < sizeof papers / sizeof papers[0]; i++)
+        if (strcasecmp(name, papers[i].name) == 0) {
+            if (g) *g = papers[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- formatted blocks */
+
+/* An item of a formatted line: x from the column's left edge, y from the line's baseline. */
+typedef struct {
+    size_t item0, nitems; /* in the scratch item array */
+    double height;        /* vertical advance of the line */
+    double ascent;        /* from the line's top to its baseline */
+} fline;
+
+typedef struct {
+    fline *lines;
+    size_t n, cap;
+    double space_before;
+    int keep_with_next; /* headings, images, title block */
+    int keep_together;  /* never split (title block, captions) */
+} fblock;
+
+typedef struct {
+    size_t s, e;  /* content bytes in the text */
+    double w;     /* content width */
+    double sp;    /* width of the trailing space (0: none, no stretch after this box) */
+} box;
+
+typedef struct {
+    bt_layout *L;
+    bt_fontset *fs;
+    bt_article *art;
+    const bt_page_geom *g;
+    double colw;         /* text area width */
+    /* scratch items of the block being formatted */
+    bt_item *items;
+    size_t nitems, cap;
+    /* characters reported missing in this article */
+    uint32_t *missing;
+    size_t nmissing, capmissing;
+    /* reused buffers */
+    char *brks;
+    size_t brks_cap;
+    box *boxes;
+    size_t nboxes, boxes_cap;
+    /* pagination */
+    bt_page *page;
+    double cursor;      /* y of the top of the free space */
+    int at_top;         /* nothing placed yet on this page */
+} ctx;
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    p = bt_xrealloc(p, c * size);
+    *cap = c;
+    return p;
+}
+
+static size_t pool_add(bt_layout *L, const char *s, size_t len)
+{
+    L->pool = grow(L->pool, &L->pool_cap, L->pool_len + len + 1, 1);
+    size_t off = L->pool_len;
+    memcpy(L->pool + off, s, len);
+    L->pool[off + len] = '\0';
+    L->pool_len += len + 1;
+    return off;
+}
+
+static bt_item *scratch_item(ctx *c)
+{
+    c->items = grow(c->items, &c->cap, c->nitems + 1, sizeof *c->items);
+    bt_item *it = &c->items[c->nitems++];
+    memset(it, 0, sizeof *it);
+    it->block = NOBLOCK;
+    return it;
+}
+
+static fline *fb_line(fblock *fb, ctx *c, double height, double ascent)
+{
+    fb->lines = grow(fb->lines, &fb->cap, fb->n + 1, sizeof *fb->lines);
+    fline *ln = &fb->lines[fb->n++];
+    ln->item0 = c->nitems;
+    ln->nitems = 0;
+    ln->height = height;
+    ln->ascent = ascent;
+    return ln;
+}
+
+static void note_missing(ctx *c, uint32_t cp)
+{
+    for (size_t i = 0; i < c->nmissing; i++)
+        if (c->missing[i] == cp) return;
+    c->missing = grow(c->missing, &c->capmissing, c->nmissing + 1, sizeof *c->missing);
+    c->missing[c->nmissing++] = cp;
+    if (c->art)
+        bt_article_warn(c->art, "character U+%04X cannot be drawn with the fonts in use%s", (unsigned)cp,
+                        cp > 0xFFFF ? " (outside the Basic Multilingual Plane)" : "");
+}
+
+/* The face that draws cp and its advance (1/1000 em). Characters libharu cannot encode
+ * (beyond U+FFFF) are replaced by U+FFFD. */
+static bt_face pick(ctx *c, bt_face face, uint32_t *cp, int *missing)
+{
+    if (*cp > 0xFFFF) {
+        note_missing(c, *cp);
+        *cp = 0xFFFD;
+    }
+    bt_face f = bt_font_pick(c->fs, face, *cp, missing);
+    if (*missing) note_missing(c, *cp);
+    return f;
+}
+
+static double measure(ctx *c, bt_face face, double size, const char *s, size_t len)
+{
+    long total = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (!n) break;
+        i += n;
+        int miss;
+        bt_face f = pick(c, face, &cp, &miss);
+        total += bt_font_advance(c->fs, f, cp);
+    }
+    return (double)total * size / 1000.0;
+}
+
+/* Append text items for s[0..len) starting at x (line-relative); one item per run of characters
+ * drawn by the same face (a missing glyph gets a run of its own). Returns the width. */
+static double emit(ctx *c, fline *ln, bt_face face, double size, unsigned color, double x,
+                   const char *s, size_t len, size_t block)
+{
+    double x0 = x;
+    char tmp[256];
+    bt_buf run = {0};
+    bt_face runface = face;
+    int runmiss = 0;
+    long runw = 0;
+    size_t i = 0;
+    int have = 0;
+    while (i <= len) {
+        uint32_t cp = 0;
+        size_t n = 0;
+        bt_face f = face;
+        int miss = 0;
+        if (i < len) {
+            n = bt_utf8_decode(s + i, len - i, &cp);
+            if (!n) n = 1;
+            f = pick(c, face, &cp, &miss);
+        }
+        if (have && (i == len || f != runface || miss || runmiss)) {
+            bt_item *it = scratch_item(c);
+            it->kind = BT_ITEM_TEXT;
+            it->face = runface;
+            it->size = size;
+            it->x = x;
+            it->y = 0;
+            it->w = (double)runw * size / 1000.0;
+            it->h = size;
+            it->color = color;
+            it->text = pool_add(c->L, run.data, run.len);
+            it->len = run.len;
+            it->block = block;
+            ln->nitems++;
+            x += it->w;
+            bt_buf_reset(&run);
+            runw = 0;
+            have = 0;
+        }
+        if (i == len) break;
+        size_t k = bt_utf8_encode(cp, tmp);
+        bt_buf_add(&run, tmp, k);
+        runw += bt_font_advance(c->fs, f, cp);
+        runface = f;
+        runmiss = miss;
+        have = 1;
+        i += n;
+    }
+    bt_buf_free(&run);
+    return x - x0;
+}
+
+typedef enum { AL_JUSTIFY, AL_LEFT, AL_CENTER, AL_RIGHT } align;
+
+typedef struct {
+    bt_face face;
+    double size;
+    double leading;   /* line height, points */
+    unsigned color;
+    align al;
+    double indent;    /* left indent of every line */
+    double rindent;   /* right indent */
+} style;
+
+static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
+static void lb_init(void) { init_linebreak(); }
+
+/* Break text into boxes between line-break opportunities; boxes wider than maxw are cut
+ * between characters. */
+static void make_boxes(ctx *c, const style *st, const char *text, size_t len, double maxw)
+{
+    pthread_once(&lb_once, lb_init);
+    c->brks = grow(c->brks, &c->brks_cap, len + 1, 1);
+    set_linebreaks_utf8((const utf8_t *)text, len, c->art && c->art->language ? c->art->language : "vi",
+                        c->brks);
+    c->nboxes = 0;
+    double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
+    size_t start = 0, i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(text + i, len - i, &cp);
+        if (!n) n = 1;
+        i += n;
+        char b = c->brks[i - 1];
+        if (i < len && b != LINEBREAK_ALLOWBREAK && b != LINEBREAK_MUSTBREAK) continue;
+        /* segment [start, i): content then trailing spaces */
+        size_t e = i;
+        while (e > start && text[e - 1] == ' ') e--;
+        double sp = (double)(i - e) * spw;
+        if (e == start) { /* only spaces: widen the previous box's gap */
+            if (c->nboxes) c->boxes[c->nboxes - 1].sp += sp;
+            start = i;
+            continue;
+        }
+        double w = measure(c, st->face, st->size, text + start, e - start);
+        if (w <= maxw) {
+            c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
+            c->boxes[c->nboxes++] = (box){start, e, w, sp};
+        } else {
+            /* too long for any line: cut between characters, each piece as wide as fits */
+            size_t ps = start, j = start;
+            long acc = 0;
+            long lim = (long)floor(maxw * 1000.0 / st->size);
+            while (j < e) {
+                uint32_t q;
+                size_t m = bt_utf8_decode(text + j, e - j, &q);
+                if (!m) m = 1;
+                int miss;
+                bt_face f = pick(c, st->face, &q, &miss);
+                long a = bt_font_advance(c->fs, f, q);
+                if (acc + a > lim && j > ps) {
+                    c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
+                    c->boxes[c->nboxes++] = (box){ps, j, (double)acc * st->size / 1000.0, 0};
+                    ps = j;
+                    acc = 0;
+                }
+                acc += a;
+                j += m;
+            }
+            c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
+            c->boxes[c->nboxes++] = (box){ps, e, (double)acc * st->size / 1000.0, sp};
+        }
+        start = i;
+    }
+}
+
+/* Format text as lines of fb. block: source block index for the items. */
+static void format_text(ctx *c, fblock *fb, const style *st, const char *text, size_t block)
+{
+    size_t len = strlen(text);
+    if (!len) return;
+    double maxw = c->colw - st->indent - st->rindent;
+    if (maxw < st->size) maxw = st->size;
+    make_boxes(c, st, text, len, maxw);
+    int asc, desc;
+    bt_font_vmetrics(c->fs, st->face, &asc, &desc);
+    double a = asc * st->size / 1000.0, d = -desc * st->size / 1000.0;
+    double ascent = a + (st->leading > a + d ? (st->leading - a - d) / 2 : 0);
+    double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
+    size_t i = 0;
+    while (i < c->nboxes) {
+        /* greedy: as many boxes as fit */
+        size_t j = i;
+        double w = c->boxes[i].w;
+        j = i + 1;
+        while (j < c->nboxes && w + c->boxes[j - 1].sp + c->boxes[j].w <= maxw + 1e-6) {
+            w += c->boxes[j - 1].sp + c->boxes[j].w;
+            j++;
+        }
+        int last = j >= c->nboxes;
+        /* gaps that may stretch: between boxes where the first has a trailing space */
+        int gaps = 0;
+        for (size_t k = i; k + 1 < j; k++)
+            if (c->boxes[k].sp > 0) gaps++;
+        double extra = 0, x = st->indent;
+        align al = st->al;
+        if (al == AL_JUSTIFY) {
+            if (!last && gaps > 0) {
+                extra = (maxw - w) / gaps;
+                if (extra > 3 * spw + st->size) extra = 0; /* a very loose line: leave it ragged */
+            }
+        } else if (al == AL_CENTER) {
+            x += (maxw - w) / 2;
+        } else if (al == AL_RIGHT) {
+            x += maxw - w;
+        }
+        fline *ln = fb_line(fb, c, st->leading, ascent);
+        /* words: maximal runs of boxes joined without a space */
+        size_t k = i;
+        while (k < j) {
+            size_t m = k;
+            while (m + 1 < j && c->boxes[m].sp == 0) m++;
+            size_t s = c->boxes[k].s, e = c->boxes[m].e;
+            double ww = emit(c, ln, st->face, st->size, st->color, x, text + s, e - s, block);
+            x += ww;
+            if (m + 1 < j) x += c->boxes[m].sp + extra;
+            k = m + 1;
+        }
+        i = j;
+    }
+}
+
+static double body(const ctx *c) { return c->g->body_size; }
+
+static style mkstyle(const ctx *c, bt_face face, double scale, double leading, unsigned color, align al)
+{
+    style s;
+    s.face = face;
+    s.size = body(c) * scale;
+    s.leading = s.size * leading;
+    s.color = color;
+    s.al = al;
+    s.indent = 0;
+    s.rindent = 0;
+    return s;
+}
+
+static void fblock_free(fblock *fb)
+{
+    free(fb->lines);
+    memset(fb, 0, sizeof *fb);
+}
+
+/* ---------------------------------------------------------------- images */
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
+{
+    *w = *h = 0;
+    if (!d) return 0;
+    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        unsigned long pw = be32(d + 16), ph = be32(d + 20);
+        if (pw == 0 || ph == 0 || pw > 100000 || ph > 100000) return 0;
+        *w = (int)pw;
+        *h = (int)ph;
+        return 1;
+    }
+    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8) {
+        size_t i = 2;
+        while (i + 4 <= len) {
+            if (d[i] != 0xFF) return 0;
+            unsigned char m = d[i + 1];
+            if (m == 0xFF) { i++; continue; }
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
+            unsigned seg = be16(d + i + 2);
+            if (seg < 2) return 0;
+            if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                if (i + 9 > len) return 0;
+                int ph = (int)be16(d + i + 5), pw = (int)be16(d + i + 7);
+                if (pw <= 0 || ph <= 0) return 0;
+                *w = pw;
+                *h = ph;
+                return 1;
+            }
+            if (m == 0xD9 || m == 0xDA) return 0;
+            i += 2 + seg;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- pagination */
+
+static bt_page *new_page(ctx *c, size_t article)
+{
+    bt_layout *L = c->L;
+    L->pages = grow(L->pages, &L->cap, L->npages + 1, sizeof *L->pages);
+    bt_page *p = &L->pages[L->npages++];
+    memset(p, 0, sizeof *p);
+    p->article = article;
+    c->page = p;
+    c->cursor = c->g->height - c->g->top;
+    c->at_top = 1;
+    return p;
+}
+
+static void page_add(bt_page *p, const bt_item *it)
+{
+    p->items = grow(p->items, &p->cap, p->nitems + 1, sizeof *p->items);
+    p->items[p->nitems++] = *it;
+}
+
+static void place_line(ctx *c, const fline *ln)
+{
+    double base = c->cursor - ln->ascent;
+    for (size_t i = 0; i < ln->nitems; i++) {
+        bt_item it = c->items[ln->item0 + i];
+        it.x += c->g->left;
+        it.y += base;
+        it.role = BT_ROLE_BODY;
+        page_add(c->page, &it);
+    }
+    c->cursor -= ln->height;
+    c->at_top = 0;
+}
+
+static double lines_height(const fblock *fb, size_t from, size_t to)
+{
+    double h = 0;
+    for (size_t i = from; i < to && i < fb->n; i++) h += fb->lines[i].height;
+    return h;
+}
+
+/* Number of lines of fb, from line i, that fit in the free space. */
+static size_t fit_lines(const ctx *c, const fblock *fb, size_t i, double space)
+{
+    double y = c->cursor - space;
+    size_t k = 0;
+    while (i + k < fb->n && y - fb->lines[i + k].height >= c->g->bottom - 1e-6) {
+        y -= fb->lines[i + k].height;
+        k++;
+    }
+    return k;
+}
+
+static void place_block(ctx *c, size_t article, const fblock *fb, const fblock *next)
+{
+    if (fb->n == 0) return;
+    double space = c->at_top ? 0 : fb->space_before;
+    /* keep with next: this block and the first two lines of the next must share a page */
+    if (fb->keep_with_next && next && next->n && !c->at_top) {
+        double need = space + lines_height(fb, 0, fb->n) + next->space_before +
+                      lines_height(next, 0, next->n < 2 ? next->n : 2);
+        if (c->cursor - need < c->g->bottom - 1e-6) {
+            new_page(c, article);
+            space = 0;
+        }
+    }
+    size_t i = 0;
+    while (i < fb->n) {
+        size_t rest = fb->n - i;
+        size_t k = fit_lines(c, fb, i, space);
+        if (k >= rest) {
+            c->cursor -= space;
+            for (size_t j = i; j < fb->n; j++) place_line(c, &fb->lines[j]);
+            return;
+        }
+        /* not all fit: no orphan (one line at the foot) and no widow (one at the head) */
+        if (fb->keep_together || rest < 4) k = 0;
+        else {
+            if (rest - k < 2) k = rest - 2;
+            if (k < 2) k = 0;
+        }
+        if (k == 0) {
+            if (c->at_top) { /* cannot fit even on an empty page: force one line */
+                k = fit_lines(c, fb, i, 0);
+                if (k == 0) k = 1;
+            } else {
+                new_page(c, article);
+                space = 0;
+                continue;
+            }
+        }
+        c->cursor -= space;
+        for (size_t j = i; j < i + k; j++) place_line(c, &fb->lines[j]);
+        i += k;
+        new_page(c, article);
+        space = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- one article */
+
+/* Title shortened with an ellipsis at a word boundary to fit width. Heap string. */
+static char *shorten(ctx *c, bt_face face, double size, const char *s, double width)
+{
+    if (measure(c, face, size, s, strlen(s)) <= width) return bt_xstrdup(s);
+    static const char ell[] = "\xE2\x80\xA6";
+    double ew = measure(c, face, size, ell, 3);
+    size_t len = strlen(s), cut = 0;
+    double w = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (!n) n = 1;
+        double cw = measure(c, face, size, s + i, n);
+        if (w + cw + ew > width) break;
+        w += cw;
+        i += n;
+        if (cp == ' ') cut = i - 1;
+    }
+    if (cut == 0 || cut < i / 2) cut = i;
+    while (cut > 0 && s[cut - 1] == ' ') cut--;
+    char *out = bt_xmalloc(cut + 4);
+    memcpy(out, s, cut);
+    memcpy(out + cut, ell, 4);
+    return out;
+}
+
+static void add_text_item(ctx *c, bt_page *p, bt_item_role role, bt_face face, double size, unsigned color,
+                          double x, double y, const char *s)
+{
+    /* Through a scratch line so missing glyphs and fallback faces are handled alike. */
+    fline ln = {c->nitems, 0, 0, 0};
+    emit(c, &ln, face, size, color, x, s, strlen(s), NOBLOCK);
+    for (size_t i = 0; i < ln.nitems; i++) {
+        bt_item it = c->items[ln.item0 + i];
+        it.y = y;
+        it.role = role;
+        page_add(p, &it);
+    }
+    c->nitems = ln.item0;
+}
+
+static void running_heads(ctx *c, size_t article, size_t first)
+{
+    bt_layout *L = c->L;
+    const bt_page_geom *g = c->g;
+    int count = (int)(L->npages - first);
+    double hs = body(c) * 0.78;
+    char *title = shorten(c, BT_FACE_ITALIC, hs, c->art->title ? c->art->title : "", c->colw);
+    for (size_t i = first; i < L->npages; i++) {
+        bt_page *p = &L->pages[i];
+        p->number = (int)(i - first + 1);
+        p->count = count;
+        if (p->number > 1 && *title) {
+            double y = g->height - g->top + hs * 1.9;
+            add_text_item(c, p, BT_ROLE_HEADER, BT_FACE_ITALIC, hs, C_MUTED, g->left, y, title);
+            bt_item r = {0};
+            r.kind = BT_ITEM_RULE;
+            r.role = BT_ROLE_HEADER;
+            r.x = g->left;
+            r.y = y - hs * 0.6;
+            r.w = c->colw;
+            r.h = 0.4;
+            r.color = C_RULE;
+            r.block = NOBLOCK;
+            page_add(p, &r);
+        }
+        char num[64];
+        snprintf(num, sizeof num, "Trang %d/%d", p->number, count);
+        double w = measure(c, BT_FACE_REGULAR, hs, num, strlen(num));
+        add_text_item(c, p, BT_ROLE_FOOTER, BT_FACE_REGULAR, hs, C_MUTED, g->left + (c->colw - w) / 2,
+                      g->bottom - hs * 2.6, num);
+    }
+    free(title);
+}
+
+static void image_block(ctx *c, fblock *fb, const bt_block *b, size_t bi)
+{
+    const bt_image *img = b->image;
+    if (!img || !img->data || img->len == 0) return;
+    int pw = img->width, ph = img->height;
+    int dw, dh;
+    if (!bt_image_dimensions(img->data, img->len, &dw, &dh)) {
+        bt_article_warn(c->art, "image %s: not a readable JPEG or PNG; left out",
+                        img->name ? img->name : "(unnamed)");
+        return;
+    }
+    pw = dw;
+    ph = dh;
+    double maxh = (c->g->height - c->g->top - c->g->bottom) * 0.55;
+    double w = c->colw, h = w * ph / pw;
+    if (h > maxh) {
+        h = maxh;
+        w = h * pw / ph;
+    }
+    /* small images are not blown up beyond twice their pixel size at 72 dpi */
+    if (w > pw * 2.0 && pw * 2.0 < c->colw) {
+        w = pw * 2.0;
+        h = ph * 2.0;
+    }
+    fline *ln = fb_line(fb, c, h, h);
+    bt_item *it = scratch_item(c);
+    it->kind = BT_ITEM_IMAGE;
+    it->x = (c->colw - w) / 2;
+    it->y = 0;
+    it->w = w;
+    it->h = h;
+    it->image = img;
+    it->block = bi;
+    ln->nitems = 1;
+}
+
+static void rule_line(ctx *c, fblock *fb, double gap)
+{
+    fline *ln = fb_line(fb, c, gap, gap / 2);
+    bt_item *it = scratch_item(c);
+    it->kind = BT_ITEM_RULE;
+    it->x = 0;
+    it->y = 0;
+    it->w = c->colw;
+    it->h = 0.6;
+    it->color = C_RULE;
+    ln->nitems = 1;
+}
+
+static void layout_article(ctx *c, size_t ai)
+{
+    bt_article *a = c->art;
+    size_t first = c->L->npages;
+    c->L->first_page[ai] = first;
+    new_page(c, ai);
+    c->nmissing = 0;
+
+    /* title block */
+    fblock tb = {0};
+    tb.keep_together = 1;
+    if (a->category && *a->category) {
+        style s = mkstyle(c, BT_FACE_BOLD, 0.82, 1.6, C_CATEGORY, AL_LEFT);
+        format_text(c, &tb, &s, a->category, NOBLOCK);
+    }
+    {
+        style s = mkstyle(c, BT_FACE_BOLD, 1.9, 1.22, C_TEXT, AL_LEFT);
+        format_text(c, &tb, &s, a->title && *a->title ? a->title : "", NOBLOCK);
+    }
+    char *date = bt_date_vi(&a->published);
+    if (date && *date) {
+        fb_line(&tb, c, body(c) * 0.4, 0); /* small gap */
+        style s = mkstyle(c, BT_FACE_ITALIC, 0.86, 1.5, C_MUTED, AL_LEFT);
+        format_text(c, &tb, &s, date, NOBLOCK);
+    }
+    free(date);
+    rule_line(c, &tb, body(c) * 1.4);
+    place_block(c, ai, &tb, NULL);
+    c->nitems = 0;
+    fblock_free(&tb);
+
+    if (a->lead && *a->lead) {
+        fblock fb = {0};
+        fb.space_before = 0;
+        style s = mkstyle(c, BT_FACE_BOLD, 1.04, 1.45, C_TEXT, AL_JUSTIFY);
+        format_text(c, &fb, &s, a->lead, NOBLOCK);
+        place_block(c, ai, &fb, NULL);
+        c->nitems = 0;
+        fblock_free(&fb);
+    }
+
+    /* body blocks: format one ahead so keep-with-next can look at the next block */
+    fblock cur = {0};
+    int have_cur = 0;
+    int number = 0;
+    size_t bi = 0;
+    for (;;) {
+        fblock fb = {0};
+        int have = 0;
+        while (bi < a->nblocks && !have) {
+            const bt_block *b = &a->blocks[bi];
+            size_t idx = bi++;
+            style s;
+            switch (b->type) {
+            case BT_BLOCK_PARAGRAPH:
+                s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
+                fb.space_before = body(c) * 0.55;
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                number = 0;
+                break;
+            case BT_BLOCK_HEADING:
+                s = mkstyle(c, BT_FACE_BOLD, b->level <= 2 ? 1.2 : 1.08, 1.35, C_TEXT, AL_LEFT);
+                fb.space_before = body(c) * 1.1;
+                fb.keep_with_next = 1;
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                number = 0;
+                break;
+            case BT_BLOCK_CAPTION:
+                s = mkstyle(c, BT_FACE_ITALIC, 0.88, 1.4, C_CAPTION, AL_CENTER);
+                s.indent = s.rindent = body(c) * 1.5;
+                fb.space_before = body(c) * 0.45;
+                fb.keep_together = 1;
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                number = 0;
+                break;
+            case BT_BLOCK_QUOTE:
+                s = mkstyle(c, BT_FACE_ITALIC, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
+                s.indent = s.rindent = body(c) * 2.2;
+                fb.space_before = body(c) * 0.7;
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                number = 0;
+                break;
+            case BT_BLOCK_LIST_ITEM: {
+                s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
+                s.indent = body(c) * 2.0;
+                fb.space_before = body(c) * 0.3;
+                char mark[32];
+                if (b->level == 1) snprintf(mark, sizeof mark, "%d.", ++number);
+                else {
+                    number = 0;
+                    snprintf(mark, sizeof mark, "\xE2\x80\xA2");
+                }
+                /* the marker hangs in the indent, on the first line's baseline: emit it first
+                 * so its items sit right before the first line's */
+                double mw = measure(c, s.face, s.size, mark, strlen(mark));
+                fline mk = {c->nitems, 0, 0, 0};
+                emit(c, &mk, s.face, s.size, s.color, s.indent - mw - body(c) * 0.5, mark, strlen(mark), idx);
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                if (fb.n > 0) {
+                    fb.lines[0].item0 = mk.item0;
+                    fb.lines[0].nitems += mk.nitems;
+                }
+                break;
+            }
+            case BT_BLOCK_IMAGE:
+                fb.space_before = body(c) * 0.8;
+                fb.keep_with_next = 1; /* with its caption */
+                image_block(c, &fb, b, idx);
+                number = 0;
+                break;
+            }
+            if (fb.n) have = 1;
+        }
+        if (!have) {
+            fblock_free(&fb);
+            break;
+        }
+        if (have_cur) {
+            /* an image keeps only with a caption */
+            if (cur.lines && cur.n == 1 && c->items[cur.lines[0].item0].kind == BT_ITEM_IMAGE &&
+                !(fb.keep_together && fb.lines && c->items[fb.lines[0].item0].kind == BT_ITEM_TEXT &&
+                  c->items[fb.lines[0].item0].face == BT_FACE_ITALIC))
+                cur.keep_with_next = 0;
+            place_block(c, ai, &cur, &fb);
+            fblock_free(&cur);
+        }
+        cur = fb;
+        have_cur = 1;
+    }
+    if (have_cur) {
+        place_block(c, ai, &cur, NULL);
+        fblock_free(&cur);
+    }
+
+    if (a->author && *a->author) {
+        fblock fb = {0};
+        fb.space_before = body(c) * 0.9;
+        fb.keep_together = 1;
+        style s = mkstyle(c, BT_FACE_BOLD, 1.0, c->g->leading, C_TEXT, AL_RIGHT);
+        format_text(c, &fb, &s, a->author, NOBLOCK);
+        place_block(c, ai, &fb, NULL);
+        fblock_free(&fb);
+    }
+    c->nitems = 0;
+    running_heads(c, ai, first);
+    c->nitems = 0;
+}
+
+bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const bt_page_geom *g,
+                             bt_layout **out, bt_err *e)
+{
+    *out = NULL;
+    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to lay out");
+    bt_layout *L = bt_xcalloc(1, sizeof *L);
+    L->geom = *g;
+    L->narticles = n;
+    L->first_page = bt_xcalloc(n, sizeof *L->first_page);
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.fs = fs;
+    c.g = &L->geom;
+    c.colw = g->width - g->left - g->right;
+    for (size_t i = 0; i < n; i++) {
+        c.art = arts[i];
+        layout_article(&c, i);
+    }
+    free(c.items);
+    free(c.missing);
+    free(c.brks);
+    free(c.boxes);
+    *out = L;
+    return BT_OK;
+}
+
+void bt_layout_free(bt_layout *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->npages; i++) free(l->pages[i].items);
+    free(l->pages);
+    free(l->first_page);
+    free(l->pool);
+    free(l);
+}
+
+const char *bt_layout_text(const bt_layout *l, const bt_item *it)
+{
+    return it->kind == BT_ITEM_TEXT ? l->pool + it->text : "";
+}
+
+/* ---------------------------------------------------------------- dump */
+
+/* Fixed-point number with two decimals, independent of the locale. */
+static void num(bt_buf *b, double v)
+{
+    long long x = llround(v * 100.0);
+    if (x < 0) {
+        bt_buf_addc(b, '-');
+        x = -x;
+    }
+    bt_buf_printf(b, "%lld.%02lld", x / 100, x % 100);
+}
+
+static const char *role_name(bt_item_role r)
+{
+    return r == BT_ROLE_HEADER ? "header" : r == BT_ROLE_FOOTER ? "footer" : "body";
+}
+
+char *bt_layout_dump(const bt_layout *l)
+{
+    bt_buf b = {0};
+    for (size_t i = 0; i < l->npages; i++) {
+        const bt_page *p = &l->pages[i];
+        bt_buf_printf(&b, "page %d/%d article %zu\n", p->number, p->count, p->article);
+        for (size_t j = 0; j < p->nitems; j++) {
+            const bt_item *it = &p->items[j];
+            if (it->kind == BT_ITEM_TEXT) {
+                bt_buf_printf(&b, "text %s F%d ", role_name(it->role), (int)it->face);
+                num(&b, it->size);
+            } else {
+                bt_buf_printf(&b, "%s %s", it->kind == BT_ITEM_IMAGE ? "image" : "rule", role_name(it->role));
+            }
+            bt_buf_addc(&b, ' ');
+            num(&b, it->x);
+            bt_buf_addc(&b, ' ');
+            num(&b, it->y);
+            bt_buf_addc(&b, ' ');
+            num(&b, it->w);
+            if (it->kind != BT_ITEM_TEXT) {
+                bt_buf_addc(&b, ' ');
+                num(&b, it->h);
+            } else {
+                bt_buf_adds(&b, " \"");
+                bt_buf_adds(&b, l->pool + it->text);
+                bt_buf_addc(&b, '"');
+            }
+            bt_buf_addc(&b, '\n');
+        }
+    }
+    return bt_buf_detach(&b, NULL);
+}

@@ -1,0 +1,92 @@
+/* layout.h - typeset articles into pages of positioned text runs, images and rules.
+ *
+ * The result is plain data in PDF user space (points, origin at the bottom-left of the page,
+ * text positioned by its baseline origin). It never touches a PDF library: widths come from
+ * font.h. bt_layout_dump() prints it as text so tests can check the typesetting.
+ *
+ * What it does: line breaking at Unicode line-break opportunities (libunibreak), words
+ * measured with the font's advance widths, justified paragraphs with a ragged last line (each
+ * word placed at its own x), tokens longer than a line broken between characters, a title
+ * block, lead, headings kept with what follows, centred italic captions, indented quotes,
+ * bulleted/numbered list items, images scaled to the column with their caption, the author
+ * right-aligned at the end, a running header and a "Trang i/n" footer, and no widow or orphan
+ * lines. Characters no face can draw are reported once per article (bt_article_warn). */
+#ifndef BT_LAYOUT_H
+#define BT_LAYOUT_H
+
+#include <stddef.h>
+#include "article.h"
+#include "font.h"
+#include "util.h"
+
+typedef struct {
+    const char *name;              /* "a4", "a5", "letter" */
+    double width, height;          /* page size, points */
+    double left, right, top, bottom; /* margins: the text area lies inside them */
+    double body_size;              /* body text size, points */
+    double leading;                /* body line height as a multiple of the size */
+} bt_page_geom;
+
+/* Fill g for a paper name (case-insensitive); 0 when unknown. */
+int bt_layout_paper(const char *name, bt_page_geom *g);
+
+typedef enum { BT_ITEM_TEXT, BT_ITEM_IMAGE, BT_ITEM_RULE } bt_item_kind;
+
+typedef enum {
+    BT_ROLE_BODY,     /* inside the text area */
+    BT_ROLE_HEADER,   /* running header (top margin) */
+    BT_ROLE_FOOTER    /* page number (bottom margin) */
+} bt_item_role;
+
+typedef struct {
+    bt_item_kind kind;
+    bt_item_role role;
+    bt_face face;      /* text */
+    double size;       /* text: font size */
+    double x, y;       /* text: baseline origin; image/rule: lower-left corner */
+    double w, h;       /* text: advance width (h = size); image: box; rule: length, thickness */
+    unsigned color;    /* 0xRRGGBB */
+    size_t text;       /* text: offset of the NUL-terminated UTF-8 in the layout's pool */
+    size_t len;        /* text: byte length */
+    const bt_image *image; /* image: borrowed from the article (must outlive the layout) */
+    size_t block;      /* source block index; (size_t)-1 for title block, header, footer */
+} bt_item;
+
+typedef struct {
+    bt_item *items;
+    size_t nitems, cap;
+    size_t article; /* index of the article the page belongs to */
+    int number;     /* 1-based page number within the article */
+    int count;      /* pages of that article */
+} bt_page;
+
+typedef struct {
+    bt_page_geom geom;
+    bt_page *pages;
+    size_t npages, cap;
+    size_t *first_page; /* per article: index of its first page */
+    size_t narticles;
+    char *pool;         /* text of all items */
+    size_t pool_len, pool_cap;
+} bt_layout;
+
+/* Lay out n >= 1 articles, each from a new page. Warnings (missing glyphs, unusable images)
+ * go to the articles. *out is freed with bt_layout_free(). */
+bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const bt_page_geom *g,
+                             bt_layout **out, bt_err *e);
+void bt_layout_free(bt_layout *l);
+
+/* The text of a text item. */
+const char *bt_layout_text(const bt_layout *l, const bt_item *it);
+
+/* The layout as text, one line per page and per item (heap string):
+ *   page 1/2 article 0
+ *   text body F0 10.50 62.00 760.12 35.20 "Tiếp"
+ *   image body 62.00 400.00 471.00 300.00
+ * Numbers use '.' whatever the locale. */
+char *bt_layout_dump(const bt_layout *l);
+
+/* Pixel size of JPEG or PNG bytes (header only); 1 on success. */
+int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);
+
+#endif
