@@ -133,10 +133,25 @@ static int scan_datetime(const char *f, bt_date *d, int *clean)
                     }
                 }
             }
+            q = p; /* ISO: YYYY-MM-DD */
+            if (parse_num(&q, 4, &c) && c >= 1000 && *q == '-' && (q++, parse_num(&q, 2, &b)) &&
+                *q == '-' && (q++, parse_num(&q, 2, &a))) {
+                d->year = c;
+                d->month = b;
+                d->day = a;
+                found |= 1;
+                p = q;
+                continue;
+            }
             q = p;
             if (parse_num(&q, 2, &a) && (*q == ':' || *q == 'h') && q[1] >= '0' && q[1] <= '9') {
                 q++;
                 if (parse_num(&q, 2, &b) && a < 24 && b < 60) {
+                    if (*q == ':' && q[1] >= '0' && q[1] <= '9') { /* seconds: ignored */
+                        q++;
+                        int sec;
+                        if (!parse_num(&q, 2, &sec)) return 0;
+                    }
                     d->hour = a;
                     d->minute = b;
                     d->has_time = 1;

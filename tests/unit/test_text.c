@@ -99,6 +99,12 @@ static void t_parser(void)
                                   a->published.day == 17 && !a->category);
     bt_article_free(a);
 
+    a = parse("Tiêu đề\n\n2023-05-27 08:30:15 | Thời sự\nĐoạn một.\n");
+    CHECK("ISO date and seconds in meta", a && a->published.year == 2023 && a->published.hour == 8 &&
+                                              a->published.minute == 30);
+    CHECK_STR("mixed-case category with a date", a ? a->category : NULL, "Thời sự");
+    bt_article_free(a);
+
     a = parse("Tiêu đề\nTHỜI SỰ\nĐoạn một.\n");
     CHECK_STR("category alone", a ? a->category : NULL, "THỜI SỰ");
     CHECK("category alone: no date", a && a->published.year == 0);
