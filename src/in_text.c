@@ -248,13 +248,17 @@ static int looks_like_name(const char *s)
         p = sp + 1;
     }
     if (w == 1 && !all_upper(s)) return 0; /* one capitalised word: too weak (a heading?) */
+    /* "Theo VnExpress", "Nguồn: …": a source credit, not a person. */
+    if (strncmp(s, "Theo ", 5) == 0 || contains_ci(s, "Nguồn") || contains_ci(s, "Ảnh")) return 0;
     return 1;
 }
 
 static int is_list_item(const char *s, int *ordered, const char **rest)
 {
     const unsigned char *u = (const unsigned char *)s;
-    if ((s[0] == '-' || s[0] == '+' || s[0] == '*') && s[1] == ' ') {
+    /* Only dash bullets are markup; "+ …" and "* …" lines keep their marker as text (they are
+     * sub-items whose marker a reader should still see). */
+    if (s[0] == '-' && s[1] == ' ') {
         *ordered = 0;
         *rest = s + 2;
         return 1;
@@ -289,7 +293,7 @@ static int caption_like(const char *s)
     if (has_photo_credit(s)) return 1;
     if (ends_sentence(s)) return 0;
     uint32_t c = first_cp(s);
-    return !is_lower_cp(c);
+    return is_upper_cp(c) || (c >= '0' && c <= '9') || c == '"' || c == 0x201C;
 }
 
 /* "…last sentence. Nguyễn Văn A": split a trailing byline off the last paragraph. */
