@@ -1,0 +1,1420 @@
+/* extract.c - metadata and main content of an HTML page (see extract.h).
+ *
+ * Passes over a flat array of the page's elements in document order (preorder):
+ *  1. record every element (depth-limited), its parent, block/inline kind and tag flags;
+ *  2. mark boilerplate: junk tags, hidden elements, class/id hints, in preorder;
+ *  3. sum text, link text, commas, paragraphs, images, list items bottom-up (reverse order);
+ *  4. score paragraph-like blocks and credit their ancestors; pick the best container and the
+ *     siblings that belong to it;
+ *  5. emit blocks in document order, dropping link-heavy or form-like boxes on the way.
+ * Metadata (title, date, author, category, lead, URL, language) comes from meta tags, JSON-LD
+ * and visible elements, checked against each other. */
+#include "extract.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "image.h"
+#include "input.h"
+#include "site.h"
+#include "text.h"
+
+/* ---- element table ---- */
+
+enum {
+    F_BLOCK = 1 << 0,    /* block-level element */
+    F_JUNK = 1 << 1,     /* removed: never content */
+    F_INLINK = 1 << 2,   /* inside <a> */
+    F_HIDDEN = 1 << 3,
+    F_HARDJUNK = 1 << 4, /* script, style, ...: not even text for metadata */
+    F_NEG = 1 << 5,      /* class/id says boilerplate */
+    F_POS = 1 << 6,      /* class/id says content */
+    F_CAPTION = 1 << 7,
+    F_SITE_CONTENT = 1 << 8, /* site rule: this is the content */
+};
+
+typedef struct {
+    xmlNode *n;
+    int parent;
+    int depth;
+    unsigned flags;
+    long text;   /* characters of text (non-junk) in the subtree */
+    long link;   /* of which inside links */
+    long own;    /* inline text directly in this block (not in child blocks) */
+    long raw;    /* all text incl. junk except hard junk (for pass 2) */
+    int commas, own_commas;
+    int np, nimg, nli, ninput, nembed, nheading;
+    double score;
+    int scored;
+} ninfo;
+
+typedef struct {
+    htmlDocPtr doc;
+    bt_article *a;
+    const char *base_dir;
+    ninfo *v;
+    int n, cap;
+    int body;
+    const bt_site_rules *site;
+    int nremote, nimages;
+    char *title_text; /* chosen title, for dropping it from the body */
+    char *lead_text;
+    xmlNode *lead_node;
+    xmlNode *byline_node;
+} ctx;
+
+static int idx_of(const xmlNode *n)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->_private ? (int)(intptr_t)n->_private - 1 : -1;
+}
+
+static const char *nm(const xmlNode *n)
+{
+    return n && n->name ? (const char *)n->name : "";
+}
+
+static int is_tag(const xmlNode *n, const char *t)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcasecmp(nm(n), t) == 0;
+}
+
+/* Attribute value without allocating ("" when present but empty, NULL when absent). */
+static const char *attr(const xmlNode *n, const char *name)
+{
+    if (!n || n->type != XML_ELEMENT_NODE) return NULL;
+    for (xmlAttr *p = n->properties; p; p = p->next) {
+        if (p->name && strcasecmp((const char *)p->name, name) == 0) {
+            if (p->children && (p->children->type == XML_TEXT_NODE) && p->children->content)
+                return (const char *)p->children->content;
+            return "";
+        }
+    }
+    return NULL;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcasecmp(s, *list) == 0) return 1;
+    return 0;
+}
+
+static const char *const block_tags[] = {
+    "p", "div", "section", "article", "main", "td", "th", "li", "dd", "dt", "blockquote", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "tr", "tbody", "thead",
+    "tfoot", "figure", "figcaption", "header", "footer", "aside", "nav", "form", "body", "html",
+    "center", "address", "details", "summary", "fieldset", "hr", "caption", "hgroup", "dialog",
+    "menu", "noscript", "iframe", "video", "audio", "canvas", "svg", "object", "embed",
+    "picture", "option", "select", "textarea", "button", "head", "title", "script", "style",
+    NULL};
+/* Never content, not even for metadata text. */
+static const char *const hard_junk[] = {
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "svg",
+    "math", "canvas", "iframe", "frame", "frameset", "object", "embed", "applet", "param",
+    "video", "audio", "source", "track", "map", "area", "input", "select", "option",
+    "textarea", "button", "datalist", "output", "progress", "meter", "dialog", NULL};
+/* Structural boilerplate: not content (metadata may still read them). */
+static const char *const soft_junk[] = {"nav", "footer", "aside", "menu", "header", "form",
+                                        "label", "fieldset", "legend", NULL};
+
+/* ---- class/id hints ---- */
+
+static const char *const neg_sub[] = {
+    "comment", "disqus", "sharing", "share", "social", "related", "relate", "recommend",
+    "sidebar", "side-bar", "widget", "footer", "breadcrumb", "navbar", "navigation", "masthead",
+    "banner", "advert", "sponsor", "promo", "popup", "modal", "cookie", "newsletter", "subscri",
+    "signup", "login", "pagination", "pager", "toolbar", "outbrain", "taboola", "trending",
+    "popular", "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "xemthem",
+    "xem-them", "readmore", "read-more", "see-also", "seealso", "also-read", "copyright",
+    "author", "byline", "dateline", "masthead", "shoutbox", "sitemap", "skip", "hidden",
+    "rating", "survey", "poll", "tooltip", "follow", "donate", "paywall", "most-read",
+    "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
+    "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
+    "jump", "print", "email", "facebook", "twitter", "zalo", "gdpr", "consent", "meta-",
+    "timestamp", "publish", "signature", NULL};
+static const char *const neg_tok[] = {"ad", "ads", "adv", "nav", "tag", "date", "time", "meta",
+                                      "box-tin", "more", "cmt", "fb", "share", "sns", "box_tin",
+                                      "notice", "source", "credit", "credits", "info", NULL};
+static const char *const pos_sub[] = {"article", "content", "entry", "story", "body", "main",
+                                      "detail", "post", "text", "fck", "hentry", "blog",
+                                      "news-", "page-", "single", "chitiet", "noidung", NULL};
+
+static int ci_contains(const char *h, const char *n)
+{
+    size_t nl = strlen(n);
+    for (; *h; h++)
+        if (strncasecmp(h, n, nl) == 0) return 1;
+    return 0;
+}
+
+static int has_token(const char *s, const char *tok)
+{
+    size_t tl = strlen(tok);
+    const char *p = s;
+    while (*p) {
+        while (*p && !isalnum((unsigned char)*p)) p++;
+        const char *b = p;
+        while (*p && (isalnum((unsigned char)*p))) p++;
+        if ((size_t)(p - b) == tl && strncasecmp(b, tok, tl) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Lower-case "class id" of n into buf. */
+static const char *classid(const xmlNode *n, char *buf, size_t sz)
+{
+    const char *c = attr(n, "class"), *i = attr(n, "id");
+    snprintf(buf, sz, "%s %s", c ? c : "", i ? i : "");
+    return buf;
+}
+
+static void class_hints(const xmlNode *n, unsigned *flags)
+{
+    char buf[512];
+    classid(n, buf, sizeof buf);
+    if (buf[0] == ' ' && buf[1] == '\0') return;
+    int neg = 0, pos = 0;
+    for (const char *const *p = neg_sub; *p && !neg; p++) neg = ci_contains(buf, *p);
+    for (const char *const *p = neg_tok; *p && !neg; p++) neg = has_token(buf, *p);
+    for (const char *const *p = pos_sub; *p && !pos; p++) pos = ci_contains(buf, *p);
+    if (neg) *flags |= F_NEG;
+    if (pos) *flags |= F_POS;
+    if (ci_contains(buf, "caption") || ci_contains(buf, "figcaption")) *flags |= F_CAPTION;
+}
+
+static int is_hidden(const xmlNode *n)
+{
+    if (attr(n, "hidden")) return 1;
+    const char *ah = attr(n, "aria-hidden");
+    if (ah && strcasecmp(ah, "true") == 0 && !is_tag(n, "img") && !is_tag(n, "figure")) return 1;
+    const char *st = attr(n, "style");
+    if (st) {
+        char b[256];
+        size_t k = 0;
+        for (const char *p = st; *p && k + 1 < sizeof b; p++)
+            if (!isspace((unsigned char)*p)) b[k++] = (char)tolower((unsigned char)*p);
+        b[k] = '\0';
+        if (strstr(b, "display:none") || strstr(b, "visibility:hidden")) return 1;
+    }
+    const char *ty = attr(n, "type");
+    if (ty && is_tag(n, "input") && strcasecmp(ty, "hidden") == 0) return 1;
+    const char *role = attr(n, "role");
+    if (role && (strcasecmp(role, "navigation") == 0 || strcasecmp(role, "banner") == 0 ||
+                 strcasecmp(role, "contentinfo") == 0 || strcasecmp(role, "complementary") == 0 ||
+                 strcasecmp(role, "dialog") == 0 || strcasecmp(role, "menu") == 0 ||
+                 strcasecmp(role, "menubar") == 0 || strcasecmp(role, "search") == 0 ||
+                 strcasecmp(role, "alert") == 0))
+        return 1;
+    return 0;
+}
+
+/* ---- text measures ---- */
+
+/* Characters of text, white-space runs counted once; commas counted into *commas. */
+static long text_measure(const char *s, int *commas)
+{
+    long n = 0;
+    int ws = 1;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(s + i, len - i, &cp);
+        if (!k) break;
+        i += k;
+        int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == '\f';
+        if (space) {
+            if (!ws) n++;
+            ws = 1;
+            continue;
+        }
+        ws = 0;
+        n++;
+        if (commas && (cp == ',' || cp == 0xFF0C || cp == 0x3001 || cp == 0x060C)) (*commas)++;
+    }
+    return n;
+}
+
+/* ---- pass 1: record elements ---- */
+
+static void record(ctx *c)
+{
+    xmlNode *root = xmlDocGetRootElement(c->doc);
+    xmlNode *n = root;
+    int depth = 0;
+    int cur = -1; /* index of the nearest recorded element above n */
+    c->body = -1;
+    while (n) {
+        int me = -1;
+        if (n->type == XML_ELEMENT_NODE) {
+            if (depth <= BT_MAX_HTML_DEPTH && c->n < BT_MAX_HTML_NODES) {
+                if (c->n == c->cap) {
+                    c->cap = c->cap ? c->cap * 2 : 1024;
+                    c->v = bt_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
+                }
+                me = c->n++;
+                ninfo *f = &c->v[me];
+                memset(f, 0, sizeof *f);
+                f->n = n;
+                f->parent = cur;
+                f->depth = depth;
+                n->_private = (void *)(intptr_t)(me + 1);
+                const char *t = nm(n);
+                if (in_list(t, block_tags)) f->flags |= F_BLOCK;
+                if (strcasecmp(t, "body") == 0 && c->body < 0) c->body = me;
+            } else {
+                n->_private = NULL;
+            }
+        }
+        /* descend */
+        if (n->children && n->type == XML_ELEMENT_NODE) {
+            if (me >= 0) cur = me;
+            n = n->children;
+            depth++;
+            continue;
+        }
+        /* next sibling or climb */
+        while (n && !n->next) {
+            n = n->parent;
+            depth--;
+            if (!n || n == (xmlNode *)c->doc || depth < 0) { n = NULL; break; }
+            if (idx_of(n) == cur && cur >= 0) cur = c->v[cur].parent;
+            if (n == root) { n = NULL; break; }
+        }
+        if (n) n = n->next;
+    }
+}
+
+/* Nearest recorded element at or above n (for text nodes and flattened elements). */
+static int owner(const xmlNode *n)
+{
+    for (int hops = 0; n && hops < BT_MAX_HTML_DEPTH * 4 + 64; hops++, n = n->parent) {
+        int i = idx_of(n);
+        if (i >= 0) return i;
+    }
+    return -1;
+}
+
+/* ---- pass 2: boilerplate flags (preorder: parents first) ---- */
+
+static void mark_hard(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        unsigned pf = f->parent >= 0 ? c->v[f->parent].flags : 0;
+        if (pf & F_HARDJUNK) f->flags |= F_HARDJUNK | F_JUNK;
+        if (pf & F_INLINK) f->flags |= F_INLINK;
+        if (is_tag(f->n, "a")) f->flags |= F_INLINK;
+        if (in_list(nm(f->n), hard_junk)) f->flags |= F_HARDJUNK | F_JUNK;
+        if (f->n->type == XML_ELEMENT_NODE && !(f->flags & F_HARDJUNK) && is_hidden(f->n))
+            f->flags |= F_HIDDEN | F_JUNK | F_HARDJUNK;
+        class_hints(f->n, &f->flags);
+    }
+}
+
+/* Raw text per element (excluding hard junk), bottom-up. */
+static void sum_raw(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) c->v[i].raw = 0;
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (f->flags & F_HARDJUNK) continue;
+        for (xmlNode *k = f->n->children; k; k = k->next) {
+            if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+                if (k->content) f->raw += text_measure((const char *)k->content, NULL);
+            } else if (k->type == XML_ELEMENT_NODE && idx_of(k) < 0) {
+                /* flattened subtree: count its text here */
+                xmlChar *t = xmlNodeGetContent(k);
+                if (t) {
+                    f->raw += text_measure((const char *)t, NULL);
+                    xmlFree(t);
+                }
+            }
+        }
+    }
+    for (int i = c->n - 1; i > 0; i--) {
+        ninfo *f = &c->v[i];
+        if (f->parent >= 0 && !(f->flags & F_HARDJUNK)) c->v[f->parent].raw += f->raw;
+    }
+}
+
+static void mark_soft(ctx *c)
+{
+    long page = c->body >= 0 ? c->v[c->body].raw : (c->n ? c->v[0].raw : 0);
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        unsigned pf = f->parent >= 0 ? c->v[f->parent].flags : 0;
+        if (pf & F_JUNK) { f->flags |= F_JUNK; continue; }
+        if (f->flags & F_JUNK) continue;
+        if (i == c->body || is_tag(f->n, "html") || is_tag(f->n, "body")) continue;
+        if (f->flags & F_SITE_CONTENT) continue;
+        const char *t = nm(f->n);
+        if (in_list(t, soft_junk)) {
+            /* A <form> or <header> wrapping most of the page is layout, not a box. */
+            if ((strcasecmp(t, "form") == 0 || strcasecmp(t, "header") == 0) && page > 0 &&
+                f->raw * 2 > page)
+                continue;
+            f->flags |= F_JUNK;
+            continue;
+        }
+        if (f->flags & F_NEG) {
+            if (is_tag(f->n, "article") || is_tag(f->n, "main")) continue;
+            int big = f->raw >= 1000 && page > 0 && f->raw * 2 > page;
+            if (f->flags & F_POS) {
+                if (f->raw < 250) f->flags |= F_JUNK;
+            } else if (!big) {
+                f->flags |= F_JUNK;
+            }
+        }
+    }
+}
+
+/* ---- pass 3: measures bottom-up ---- */
+
+static void add_text(ctx *c, int i, const char *s)
+{
+    int commas = 0;
+    long m = text_measure(s, &commas);
+    if (!m) return;
+    ninfo *f = &c->v[i];
+    f->text += m;
+    f->commas += commas;
+    if (f->flags & F_INLINK) f->link += m;
+    /* own text belongs to the nearest block ancestor */
+    int b = i;
+    while (b >= 0 && !(c->v[b].flags & F_BLOCK)) b = c->v[b].parent;
+    if (b >= 0) {
+        c->v[b].own += m;
+        c->v[b].own_commas += commas;
+    }
+}
+
+static void measure(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        f->text = f->link = f->own = 0;
+        f->commas = f->own_commas = 0;
+        f->np = f->nimg = f->nli = f->ninput = f->nembed = f->nheading = 0;
+    }
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        const char *t = nm(f->n);
+        if (strcasecmp(t, "input") == 0 || strcasecmp(t, "select") == 0 ||
+            strcasecmp(t, "textarea") == 0 || strcasecmp(t, "button") == 0)
+            f->ninput++;
+        if (strcasecmp(t, "iframe") == 0 || strcasecmp(t, "embed") == 0 ||
+            strcasecmp(t, "object") == 0 || strcasecmp(t, "video") == 0)
+            f->nembed++;
+        if (f->flags & F_JUNK) continue;
+        if (strcasecmp(t, "p") == 0) f->np++;
+        if (strcasecmp(t, "img") == 0) f->nimg++;
+        if (strcasecmp(t, "li") == 0) f->nli++;
+        if (t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2]) f->nheading++;
+        for (xmlNode *k = f->n->children; k; k = k->next) {
+            if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+                if (k->content) add_text(c, i, (const char *)k->content);
+            } else if (k->type == XML_ELEMENT_NODE && idx_of(k) < 0) {
+                xmlChar *s = xmlNodeGetContent(k);
+                if (s) {
+                    add_text(c, i, (const char *)s);
+                    xmlFree(s);
+                }
+            }
+        }
+    }
+    for (int i = c->n - 1; i > 0; i--) {
+        ninfo *f = &c->v[i];
+        int p = f->parent;
+        if (p < 0) continue;
+        ninfo *q = &c->v[p];
+        q->ninput += f->ninput;
+        q->nembed += f->nembed;
+        if (f->flags & F_JUNK) continue;
+        q->text += f->text;
+        q->link += f->link;
+        q->commas += f->commas;
+        q->np += f->np;
+        q->nimg += f->nimg;
+        q->nli += f->nli;
+        q->nheading += f->nheading;
+    }
+}
+
+static double link_density(const ninfo *f)
+{
+    return f->text > 0 ? (double)f->link / (double)f->text : 0.0;
+}
+
+/* ---- pass 4: scoring ---- */
+
+static double class_weight(const ninfo *f)
+{
+    double w = 0;
+    if (f->flags & F_NEG) w -= 25;
+    if (f->flags & F_POS) w += 25;
+    return w;
+}
+
+static void init_score(ctx *c, int i)
+{
+    ninfo *f = &c->v[i];
+    if (f->scored) return;
+    f->scored = 1;
+    const char *t = nm(f->n);
+    double s = 0;
+    if (!strcasecmp(t, "div") || !strcasecmp(t, "article") || !strcasecmp(t, "section") ||
+        !strcasecmp(t, "main"))
+        s = 5;
+    else if (!strcasecmp(t, "pre") || !strcasecmp(t, "td") || !strcasecmp(t, "blockquote"))
+        s = 3;
+    else if (!strcasecmp(t, "address") || !strcasecmp(t, "ol") || !strcasecmp(t, "ul") ||
+             !strcasecmp(t, "dl") || !strcasecmp(t, "dd") || !strcasecmp(t, "dt") ||
+             !strcasecmp(t, "li") || !strcasecmp(t, "form"))
+        s = -3;
+    else if ((t[0] == 'h' && t[1] >= '1' && t[1] <= '6') || !strcasecmp(t, "th"))
+        s = -5;
+    if (is_tag(f->n, "article") || is_tag(f->n, "main")) s += 10;
+    const char *ip = attr(f->n, "itemprop");
+    if (ip && (ci_contains(ip, "articleBody") || ci_contains(ip, "text"))) s += 30;
+    f->score = s + class_weight(f);
+}
+
+static int pick_content(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (f->flags & F_JUNK) continue;
+        if (!(f->flags & F_BLOCK)) continue;
+        const char *t = nm(f->n);
+        if (!strcasecmp(t, "body") || !strcasecmp(t, "html")) continue;
+        if (f->own < 25) continue;
+        /* the unit itself: a link-only block is not a paragraph */
+        double ld = 0;
+        (void)ld;
+        double cs = 1 + f->own_commas + fmin((double)f->own / 100.0, 3.0);
+        int p = f->parent;
+        for (int level = 0; p >= 0 && level < 5; level++, p = c->v[p].parent) {
+            if (c->v[p].flags & F_JUNK) break;
+            init_score(c, p);
+            double div = level == 0 ? 1 : level == 1 ? 2 : level * 3;
+            c->v[p].score += cs / div;
+        }
+    }
+    int best = -1;
+    double bs = -1e9;
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (!f->scored || (f->flags & F_JUNK)) continue;
+        f->score *= 1.0 - link_density(f);
+        if (f->score > bs) { bs = f->score; best = i; }
+    }
+    if (best < 0) return c->body >= 0 ? c->body : 0;
+
+    /* Several of the best candidates inside one ancestor: that ancestor is the article. */
+    int top[5] = {-1, -1, -1, -1, -1};
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (!f->scored || (f->flags & F_JUNK) || i == best) continue;
+        if (f->score < bs * 0.75) continue;
+        for (int k = 0; k < 5; k++) {
+            if (top[k] < 0 || c->v[top[k]].score < f->score) {
+                memmove(top + k + 1, top + k, (size_t)(4 - k) * sizeof *top);
+                top[k] = i;
+                break;
+            }
+        }
+    }
+    for (int p = c->v[best].parent; p >= 0 && p != c->body; p = c->v[p].parent) {
+        int hits = 0;
+        for (int k = 0; k < 5; k++) {
+            if (top[k] < 0) continue;
+            for (int q = c->v[top[k]].parent; q >= 0; q = c->v[q].parent)
+                if (q == p) { hits++; break; }
+        }
+        if (hits >= 3) { best = p; break; }
+    }
+    /* Climb while the parent scores about as well (the article wraps its paragraphs). */
+    double last = c->v[best].score, thr = last / 3;
+    for (int p = c->v[best].parent; p >= 0 && p != c->body; p = c->v[p].parent) {
+        if (!c->v[p].scored) continue;
+        if (c->v[p].score < thr) break;
+        if (c->v[p].score > last) { best = p; break; }
+        last = c->v[p].score;
+    }
+    /* Only child: its parent is the same box. */
+    while (c->v[best].parent >= 0 && c->v[best].parent != c->body) {
+        int p = c->v[best].parent, kids = 0;
+        for (xmlNode *k = c->v[p].n->children; k; k = k->next)
+            if (k->type == XML_ELEMENT_NODE && !(idx_of(k) >= 0 && (c->v[idx_of(k)].flags & F_JUNK)))
+                kids++;
+        if (kids != 1) break;
+        best = p;
+    }
+    return best;
+}
+
+/* ---- pass 5: emit ---- */
+
+static int heading_level(const xmlNode *n)
+{
+    const char *t = nm(n);
+    if ((t[0] == 'h' || t[0] == 'H') && t[1] >= '1' && t[1] <= '6' && !t[2]) return t[1] - '0';
+    return 0;
+}
+
+/* Boxes inside the content that are not article text (readability's conditional cleaning). */
+static int drop_box(ctx *c, int i)
+{
+    ninfo *f = &c->v[i];
+    const char *t = nm(f->n);
+    int list = !strcasecmp(t, "ul") || !strcasecmp(t, "ol");
+    if (!(list || !strcasecmp(t, "div") || !strcasecmp(t, "table") || !strcasecmp(t, "section") ||
+          !strcasecmp(t, "aside") || !strcasecmp(t, "dl") || !strcasecmp(t, "center")))
+        return 0;
+    if (f->flags & F_SITE_CONTENT) return 0;
+    double w = class_weight(f);
+    if (w + f->score < 0 && f->scored) return 1;
+    if (f->commas >= 10) return 0;
+    double ld = link_density(f);
+    long p = f->np, img = f->nimg, li = f->nli - (list ? 0 : 0);
+    if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure")) return 1;
+    if (!list && li > p + 2 && ld > 0.2) return 1;
+    if (f->ninput > p / 3 + 1) return 1;
+    if (f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) return 1;
+    if (w < 25 && ld > 0.2 && f->text > 0) return 1;
+    if (w >= 25 && ld > 0.5) return 1;
+    if (f->nembed > 1 && f->text < 75) return 1;
+    if (list && ld > 0.5) return 1;
+    return 0;
+}
+
+typedef struct {
+    bt_buf buf;
+    int owner; /* block element the buffered text belongs to */
+} emitter;
+
+/* Type of block for text whose nearest block ancestor is i, limited to root. */
+static bt_block_type block_type_of(ctx *c, int i, int root, int *level)
+{
+    *level = 0;
+    for (int k = i, hops = 0; k >= 0 && hops < 64; k = c->v[k].parent, hops++) {
+        const xmlNode *n = c->v[k].n;
+        int h = heading_level(n);
+        if (h) {
+            *level = h < 2 ? 2 : h;
+            return BT_BLOCK_HEADING;
+        }
+        if (is_tag(n, "figcaption") || is_tag(n, "caption") || (c->v[k].flags & F_CAPTION))
+            return BT_BLOCK_CAPTION;
+        if (is_tag(n, "li")) {
+            int p = c->v[k].parent;
+            *level = p >= 0 && is_tag(c->v[p].n, "ol");
+            return BT_BLOCK_LIST_ITEM;
+        }
+        if (is_tag(n, "blockquote") || is_tag(n, "q")) return BT_BLOCK_QUOTE;
+        if (k == root) break;
+    }
+    return BT_BLOCK_PARAGRAPH;
+}
+
+static void flush(ctx *c, emitter *em, int root)
+{
+    if (em->buf.len == 0) return;
+    int level = 0;
+    bt_block_type ty = em->owner >= 0 ? block_type_of(c, em->owner, root, &level) : BT_BLOCK_PARAGRAPH;
+    char *clean = bt_text_clean(em->buf.data, em->buf.len);
+    bt_buf_reset(&em->buf);
+    em->owner = -1;
+    if (!*clean) { free(clean); return; }
+    if (c->title_text && bt_text_loose_equal(clean, c->title_text) &&
+        (ty == BT_BLOCK_HEADING || ty == BT_BLOCK_PARAGRAPH)) {
+        free(clean);
+        return;
+    }
+    if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && bt_text_loose_equal(clean, c->lead_text)) {
+        free(clean);
+        return;
+    }
+    if (c->a->author && ty == BT_BLOCK_PARAGRAPH && bt_utf8_length(clean) < 80 &&
+        (bt_text_loose_equal(clean, c->a->author) ||
+         (strlen(clean) > strlen(c->a->author) + 2 && strstr(clean, c->a->author) &&
+          bt_utf8_length(clean) < bt_utf8_length(c->a->author) + 25))) {
+        free(clean);
+        return;
+    }
+    bt_block *b = bt_article_add(c->a, ty, clean);
+    if (b) b->level = level;
+    free(clean);
+}
+
+static const char *img_src(const xmlNode *n)
+{
+    static const char *const lazy[] = {"data-src", "data-original", "data-lazy-src",
+                                       "data-srcset", "data-url", NULL};
+    const char *s = attr(n, "src");
+    int placeholder = !s || !*s || (strncasecmp(s, "data:", 5) == 0 && strlen(s) < 200);
+    if (placeholder) {
+        for (const char *const *p = lazy; *p; p++) {
+            const char *v = attr(n, *p);
+            if (v && *v) return v;
+        }
+    }
+    return s;
+}
+
+static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
+{
+    const char *src = img_src(n);
+    if (!src || !*src) return;
+    const char *w = attr(n, "width"), *h = attr(n, "height");
+    if ((w && atoi(w) > 0 && atoi(w) < 40) || (h && atoi(h) > 0 && atoi(h) < 40)) return;
+    flush(c, em, root);
+    c->nimages++;
+    bt_image *img = NULL;
+    if (c->base_dir || strncasecmp(src, "data:", 5) == 0)
+        img = bt_image_load(src, c->base_dir, c->a);
+    if (!img) return;
+    const char *alt = attr(n, "alt");
+    bt_block *b = bt_article_add(c->a, BT_BLOCK_IMAGE, alt ? alt : "");
+    if (b) b->image = img;
+    else bt_image_free(img);
+}
+
+static void emit_root(ctx *c, int root, emitter *em)
+{
+    xmlNode *top = c->v[root].n;
+    xmlNode *n = top;
+    while (n) {
+        int i = idx_of(n);
+        int skip = 0;
+        if (n->type == XML_ELEMENT_NODE) {
+            if (i >= 0) {
+                ninfo *f = &c->v[i];
+                if (f->flags & F_JUNK) skip = 1;
+                else if (n != top && drop_box(c, i)) skip = 1;
+                else if (n == c->lead_node || n == c->byline_node) skip = 1;
+                else if (f->flags & F_BLOCK) {
+                    flush(c, em, root);
+                } else if (is_tag(n, "br")) {
+                    flush(c, em, root);
+                } else if (is_tag(n, "img")) {
+                    emit_image(c, em, root, n);
+                }
+            } else {
+                /* flattened (too deep): its text joins the current block */
+                xmlChar *s = xmlNodeGetContent(n);
+                if (s) {
+                    if (em->buf.len == 0) em->owner = owner(n);
+                    bt_buf_adds(&em->buf, (const char *)s);
+                    bt_buf_addc(&em->buf, ' ');
+                    xmlFree(s);
+                }
+                skip = 1;
+            }
+        } else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content) {
+                if (em->buf.len == 0) {
+                    int o = owner(n->parent);
+                    while (o >= 0 && !(c->v[o].flags & F_BLOCK)) o = c->v[o].parent;
+                    em->owner = o;
+                }
+                bt_buf_adds(&em->buf, (const char *)n->content);
+            }
+            skip = 1;
+        } else {
+            skip = 1;
+        }
+        if (!skip && n->children) {
+            n = n->children;
+            continue;
+        }
+        /* leaving n (and possibly its ancestors) */
+        for (;;) {
+            if (n == top) { n = NULL; break; }
+            if (n->type == XML_ELEMENT_NODE && i >= 0 && (c->v[i].flags & F_BLOCK) && !skip)
+                flush(c, em, root);
+            if (n->next) { n = n->next; break; }
+            n = n->parent;
+            i = idx_of(n);
+            skip = 0;
+            if (!n) break;
+        }
+    }
+    flush(c, em, root);
+}
+
+/* The content box plus the siblings that belong to it (readability's sibling rule). */
+static void emit_content(ctx *c, int best)
+{
+    emitter em = {{0}, -1};
+    ninfo *b = &c->v[best];
+    int parent = b->parent;
+    if (parent < 0 || best == c->body || (b->flags & F_SITE_CONTENT)) {
+        emit_root(c, best, &em);
+        bt_buf_free(&em.buf);
+        return;
+    }
+    double thr = fmax(10, b->score * 0.2);
+    const char *bcls = attr(b->n, "class");
+    for (xmlNode *k = c->v[parent].n->children; k; k = k->next) {
+        int i = idx_of(k);
+        if (i < 0) continue;
+        ninfo *f = &c->v[i];
+        if (f->flags & F_JUNK) continue;
+        int take = i == best;
+        if (!take) {
+            double bonus = 0;
+            const char *kc = attr(k, "class");
+            if (bcls && kc && *bcls && strcmp(bcls, kc) == 0) bonus = b->score * 0.2;
+            if (f->scored && f->score + bonus >= thr && i > best) take = 1;
+            else if (is_tag(k, "p") && i > best) {
+                double ld = link_density(f);
+                if (f->text > 80 && ld < 0.25) take = 1;
+                else if (f->text > 0 && f->text <= 80 && ld == 0) {
+                    xmlChar *s = xmlNodeGetContent(k);
+                    if (s && strstr((const char *)s, ". ")) take = 1;
+                    xmlFree(s);
+                }
+            }
+        }
+        if (take) emit_root(c, i, &em);
+    }
+    bt_buf_free(&em.buf);
+}
+
+/* ---- metadata ---- */
+
+static char *node_text(const xmlNode *n)
+{
+    xmlChar *s = xmlNodeGetContent(n);
+    if (!s) return bt_xstrdup("");
+    char *r = bt_text_clean((const char *)s, strlen((const char *)s));
+    xmlFree(s);
+    return r;
+}
+
+typedef struct {
+    char *og_title, *ld_headline, *tw_title, *title_tag, *site_name;
+    char *pub_meta, *ld_date, *time_dt, *vis_date;
+    char *author_meta, *ld_author, *byline;
+    char *section, *ld_section, *crumb, *ld_crumb;
+    char *canonical, *og_url, *ld_url;
+    char *lang;
+    char *description;
+} meta;
+
+static void set_once(char **f, const char *v)
+{
+    if (*f || !v) return;
+    char *t = bt_text_clean(v, strlen(v));
+    if (*t) *f = t;
+    else free(t);
+}
+
+static void meta_free(meta *m)
+{
+    char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
+                  &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta,
+                  &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb,
+                  &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang,
+                  &m->description};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
+}
+
+static int ld_is_article(json_t *o)
+{
+    json_t *t = json_object_get(o, "@type");
+    const char *arts[] = {"NewsArticle", "Article", "BlogPosting", "ReportageNews",
+                          "AnalysisNewsArticle", "OpinionNewsArticle", "WebPage", "Report",
+                          "LiveBlogPosting", "TechArticle", "ScholarlyArticle", NULL};
+    size_t n = json_is_array(t) ? json_array_size(t) : 1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_is_array(t) ? json_array_get(t, i) : t;
+        if (!json_is_string(x)) continue;
+        for (const char **p = arts; *p; p++)
+            if (strcmp(json_string_value(x), *p) == 0) return 1 + (p - arts < 6);
+    }
+    return 0;
+}
+
+static const char *ld_name(json_t *v)
+{
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_array(v) && json_array_size(v) > 0) return ld_name(json_array_get(v, 0));
+    if (json_is_object(v)) {
+        json_t *n = json_object_get(v, "name");
+        if (json_is_string(n)) return json_string_value(n);
+    }
+    return NULL;
+}
+
+static void ld_authors(json_t *v, meta *m)
+{
+    if (m->ld_author) return;
+    if (json_is_array(v)) {
+        bt_buf b = {0};
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            const char *s = ld_name(x);
+            if (!s || !*s || i > 5) continue;
+            if (b.len) bt_buf_adds(&b, ", ");
+            bt_buf_adds(&b, s);
+        }
+        if (b.len) set_once(&m->ld_author, b.data);
+        bt_buf_free(&b);
+        return;
+    }
+    const char *s = ld_name(v);
+    if (s && strncmp(s, "http", 4) != 0) set_once(&m->ld_author, s);
+}
+
+static void ld_object(json_t *o, meta *m, int depth)
+{
+    if (depth > 6 || !o) return;
+    if (json_is_array(o)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(o, i, x) ld_object(x, m, depth + 1);
+        return;
+    }
+    if (!json_is_object(o)) return;
+    json_t *g = json_object_get(o, "@graph");
+    if (g) ld_object(g, m, depth + 1);
+    json_t *t = json_object_get(o, "@type");
+    if (json_is_string(t) && strcmp(json_string_value(t), "BreadcrumbList") == 0) {
+        json_t *items = json_object_get(o, "itemListElement");
+        size_t nitems = json_array_size(items);
+        if (nitems > 0 && !m->ld_crumb) {
+            json_t *last = json_array_get(items, nitems - 1);
+            const char *name = ld_name(last);
+            if (!name) name = ld_name(json_object_get(last, "item"));
+            if (name && nitems > 1) set_once(&m->ld_crumb, name);
+        }
+        return;
+    }
+    int art = ld_is_article(o);
+    if (!art) return;
+    if (art == 2 || !m->ld_headline) {
+        json_t *h = json_object_get(o, "headline");
+        if (json_is_string(h)) set_once(&m->ld_headline, json_string_value(h));
+    }
+    json_t *d = json_object_get(o, "datePublished");
+    if (json_is_string(d)) set_once(&m->ld_date, json_string_value(d));
+    json_t *a = json_object_get(o, "author");
+    if (a && art == 2) ld_authors(a, m);
+    json_t *s = json_object_get(o, "articleSection");
+    if (json_is_string(s)) set_once(&m->ld_section, json_string_value(s));
+    else if (json_is_array(s) && json_array_size(s) && json_is_string(json_array_get(s, 0)))
+        set_once(&m->ld_section, json_string_value(json_array_get(s, 0)));
+    json_t *u = json_object_get(o, "url");
+    if (json_is_string(u) && art == 2) set_once(&m->ld_url, json_string_value(u));
+}
+
+static void json_ld(const char *txt, meta *m)
+{
+    json_error_t err;
+    json_t *j = json_loads(txt, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!j) return;
+    ld_object(j, m, 0);
+    json_decref(j);
+}
+
+static int looks_like_name(const char *s)
+{
+    size_t l = bt_utf8_length(s);
+    if (l < 2 || l > 80) return 0;
+    if (strstr(s, "http") || strchr(s, '@') || strchr(s, '/')) return 0;
+    for (const char *p = s; *p; p++)
+        if (isdigit((unsigned char)*p)) return 0;
+    return 1;
+}
+
+/* Strip "By", "Bởi", "Theo", "Von", "Por", "Par", "Tác giả:" ... from a byline. */
+static char *clean_byline(const char *s)
+{
+    static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
+                                      "par ", "de ", "autor:", "author:", "written by ",
+                                      "text:", "texto:", "teksti:", "kirjoittaja ", NULL};
+    char *t = bt_text_clean(s, strlen(s));
+    char *p = t;
+    for (int again = 1; again;) {
+        again = 0;
+        for (const char *const *q = pre; *q; q++) {
+            size_t l = strlen(*q);
+            if (strncasecmp(p, *q, l) == 0) {
+                p += l;
+                while (*p == ' ') p++;
+                again = 1;
+            }
+        }
+    }
+    /* "Name, Outlet" / "Name | Date": keep the name */
+    char *r = bt_xstrdup(p);
+    free(t);
+    for (char *q = r; *q; q++) {
+        if (*q == '|' || *q == '\n' || (*q == ',' && q - r > 3) || (*q == '-' && q[1] == ' ' && q > r && q[-1] == ' ')) {
+            *q = '\0';
+            break;
+        }
+    }
+    char *out = bt_text_clean(r, strlen(r));
+    free(r);
+    return out;
+}
+
+static int cls_has(const xmlNode *n, const char *what)
+{
+    char buf[512];
+    classid(n, buf, sizeof buf);
+    return ci_contains(buf, what);
+}
+
+static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
+{
+    *nh1 = 0;
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        xmlNode *n = f->n;
+        const char *t = nm(n);
+        if (!strcasecmp(t, "html")) set_once(&m->lang, attr(n, "lang"));
+        if (!strcasecmp(t, "meta")) {
+            const char *p = attr(n, "property"), *na = attr(n, "name"), *ip = attr(n, "itemprop");
+            const char *v = attr(n, "content");
+            const char *k = p ? p : na ? na : ip;
+            if (!k || !v) continue;
+            if (!strcasecmp(k, "og:title")) set_once(&m->og_title, v);
+            else if (!strcasecmp(k, "twitter:title")) set_once(&m->tw_title, v);
+            else if (!strcasecmp(k, "og:site_name")) set_once(&m->site_name, v);
+            else if (!strcasecmp(k, "og:url")) set_once(&m->og_url, v);
+            else if (!strcasecmp(k, "og:description") || !strcasecmp(k, "description"))
+                set_once(&m->description, v);
+            else if (!strcasecmp(k, "article:published_time") ||
+                     !strcasecmp(k, "og:article:published_time") || !strcasecmp(k, "pubdate") ||
+                     !strcasecmp(k, "publishdate") || !strcasecmp(k, "datePublished") ||
+                     !strcasecmp(k, "date") || !strcasecmp(k, "dc.date") ||
+                     !strcasecmp(k, "dc.date.issued") || !strcasecmp(k, "dcterms.date") ||
+                     !strcasecmp(k, "sailthru.date") || !strcasecmp(k, "parsely-pub-date") ||
+                     !strcasecmp(k, "publish-date") || !strcasecmp(k, "article.published") ||
+                     !strcasecmp(k, "dateCreated") || !strcasecmp(k, "og:published_time") ||
+                     !strcasecmp(k, "article:published"))
+                set_once(&m->pub_meta, v);
+            else if ((!strcasecmp(k, "author") || !strcasecmp(k, "article:author") ||
+                      !strcasecmp(k, "dc.creator") || !strcasecmp(k, "sailthru.author") ||
+                      !strcasecmp(k, "parsely-author") || !strcasecmp(k, "byl")) &&
+                     looks_like_name(v))
+                set_once(&m->author_meta, v);
+            else if (!strcasecmp(k, "article:section") || !strcasecmp(k, "og:article:section"))
+                set_once(&m->section, v);
+            continue;
+        }
+        if (!strcasecmp(t, "link")) {
+            const char *rel = attr(n, "rel"), *href = attr(n, "href");
+            if (rel && href && !strcasecmp(rel, "canonical")) set_once(&m->canonical, href);
+            continue;
+        }
+        if (!strcasecmp(t, "title") && !m->title_tag) {
+            char *s = node_text(n);
+            set_once(&m->title_tag, s);
+            free(s);
+            continue;
+        }
+        if (!strcasecmp(t, "script")) {
+            const char *ty = attr(n, "type");
+            if (ty && !strcasecmp(ty, "application/ld+json")) {
+                xmlChar *s = xmlNodeGetContent(n);
+                if (s) {
+                    json_ld((const char *)s, m);
+                    xmlFree(s);
+                }
+            }
+            continue;
+        }
+        if (f->flags & F_HARDJUNK) continue;
+        if (!strcasecmp(t, "h1") && *nh1 < maxh1) h1s[(*nh1)++] = n;
+        if (!strcasecmp(t, "time") && !m->time_dt) {
+            const char *dt = attr(n, "datetime");
+            if (dt) set_once(&m->time_dt, dt);
+        }
+        /* visible byline */
+        const char *rel = attr(n, "rel"), *ip = attr(n, "itemprop");
+        int by = (rel && !strcasecmp(rel, "author")) || (ip && !strcasecmp(ip, "author")) ||
+                 ((f->flags & F_BLOCK || !strcasecmp(t, "span") || !strcasecmp(t, "a") ||
+                   !strcasecmp(t, "strong") || !strcasecmp(t, "b")) &&
+                  (cls_has(n, "author") || cls_has(n, "byline") || cls_has(n, "writer") ||
+                   cls_has(n, "reporter") || cls_has(n, "tac-gia") || cls_has(n, "tacgia")));
+        if (by && !m->byline && !(f->flags & F_JUNK && !(f->flags & F_NEG))) {
+            char *s = node_text(n);
+            char *b = clean_byline(s);
+            if (looks_like_name(b) && f->text < 200) {
+                set_once(&m->byline, b);
+                c->byline_node = n;
+            }
+            free(b);
+            free(s);
+        }
+        /* breadcrumb: last item */
+        if (!m->crumb && (cls_has(n, "breadcrumb") || cls_has(n, "bread-crumb") ||
+                          (attr(n, "itemtype") && ci_contains(attr(n, "itemtype"), "BreadcrumbList")))) {
+            /* last non-empty <a> or <li> text inside */
+            char *lastt = NULL;
+            int nitems = 0;
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                if (!is_tag(c->v[k].n, "a") && !is_tag(c->v[k].n, "li")) continue;
+                char *s = node_text(c->v[k].n);
+                if (*s && bt_utf8_length(s) < 60) {
+                    free(lastt);
+                    lastt = s;
+                    nitems++;
+                } else
+                    free(s);
+            }
+            if (lastt && nitems >= 1) set_once(&m->crumb, lastt);
+            free(lastt);
+        }
+        /* visible date */
+        if (!m->vis_date && (f->flags & (F_BLOCK)) == 0 ? 1 : 1) {
+            char buf[512];
+            classid(n, buf, sizeof buf);
+            if ((ci_contains(buf, "date") || ci_contains(buf, "time") || ci_contains(buf, "publish")) &&
+                f->raw < 120 && f->raw > 6 && !m->vis_date) {
+                char *s = node_text(n);
+                bt_date d;
+                if (bt_extract_parse_date(s, 420, &d)) set_once(&m->vis_date, s);
+                free(s);
+            }
+        }
+    }
+}
+
+/* Remove a " - Site" / " | Site" suffix (or prefix) from a <title>. */
+static char *strip_site(const char *title, const char *site)
+{
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · ", NULL};
+    char *t = bt_xstrdup(title);
+    for (const char *const *s = seps; *s; s++) {
+        char *last = NULL;
+        for (char *p = strstr(t, *s); p; p = strstr(p + 1, *s)) last = p;
+        if (!last) continue;
+        const char *tail = last + strlen(*s);
+        size_t head_len = bt_utf8_length(t) - bt_utf8_length(last);
+        if ((site && bt_text_loose_equal(tail, site)) ||
+            (bt_utf8_length(tail) < 40 && head_len >= 15)) {
+            *last = '\0';
+            continue;
+        }
+        char *first = strstr(t, *s);
+        if (site && first) {
+            char *head = bt_xstrndup(t, (size_t)(first - t));
+            int eq = bt_text_loose_equal(head, site);
+            free(head);
+            if (eq) memmove(t, first + strlen(*s), strlen(first + strlen(*s)) + 1);
+        }
+    }
+    return t;
+}
+
+static int loose_prefix(const char *a, const char *b)
+{
+    char *fa = bt_fold_ascii(a), *fb = bt_fold_ascii(b);
+    int r = fa && fb && *fa && strncmp(fb, fa, strlen(fa)) == 0;
+    free(fa);
+    free(fb);
+    return r;
+}
+
+static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
+{
+    bt_article *a = c->a;
+    /* language */
+    if (m->lang) {
+        char l[16];
+        size_t k = 0;
+        for (const char *p = m->lang; *p && k + 1 < sizeof l && (isalpha((unsigned char)*p) || *p == '-'); p++)
+            l[k++] = *p == '_' ? '-' : *p;
+        l[k] = '\0';
+        if (k >= 2) {
+            for (size_t i = 0; i < k && l[i] != '-'; i++) l[i] = (char)tolower((unsigned char)l[i]);
+            bt_article_set(&a->language, l);
+        }
+    }
+    int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
+    /* title: the visible h1 when it agrees with the declared titles */
+    const char *cands[] = {m->og_title, m->ld_headline, m->tw_title, m->title_tag};
+    char *title = NULL;
+    for (int h = 0; h < nh1 && !title; h++) {
+        char *s = node_text(h1s[h]);
+        for (size_t k = 0; k < 4 && *s; k++) {
+            if (!cands[k]) continue;
+            if (bt_text_loose_equal(s, cands[k]) || (bt_utf8_length(s) >= 10 && loose_prefix(s, cands[k]))) {
+                title = s;
+                s = NULL;
+                break;
+            }
+        }
+        free(s);
+    }
+    if (!title && m->og_title) title = strip_site(m->og_title, m->site_name);
+    if (!title && m->ld_headline) title = bt_xstrdup(m->ld_headline);
+    if (!title && m->tw_title) title = strip_site(m->tw_title, m->site_name);
+    if (!title && nh1 == 1) title = node_text(h1s[0]);
+    if (!title && m->title_tag) title = strip_site(m->title_tag, m->site_name);
+    if (title) {
+        bt_article_set(&a->title, title);
+        free(title);
+    }
+    /* date */
+    const char *dates[] = {m->pub_meta, m->ld_date, m->time_dt, m->vis_date};
+    for (size_t k = 0; k < 4; k++) {
+        bt_date d;
+        if (dates[k] && bt_extract_parse_date(dates[k], vi ? 420 : 0, &d)) {
+            a->published = d;
+            break;
+        }
+    }
+    /* author */
+    const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author : m->author_meta;
+    if (m->byline && m->ld_author && !bt_text_loose_equal(m->byline, m->ld_author) &&
+        strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
+        au = m->ld_author;
+    if (au) {
+        char *b = clean_byline(au);
+        if (looks_like_name(b)) bt_article_set(&a->author, b);
+        free(b);
+    }
+    /* category */
+    const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->section ? m->section : m->ld_section;
+    if (cat && a->title && bt_text_loose_equal(cat, a->title)) cat = m->section ? m->section : m->ld_section;
+    if (cat) bt_article_set(&a->category, cat);
+    /* canonical URL */
+    const char *u = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
+    if (u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0))
+        bt_article_set(&a->source_url, u);
+}
+
+/* Lead / sapo: an element whose class or id names it, before or at the start of the body. */
+static void find_lead(ctx *c)
+{
+    static const char *const hints[] = {"sapo", "lead", "lede", "standfirst", "summary", "excerpt",
+                                        "description", "intro", "teaser", "chapeau", "dek",
+                                        "subtitle", "sub-title", "subhead", "abstract", NULL};
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (f->flags & F_HARDJUNK) continue;
+        if (!(f->flags & F_BLOCK) && !is_tag(f->n, "span")) continue;
+        if (is_tag(f->n, "body") || is_tag(f->n, "html") || is_tag(f->n, "meta")) continue;
+        char buf[512];
+        classid(f->n, buf, sizeof buf);
+        int hit = 0;
+        for (const char *const *h = hints; *h && !hit; h++) hit = has_token(buf, *h) || (strlen(*h) > 4 && ci_contains(buf, *h));
+        const char *ip = attr(f->n, "itemprop");
+        if (ip && !strcasecmp(ip, "description")) hit = 1;
+        if (!hit) continue;
+        if (f->raw < 40 || f->raw > 1200) continue;
+        if (f->text > 0 && link_density(f) > 0.3) continue;
+        if (f->np > 1 || f->nli > 0) continue;
+        char *s = node_text(f->n);
+        bt_article_set(&c->a->lead, s);
+        c->lead_text = s;
+        c->lead_node = f->n;
+        return;
+    }
+}
+
+/* ---- dates ---- */
+
+static int num(const char **p, int maxd, int *out)
+{
+    int v = 0, k = 0;
+    while (k < maxd && isdigit((unsigned char)**p)) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        k++;
+    }
+    *out = v;
+    return k;
+}
+
+static void parse_time_zone(const char *p, bt_date *d, int default_tz)
+{
+    d->tz_minutes = default_tz;
+    while (*p == ' ' || *p == 'T' || *p == ',' || *p == '-' || *p == '|') p++;
+    int h, mi, s = 0;
+    const char *q = p;
+    if (num(&q, 2, &h) && *q == ':' && (q++, num(&q, 2, &mi) == 2)) {
+        if (*q == ':') { q++; num(&q, 2, &s); }
+        if (*q == '.') { q++; while (isdigit((unsigned char)*q)) q++; }
+        if (h <= 23 && mi <= 59 && s <= 60) {
+            d->hour = h; d->minute = mi; d->second = s; d->has_time = 1;
+        }
+        while (*q == ' ') q++;
+        if (*q == 'Z' || *q == 'z') { d->tz_minutes = 0; return; }
+        if (*q == '+' || *q == '-') {
+            int sign = *q == '-' ? -1 : 1, zh = 0, zm = 0;
+            q++;
+            if (num(&q, 2, &zh) == 2) {
+                if (*q == ':') q++;
+                num(&q, 2, &zm);
+                if (zh <= 14 && zm < 60) d->tz_minutes = sign * (zh * 60 + zm);
+            }
+            return;
+        }
+        const char *g = strstr(q, "GMT");
+        if (!g) g = strstr(q, "UTC");
+        if (g) {
+            g += 3;
+            int sign = *g == '-' ? -1 : 1, zh = 0;
+            if (*g == '+' || *g == '-') {
+                g++;
+                if (num(&g, 2, &zh) && zh <= 14) d->tz_minutes = sign * zh * 60;
+            } else {
+                d->tz_minutes = 0;
+            }
+        }
+    }
+}
+
+int bt_extract_parse_date(const char *s, int default_tz, bt_date *out)
+{
+    if (!s) return 0;
+    bt_date d;
+    memset(&d, 0, sizeof d);
+    d.tz_minutes = default_tz;
+    /* ISO-like: YYYY-MM-DD or YYYY/MM/DD anywhere */
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char)*p) || (p > s && isdigit((unsigned char)p[-1]))) continue;
+        const char *q = p;
+        int y, mo, da;
+        if (num(&q, 4, &y) == 4 && (*q == '-' || *q == '/' || *q == '.')) {
+            char sep = *q++;
+            if (num(&q, 2, &mo) >= 1 && *q == sep && (q++, num(&q, 2, &da) >= 1) &&
+                !isdigit((unsigned char)*q)) {
+                d.year = y; d.month = mo; d.day = da;
+                parse_time_zone(q, &d, default_tz);
+                if (bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
+                memset(&d, 0, sizeof d);
+            }
+        }
+        /* day-first: D/M/YYYY (Vietnamese and European forms) */
+        q = p;
+        if (num(&q, 2, &da) >= 1 && (*q == '/' || *q == '.' || *q == '-')) {
+            char sep = *q++;
+            if (num(&q, 2, &mo) >= 1 && *q == sep && (q++, num(&q, 4, &y) == 4) &&
+                !isdigit((unsigned char)*q)) {
+                d.year = y; d.month = mo; d.day = da;
+                d.tz_minutes = default_tz;
+                parse_time_zone(q, &d, default_tz);
+                if (!d.has_time) {
+                    /* time before the date: "16:08 13/02/2022" */
+                    const char *b = p;
+                    int back = 0;
+                    while (b > s && back < 12) { b--; back++; }
+                    const char *colon = NULL;
+                    for (const char *k = b; k < p; k++)
+                        if (*k == ':' && k > s && isdigit((unsigned char)k[-1])) colon = k;
+                    if (colon) {
+                        const char *h0 = colon - 1;
+                        if (h0 > s && isdigit((unsigned char)h0[-1])) h0--;
+                        bt_date t = d;
+                        parse_time_zone(h0, &t, default_tz);
+                        if (t.has_time) d = t;
+                        d.year = y; d.month = mo; d.day = da;
+                    }
+                    const char *g = strstr(s, "GMT");
+                    if (g) parse_time_zone("00:00 ", &d, default_tz), d.has_time = d.has_time;
+                }
+                if (bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
+                memset(&d, 0, sizeof d);
+            }
+        }
+    }
+    /* "ngày 13 tháng 2 năm 2022" */
+    const char *p = strstr(s, "tháng");
+    if (p) {
+        const char *q = p;
+        while (q > s && !isdigit((unsigned char)q[-1])) q--;
+        const char *b = q;
+        while (b > s && isdigit((unsigned char)b[-1])) b--;
+        int da = atoi(b), mo = 0, y = 0;
+        q = p + strlen("tháng");
+        while (*q == ' ') q++;
+        num(&q, 2, &mo);
+        const char *n2 = strstr(q, "năm");
+        if (n2) {
+            n2 += strlen("năm");
+            while (*n2 == ' ') n2++;
+            num(&n2, 4, &y);
+        }
+        d.year = y; d.month = mo; d.day = da; d.tz_minutes = default_tz;
+        if (bt_date_valid(&d) && y >= 1990) { *out = d; return 1; }
+    }
+    return 0;
+}
+
+/* ---- entry ---- */
+
+static void clear_private(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) c->v[i].n->_private = NULL;
+}
+
+bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a, bt_err *e)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.doc = doc;
+    c.a = a;
+    c.base_dir = base_dir;
+    if (!xmlDocGetRootElement(doc)) return bt_err_set(e, BT_EEMPTY, "no HTML content");
+    record(&c);
+    if (c.n == 0) return bt_err_set(e, BT_EEMPTY, "no HTML content");
+    mark_hard(&c);
+    sum_raw(&c);
+
+    /* metadata first: the byline and lead are then kept out of the body */
+    meta m;
+    memset(&m, 0, sizeof m);
+    xmlNode *h1s[16];
+    int nh1 = 0;
+    scan_meta(&c, &m, h1s, &nh1, 16);
+    choose_meta(&c, &m, h1s, nh1);
+    c.title_text = a->title ? bt_xstrdup(a->title) : NULL;
+
+    /* site rules (data files) */
+    bt_site_rules *site = bt_site_rules_find(a->source_url, doc);
+    int forced = -1;
+    if (site) {
+        for (int i = 0; i < c.n; i++) {
+            if (bt_site_match(site, BT_SITE_REMOVE, c.v[i].n)) c.v[i].flags |= F_JUNK | F_HARDJUNK;
+            if (forced < 0 && bt_site_match(site, BT_SITE_CONTENT, c.v[i].n)) {
+                forced = i;
+                c.v[i].flags |= F_SITE_CONTENT;
+            }
+        }
+    }
+    mark_soft(&c);
+    measure(&c);
+    find_lead(&c);
+    if (a->title && m.title_tag && !m.og_title && !m.ld_headline && nh1 == 0) {
+        /* nothing better than <title>: already stripped */
+    }
+    meta_free(&m);
+
+    int best = forced >= 0 ? forced : pick_content(&c);
+    emit_content(&c, best);
+    if (c.nremote > 0)
+        bt_article_warn(a, "%d remote image%s not fetched (bantin works offline)", c.nremote,
+                        c.nremote == 1 ? "" : "s");
+    clear_private(&c);
+    free(c.v);
+    free(c.title_text);
+    free(c.lead_text);
+    bt_site_rules_free(site);
+    return BT_OK;
+}

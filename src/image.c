@@ -1,0 +1,444 @@
+/* image.c - local and data: images, checked and converted (see image.h). */
+#include "image.h"
+
+#include <ctype.h>
+#include <gif_lib.h>
+#include <limits.h>
+#include <png.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <webp/decode.h>
+
+#include "input.h"
+#include "text.h"
+#include "util.h"
+
+static bt_image *img_new(unsigned char *data, size_t len, const char *mime, int w, int h,
+                         const char *name)
+{
+    bt_image *im = bt_xcalloc(1, sizeof *im);
+    im->data = data;
+    im->len = len;
+    im->mime = bt_xstrdup(mime);
+    im->width = w;
+    im->height = h;
+    im->name = bt_xstrdup(name);
+    return im;
+}
+
+/* "photo.webp" -> "photo.png"; a safe file name of [A-Za-z0-9._-]. */
+static char *safe_name(const char *hint, const char *ext)
+{
+    char base[96];
+    size_t k = 0;
+    const char *h = hint ? hint : "";
+    const char *slash = strrchr(h, '/');
+    if (slash) h = slash + 1;
+    for (; *h && *h != '?' && *h != '#' && k + 1 < sizeof base - 8; h++) {
+        unsigned char ch = (unsigned char)*h;
+        base[k++] = (isalnum(ch) || ch == '-' || ch == '_' || ch == '.') ? (char)ch : '_';
+    }
+    base[k] = '\0';
+    char *dot = strrchr(base, '.');
+    if (dot) *dot = '\0';
+    if (!base[0] || base[0] == '.') snprintf(base, sizeof base, "image");
+    return bt_xasprintf("%s.%s", base, ext);
+}
+
+static int pixels_ok(int64_t w, int64_t h)
+{
+    return w > 0 && h > 0 && w <= 65535 && h <= 65535 && w * h <= BT_MAX_IMAGE_PIXELS;
+}
+
+/* ---- PNG ---- */
+
+static bt_image *png_encode(const unsigned char *rgba, int w, int h, const char *name,
+                            const char **why)
+{
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    pi.width = (png_uint_32)w;
+    pi.height = (png_uint_32)h;
+    pi.format = PNG_FORMAT_RGBA;
+    png_alloc_size_t size = 0;
+    if (!png_image_write_get_memory_size(pi, size, 0, rgba, 0, NULL)) {
+        *why = "PNG encoding failed";
+        return NULL;
+    }
+    unsigned char *out = bt_xmalloc(size ? size : 1);
+    if (!png_image_write_to_memory(&pi, out, &size, 0, rgba, 0, NULL)) {
+        free(out);
+        *why = "PNG encoding failed";
+        return NULL;
+    }
+    char *nm = safe_name(name, "png");
+    bt_image *im = img_new(out, size, "image/png", w, h, nm);
+    free(nm);
+    return im;
+}
+
+static bt_image *load_png(const unsigned char *d, size_t len, const char *name, const char **why)
+{
+    if (len < 33) { *why = "truncated PNG"; return NULL; }
+    uint32_t w = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
+    uint32_t h = (uint32_t)d[20] << 24 | (uint32_t)d[21] << 16 | (uint32_t)d[22] << 8 | d[23];
+    if (!pixels_ok(w, h)) { *why = "image too large or has no size"; return NULL; }
+    /* Decode fully: a corrupt PNG is refused here, not in the PDF writer; the result is
+     * re-encoded as plain 8-bit RGBA, which every back end reads. */
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&pi, d, len)) {
+        *why = "corrupt PNG";
+        return NULL;
+    }
+    pi.format = PNG_FORMAT_RGBA;
+    size_t stride = (size_t)PNG_IMAGE_ROW_STRIDE(pi);
+    unsigned char *buf = bt_xmalloc(stride * pi.height);
+    if (!png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
+        png_image_free(&pi);
+        free(buf);
+        *why = "corrupt PNG";
+        return NULL;
+    }
+    int depth8 = d[24] == 8, interlaced = d[28] != 0, ctype = d[25];
+    if (depth8 && !interlaced && (ctype == 2 || ctype == 6 || ctype == 0)) {
+        /* plain PNG: keep the original bytes */
+        free(buf);
+        unsigned char *copy = bt_xmalloc(len);
+        memcpy(copy, d, len);
+        char *nm = safe_name(name, "png");
+        bt_image *im = img_new(copy, len, "image/png", (int)w, (int)h, nm);
+        free(nm);
+        return im;
+    }
+    bt_image *im = png_encode(buf, (int)pi.width, (int)pi.height, name, why);
+    free(buf);
+    return im;
+}
+
+/* ---- JPEG: check the markers up to the frame header ---- */
+
+static bt_image *load_jpeg(const unsigned char *d, size_t len, const char *name, const char **why)
+{
+    size_t i = 2;
+    while (i + 4 <= len) {
+        if (d[i] != 0xFF) { *why = "corrupt JPEG"; return NULL; }
+        unsigned char m = d[i + 1];
+        if (m == 0xFF) { i++; continue; }
+        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
+        if (m == 0xD9 || m == 0xDA) break; /* no frame header before the scan */
+        size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
+        if (seg < 2 || i + 2 + seg > len) break;
+        if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+            if (seg < 8) break;
+            int h = d[i + 5] << 8 | d[i + 6], w = d[i + 7] << 8 | d[i + 8], nc = d[i + 9];
+            if (m != 0xC0 && m != 0xC1 && m != 0xC2) { *why = "unsupported JPEG coding"; return NULL; }
+            if (nc != 1 && nc != 3 && nc != 4) { *why = "unsupported JPEG colours"; return NULL; }
+            if (!pixels_ok(w, h)) { *why = "image too large or has no size"; return NULL; }
+            unsigned char *copy = bt_xmalloc(len);
+            memcpy(copy, d, len);
+            char *nm = safe_name(name, "jpg");
+            bt_image *im = img_new(copy, len, "image/jpeg", w, h, nm);
+            free(nm);
+            return im;
+        }
+        i += 2 + seg;
+    }
+    *why = "corrupt JPEG (no frame header)";
+    return NULL;
+}
+
+/* ---- WebP ---- */
+
+static bt_image *load_webp(const unsigned char *d, size_t len, const char *name, const char **why)
+{
+    int w = 0, h = 0;
+    if (!WebPGetInfo(d, len, &w, &h)) { *why = "corrupt WebP"; return NULL; }
+    if (!pixels_ok(w, h)) { *why = "image too large or has no size"; return NULL; }
+    uint8_t *rgba = WebPDecodeRGBA(d, len, &w, &h);
+    if (!rgba) { *why = "corrupt WebP"; return NULL; }
+    bt_image *im = png_encode(rgba, w, h, name, why);
+    WebPFree(rgba);
+    return im;
+}
+
+/* ---- GIF (first frame) ---- */
+
+typedef struct {
+    const unsigned char *d;
+    size_t len, pos;
+} memsrc;
+
+static int gif_read(GifFileType *g, GifByteType *buf, int n)
+{
+    memsrc *m = g->UserData;
+    if (n < 0) return 0;
+    size_t k = (size_t)n;
+    if (k > m->len - m->pos) k = m->len - m->pos;
+    memcpy(buf, m->d + m->pos, k);
+    m->pos += k;
+    return (int)k;
+}
+
+static bt_image *load_gif(const unsigned char *d, size_t len, const char *name, const char **why)
+{
+    memsrc m = {d, len, 0};
+    int err = 0;
+    GifFileType *g = DGifOpen(&m, gif_read, &err);
+    if (!g) { *why = "corrupt GIF"; return NULL; }
+    bt_image *im = NULL;
+    int w = g->SWidth, h = g->SHeight;
+    if (!pixels_ok(w, h)) {
+        *why = "image too large or has no size";
+        DGifCloseFile(g, &err);
+        return NULL;
+    }
+    /* Read records up to the first image only (an animation can be huge). */
+    int trans = -1, done = 0;
+    unsigned char *rgba = NULL;
+    GifRecordType rt;
+    while (!done && DGifGetRecordType(g, &rt) == GIF_OK) {
+        if (rt == EXTENSION_RECORD_TYPE) {
+            int code;
+            GifByteType *ext;
+            if (DGifGetExtension(g, &code, &ext) != GIF_OK) break;
+            while (ext) {
+                if (code == GRAPHICS_EXT_FUNC_CODE && ext[0] >= 4 && (ext[1] & 1)) trans = ext[4];
+                if (DGifGetExtensionNext(g, &ext) != GIF_OK) { ext = NULL; done = 2; }
+            }
+        } else if (rt == IMAGE_DESC_RECORD_TYPE) {
+            if (DGifGetImageDesc(g) != GIF_OK) break;
+            GifImageDesc *id = &g->Image;
+            ColorMapObject *cm = id->ColorMap ? id->ColorMap : g->SColorMap;
+            if (!cm || id->Width <= 0 || id->Height <= 0 || id->Left < 0 || id->Top < 0 ||
+                (int64_t)id->Left + id->Width > w || (int64_t)id->Top + id->Height > h)
+                break;
+            unsigned char *line = bt_xmalloc((size_t)id->Width);
+            rgba = bt_xcalloc((size_t)w * (size_t)h, 4);
+            int ok = 1;
+            static const int off[] = {0, 4, 2, 1}, step[] = {8, 8, 4, 2};
+            int passes = id->Interlace ? 4 : 1;
+            for (int p = 0; p < passes && ok; p++) {
+                int y0 = id->Interlace ? off[p] : 0, dy = id->Interlace ? step[p] : 1;
+                for (int y = y0; y < id->Height && ok; y += dy) {
+                    if (DGifGetLine(g, line, id->Width) != GIF_OK) { ok = 0; break; }
+                    unsigned char *row = rgba + ((size_t)(id->Top + y) * (size_t)w + (size_t)id->Left) * 4;
+                    for (int x = 0; x < id->Width; x++) {
+                        int ci = line[x];
+                        if (ci == trans || ci >= cm->ColorCount) continue;
+                        row[x * 4] = cm->Colors[ci].Red;
+                        row[x * 4 + 1] = cm->Colors[ci].Green;
+                        row[x * 4 + 2] = cm->Colors[ci].Blue;
+                        row[x * 4 + 3] = 255;
+                    }
+                }
+            }
+            free(line);
+            if (ok) done = 1;
+            else { free(rgba); rgba = NULL; }
+            break;
+        } else if (rt == TERMINATE_RECORD_TYPE) {
+            break;
+        }
+    }
+    DGifCloseFile(g, &err);
+    if (!rgba || done != 1) {
+        free(rgba);
+        *why = "corrupt GIF";
+        return NULL;
+    }
+    im = png_encode(rgba, w, h, name, why);
+    free(rgba);
+    return im;
+}
+
+bt_image *bt_image_from_bytes(const unsigned char *d, size_t len, const char *name,
+                              const char **why)
+{
+    *why = "not an image";
+    if (len > BT_MAX_IMAGE_BYTES) { *why = "image file too large"; return NULL; }
+    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return load_png(d, len, name, why);
+    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return load_jpeg(d, len, name, why);
+    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
+        return load_webp(d, len, name, why);
+    if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
+        return load_gif(d, len, name, why);
+    if (len >= 5 && (memcmp(d, "<svg", 4) == 0 || memcmp(d, "<?xml", 5) == 0)) {
+        *why = "SVG images are not supported";
+        return NULL;
+    }
+    if (len >= 2 && memcmp(d, "BM", 2) == 0) { *why = "BMP images are not supported"; return NULL; }
+    return NULL;
+}
+
+/* ---- sources ---- */
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+static char *pct_decode(const char *s, size_t n)
+{
+    char *o = bt_xmalloc(n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+            hexval((unsigned char)s[i + 2]) >= 0) {
+            o[k++] = (char)(hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+            i += 2;
+        } else {
+            o[k++] = s[i];
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
+static unsigned char *b64_decode(const char *s, size_t n, size_t *outlen)
+{
+    unsigned char *o = bt_xmalloc(n / 4 * 3 + 4);
+    size_t k = 0;
+    unsigned v = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char)s[i], x;
+        if (c >= 'A' && c <= 'Z') x = c - 'A';
+        else if (c >= 'a' && c <= 'z') x = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') x = c - '0' + 52;
+        else if (c == '+' || c == '-') x = 62;
+        else if (c == '/' || c == '_') x = 63;
+        else if (c == '=') break;
+        else if (isspace(c)) continue;
+        else { free(o); return NULL; }
+        v = (v << 6) | (unsigned)x;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            o[k++] = (unsigned char)(v >> bits);
+            v &= (1u << bits) - 1;
+        }
+    }
+    *outlen = k;
+    return o;
+}
+
+static bt_image *load_data_uri(const char *src, bt_article *a, int seq)
+{
+    const char *comma = strchr(src, ',');
+    if (!comma) {
+        bt_article_warn(a, "image skipped: malformed data: URI");
+        return NULL;
+    }
+    size_t hl = (size_t)(comma - src);
+    int b64 = hl >= 7 && strncasecmp(comma - 7, ";base64", 7) == 0;
+    const char *payload = comma + 1;
+    size_t plen = strlen(payload);
+    if (plen > BT_MAX_IMAGE_BYTES * 4 / 3 + 16) {
+        bt_article_warn(a, "image skipped: data: URI larger than the limit");
+        return NULL;
+    }
+    unsigned char *data;
+    size_t len;
+    if (b64) {
+        data = b64_decode(payload, plen, &len);
+    } else {
+        data = (unsigned char *)pct_decode(payload, plen);
+        len = strlen((char *)data);
+    }
+    if (!data) {
+        bt_article_warn(a, "image skipped: bad base64 in data: URI");
+        return NULL;
+    }
+    char hint[32];
+    snprintf(hint, sizeof hint, "inline-%d", seq);
+    const char *why = NULL;
+    bt_image *im = bt_image_from_bytes(data, len, hint, &why);
+    free(data);
+    if (!im) bt_article_warn(a, "image skipped (data: URI): %s", why);
+    return im;
+}
+
+static int has_scheme(const char *s)
+{
+    const char *p = s;
+    if (!isalpha((unsigned char)*p)) return 0;
+    while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.') p++;
+    return *p == ':' && p - s >= 2; /* "C:" drive letters count as absolute below */
+}
+
+bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a)
+{
+    while (src && isspace((unsigned char)*src)) src++;
+    if (!src || !*src) return NULL;
+    if (strncasecmp(src, "data:", 5) == 0) return load_data_uri(src, a, (int)a->nblocks + 1);
+    char shown[120];
+    snprintf(shown, sizeof shown, "%s", src);
+    if (strlen(src) >= sizeof shown) memcpy(shown + sizeof shown - 4, "...", 4);
+    if (strncasecmp(src, "file:", 5) == 0) {
+        bt_article_warn(a, "image refused: %s (file: URLs are not followed)", shown);
+        return NULL;
+    }
+    if (strncmp(src, "//", 2) == 0 || has_scheme(src)) {
+        bt_article_warn(a, "image not fetched: %s (remote; bantin works offline)", shown);
+        return NULL;
+    }
+    if (!base_dir) return NULL;
+    size_t n = strcspn(src, "?#");
+    char *path = pct_decode(src, n);
+    int bad = path[0] == '/' || path[0] == '\\' || strchr(path, '\\') ||
+              (isalpha((unsigned char)path[0]) && path[1] == ':') || strstr(src, "%00") != NULL;
+    /* Normalise the segments; refuse any that climb above the page's folder. */
+    int depth = 0;
+    for (char *p = path; !bad && *p;) {
+        char *s = p;
+        while (*p && *p != '/') p++;
+        size_t l = (size_t)(p - s);
+        if (l == 2 && s[0] == '.' && s[1] == '.') {
+            if (--depth < 0) bad = 1;
+        } else if (l > 0 && !(l == 1 && s[0] == '.')) {
+            depth++;
+        }
+        if (*p == '/') p++;
+    }
+    if (bad || strstr(path, "../")) {
+        bt_article_warn(a, "image refused: %s (outside the page's folder)", shown);
+        free(path);
+        return NULL;
+    }
+    char *full = bt_path_join(base_dir, path);
+    /* Symbolic links must not lead out of the folder either. */
+    char *rb = realpath(base_dir, NULL), *rf = realpath(full, NULL);
+    if (!rf) {
+        bt_article_warn(a, "image skipped: %s (file not found)", shown);
+        free(rb); free(full); free(path);
+        return NULL;
+    }
+    size_t bl = rb ? strlen(rb) : 0;
+    if (!rb || strncmp(rf, rb, bl) != 0 || (rf[bl] != '/' && rf[bl] != '\0')) {
+        bt_article_warn(a, "image refused: %s (outside the page's folder)", shown);
+        free(rb); free(rf); free(full); free(path);
+        return NULL;
+    }
+    char *data = NULL;
+    size_t len = 0;
+    bt_err e;
+    bt_image *im = NULL;
+    if (bt_read_file(rf, BT_MAX_IMAGE_BYTES, &data, &len, &e) != BT_OK) {
+        bt_article_warn(a, "image skipped: %s (%s)", shown, e.msg);
+    } else {
+        const char *why = NULL;
+        im = bt_image_from_bytes((const unsigned char *)data, len, path, &why);
+        if (!im) bt_article_warn(a, "image skipped: %s (%s)", shown, why);
+    }
+    free(data);
+    free(rb); free(rf); free(full); free(path);
+    return im;
+}

@@ -1,0 +1,25 @@
+/* image.h - load an image referenced by a page into a bt_image.
+ *
+ * Sources: a path relative to the page's folder (page_files/ included) or a data: URI. Remote
+ * URLs are never fetched; paths that leave the folder ("../", absolute paths, file: URLs,
+ * symbolic links pointing outside) are refused. JPEG and PNG pass through (PNG is re-encoded
+ * when libharu could not read it as is); WebP and GIF are converted to PNG. Anything else, a
+ * corrupt file or one over BT_MAX_IMAGE_BYTES / BT_MAX_IMAGE_PIXELS is skipped. Every refusal
+ * adds a warning to the article; nothing here fails the article. */
+#ifndef BT_IMAGE_H
+#define BT_IMAGE_H
+
+#include <stddef.h>
+
+#include "article.h"
+
+/* The image for src (an <img> src value), or NULL (with a warning in a). base_dir NULL: only
+ * data: URIs are loaded. */
+bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a);
+
+/* Decode/convert image bytes already in memory. name: file name hint (may be NULL).
+ * NULL on failure, with *why set to a static reason. */
+bt_image *bt_image_from_bytes(const unsigned char *data, size_t len, const char *name,
+                              const char **why);
+
+#endif

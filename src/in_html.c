@@ -1,0 +1,70 @@
+/* in_html.c - saved HTML page -> article: charset, libxml2 parse, extraction.
+ *
+ * The bytes are converted to UTF-8 first (charset.h), then parsed by libxml2's HTML parser with
+ * the encoding given explicitly and the page's own declaration ignored, no network, no
+ * external entities, errors suppressed (recover mode). Extraction is in extract.c. */
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "charset.h"
+#include "extract.h"
+#include "input.h"
+#include "text.h"
+
+/* No entity loader at all: nothing outside the page is ever read. */
+static xmlParserInputPtr bt_no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    (void)url;
+    (void)id;
+    (void)ctxt;
+    return NULL;
+}
+
+bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_article *a, bt_err *e)
+{
+    if (len > BT_MAX_INPUT_BYTES)
+        return bt_err_set(e, BT_ELIMIT, "page larger than %zu bytes", (size_t)BT_MAX_INPUT_BYTES);
+    char cs[48];
+    size_t bom = 0;
+    bt_cs_source src = bt_charset_detect(buf, len, cs, sizeof cs, &bom);
+    char *utf8 = NULL;
+    size_t ulen = 0, nbad = 0;
+    bt_status st = bt_charset_to_utf8(buf + bom, len - bom, cs, &utf8, &ulen, &nbad, e);
+    if (st != BT_OK) return st;
+    if (src == BT_CS_FROM_DEFAULT && strcmp(cs, "UTF-8") != 0)
+        bt_article_warn(a, "no character set declared: read as %s", cs);
+    if (nbad)
+        bt_article_warn(a, "%zu byte sequence%s invalid in %s replaced by U+FFFD", nbad,
+                        nbad == 1 ? "" : "s", cs);
+    if (ulen > (size_t)INT32_MAX) {
+        free(utf8);
+        return bt_err_set(e, BT_ELIMIT, "page too large");
+    }
+
+    xmlExternalEntityLoader old = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(bt_no_entities);
+    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+    if (!ctxt) {
+        xmlSetExternalEntityLoader(old);
+        free(utf8);
+        return bt_err_set(e, BT_ENOMEM, "cannot create the HTML parser");
+    }
+    int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
+               HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+    htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8, (int)ulen, NULL, "UTF-8", opts);
+    xmlSetExternalEntityLoader(old);
+    free(utf8);
+    if (!doc) {
+        htmlFreeParserCtxt(ctxt);
+        return bt_err_set(e, BT_EPARSE, "not parseable as HTML");
+    }
+    st = bt_extract_article(doc, base_dir, a, e);
+    xmlFreeDoc(doc);
+    htmlFreeParserCtxt(ctxt);
+    if (st != BT_OK) return st;
+    if (a->nblocks == 0 && (!a->title || !*a->title))
+        return bt_err_set(e, BT_EEMPTY, "no article text found in the page");
+    return BT_OK;
+}
