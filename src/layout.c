@@ -235,8 +235,55 @@ typedef struct {
 static pthread_once_t lb_once = PTHREAD_ONCE_INIT;
 static void lb_init(void) { init_linebreak(); }
 
-/* Break text into boxes between line-break opportunities; boxes wider than maxw are cut
- * between characters. */
+static void push_box(ctx *c, box bx)
+{
+    c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
+    c->boxes[c->nboxes++] = bx;
+}
+
+/* One box for text[s, e); wider than maxw: cut between characters, each piece as wide as fits. */
+static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, size_t e, double w, double sp,
+                        double maxw)
+{
+    if (w <= maxw) {
+        push_box(c, (box){s, e, w, sp});
+        return;
+    }
+    size_t ps = s, j = s;
+    long acc = 0;
+    long lim = (long)floor(maxw * 1000.0 / st->size);
+    while (j < e) {
+        uint32_t q;
+        size_t m = bt_utf8_decode(text + j, e - j, &q);
+        if (!m) m = 1;
+        int miss;
+        bt_face f = pick(c, st->face, &q, &miss);
+        long adv = bt_font_advance(c->fs, f, q);
+        if (acc + adv > lim && j > ps) {
+            push_box(c, (box){ps, j, (double)acc * st->size / 1000.0, 0});
+            ps = j;
+            acc = 0;
+        }
+        acc += adv;
+        j += m;
+    }
+    push_box(c, (box){ps, e, (double)acc * st->size / 1000.0, sp});
+}
+
+/* 1 if the UTF-8 text ending at e ends with a hyphen (a break after it reads back fine). */
+static int ends_hyphen(const char *text, size_t s, size_t e)
+{
+    if (e > s && text[e - 1] == '-') return 1;
+    if (e >= s + 3 && (unsigned char)text[e - 3] == 0xE2 && (unsigned char)text[e - 2] == 0x80 &&
+        (unsigned char)text[e - 1] == 0x90)
+        return 1; /* U+2010 */
+    return 0;
+}
+
+/* Break text into boxes at line-break opportunities (UAX #14, libunibreak). Words are kept
+ * whole when they fit a line: inside a word ("0,13%/năm", "kcal/kg") only a hyphen is a
+ * preferred break; the other opportunities are used when the word is wider than a line, and
+ * a piece still too wide is cut between characters. */
 static void make_boxes(ctx *c, const style *st, const char *text, size_t len, double maxw)
 {
     pthread_once(&lb_once, lb_init);
@@ -245,6 +292,14 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
                         c->brks);
     c->nboxes = 0;
     double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
+    /* segments of the current word */
+    typedef struct {
+        size_t s, e;
+        double w;
+    } seg;
+    seg segs[64];
+    size_t nseg = 0;
+    size_t wstart = 0; /* start of the current word */
     size_t start = 0, i = 0;
     while (i < len) {
         uint32_t cp;
@@ -257,40 +312,27 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
         size_t e = i;
         while (e > start && text[e - 1] == ' ') e--;
         double sp = (double)(i - e) * spw;
-        if (e == start) { /* only spaces: widen the previous box's gap */
-            if (c->nboxes) c->boxes[c->nboxes - 1].sp += sp;
+        if (e == start) { /* only spaces: widen the previous gap */
+            if (nseg == 0 && c->nboxes) c->boxes[c->nboxes - 1].sp += sp;
             start = i;
+            wstart = i;
             continue;
         }
         double w = measure(c, st->face, st->size, text + start, e - start);
-        if (w <= maxw) {
-            c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
-            c->boxes[c->nboxes++] = (box){start, e, w, sp};
-        } else {
-            /* too long for any line: cut between characters, each piece as wide as fits */
-            size_t ps = start, j = start;
-            long acc = 0;
-            long lim = (long)floor(maxw * 1000.0 / st->size);
-            while (j < e) {
-                uint32_t q;
-                size_t m = bt_utf8_decode(text + j, e - j, &q);
-                if (!m) m = 1;
-                int miss;
-                bt_face f = pick(c, st->face, &q, &miss);
-                long a = bt_font_advance(c->fs, f, q);
-                if (acc + a > lim && j > ps) {
-                    c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
-                    c->boxes[c->nboxes++] = (box){ps, j, (double)acc * st->size / 1000.0, 0};
-                    ps = j;
-                    acc = 0;
-                }
-                acc += a;
-                j += m;
-            }
-            c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
-            c->boxes[c->nboxes++] = (box){ps, e, (double)acc * st->size / 1000.0, sp};
-        }
+        int word_end = sp > 0 || i >= len || ends_hyphen(text, start, e) || nseg == 63;
+        segs[nseg++] = (seg){start, e, w};
         start = i;
+        if (!word_end) continue;
+        double ww = 0;
+        for (size_t k = 0; k < nseg; k++) ww += segs[k].w;
+        if (ww <= maxw) {
+            push_box(c, (box){wstart, e, ww, sp});
+        } else {
+            for (size_t k = 0; k < nseg; k++)
+                piece_boxes(c, st, text, segs[k].s, segs[k].e, segs[k].w, k + 1 == nseg ? sp : 0, maxw);
+        }
+        nseg = 0;
+        wstart = i;
     }
 }
 
