@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -213,6 +214,28 @@ static int is_hidden(const xmlNode *n)
     return 0;
 }
 
+
+/* Text equality ignoring white space, ASCII punctuation and ASCII case (any script). With
+ * prefix set: a is a prefix of b. */
+static int loose_cmp(const char *a, const char *b, int prefix)
+{
+    if (!a || !b) return 0;
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    size_t seen = 0;
+    for (;;) {
+        while (*p && *p < 0x80 && !isalnum(*p)) p++;
+        while (*q && *q < 0x80 && !isalnum(*q)) q++;
+        if (!*p) return seen > 0 && (prefix || !*q);
+        if (!*q) return 0;
+        if (tolower(*p) != tolower(*q)) return 0;
+        p++;
+        q++;
+        seen++;
+    }
+}
+
+static int loose_eq(const char *a, const char *b) { return loose_cmp(a, b, 0); }
+
 /* ---- text measures ---- */
 
 /* Characters of text, white-space runs counted once; commas counted into *commas. */
@@ -404,8 +427,9 @@ static void measure(ctx *c)
     for (int i = 0; i < c->n; i++) {
         ninfo *f = &c->v[i];
         const char *t = nm(f->n);
-        if (strcasecmp(t, "input") == 0 || strcasecmp(t, "select") == 0 ||
-            strcasecmp(t, "textarea") == 0 || strcasecmp(t, "button") == 0)
+        int pjunk = f->parent >= 0 && (c->v[f->parent].flags & F_JUNK);
+        if (!pjunk && (strcasecmp(t, "input") == 0 || strcasecmp(t, "select") == 0 ||
+                       strcasecmp(t, "textarea") == 0))
             f->ninput++;
         if (strcasecmp(t, "iframe") == 0 || strcasecmp(t, "embed") == 0 ||
             strcasecmp(t, "object") == 0 || strcasecmp(t, "video") == 0)
@@ -584,7 +608,7 @@ static int drop_box(ctx *c, int i)
     long p = f->np, img = f->nimg, li = f->nli - (list ? 0 : 0);
     if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure")) return 1;
     if (!list && li > p + 2 && ld > 0.2) return 1;
-    if (f->ninput > p / 3 + 1) return 1;
+    if (f->ninput > p / 3 + 1 && f->text < 300 * (p + 1)) return 1;
     if (f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) return 1;
     if (w < 25 && ld > 0.2 && f->text > 0) return 1;
     if (w >= 25 && ld > 0.5) return 1;
@@ -628,20 +652,21 @@ static void flush(ctx *c, emitter *em, int root)
     int level = 0;
     bt_block_type ty = em->owner >= 0 ? block_type_of(c, em->owner, root, &level) : BT_BLOCK_PARAGRAPH;
     char *clean = bt_text_clean(em->buf.data, em->buf.len);
+    if (getenv("BT_DEBUG_EXTRACT")) fprintf(stderr, "FLUSH %d %.60s\n", (int)ty, clean); /* DEVDEBUG */
     bt_buf_reset(&em->buf);
     em->owner = -1;
     if (!*clean) { free(clean); return; }
-    if (c->title_text && bt_text_loose_equal(clean, c->title_text) &&
+    if (c->title_text && loose_eq(clean, c->title_text) &&
         (ty == BT_BLOCK_HEADING || ty == BT_BLOCK_PARAGRAPH)) {
         free(clean);
         return;
     }
-    if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && bt_text_loose_equal(clean, c->lead_text)) {
+    if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && loose_eq(clean, c->lead_text)) {
         free(clean);
         return;
     }
     if (c->a->author && ty == BT_BLOCK_PARAGRAPH && bt_utf8_length(clean) < 80 &&
-        (bt_text_loose_equal(clean, c->a->author) ||
+        (loose_eq(clean, c->a->author) ||
          (strlen(clean) > strlen(c->a->author) + 2 && strstr(clean, c->a->author) &&
           bt_utf8_length(clean) < bt_utf8_length(c->a->author) + 25))) {
         free(clean);
@@ -696,7 +721,11 @@ static void emit_root(ctx *c, int root, emitter *em)
             if (i >= 0) {
                 ninfo *f = &c->v[i];
                 if (f->flags & F_JUNK) skip = 1;
-                else if (n != top && drop_box(c, i)) skip = 1;
+                else if (n != top && drop_box(c, i)) {
+                    skip = 1;
+                    if (getenv("BT_DEBUG_EXTRACT")) { char cb[512]; fprintf(stderr, "DROP %s [%s]\n", nm(n), classid(n, cb, sizeof cb)); } /* DEVDEBUG */
+                    if (f->flags & F_BLOCK) flush(c, em, root);
+                }
                 else if (n == c->lead_node || n == c->byline_node) skip = 1;
                 else if (f->flags & F_BLOCK) {
                     flush(c, em, root);
@@ -1104,7 +1133,7 @@ static char *strip_site(const char *title, const char *site)
         if (!last) continue;
         const char *tail = last + strlen(*s);
         size_t head_len = bt_utf8_length(t) - bt_utf8_length(last);
-        if ((site && bt_text_loose_equal(tail, site)) ||
+        if ((site && loose_eq(tail, site)) ||
             (bt_utf8_length(tail) < 40 && head_len >= 15)) {
             *last = '\0';
             continue;
@@ -1112,7 +1141,7 @@ static char *strip_site(const char *title, const char *site)
         char *first = strstr(t, *s);
         if (site && first) {
             char *head = bt_xstrndup(t, (size_t)(first - t));
-            int eq = bt_text_loose_equal(head, site);
+            int eq = loose_eq(head, site);
             free(head);
             if (eq) memmove(t, first + strlen(*s), strlen(first + strlen(*s)) + 1);
         }
@@ -1122,11 +1151,7 @@ static char *strip_site(const char *title, const char *site)
 
 static int loose_prefix(const char *a, const char *b)
 {
-    char *fa = bt_fold_ascii(a), *fb = bt_fold_ascii(b);
-    int r = fa && fb && *fa && strncmp(fb, fa, strlen(fa)) == 0;
-    free(fa);
-    free(fb);
-    return r;
+    return loose_cmp(a, b, 1);
 }
 
 static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
@@ -1152,7 +1177,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
         char *s = node_text(h1s[h]);
         for (size_t k = 0; k < 4 && *s; k++) {
             if (!cands[k]) continue;
-            if (bt_text_loose_equal(s, cands[k]) || (bt_utf8_length(s) >= 10 && loose_prefix(s, cands[k]))) {
+            if (loose_eq(s, cands[k]) || (bt_utf8_length(s) >= 10 && loose_prefix(s, cands[k]))) {
                 title = s;
                 s = NULL;
                 break;
@@ -1180,7 +1205,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
     }
     /* author */
     const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author : m->author_meta;
-    if (m->byline && m->ld_author && !bt_text_loose_equal(m->byline, m->ld_author) &&
+    if (m->byline && m->ld_author && !loose_eq(m->byline, m->ld_author) &&
         strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
         au = m->ld_author;
     if (au) {
@@ -1190,7 +1215,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
     }
     /* category */
     const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->section ? m->section : m->ld_section;
-    if (cat && a->title && bt_text_loose_equal(cat, a->title)) cat = m->section ? m->section : m->ld_section;
+    if (cat && a->title && loose_eq(cat, a->title)) cat = m->section ? m->section : m->ld_section;
     if (cat) bt_article_set(&a->category, cat);
     /* canonical URL */
     const char *u = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
@@ -1407,6 +1432,10 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
     meta_free(&m);
 
     int best = forced >= 0 ? forced : pick_content(&c);
+    if (getenv("BT_DEBUG_EXTRACT")) { /* DEVDEBUG */
+        for (int q = best; q >= 0; q = c.v[q].parent) { char cb[512]; fprintf(stderr, "DBG %s [%s] score=%.1f text=%ld link=%ld flags=%x\n", nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].link, c.v[q].flags); }
+        for (int q = 0; q < c.n; q++) if ((c.v[q].scored && c.v[q].score > 10) || (getenv("BT_DEBUG_ALL") && c.v[q].raw > 100 && (c.v[q].flags & F_BLOCK))) { char cb[512]; fprintf(stderr, "CAND %d %s [%s] score=%.1f text=%ld raw=%ld fl=%x d=%d\n", q, nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].raw, c.v[q].flags, c.v[q].depth); }
+    }
     emit_content(&c, best);
     if (c.nremote > 0)
         bt_article_warn(a, "%d remote image%s not fetched (bantin works offline)", c.nremote,
