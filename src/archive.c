@@ -1031,6 +1031,17 @@ static bt_status assign(actx *c, size_t i, bt_err *e) {
         char *dest = bt_path_join(c->stage_data, name);
         if (x->from_bag >= 0) {
             const char *from_rel = pdf ? jstr(pdf, "path") : NULL;
+            if (!from_rel) { /* was a duplicate in its shard: the other copy is archived */
+                free(dest);
+                free(name);
+                x->status = ST_FAILED;
+                json_object_set_new(r, "status", json_string("failed"));
+                json_object_set_new(r, "reason", json_string("its shard bag holds no PDF for it"));
+                x->rec = rec_append(c, r);
+                json_decref(r);
+                json_decref(old);
+                return BT_OK;
+            }
             char *from = from_rel ? bt_xasprintf("%s/data/%s", c->bags[x->from_bag], from_rel) : NULL;
             st = from ? copy_file(from, dest, e) : bt_err_set(e, BT_EIO, "%s: no PDF in the shard", x->src);
             free(from);
@@ -1607,6 +1618,9 @@ static bt_status finish(actx *c, bt_err *e) {
         for (size_t d = 0; d < c->ndg; d++) {
             digest *g = &c->dg[d];
             if (!g->dirty) continue;
+            if (g->from_bag >= 0) /* merge: copy only when that shard holds exactly these articles */
+                for (size_t m = 0; m < g->nmem; m++)
+                    if (c->ents[g->mem[m]].from_bag != g->from_bag || g->nmem != g->members) g->from_bag = -1;
             if (g->nmem == 0) { /* no article left in it */
                 if (g->exists) sv_push(&c->dels, bt_xasprintf("data/%s", g->name));
                 g->gone = 1;
@@ -1830,8 +1844,126 @@ bt_status bt_archive_verify(const char *dir, bt_bag_report_fn report, void *ud, 
 
 /* ---------- merge ---------- */
 
+static void count_problem(void *ud, bt_bag_problem kind, const char *path, const char *detail) {
+    (void)kind; (void)path; (void)detail;
+    (*(size_t *)ud)++;
+}
+
 bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archive_opts *o,
                            bt_archive_stats *stats, bt_err *e) {
-    (void)bags; (void)nbags; (void)o; (void)stats;
-    return bt_err_set(e, BT_EOTHER, "merge: not implemented yet");
+    bt_archive_stats dummy;
+    memset(stats ? stats : &dummy, 0, sizeof dummy);
+    xmlInitParser();
+    if (nbags > 30000) return bt_err_set(e, BT_EUSAGE, "too many bags");
+    /* Every input must verify, and all must have been made with the same options. */
+    char *common = NULL;
+    json_t *copts = NULL;
+    for (size_t b = 0; b < nbags; b++) {
+        size_t np = 0, nf = 0;
+        bt_err ve = {0};
+        if (bt_archive_verify(bags[b], count_problem, &np, NULL, &nf, &ve) != BT_OK || np) {
+            free(common);
+            json_decref(copts);
+            return bt_err_set(e, BT_EOTHER, "%s: not a valid bag (%s); run bantin verify on it", bags[b],
+                              ve.msg[0] ? ve.msg : "problems found");
+        }
+        char *opts = NULL;
+        FILE *f = state_open(bags[b], &opts, &ve);
+        if (!f) {
+            free(common);
+            json_decref(copts);
+            return bt_err_set(e, BT_EUSAGE, "%s: not a bantin archive (no %s)", bags[b], STATE_NAME);
+        }
+        fclose(f);
+        json_t *j = json_loads(opts, 0, NULL);
+        free(opts);
+        json_object_del(j, "shard");
+        char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+        if (common && strcmp(common, s) != 0) {
+            bt_err_set(e, BT_EUSAGE, "%s was made with other options (%s, not %s)", bags[b], s, common);
+            free(s);
+            free(common);
+            json_decref(j);
+            json_decref(copts);
+            return BT_EUSAGE;
+        }
+        if (!common) {
+            common = s;
+            copts = j;
+        } else {
+            free(s);
+            json_decref(j);
+        }
+    }
+    bt_archive_opts mo = *o;
+    mo.shard_k = mo.shard_n = 0;
+    mo.category = jstr(copts, "category");
+    mo.since = (int)jint(copts, "since");
+    mo.until = (int)jint(copts, "until");
+    const char *dg = jstr(copts, "digest");
+    mo.digest = dg && !strcmp(dg, "week") ? BT_DIGEST_WEEK : dg && !strcmp(dg, "none") ? BT_DIGEST_NONE : BT_DIGEST_MONTH;
+    mo.pdf = json_is_true(json_object_get(copts, "pdf"));
+    mo.epub = json_is_true(json_object_get(copts, "epub"));
+
+    actx c = {0};
+    c.o = &mo;
+    c.stats = stats ? stats : &dummy;
+    c.bags = bags;
+    c.nbags = nbags;
+    c.opts_json = options_json(&mo, 1);
+    c.changed = 1;
+    bt_status st = open_archive(&c, 1, e);
+    for (size_t b = 0; b < nbags && st == BT_OK; b++) {
+        char *opts = NULL;
+        FILE *f = state_open(bags[b], &opts, e);
+        free(opts);
+        char *line = NULL;
+        size_t lcap = 0;
+        while (f && getline(&line, &lcap, f) > 0) {
+            json_t *r = json_loads(line, 0, NULL);
+            const char *kind = r ? jstr(r, "kind") : NULL;
+            if (kind && !strcmp(kind, "digest")) {
+                load_digest_line(&c, r, (int16_t)b);
+            } else if (kind && !strcmp(kind, "article") && jstr(r, "src")) {
+                ent x = {0};
+                x.src = bt_xstrdup(jstr(r, "src"));
+                x.size = jint(r, "size");
+                x.mtime_ns = jint(r, "mtime_ns");
+                x.oldrec = -1;
+                x.digest = -1;
+                x.from_bag = (int16_t)b;
+                x.present = !json_is_true(json_object_get(r, "removed"));
+                ent_from_record(&x, r);
+                /* archived articles are named and filed again across all shards */
+                x.plan = x.status == ST_OK ? P_TODO : P_UNCHANGED;
+                x.rec = rec_append(&c, r);
+                ent_push(&c, &x);
+                c.stats->sources += x.present;
+            }
+            json_decref(r);
+        }
+        free(line);
+        if (f) fclose(f);
+    }
+    json_decref(copts);
+    free(common);
+    if (st == BT_OK) {
+        qsort(c.ents, c.n, sizeof *c.ents, cmp_ent);
+        size_t k = 0;
+        for (size_t i = 0; i < c.n; i++) {
+            if (k > 0 && strcmp(c.ents[k - 1].src, c.ents[i].src) == 0) { free(c.ents[i].src); continue; }
+            c.ents[k++] = c.ents[i];
+        }
+        c.n = k;
+        for (size_t d = 0; d < c.ndg; d++) {
+            c.dg[d].dirty = 1;   /* every digest is copied or rendered again */
+            c.dg[d].exists = 0;  /* nothing is in the new bag yet */
+        }
+        emit(&c, BT_AEV_PHASE, "merge", 0, c.n, NULL, NULL);
+        st = finish(&c, e);
+    }
+    count_stats(&c);
+    c.stats->unchanged = 0;
+    ctx_free(&c);
+    return st;
 }
