@@ -619,11 +619,7 @@ static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err
             const bt_block *cap = (i + 1 < a->nblocks && a->blocks[i + 1].type == BT_BLOCK_CAPTION)
                                       ? &a->blocks[i + 1] : NULL;
             bt_epub_add_image(b, bl->image, it->id, ++nimg, &href);
-            if (!href) {
-                /* The picture is not available: keep its alt text so no words are lost. */
-                if (bl->text && *bl->text) bt_xw_elem(&x, "p", "missing-image", bl->text);
-                break;
-            }
+            if (!href) break; /* not available: left out (a caption after it stays a caption) */
             bt_xw_start(&x, "figure");
             bt_xw_start(&x, "img");
             bt_xw_attr(&x, "src", href);

@@ -287,6 +287,38 @@ bt epub "$T/000-seed.txt" "$T/030.txt" -o "$OUT/cover.epub" --cover "$OUT/cover.
 check "epub: --cover PNG (exit 0)" test $? -eq 0 -a -s "$OUT/cover.epub"
 extra="$OUT/cover.epub $OUT/partial.epub"
 
+# The unit test (tests/unit/test_epub.c, run before this script) saves a book built in memory
+# with every block type and images; check its markup here and give it to epubcheck below.
+RICH=tests/out/unit-epub/rich.epub
+if [ -f "$RICH" ]; then
+    cp "$RICH" "$OUT/rich.epub"
+    extra="$extra $OUT/rich.epub"
+    cat >"$OUT/rich.py" <<'PY'
+import sys, zipfile
+import xml.etree.ElementTree as ET
+X = '{http://www.w3.org/1999/xhtml}'
+z = zipfile.ZipFile(sys.argv[1])
+r = ET.fromstring(z.read('OEBPS/a0001.xhtml'))
+art = r.find('.//%sarticle' % X)
+fig = art.find('%sfigure' % X)
+opf = z.read('OEBPS/content.opf').decode()
+ok = (fig is not None and fig.find('%simg' % X).get('src') == 'images/a0001-01.png'
+      and fig.find('%sfigcaption' % X) is not None
+      and art.find('.//%stime' % X).get('datetime') == '2023-05-27T14:00:00+07:00'
+      and art.find('%sblockquote/%sp' % (X, X)) is not None
+      and len(art.findall('%sul/%sli' % (X, X))) == 2 and len(art.findall('%sol/%sli' % (X, X))) == 1
+      and art.find('%sh2' % X) is not None
+      and 'OEBPS/images/a0001-01.png' in z.namelist()
+      and z.getinfo('OEBPS/images/a0001-01.png').compress_type == 0
+      and 'media-type="image/png"' in opf and '<dc:source>' in opf)
+sys.exit(0 if ok else 1)
+PY
+    check "epub: article markup (figure/figcaption/img, time, blockquote, ul/ol, h2, dc:source)" \
+        python3 "$OUT/rich.py" "$OUT/rich.epub"
+else
+    skip "epub: rich article markup (run the unit tests first: $RICH missing)"
+fi
+
 # --- epubcheck: every book in one JVM when possible --------------------------------------------
 if ! have_epubcheck; then
     skip "epubcheck (java or $epubcheck_jar missing)"
