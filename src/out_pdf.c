@@ -313,10 +313,7 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
                                                  HPDF_GetEncoder(pdf, "UTF-8"));
             if (ol) {
                 HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-                if (dst) {
-                    HPDF_Destination_SetXYZ(dst, 0, (HPDF_REAL)g.height, 0);
-                    HPDF_Outline_SetDestination(ol, dst);
-                }
+                if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
             }
         }
         /* images and rules: outside text objects */
