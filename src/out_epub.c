@@ -66,28 +66,40 @@ static int bt_epub_lang_ok(const char *s)
     return s[i] == '\0';
 }
 
+/* 1 if XML 1.0 allows the character (C1 controls, discouraged, are refused too). */
+static int bt_epub_xml_char(uint32_t cp)
+{
+    if (cp >= 0x7F && cp <= 0x9F) return 0;
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
 /* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
 static char *bt_epub_xml_clean(const char *s)
 {
-    size_t len, i = 0;
+    size_t len, i = 0, k;
+    uint32_t cp;
     char *rep, *out;
-    bt_buf b = {0};
+    int clean = 1;
     if (!s) return bt_xstrdup("");
     len = strlen(s);
-    rep = bt_utf8_repair(s, len, NULL);
+    rep = bt_utf8_valid(s, len) ? bt_xstrndup(s, len) : bt_utf8_repair(s, len, NULL);
     len = strlen(rep);
-    while (i < len) {
-        uint32_t cp;
-        size_t k = bt_utf8_decode(rep + i, len - i, &cp);
-        if (k == 0) break;
-        int ok = (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-                  (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF));
-        if (cp >= 0x7F && cp <= 0x9F) ok = 0; /* C1 controls: discouraged, drop */
-        if (ok) bt_buf_add(&b, rep + i, k);
-        i += k;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)rep[i];
+        if (c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xEF) { clean = 0; break; }
     }
-    free(rep);
-    out = bt_buf_detach(&b, NULL);
+    if (clean) return rep; /* the common case: nothing to drop */
+    {
+        bt_buf b = {0};
+        i = 0;
+        while (i < len && (k = bt_utf8_decode(rep + i, len - i, &cp)) > 0) {
+            if (bt_epub_xml_char(cp)) bt_buf_add(&b, rep + i, k);
+            i += k;
+        }
+        free(rep);
+        out = bt_buf_detach(&b, NULL);
+    }
     return out ? out : bt_xstrdup("");
 }
 
@@ -408,7 +420,8 @@ static void bt_book_order(bt_book *b, bt_article **arts)
         it->sort = b->o->sort;
         it->when = bt_date_valid(&a->published) ? bt_date_epoch(&a->published) : INT64_MAX;
         if (it->when < 0 && !bt_date_valid(&a->published)) it->when = INT64_MAX;
-        it->title_key = bt_fold_ascii(a->title ? a->title : "");
+        it->title_key = b->o->sort == BT_SORT_TITLE ? bt_fold_ascii(a->title ? a->title : "")
+                                                    : bt_xstrdup("");
         it->date_label = bt_epub_short_date(&a->published, b->vi);
         if (b->o->group == BT_GROUP_CATEGORY) {
             if (a->category && *a->category) {
