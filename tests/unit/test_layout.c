@@ -1,0 +1,227 @@
+/* test_layout.c - the layout engine, checked through its plain-data output and text dump. */
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "article.h"
+#include "font.h"
+#include "layout.h"
+#include "text.h"
+
+static bt_fontset *fs;
+
+static bt_article *make(const char *title, const char *const *paras, size_t n)
+{
+    bt_article *a = bt_article_new();
+    bt_article_set(&a->title, title);
+    for (size_t i = 0; i < n; i++) bt_article_add(a, BT_BLOCK_PARAGRAPH, paras[i]);
+    return a;
+}
+
+static bt_layout *lay(bt_article *a, const char *paper)
+{
+    bt_page_geom g;
+    bt_layout_paper(paper, &g);
+    bt_layout *L = NULL;
+    bt_err e;
+    bt_article *arts[1] = {a};
+    if (bt_layout_articles(arts, 1, fs, &g, &L, &e) != BT_OK) return NULL;
+    return L;
+}
+
+/* A long Vietnamese paragraph. */
+static char *long_para(int words)
+{
+    static const char *const w[] = {"Tỉnh", "ủy", "Hải", "Dương", "và", "Hưng", "Yên", "quan", "tâm",
+                                    "làm", "tốt", "công", "tác", "cơ", "yếu,", "bảo", "mật", "an", "toàn",
+                                    "thông", "tin", "trên", "địa", "bàn", "tỉnh."};
+    bt_buf b = {0};
+    for (int i = 0; i < words; i++) {
+        if (i) bt_buf_addc(&b, ' ');
+        bt_buf_adds(&b, w[(i * 7) % 25]);
+    }
+    return bt_buf_detach(&b, NULL);
+}
+
+int main(void)
+{
+    bt_err e;
+    bt_page_geom g;
+    CHECK("paper a4 known", bt_layout_paper("a4", &g) && fabs(g.width - 595.276) < 0.01);
+    CHECK("paper A5 known (case-insensitive)", bt_layout_paper("A5", &g) && g.width < 420);
+    CHECK("paper letter known", bt_layout_paper("letter", &g) && g.height == 792.0);
+    CHECK("paper b7 unknown", !bt_layout_paper("b7", &g));
+
+    if (bt_fontset_open("fonts", &fs, &e) != BT_OK) {
+        printf("FAIL: open bundled fonts (%s)\n", e.msg);
+        return 1;
+    }
+    CHECK("fonts: Vietnamese letters covered", bt_font_has(fs, BT_FACE_REGULAR, 0x1EA1) &&
+                                                   bt_font_has(fs, BT_FACE_BOLDITALIC, 0x1EF1) &&
+                                                   bt_font_has(fs, BT_FACE_ITALIC, 0x0111));
+    CHECK("fonts: width of 'ab' = sum of advances",
+          fabs(bt_font_width(fs, BT_FACE_REGULAR, 10, "ab", 2) -
+               (bt_font_advance(fs, BT_FACE_REGULAR, 'a') + bt_font_advance(fs, BT_FACE_REGULAR, 'b')) / 100.0) <
+              1e-9);
+    CHECK("fonts: bold is wider than regular",
+          bt_font_width(fs, BT_FACE_BOLD, 10, "Hưng Yên", strlen("Hưng Yên")) >
+              bt_font_width(fs, BT_FACE_REGULAR, 10, "Hưng Yên", strlen("Hưng Yên")));
+
+    /* 1. A long article: justified lines, inside the column, headings kept, no widows. */
+    bt_article *a = bt_article_new();
+    bt_article_set(&a->title, "Tiêu đề bài báo thử nghiệm bố cục");
+    bt_article_set(&a->category, "THỜI SỰ");
+    bt_article_set(&a->author, "Dương Trường");
+    bt_date_parse_iso("2023-05-27T14:00:00+07:00", &a->published);
+    for (int i = 0; i < 30; i++) {
+        char *p = long_para(40 + (i * 37) % 160);
+        if (i % 7 == 3) bt_article_add(a, BT_BLOCK_HEADING, "Một tiêu đề nhỏ");
+        bt_article_add(a, BT_BLOCK_PARAGRAPH, p);
+        if (i % 5 == 2) bt_article_add(a, BT_BLOCK_CAPTION, "Ảnh minh họa cho bài viết");
+        free(p);
+    }
+    bt_article_add(a, BT_BLOCK_LIST_ITEM, "mục một của danh sách")->level = 1;
+    bt_article_add(a, BT_BLOCK_LIST_ITEM, "mục hai của danh sách")->level = 1;
+    bt_article_add(a, BT_BLOCK_QUOTE, "Một câu trích dẫn khá dài để thử thụt lề hai bên của khối trích dẫn.");
+    bt_layout *L = lay(a, "a4");
+    CHECK("layout: several pages", L && L->npages >= 3);
+    if (!L) return 1;
+    double left = L->geom.left, right = L->geom.width - L->geom.right;
+    double top = L->geom.height - L->geom.top, bottom = L->geom.bottom;
+    int inside = 1, numbered = 1, justified_ok = 1, justified_lines = 0, footers = 1;
+    for (size_t p = 0; p < L->npages; p++) {
+        const bt_page *pg = &L->pages[p];
+        if (pg->number != (int)p + 1 || pg->count != (int)L->npages) numbered = 0;
+        char want[64];
+        snprintf(want, sizeof want, "Trang %zu/%zu", p + 1, L->npages);
+        /* footer text = its items joined */
+        bt_buf ft = {0};
+        for (size_t i = 0; i < pg->nitems; i++) {
+            const bt_item *it = &pg->items[i];
+            if (it->kind == BT_ITEM_TEXT && it->role == BT_ROLE_FOOTER) bt_buf_adds(&ft, bt_layout_text(L, it));
+            if (it->kind != BT_ITEM_TEXT) continue;
+            if (it->x < left - 0.01 || it->x + it->w > right + 0.01) inside = 0;
+            if (it->role == BT_ROLE_BODY && (it->y > top || it->y < bottom)) inside = 0;
+        }
+        char *ftxt = bt_buf_detach(&ft, NULL);
+        if (strcmp(ftxt, want) != 0) footers = 0;
+        free(ftxt);
+        /* lines of regular body text: group items by baseline */
+        for (size_t i = 0; i < pg->nitems;) {
+            const bt_item *it = &pg->items[i];
+            size_t j = i;
+            double maxx = 0;
+            while (j < pg->nitems && pg->items[j].y == it->y && pg->items[j].kind == BT_ITEM_TEXT) {
+                if (pg->items[j].x + pg->items[j].w > maxx) maxx = pg->items[j].x + pg->items[j].w;
+                j++;
+            }
+            if (j == i) { i++; continue; }
+            /* a full paragraph line is followed by another line of the same block */
+            if (it->role == BT_ROLE_BODY && it->face == BT_FACE_REGULAR && it->block != (size_t)-1 &&
+                a->blocks[it->block].type == BT_BLOCK_PARAGRAPH && j < pg->nitems &&
+                pg->items[j].block == it->block && j - i > 3) {
+                justified_lines++;
+                if (fabs(maxx - right) > 0.01 || fabs(it->x - left) > 0.01) justified_ok = 0;
+            }
+            i = j;
+        }
+    }
+    CHECK("layout: every text item inside the column and text area", inside);
+    CHECK("layout: pages numbered i/n", numbered);
+    CHECK("layout: footer reads 'Trang i/n'", footers);
+    CHECK("layout: justified lines end exactly at the right margin", justified_ok && justified_lines > 50);
+
+    /* widows/orphans: a block split across pages has >= 2 lines on each side */
+    int widows = 1, heading_alone = 1;
+    for (size_t p = 0; p + 1 < L->npages; p++) {
+        const bt_page *pg = &L->pages[p], *nx = &L->pages[p + 1];
+        size_t last = (size_t)-1;
+        for (size_t i = 0; i < pg->nitems; i++)
+            if (pg->items[i].role == BT_ROLE_BODY && pg->items[i].kind == BT_ITEM_TEXT) last = pg->items[i].block;
+        size_t firstb = (size_t)-1;
+        for (size_t i = 0; i < nx->nitems; i++)
+            if (nx->items[i].role == BT_ROLE_BODY && nx->items[i].kind == BT_ITEM_TEXT) {
+                firstb = nx->items[i].block;
+                break;
+            }
+        if (last != (size_t)-1 && a->blocks[last].type == BT_BLOCK_HEADING) heading_alone = 0;
+        if (last == (size_t)-1 || last != firstb) continue;
+        /* count baselines of that block on both pages */
+        int n1 = 0, n2 = 0;
+        double y = -1;
+        for (size_t i = 0; i < pg->nitems; i++)
+            if (pg->items[i].block == last && pg->items[i].y != y) { n1++; y = pg->items[i].y; }
+        y = -1;
+        for (size_t i = 0; i < nx->nitems; i++)
+            if (nx->items[i].block == last && nx->items[i].y != y) { n2++; y = nx->items[i].y; }
+        if (n1 < 2 || n2 < 2) widows = 0;
+    }
+    CHECK("layout: no widow or orphan lines", widows);
+    CHECK("layout: a heading never ends a page", heading_alone);
+
+    /* the dump: text, with '.' decimals whatever the locale */
+    setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    char *dump = bt_layout_dump(L);
+    CHECK("dump: first page header line", strncmp(dump, "page 1/", 7) == 0);
+    CHECK("dump: title words present", strstr(dump, "\"Tiêu\"") != NULL);
+    CHECK("dump: date line in Vietnamese", strstr(dump, "\"Thứ\"") && strstr(dump, "\"27/05/2023,\""));
+    CHECK("dump: author present", strstr(dump, "\"Trường\"") != NULL);
+    CHECK("dump: numbered list marker", strstr(dump, "\"1.\"") && strstr(dump, "\"2.\""));
+    CHECK("dump: no comma decimals", strstr(dump, ",00 ") == NULL && strstr(dump, " 62.00 ") != NULL);
+    setlocale(LC_NUMERIC, "C");
+    free(dump);
+    bt_layout_free(L);
+    bt_article_free(a);
+
+    /* 2. A token longer than a line: cut between characters, nothing lost, linear. */
+    size_t n = 20000;
+    char *big = bt_xmalloc(n * 2 + 32);
+    strcpy(big, "Trước ");
+    size_t k = strlen(big);
+    for (size_t i = 0; i < n; i++) { memcpy(big + k, "ă", 2); k += 2; }
+    strcpy(big + k, " sau.");
+    const char *paras[1] = {big};
+    a = make("Từ dài", paras, 1);
+    L = lay(a, "a5");
+    CHECK("long word: laid out", L != NULL);
+    size_t letters = 0;
+    int wide = 0;
+    double colw = L ? L->geom.width - L->geom.left - L->geom.right : 0;
+    for (size_t p = 0; L && p < L->npages; p++)
+        for (size_t i = 0; i < L->pages[p].nitems; i++) {
+            const bt_item *it = &L->pages[p].items[i];
+            if (it->kind != BT_ITEM_TEXT || it->role != BT_ROLE_BODY) continue;
+            const char *t = bt_layout_text(L, it);
+            if (strncmp(t, "ă", 2) == 0) letters += bt_utf8_length(t);
+            if (it->w > colw + 0.01) wide = 1;
+        }
+    CHECK("long word: every letter kept", letters == n);
+    CHECK("long word: no piece wider than the column", !wide);
+    bt_layout_free(L);
+    bt_article_free(a);
+    free(big);
+
+    /* 3. Missing glyph: one warning per article with the code point. */
+    const char *cjk[2] = {"Chữ 中 và 中 nữa.", "Lại 中."};
+    a = make("Thử", cjk, 2);
+    L = lay(a, "a4");
+    size_t nw = 0;
+    for (size_t i = 0; i < a->nwarnings; i++) nw += strstr(a->warnings[i], "U+4E2D") != NULL;
+    CHECK("missing glyph: reported once with its code point", nw == 1);
+    bt_layout_free(L);
+    bt_article_free(a);
+
+    /* 4. Image sizes from headers. */
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                                        0, 0, 0x01, 0x40, 0, 0, 0, 0xF0};
+    int w, h;
+    CHECK("image: PNG size", bt_image_dimensions(png, sizeof png, &w, &h) && w == 320 && h == 240);
+    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0, 100, 0, 200, 3};
+    CHECK("image: JPEG size", bt_image_dimensions(jpg, sizeof jpg, &w, &h) && w == 200 && h == 100);
+    CHECK("image: garbage refused", !bt_image_dimensions((const unsigned char *)"hello world", 11, &w, &h));
+
+    bt_fontset_free(fs);
+    TEST_END();
+}
