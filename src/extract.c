@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <utf8proc.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -133,7 +134,7 @@ static const char *const neg_sub[] = {
     "popular", "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "xemthem",
     "xem-them", "readmore", "read-more", "see-also", "seealso", "also-read", "copyright",
     "author", "byline", "dateline", "masthead", "shoutbox", "sitemap", "skip", "hidden",
-    "rating", "survey", "poll", "tooltip", "follow", "donate", "paywall", "most-read",
+    "rating", "survey", "poll", "tooltip", "follow", "donate", "most-read",
     "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
     "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
     "jump", "print", "email", "facebook", "twitter", "zalo", "gdpr", "consent", "meta-",
@@ -830,11 +831,16 @@ static char *node_text(const xmlNode *n)
 typedef struct {
     char *og_title, *ld_headline, *tw_title, *title_tag, *site_name;
     char *pub_meta, *ld_date, *time_dt, *vis_date;
-    char *author_meta, *ld_author, *byline;
+    char *author_meta, *author_alt, *ld_author, *byline;
     char *section, *ld_section, *crumb, *ld_crumb;
     char *canonical, *og_url, *ld_url;
     char *lang;
     char *description;
+    /* visible candidates, judged once the content is known */
+    int by_idx[8], nby;
+    char *by_txt[8];
+    int dt_idx[16], ndt;
+    char *dt_txt[16];
 } meta;
 
 static void set_once(char **f, const char *v)
@@ -848,11 +854,13 @@ static void set_once(char **f, const char *v)
 static void meta_free(meta *m)
 {
     char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
-                  &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta,
+                  &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
                   &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb,
                   &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang,
                   &m->description};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
+    for (int i = 0; i < m->nby; i++) free(m->by_txt[i]);
+    for (int i = 0; i < m->ndt; i++) free(m->dt_txt[i]);
 }
 
 static int ld_is_article(json_t *o)
@@ -965,37 +973,102 @@ static int looks_like_name(const char *s)
     return 1;
 }
 
-/* Strip "By", "Bởi", "Theo", "Von", "Por", "Par", "Tác giả:" ... from a byline. */
+/* 1 when every word of s[0..n) starts upper-case (name particles excepted): a person's name. */
+static int person_like(const char *s, size_t n)
+{
+    static const char *const particles[] = {"von", "van", "der", "den", "de", "da", "do", "dos",
+                                            "das", "del", "della", "di", "du", "la", "le", "bin",
+                                            "al", "y", "e", "zu", "ter", "ten", NULL};
+    int words = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && s[i] == ' ') i++;
+        size_t b = i;
+        while (i < n && s[i] != ' ') i++;
+        if (i == b) break;
+        words++;
+        char w[16];
+        size_t wl = i - b < sizeof w - 1 ? i - b : sizeof w - 1;
+        memcpy(w, s + b, wl);
+        w[wl] = '\0';
+        if (in_list(w, particles)) continue;
+        uint32_t cp;
+        bt_utf8_decode(s + b, i - b, &cp);
+        if (!utf8proc_isupper((utf8proc_int32_t)cp) &&
+            utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_LO)
+            return 0;
+    }
+    return words >= 1 && words <= 5;
+}
+
+/* Strip "By", "Bởi", "Von", "Por", "Par", "Tác giả:" ... from a byline; keep the person names
+ * ("Name, Outlet" -> "Name"; "A, B" -> "A; B"). */
 static char *clean_byline(const char *s)
 {
     static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
-                                      "par ", "de ", "autor:", "author:", "written by ",
-                                      "text:", "texto:", "teksti:", "kirjoittaja ", NULL};
+                                      "par ", "de ", "autor:", "autor ", "author:", "written by ",
+                                      "text:", "texto:", "teksti:", "kirjoittaja ", "redakteur ",
+                                      "reporter:", "reporter ", "phóng viên ", "pv ", "pv:", NULL};
     char *t = bt_text_clean(s, strlen(s));
     char *p = t;
+    /* "Текст: Name" / "Foo: Name": a short label before a colon */
+    char *colon = strchr(p, ':');
+    if (colon && bt_utf8_length(p) - bt_utf8_length(colon) <= 14 && colon[1]) p = colon + 1;
+    while (*p == ' ' || *p == '\'' || *p == '"') p++;
     for (int again = 1; again;) {
         again = 0;
         for (const char *const *q = pre; *q; q++) {
             size_t l = strlen(*q);
-            if (strncasecmp(p, *q, l) == 0) {
+            if (strncasecmp(p, *q, l) == 0 && p[l]) {
                 p += l;
                 while (*p == ' ') p++;
                 again = 1;
             }
         }
     }
-    /* "Name, Outlet" / "Name | Date": keep the name */
-    char *r = bt_xstrdup(p);
-    free(t);
-    for (char *q = r; *q; q++) {
-        if (*q == '|' || *q == '\n' || (*q == ',' && q - r > 3) || (*q == '-' && q[1] == ' ' && q > r && q[-1] == ' ')) {
-            *q = '\0';
-            break;
+    bt_buf out = {0};
+    const char *q = p;
+    int parts = 0;
+    while (*q && parts < 6) {
+        size_t n = strcspn(q, ",;|/\n");
+        const char *sep = NULL;
+        for (const char *k = q; k < q + n; k++)
+            if (strncmp(k, " and ", 5) == 0 || strncmp(k, " und ", 5) == 0 || strncmp(k, " và ", 6) == 0 ||
+                strncmp(k, " y ", 3) == 0 || strncmp(k, " et ", 4) == 0 || strncmp(k, " e ", 3) == 0 ||
+                strncmp(k, " - ", 3) == 0 || strncmp(k, " – ", 5) == 0) {
+                sep = k;
+                break;
+            }
+        size_t len = sep ? (size_t)(sep - q) : n;
+        char *part = bt_text_clean(q, len);
+        size_t pl = strlen(part);
+        while (pl && (part[pl - 1] == '\'' || part[pl - 1] == '"' || part[pl - 1] == '.')) part[--pl] = '\0';
+        if (*part && (parts == 0 ? 1 : person_like(part, pl)) && (parts > 0 || person_like(part, pl) || !out.len)) {
+            if (parts == 0 || person_like(part, pl)) {
+                if (out.len) bt_buf_adds(&out, "; ");
+                bt_buf_adds(&out, part);
+                parts++;
+            }
         }
+        free(part);
+        if (sep) {
+            q = sep + 1;
+            while (*q && *q != ' ') q++;
+        } else {
+            q += n;
+            if (*q) q++;
+        }
+        if (parts == 0) break;
     }
-    char *out = bt_text_clean(r, strlen(r));
-    free(r);
-    return out;
+    free(t);
+    char *r = out.data ? bt_buf_detach(&out, NULL) : bt_xstrdup("");
+    /* "Artikel von" / "Written by": the name itself is elsewhere */
+    const char *last = strrchr(r, ' ');
+    last = last ? last + 1 : r;
+    static const char *const dangling[] = {"von", "by", "de", "par", "por", "of", "bởi", "theo",
+                                           "da", "di", "van", NULL};
+    if (in_list(last, dangling)) r[0] = '\0';
+    return r;
 }
 
 static int cls_has(const xmlNode *n, const char *what)
@@ -1034,11 +1107,15 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                      !strcasecmp(k, "dateCreated") || !strcasecmp(k, "og:published_time") ||
                      !strcasecmp(k, "article:published"))
                 set_once(&m->pub_meta, v);
-            else if ((!strcasecmp(k, "author") || !strcasecmp(k, "article:author") ||
-                      !strcasecmp(k, "dc.creator") || !strcasecmp(k, "sailthru.author") ||
-                      !strcasecmp(k, "parsely-author") || !strcasecmp(k, "byl")) &&
-                     looks_like_name(v))
+            else if (!strcasecmp(k, "author") && looks_like_name(v))
                 set_once(&m->author_meta, v);
+            else if ((!strcasecmp(k, "article:author") ||
+                      !strcasecmp(k, "dc.creator") || !strcasecmp(k, "sailthru.author") ||
+                      !strcasecmp(k, "parsely-author") || !strcasecmp(k, "byl") ||
+                      !strcasecmp(k, "cxenseparse:author") || !strcasecmp(k, "dcterms.creator") ||
+                      !strcasecmp(k, "article:author_name")) &&
+                     looks_like_name(v))
+                set_once(&m->author_alt, v);
             else if (!strcasecmp(k, "article:section") || !strcasecmp(k, "og:article:section"))
                 set_once(&m->section, v);
             continue;
@@ -1067,23 +1144,44 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         }
         if (f->flags & F_HARDJUNK) continue;
         if (!strcasecmp(t, "h1") && *nh1 < maxh1) h1s[(*nh1)++] = n;
-        if (!strcasecmp(t, "time") && !m->time_dt) {
+        if (!strcasecmp(t, "time") && m->ndt < 16) {
             const char *dt = attr(n, "datetime");
-            if (dt) set_once(&m->time_dt, dt);
+            bt_date d;
+            if (dt && bt_extract_parse_date(dt, 0, &d)) {
+                m->dt_idx[m->ndt] = i;
+                m->dt_txt[m->ndt++] = bt_xstrdup(dt);
+            }
         }
         /* visible byline */
         const char *rel = attr(n, "rel"), *ip = attr(n, "itemprop");
         int by = (rel && !strcasecmp(rel, "author")) || (ip && !strcasecmp(ip, "author")) ||
                  ((f->flags & F_BLOCK || !strcasecmp(t, "span") || !strcasecmp(t, "a") ||
-                   !strcasecmp(t, "strong") || !strcasecmp(t, "b")) &&
+                   !strcasecmp(t, "strong") || !strcasecmp(t, "b") || !strcasecmp(t, "address")) &&
                   (cls_has(n, "author") || cls_has(n, "byline") || cls_has(n, "writer") ||
-                   cls_has(n, "reporter") || cls_has(n, "tac-gia") || cls_has(n, "tacgia")));
-        if (by && !m->byline && !(f->flags & F_JUNK && !(f->flags & F_NEG))) {
-            char *s = node_text(n);
-            char *b = clean_byline(s);
-            if (looks_like_name(b) && f->text < 200) {
-                set_once(&m->byline, b);
-                c->byline_node = n;
+                   cls_has(n, "reporter") || cls_has(n, "tac-gia") || cls_has(n, "tacgia") ||
+                   cls_has(n, "autor") || cls_has(n, "auteur") || cls_has(n, "firma")));
+        if (by && (cls_has(n, "foto") || cls_has(n, "photo") || cls_has(n, "credit") ||
+                   cls_has(n, "img") || cls_has(n, "image") || cls_has(n, "comment") ||
+                   cls_has(n, "avatar") || cls_has(n, "-bio") || cls_has(n, "desc")))
+            by = 0;
+        if (by && f->parent >= 0 && (c->v[f->parent].flags & F_INLINK)) by = 0; /* a teaser */
+        if (by && m->nby < 8 && !(f->flags & F_HIDDEN) && f->raw < 200) {
+            /* a schema.org name inside the byline is the cleanest source */
+            xmlNode *src = n;
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                const char *kip = attr(c->v[k].n, "itemprop");
+                if (kip && !strcasecmp(kip, "name")) { src = c->v[k].n; break; }
+            }
+            char *s = node_text(src);
+            static const char *const credit[] = {"foto", "photo", "ảnh", "bild", "image", "crédit", "credit", NULL};
+            int is_credit = 0;
+            for (const char *const *cr = credit; *cr; cr++)
+                if (strncasecmp(s, *cr, strlen(*cr)) == 0) is_credit = 1;
+            char *b = is_credit ? bt_xstrdup("") : clean_byline(s);
+            if (looks_like_name(b)) {
+                m->by_idx[m->nby] = i;
+                m->by_txt[m->nby++] = b;
+                b = NULL;
             }
             free(b);
             free(s);
@@ -1108,14 +1206,18 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             free(lastt);
         }
         /* visible date */
-        if (!m->vis_date && (f->flags & (F_BLOCK)) == 0 ? 1 : 1) {
+        if (m->ndt < 16 && f->raw < 120 && f->raw > 6 && strcasecmp(t, "time") != 0) {
             char buf[512];
             classid(n, buf, sizeof buf);
-            if ((ci_contains(buf, "date") || ci_contains(buf, "time") || ci_contains(buf, "publish")) &&
-                f->raw < 120 && f->raw > 6 && !m->vis_date) {
+            if (ci_contains(buf, "date") || ci_contains(buf, "time") || ci_contains(buf, "publish") ||
+                ci_contains(buf, "ngay")) {
                 char *s = node_text(n);
                 bt_date d;
-                if (bt_extract_parse_date(s, 420, &d)) set_once(&m->vis_date, s);
+                if (bt_extract_parse_date(s, 420, &d)) {
+                    m->dt_idx[m->ndt] = i;
+                    m->dt_txt[m->ndt++] = s;
+                    s = NULL;
+                }
                 free(s);
             }
         }
@@ -1169,7 +1271,6 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
             bt_article_set(&a->language, l);
         }
     }
-    int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
     /* title: the visible h1 when it agrees with the declared titles */
     const char *cands[] = {m->og_title, m->ld_headline, m->tw_title, m->title_tag};
     char *title = NULL;
@@ -1194,25 +1295,6 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
         bt_article_set(&a->title, title);
         free(title);
     }
-    /* date */
-    const char *dates[] = {m->pub_meta, m->ld_date, m->time_dt, m->vis_date};
-    for (size_t k = 0; k < 4; k++) {
-        bt_date d;
-        if (dates[k] && bt_extract_parse_date(dates[k], vi ? 420 : 0, &d)) {
-            a->published = d;
-            break;
-        }
-    }
-    /* author */
-    const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author : m->author_meta;
-    if (m->byline && m->ld_author && !loose_eq(m->byline, m->ld_author) &&
-        strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
-        au = m->ld_author;
-    if (au) {
-        char *b = clean_byline(au);
-        if (looks_like_name(b)) bt_article_set(&a->author, b);
-        free(b);
-    }
     /* category */
     const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->section ? m->section : m->ld_section;
     if (cat && a->title && loose_eq(cat, a->title)) cat = m->section ? m->section : m->ld_section;
@@ -1221,6 +1303,125 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
     const char *u = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
     if (u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0))
         bt_article_set(&a->source_url, u);
+}
+
+/* Is element i usable as the article's own metadata? pass 0: inside the content box or the
+ * box around it (its header); pass 1: anywhere outside boilerplate. */
+static int near_content(ctx *c, int i, int best, int pass)
+{
+    if (pass == 2) return 1;
+    for (int p = c->v[i].parent; p >= 0; p = c->v[p].parent) {
+        const xmlNode *n = c->v[p].n;
+        if (!(c->v[p].flags & F_JUNK) || (c->v[p].flags & F_HIDDEN)) continue;
+        if (is_tag(n, "aside") || is_tag(n, "nav")) return 0;
+        char buf[512];
+        classid(n, buf, sizeof buf);
+        if (ci_contains(buf, "comment") || ci_contains(buf, "related") || ci_contains(buf, "footer") ||
+            ci_contains(buf, "sidebar") || ci_contains(buf, "teaser") || ci_contains(buf, "recommend") ||
+            ci_contains(buf, "popular") || ci_contains(buf, "listing") || ci_contains(buf, "lienquan") ||
+            ci_contains(buf, "lien-quan"))
+            return 0;
+    }
+    if (pass == 1 || best < 0) return 1;
+    /* inside best's subtree, or inside an ancestor at most 3 levels above best */
+    int up = best;
+    for (int k = 0; k < 3 && c->v[up].parent >= 0 && c->v[up].parent != c->body; k++) up = c->v[up].parent;
+    for (int p = i; p >= 0; p = c->v[p].parent)
+        if (p == up) return 1;
+    return 0;
+}
+
+static void choose_late(ctx *c, meta *m, int best)
+{
+    bt_article *a = c->a;
+    /* date */
+    int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
+    /* visible dates and bylines count when they are not inside boilerplate, best first when
+     * they sit in or next to the article */
+    free(m->vis_date);
+    m->vis_date = NULL;
+    for (int pass = 0; pass < 2 && !m->vis_date; pass++)
+        for (int k = 0; k < m->ndt && !m->vis_date; k++)
+            if (near_content(c, m->dt_idx[k], best, pass)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
+    free(m->byline);
+    m->byline = NULL;
+    /* near the article first; elsewhere only when no structured author exists */
+    int have_structured = m->ld_author || m->author_meta || m->author_alt;
+    for (int pass = 0; pass < (have_structured ? 1 : 2) && !m->byline; pass++)
+        for (int k = 0; k < m->nby && !m->byline; k++)
+            if (near_content(c, m->by_idx[k], best, pass)) {
+                const char *b = m->by_txt[k];
+                /* "Name" + description run together: a shorter candidate that starts it wins */
+                for (int q = 0; q < m->nby; q++)
+                    if (strlen(m->by_txt[q]) < strlen(b) && *m->by_txt[q] &&
+                        strncmp(b, m->by_txt[q], strlen(m->by_txt[q])) == 0)
+                        b = m->by_txt[q];
+                m->byline = bt_xstrdup(b);
+                c->byline_node = c->v[m->by_idx[k]].n;
+            }
+    if (getenv("BT_DEBUG_EXTRACT")) /* DEVDEBUG */
+        for (int k = 0; k < m->nby; k++) {
+            fprintf(stderr, "BY %s:", m->by_txt[k]);
+            for (int p = m->by_idx[k]; p >= 0; p = c->v[p].parent) { char cb[512]; fprintf(stderr, " %s[%s]", nm(c->v[p].n), classid(c->v[p].n, cb, sizeof cb)); }
+            fprintf(stderr, "\n");
+        }
+    const char *dates[] = {m->pub_meta, m->ld_date, m->vis_date};
+    for (size_t k = 0; k < 3; k++) {
+        bt_date d;
+        if (dates[k] && bt_extract_parse_date(dates[k], vi ? 420 : 0, &d)) {
+            a->published = d;
+            break;
+        }
+    }
+    /* author */
+    if (m->author_meta && m->site_name && (loose_eq(m->author_meta, m->site_name) ||
+                                           loose_prefix(m->site_name, m->author_meta))) {
+        free(m->author_meta);
+        m->author_meta = NULL;
+    }
+    if (m->ld_author && m->site_name && loose_eq(m->ld_author, m->site_name)) {
+        free(m->ld_author);
+        m->ld_author = NULL;
+    }
+    const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author
+                   : m->author_meta ? m->author_meta : m->author_alt;
+    if (!au && m->nby > 0) { /* last resort: a byline wherever it is */
+        m->byline = bt_xstrdup(m->by_txt[0]);
+        au = m->byline;
+    }
+    if (m->byline && m->ld_author && !loose_eq(m->byline, m->ld_author) &&
+        strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
+        au = m->ld_author;
+    if (m->byline) {
+        const char *alts[] = {m->ld_author, m->author_meta, m->author_alt};
+        for (size_t k = 0; k < 3; k++) {
+            if (!alts[k] || loose_eq(alts[k], m->byline)) continue;
+            char *ca = clean_byline(alts[k]);
+            int all = *ca != '\0';
+            for (char *q = ca; all && *q;) {
+                size_t l = strcspn(q, ";");
+                char *nm1 = bt_xstrndup(q, l);
+                char *t1 = bt_text_clean(nm1, strlen(nm1));
+                if (!*t1 || !strstr(m->byline, t1)) all = 0;
+                free(t1);
+                free(nm1);
+                q += l;
+                while (*q == ';' || *q == ' ') q++;
+            }
+            if (all && strlen(ca) < strlen(m->byline)) {
+                bt_article_set(&a->author, ca);
+                free(ca);
+                au = NULL;
+                break;
+            }
+            free(ca);
+        }
+    }
+    if (au) {
+        char *b = clean_byline(au);
+        if (looks_like_name(b)) bt_article_set(&a->author, b);
+        free(b);
+    }
 }
 
 /* Lead / sapo: an element whose class or id names it, before or at the start of the body. */
@@ -1359,6 +1560,55 @@ int bt_extract_parse_date(const char *s, int default_tz, bt_date *out)
             }
         }
     }
+    /* month names: "19 Oct 2019 00:04:00 +0200", "30 septembre 2018", "October 19, 2019" */
+    {
+        static const char *const months[][12] = {
+            {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},
+            {"janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc"},
+            {"jän", "feb", "märz", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "dez"},
+            {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"},
+            {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"},
+            {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},
+            {"janu", "febr", "mär", "apr", "mai", "jun", "jul", "aug", "sept", "okto", "nov", "dez"},
+        };
+        for (const char *p = s; *p; p++) {
+            if (!isalpha((unsigned char)*p) && (unsigned char)*p < 0x80) continue;
+            if (p > s && (isalpha((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80)) continue;
+            int mo = 0;
+            for (size_t l = 0; l < sizeof months / sizeof months[0] && !mo; l++)
+                for (int k = 0; k < 12; k++)
+                    if (strncasecmp(p, months[l][k], strlen(months[l][k])) == 0) { mo = k + 1; break; }
+            if (!mo) continue;
+            const char *w = p;
+            while (*w && !isspace((unsigned char)*w) && !isdigit((unsigned char)*w)) w++;
+            /* day before: "19 Oct" / "19. Oktober" / "30 de septiembre de" */
+            int da = 0, y = 0;
+            const char *b = p;
+            while (b > s && (b[-1] == ' ' || b[-1] == '.' || b[-1] == 'e' || b[-1] == 'd')) {
+                if (b - s >= 3 && b[-1] == 'e' && b[-2] == 'd' && b[-3] == ' ') b -= 2;
+                else if (b[-1] == ' ' || b[-1] == '.') b--;
+                else break;
+            }
+            const char *db = b;
+            while (db > s && isdigit((unsigned char)db[-1]) && b - db < 2) db--;
+            if (db < b) da = atoi(db);
+            const char *q = w;
+            while (*q == ' ' || *q == '.' || *q == ',') q++;
+            if (strncmp(q, "de ", 3) == 0) q += 3;
+            if (!da) { /* "October 19, 2019" */
+                if (num(&q, 2, &da) < 1) continue;
+                while (*q == ',' || *q == ' ' || *q == '.') q++;
+                while (isalpha((unsigned char)*q)) q++; /* "19th" */
+                while (*q == ',' || *q == ' ') q++;
+            }
+            if (num(&q, 4, &y) != 4) continue;
+            d.year = y; d.month = mo; d.day = da;
+            d.has_time = 0;
+            parse_time_zone(q, &d, default_tz);
+            if (bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
+            memset(&d, 0, sizeof d);
+        }
+    }
     /* "ngày 13 tháng 2 năm 2022" */
     const char *p = strstr(s, "tháng");
     if (p) {
@@ -1429,9 +1679,9 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
     if (a->title && m.title_tag && !m.og_title && !m.ld_headline && nh1 == 0) {
         /* nothing better than <title>: already stripped */
     }
-    meta_free(&m);
-
     int best = forced >= 0 ? forced : pick_content(&c);
+    choose_late(&c, &m, best);
+    meta_free(&m);
     if (getenv("BT_DEBUG_EXTRACT")) { /* DEVDEBUG */
         for (int q = best; q >= 0; q = c.v[q].parent) { char cb[512]; fprintf(stderr, "DBG %s [%s] score=%.1f text=%ld link=%ld flags=%x\n", nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].link, c.v[q].flags); }
         for (int q = 0; q < c.n; q++) if ((c.v[q].scored && c.v[q].score > 10) || (getenv("BT_DEBUG_ALL") && c.v[q].raw > 100 && (c.v[q].flags & F_BLOCK))) { char cb[512]; fprintf(stderr, "CAND %d %s [%s] score=%.1f text=%ld raw=%ld fl=%x d=%d\n", q, nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].raw, c.v[q].flags, c.v[q].depth); }
