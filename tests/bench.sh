@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench.sh [BANTIN] - a benchmark, not a test: converts the corpus BENCH_N times (default 5) and
+# prints, per section, milliseconds per article, output KB per article and peak RSS.
+#   make bench                 BENCH_N=10 make bench          BENCH_CORPUS=dir make bench
+# To add a section: write a function bench_NAME that calls `timed LABEL NARTICLES OUTDIR CMD...`
+# and add NAME to SECTIONS (or run BENCH_SECTIONS="pdf" make bench).
+BANTIN=${1:-./bantin}
+N=${BENCH_N:-5}
+CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
+SECTIONS=${BENCH_SECTIONS:-pdf}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
+W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
+trap 'rm -rf "$W"' EXIT INT TERM
+set -- "$CORPUS"/*.txt
+NART=$#
+[ "$NART" -gt 0 ] && [ -f "$1" ] || { echo "bench: no articles in $CORPUS" >&2; exit 1; }
+FILES="$*"
+
+# timed LABEL NARTICLES OUTDIR CMD... : run CMD (a shell command line) N times; report per article.
+timed() {
+    label=$1 narts=$2 outdir=$3; shift 3
+    python3 - "$N" "$narts" "$outdir" "$label" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+n, narts, outdir, label, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+t = time.perf_counter()
+for i in range(n):
+    r = subprocess.run(cmd, shell=True)
+    if r.returncode != 0:
+        print(f'{label:<40} FAILED (exit {r.returncode})'); sys.exit(1)
+dt = time.perf_counter() - t
+size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(outdir) for f in fs)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f'{label:<40} {dt * 1000 / (n * narts):8.2f} ms/article {size / 1024 / narts:8.1f} KB/article'
+      f' {rss / 1024:7.1f} MB peak RSS')
+PY
+}
+
+bench_pdf() {
+    mkdir -p "$W/pdf1" "$W/pdfall" "$W/pdfd"
+    # one process per article (what a user running bantin in a loop sees)
+    timed "pdf: one process per article" "$NART" "$W/pdf1" \
+        "for f in $FILES; do \"$BANTIN\" pdf -q \"\$f\" -o \"$W/pdf1/\$(basename \"\$f\" .txt).pdf\" || exit 1; done"
+    # one process, one PDF per article (-d)
+    timed "pdf: one process, -d (a PDF each)" "$NART" "$W/pdfd" "\"$BANTIN\" pdf -q $FILES -d \"$W/pdfd\""
+    # one process, every article in one bookmarked PDF
+    timed "pdf: one PDF with all articles (-o)" "$NART" "$W/pdfall" "\"$BANTIN\" pdf -q $FILES -o \"$W/pdfall/all.pdf\""
+}
+
+echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
+for s in $SECTIONS; do
+    "bench_$s" || exit 1
+done
