@@ -133,7 +133,7 @@ static const char *const neg_sub[] = {
     "signup", "login", "pagination", "pager", "toolbar", "outbrain", "taboola", "trending",
     "popular", "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "xemthem",
     "xem-them", "readmore", "read-more", "see-also", "seealso", "also-read", "copyright",
-    "author", "byline", "dateline", "masthead", "shoutbox", "sitemap", "skip", "hidden",
+    "author", "byline", "dateline", "forum", "masthead", "shoutbox", "sitemap", "skip", "hidden",
     "rating", "survey", "poll", "tooltip", "follow", "donate", "most-read",
     "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
     "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
@@ -1319,6 +1319,7 @@ static int near_content(ctx *c, int i, int best, int pass)
         if (ci_contains(buf, "comment") || ci_contains(buf, "related") || ci_contains(buf, "footer") ||
             ci_contains(buf, "sidebar") || ci_contains(buf, "teaser") || ci_contains(buf, "recommend") ||
             ci_contains(buf, "popular") || ci_contains(buf, "listing") || ci_contains(buf, "lienquan") ||
+            ci_contains(buf, "forum") || ci_contains(buf, "reply") || ci_contains(buf, "vcard") ||
             ci_contains(buf, "lien-quan"))
             return 0;
     }
@@ -1365,6 +1366,40 @@ static void choose_late(ctx *c, meta *m, int best)
             for (int p = m->by_idx[k]; p >= 0; p = c->v[p].parent) { char cb[512]; fprintf(stderr, " %s[%s]", nm(c->v[p].n), classid(c->v[p].n, cb, sizeof cb)); }
             fprintf(stderr, "\n");
         }
+    /* Last resort: a short line near the article such as "06.11.2023 13:30 von Olga". */
+    if (!m->pub_meta && !m->ld_date && !m->vis_date && best >= 0) {
+        for (int i = 0; i < c->n && !m->vis_date; i++) {
+            ninfo *f = &c->v[i];
+            if ((f->flags & F_HARDJUNK) || f->raw < 8 || f->raw > 80) continue;
+            if (!near_content(c, i, best, 0)) continue;
+            char *s = node_text(f->n);
+            bt_date d;
+            if (bt_extract_parse_date(s, vi ? 420 : 0, &d)) {
+                /* the innermost element that still holds the date */
+                for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                    if (c->v[k].flags & F_HARDJUNK) continue;
+                    char *t = node_text(c->v[k].n);
+                    if (bt_extract_parse_date(t, vi ? 420 : 0, &d)) {
+                        free(s);
+                        s = t;
+                    } else {
+                        free(t);
+                    }
+                }
+                m->vis_date = bt_xstrdup(s);
+                static const char *const kw[] = {" von ", " by ", " bởi ", " por ", " par ", " de ", NULL};
+                for (const char *const *k = kw; *k && !m->byline && !m->ld_author && !m->author_meta &&
+                                                !m->author_alt; k++) {
+                    const char *at = strstr(s, *k);
+                    if (!at) continue;
+                    char *b = clean_byline(at + strlen(*k));
+                    if (looks_like_name(b)) m->byline = b;
+                    else free(b);
+                }
+            }
+            free(s);
+        }
+    }
     const char *dates[] = {m->pub_meta, m->ld_date, m->vis_date};
     for (size_t k = 0; k < 3; k++) {
         bt_date d;
