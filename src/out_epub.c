@@ -313,6 +313,7 @@ typedef struct {
     char *id;          /* "a0001" */
     size_t group;      /* group index */
     bt_sort sort;      /* the order asked for (copied into each item for qsort) */
+    size_t pos;        /* position after sorting, before grouping */
 } bt_epub_item;
 
 static int bt_epub_cmp(const void *pa, const void *pb)
@@ -327,6 +328,13 @@ static int bt_epub_cmp(const void *pa, const void *pb)
     }
     if (c == 0) c = (a->input > b->input) - (a->input < b->input);
     return c;
+}
+
+static int bt_epub_cmp_group(const void *pa, const void *pb)
+{
+    const bt_epub_item *a = pa, *b = pb;
+    if (a->group != b->group) return a->group < b->group ? -1 : 1;
+    return (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 typedef struct {
@@ -447,32 +455,55 @@ static void bt_book_order(bt_book *b, bt_article **arts)
     }
     qsort(b->items, b->n, sizeof *b->items, bt_epub_cmp);
 
-    /* Groups in order of first appearance; the articles of a group are kept together in the
-     * chosen order, so the reading order follows the table of contents. */
+    /* Groups: by category in order of first appearance, by date in calendar order (undated
+     * last). The articles of a group stay together in the chosen order, so the reading order
+     * follows the table of contents. */
     b->groups = bt_xcalloc(b->n, sizeof *b->groups);
-    for (size_t i = 0; i < b->n; i++) {
-        size_t g;
-        for (g = 0; g < b->ngroups; g++)
-            if (strcmp(b->groups[g].key, b->items[i].group_key) == 0) break;
-        if (g == b->ngroups) {
-            b->groups[g].key = bt_xstrdup(b->items[i].group_key);
-            b->groups[g].label = bt_xstrdup(b->items[i].group_label);
-            b->ngroups++;
-        }
-        b->items[i].group = g;
-        b->groups[g].count++;
-    }
     {
-        bt_epub_item *sorted = bt_xcalloc(b->n, sizeof *sorted);
-        size_t k = 0;
-        for (size_t g = 0; g < b->ngroups; g++) {
-            b->groups[g].first = k;
-            for (size_t i = 0; i < b->n; i++)
-                if (b->items[i].group == g) sorted[k++] = b->items[i];
+        bt_epub_group **byname = bt_xcalloc(b->n, sizeof *byname);
+        for (size_t i = 0; i < b->n; i++) {
+            size_t g;
+            for (g = 0; g < b->ngroups; g++) /* few groups: a linear search is fine */
+                if (strcmp(b->groups[g].key, b->items[i].group_key) == 0) break;
+            if (g == b->ngroups) {
+                b->groups[g].key = bt_xstrdup(b->items[i].group_key);
+                b->groups[g].label = bt_xstrdup(b->items[i].group_label);
+                b->ngroups++;
+            }
+            b->items[i].group = g;
+            b->groups[g].count++;
         }
-        free(b->items);
-        b->items = sorted;
+        if (b->o->group == BT_GROUP_DATE) {
+            /* Rank groups by key ("YYYY-MM-DD"; "\x01" = undated goes last). */
+            size_t *rank = bt_xcalloc(b->ngroups, sizeof *rank);
+            for (size_t g = 0; g < b->ngroups; g++) {
+                const char *kg = b->groups[g].key;
+                for (size_t h = 0; h < b->ngroups; h++) {
+                    const char *kh = b->groups[h].key;
+                    int c = (kh[0] == 1) - (kg[0] == 1);
+                    if (c == 0) c = strcmp(kh, kg);
+                    if (c < 0) rank[g]++;
+                }
+            }
+            for (size_t i = 0; i < b->n; i++) b->items[i].group = rank[b->items[i].group];
+            for (size_t g = 0; g < b->ngroups; g++) byname[rank[g]] = &b->groups[g];
+            {
+                bt_epub_group *re = bt_xcalloc(b->n, sizeof *re);
+                for (size_t g = 0; g < b->ngroups; g++) re[g] = *byname[g];
+                free(b->groups);
+                b->groups = re;
+            }
+            free(rank);
+        }
+        free(byname);
     }
+    for (size_t i = 0; i < b->n; i++) b->items[i].pos = i;
+    qsort(b->items, b->n, sizeof *b->items, bt_epub_cmp_group);
+    for (size_t i = 0, g = (size_t)-1; i < b->n; i++)
+        if (b->items[i].group != g) {
+            g = b->items[i].group;
+            b->groups[g].first = i;
+        }
     for (size_t i = 0; i < b->n; i++) {
         b->items[i].id = bt_xasprintf("a%04zu", i + 1);
         b->items[i].file = bt_xasprintf("a%04zu.xhtml", i + 1);

@@ -180,6 +180,17 @@ elif cmd == 'active':       # BOOK... : no script, event handlers or remote reso
     bad = [b for b in bad if b[1]]
     for p, n in bad[:5]: print('  %s: %s' % (p, n))
     sys.exit(1 if bad else 0)
+elif cmd == 'daygroups':    # BOOK : top-level TOC entries are days in calendar order
+    z = zipfile.ZipFile(sys.argv[2])
+    nav = ET.fromstring(z.read('OEBPS/nav.xhtml'))
+    labels = [''.join(li.find('x:a', NS).itertext()) for li in nav.find('.//x:nav/x:ol', NS).findall('x:li', NS)]
+    days = []
+    for l in labels:
+        m = re.search(r'(\d{2})/(\d{2})/(\d{4})', l)
+        if m: days.append((m.group(3), m.group(2), m.group(1)))
+    ok = len(days) >= 2 and days == sorted(days) and len(set(days)) == len(days)
+    if not ok: print('  %s' % labels)
+    sys.exit(0 if ok else 1)
 elif cmd == 'count':        # BOOK : number of article pages
     z = zipfile.ZipFile(sys.argv[2]); opf, pages = spine_pages(z)
     print(sum(1 for p in pages if ET.fromstring(z.read(p)).find('.//x:article', NS) is not None))
@@ -211,6 +222,9 @@ done
 check "epub: two-level TOC by category (nav + NCX, dated entries)" py toc "$OUT/by-category.epub" 2
 check "epub: two-level TOC by date" py toc "$OUT/by-date.epub" 2
 check "epub: one-level TOC with --group-by none" py toc "$OUT/by-title.epub" 1
+check "epub: days in calendar order (--group-by date)" py daygroups "$OUT/by-date.epub"
+bt epub "$T" -o "$OUT/date-title.epub" --group-by date --sort title 2>/dev/null
+check "epub: days in calendar order even with --sort title" py daygroups "$OUT/date-title.epub"
 check "epub: single article TOC" py toc "$OUT/000-seed.epub" 1
 check "epub: title with & < quotes and emoji kept exactly" py title "$OUT/by-category.epub" "$TITLE"
 check "epub: no script, handlers or remote resources" py active $books $digests
