@@ -1,6 +1,6 @@
 /* archive.c - batch archiving into a BagIt bag: walk, plan, parse+render in workers, duplicates,
  * names, digests, index.json/index.html, incremental state, staged commit with a journal, lock. */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* syncfs, nftw */
 #include "archive.h"
 
 #include <ctype.h>
@@ -335,13 +335,30 @@ static bt_status mkdirs_for(const char *path, bt_err *e) {
     return st;
 }
 
+/* Write a file into the stage. No fsync per file: the stage is thrown away after a crash, and
+ * commit() makes the whole stage durable with one syncfs() before the journal is written, so a
+ * file is never renamed into the bag before its bytes are on disk. (One fsync per PDF costs more
+ * than rendering it and serialises the workers on the file-system journal.) */
+static bt_status stage_write(const char *path, const void *data, size_t len, bt_err *e) {
+    bt_status st = mkdirs_for(path, e);
+    if (st != BT_OK) return st;
+    FILE *f = fopen(path, "wb");
+    if (!f) return bt_err_set(e, BT_EIO, "cannot create %s: %s", path, strerror(errno));
+    int bad = len && fwrite(data, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    if (bad) {
+        unlink(path);
+        return bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(errno));
+    }
+    return BT_OK;
+}
+
 static bt_status copy_file(const char *from, const char *to, bt_err *e) {
     char *buf = NULL;
     size_t len = 0;
     bt_status st = bt_read_file(from, (size_t)1 << 31, &buf, &len, e);
     if (st != BT_OK) return st;
-    st = mkdirs_for(to, e);
-    if (st == BT_OK) st = bt_write_file_atomic(to, buf, len, e);
+    st = stage_write(to, buf, len, e);
     free(buf);
     return st;
 }
@@ -931,7 +948,7 @@ static void parse_one(actx *c, size_t ei) {
             goto done;
         }
         char *tmp = stage_tmp_pdf(c, ei);
-        st = bt_write_file_atomic(tmp, pdf, plen, &e);
+        st = stage_write(tmp, pdf, plen, &e);
         free(tmp);
         if (st == BT_OK) {
             char ph[BT_SHA256_HEX];
@@ -1133,8 +1150,7 @@ static void digest_job(actx *c, size_t k) {
     }
     if (st == BT_OK) {
         char *dest = bt_path_join(c->stage_data, d->name);
-        st = mkdirs_for(dest, &e);
-        if (st == BT_OK) st = bt_write_file_atomic(dest, out, len, &e);
+        st = stage_write(dest, out, len, &e);
         if (st != BT_OK) snprintf(why, sizeof why, "%s", e.msg);
         free(dest);
     }
@@ -1500,6 +1516,14 @@ static bt_status commit(actx *c, bt_err *e) {
                                        "tagmanifest-sha256.txt"};
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) bt_buf_printf(&j, "M\t%s\t%s\n", tags[i], tags[i]);
     bt_buf_adds(&j, "END\n");
+    /* Everything staged reaches the disk before the journal that moves it into the bag. */
+    int sfd = open(c->stage, O_RDONLY | O_DIRECTORY);
+    if (sfd < 0 || syncfs(sfd) != 0) {
+        if (sfd >= 0) close(sfd);
+        bt_buf_free(&j);
+        return bt_err_set(e, BT_EIO, "cannot flush the staged files to disk: %s", strerror(errno));
+    }
+    close(sfd);
     char *jp = bt_path_join(c->work, "journal");
     st = bt_write_file_atomic(jp, j.data, j.len, e);
     free(jp);

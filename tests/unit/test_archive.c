@@ -1,0 +1,80 @@
+/* test_archive.c - SHA-256 (libcrypto), BagIt path encoding, canonical URLs, dates, PDF checks. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "bagit.h"
+#include "hash.h"
+#include "harness.h"
+
+static void url(const char *name, const char *in, const char *want) {
+    char *got = bt_archive_canonical_url(in);
+    CHECK_STR(name, got, want);
+    free(got);
+}
+
+int main(void) {
+    char hex[BT_SHA256_HEX];
+    bt_sha256_hex("abc", 3, hex);
+    CHECK_STR("sha256 abc (FIPS 180-2 vector)", hex,
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    bt_sha256_hex("", 0, hex);
+    CHECK_STR("sha256 empty", hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    bt_sha256_ctx *h = bt_sha256_new();
+    const char *msg = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    for (size_t i = 0; msg[i]; i++) bt_sha256_update(h, msg + i, 1);
+    unsigned char raw[BT_SHA256_LEN];
+    bt_sha256_final(h, raw);
+    bt_sha256_free(h);
+    bt_hex(raw, BT_SHA256_LEN, hex);
+    CHECK_STR("sha256 incremental, byte by byte", hex,
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+
+    char tmpl[] = "/tmp/bt-test-archive-XXXXXX";
+    int fd = mkstemp(tmpl);
+    CHECK("mkstemp", fd >= 0);
+    if (fd >= 0) {
+        CHECK("write", write(fd, "abc", 3) == 3);
+        close(fd);
+        uint64_t size = 0;
+        bt_err e = {0};
+        CHECK("sha256 file ok", bt_sha256_file(tmpl, hex, &size, &e) == BT_OK);
+        CHECK_STR("sha256 file", hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        CHECK("sha256 file size", size == 3);
+        char why[256] = "";
+        CHECK("check_pdf rejects a non-PDF", bt_archive_check_pdf(tmpl, why, sizeof why) != 0);
+        FILE *f = fopen(tmpl, "wb");
+        fputs("%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n", f);
+        fclose(f);
+        CHECK("check_pdf accepts header + startxref + %%EOF", bt_archive_check_pdf(tmpl, why, sizeof why) == 0);
+        f = fopen(tmpl, "wb");
+        fputs("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", f);
+        fclose(f);
+        CHECK("check_pdf rejects a truncated PDF", bt_archive_check_pdf(tmpl, why, sizeof why) != 0);
+        CHECK("check_epub rejects a non-zip", bt_archive_check_epub(tmpl, why, sizeof why) != 0);
+        CHECK("sha256 missing file fails", bt_sha256_file("/nonexistent/x", hex, NULL, &e) == BT_EIO);
+        unlink(tmpl);
+    }
+
+    char *enc = bt_bag_path_encode("data/a%b\nc\rd.pdf");
+    CHECK_STR("bagit path encode", enc, "data/a%25b%0Ac%0Dd.pdf");
+    char *dec = bt_bag_path_decode(enc);
+    CHECK_STR("bagit path decode", dec, "data/a%b\nc\rd.pdf");
+    free(enc);
+    free(dec);
+
+    url("url: scheme, www, utm, fragment, slash", "https://www.Example.VN/a/b.html/?utm_source=fb&id=3#top",
+        "example.vn/a/b.html?id=3");
+    url("url: http = https", "http://example.vn/a/b.html", "example.vn/a/b.html");
+    url("url: default port", "https://example.vn:443/x", "example.vn/x");
+    url("url: keeps meaningful query", "https://example.vn/news?id=42", "example.vn/news?id=42");
+    CHECK("url: empty", bt_archive_canonical_url("") == NULL);
+    CHECK("url: NULL", bt_archive_canonical_url(NULL) == NULL);
+
+    CHECK("parse_day ok", bt_archive_parse_day("2023-01-31") == 20230131);
+    CHECK("parse_day rejects month 13", bt_archive_parse_day("2023-13-01") == 0);
+    CHECK("parse_day rejects trailing text", bt_archive_parse_day("2023-01-01x") == 0);
+    CHECK("parse_day rejects garbage", bt_archive_parse_day("yesterday") == 0);
+    TEST_END();
+}
