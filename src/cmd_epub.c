@@ -126,6 +126,25 @@ static char *bt_epub_clean_arg(const char *s)
     return out;
 }
 
+/* Write the book. An existing output that is not a regular file (a device such as /dev/full, a
+ * FIFO) is written in place: renaming a temporary file over it, as bt_write_file_atomic does,
+ * would replace the device node. Everything else goes through bt_write_file_atomic. */
+static bt_status bt_epub_write(const char *path, const unsigned char *data, size_t len, bt_err *e)
+{
+    struct stat st;
+    FILE *f;
+    int bad;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return bt_write_file_atomic(path, data, len, e);
+    f = fopen(path, "wb");
+    if (!f) return bt_err_set(e, BT_EIO, "cannot open %s for writing", path);
+    bad = fwrite(data, 1, len, f) != len;
+    bad |= fflush(f) != 0;
+    bad |= fclose(f) != 0;
+    if (bad) return bt_err_set(e, BT_EIO, "cannot write %s", path);
+    return BT_OK;
+}
+
 /* "dir/name.txt" -> "dir/name.epub" */
 static char *bt_epub_default_output(const char *in)
 {
@@ -285,7 +304,7 @@ int bt_cmd_epub(int argc, char **argv)
         goto done;
     }
     bt_err_clear(&e);
-    if (bt_write_file_atomic(output, book, blen, &e) != BT_OK) {
+    if (bt_epub_write(output, book, blen, &e) != BT_OK) {
         bt_cli_error(output, "%s", e.msg);
         rc = BT_EXIT_OUTPUT;
         goto done;

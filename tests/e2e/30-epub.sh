@@ -269,6 +269,15 @@ mkdir -p "$OUT/small"
 rc=$?
 check "epub: file-size limit hit -> exit 3" test $rc -eq 3
 check "epub: file-size limit hit -> no partial file" test -z "$(ls -A "$OUT/small")"
+if [ "$(id -u)" = 0 ] && mknod "$OUT/full" c 1 7 2>/dev/null; then
+    # A private copy of /dev/full: -o must write into the device, never rename over it.
+    bt epub "$T/001.txt" -o "$OUT/full" 2>/dev/null
+    rc=$?
+    check "epub: -o a full device -> exit 3, the device is still a device" test $rc -eq 3 -a -c "$OUT/full"
+    rm -f "$OUT/full"
+else
+    skip "epub: -o a full device (needs root to make a private device node)"
+fi
 bt epub "$T/001.txt" -o - >/dev/full 2>/dev/null
 check "epub: -o - to a full device -> exit 3" test $? -eq 3
 bt epub "$T/001.txt" -o - >"$OUT/stdout.epub" 2>/dev/null
