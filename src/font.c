@@ -308,6 +308,157 @@ const char *bt_font_path(const bt_fontset *fs, bt_face face)
     return fs->f[fs->alias[face]].path;
 }
 
+
+/* ---------------------------------------------------------------- compact cmap
+ * libharu builds its CIDToGIDMap by asking its cmap parser for all 65,536 BMP code points, and
+ * that parser scans the format-4 segments linearly: with the many small segments hb-subset
+ * writes for Vietnamese text that loop is most of the time spent on a PDF. We replace the
+ * subset's cmap with one holding a few wide segments (gaps filled with glyph 0 through
+ * idRangeOffset), which maps exactly the same characters. */
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+static void put32(unsigned char *p, unsigned long v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+static unsigned get16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned long get32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static unsigned long table_sum(const unsigned char *p, size_t len)
+{
+    unsigned long sum = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) sum = (sum + get32(p + i)) & 0xFFFFFFFFul;
+    if (i < len) {
+        unsigned char last[4] = {0, 0, 0, 0};
+        memcpy(last, p + i, len - i);
+        sum = (sum + get32(last)) & 0xFFFFFFFFul;
+    }
+    return sum;
+}
+
+/* A cmap table (encodings 0/3 and 3/1, one format-4 subtable) for cps[i] -> gids[i]
+ * (ascending BMP code points). Heap buffer. */
+static unsigned char *build_cmap(const uint32_t *cps, const uint16_t *gids, size_t n, size_t *outlen)
+{
+    enum { GAP = 48 };
+    size_t cap = n + 1;
+    uint32_t *st = bt_xmalloc(cap * sizeof *st), *en = bt_xmalloc(cap * sizeof *en);
+    size_t nseg = 0, nglyph = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (nseg && cps[i] <= en[nseg - 1] + GAP) en[nseg - 1] = cps[i];
+        else {
+            st[nseg] = cps[i];
+            en[nseg] = cps[i];
+            nseg++;
+        }
+    }
+    if (nseg && en[nseg - 1] >= 0xFFFF) en[nseg - 1] = 0xFFFE; /* keep the terminator apart */
+    for (size_t i = 0; i < nseg; i++) nglyph += en[i] - st[i] + 1;
+    size_t segs = nseg + 1; /* + the 0xFFFF terminator */
+    size_t sublen = 16 + segs * 8 + nglyph * 2;
+    size_t len = 4 + 2 * 8 + sublen;
+    unsigned char *t = bt_xcalloc(1, len);
+    put16(t, 0);
+    put16(t + 2, 2);
+    put16(t + 4, 0);
+    put16(t + 6, 3);
+    put32(t + 8, 20);
+    put16(t + 12, 3);
+    put16(t + 14, 1);
+    put32(t + 16, 20);
+    unsigned char *s = t + 20;
+    put16(s, 4);
+    put16(s + 2, (unsigned)(sublen > 0xFFFF ? 0xFFFF : sublen));
+    put16(s + 4, 0);
+    put16(s + 6, (unsigned)(segs * 2));
+    unsigned sr = 1, es = 0;
+    while (sr * 2 <= segs) {
+        sr *= 2;
+        es++;
+    }
+    put16(s + 8, sr * 2);
+    put16(s + 10, es);
+    put16(s + 12, (unsigned)(segs * 2 - sr * 2));
+    unsigned char *endc = s + 14, *startc = endc + segs * 2 + 2, *delta = startc + segs * 2,
+                  *roff = delta + segs * 2, *glyphs = roff + segs * 2;
+    size_t gi = 0, k = 0;
+    for (size_t i = 0; i < nseg; i++) {
+        put16(endc + 2 * i, en[i]);
+        put16(startc + 2 * i, st[i]);
+        put16(delta + 2 * i, 0);
+        /* offset from this idRangeOffset entry to its first glyph entry */
+        put16(roff + 2 * i, (unsigned)(2 * (segs - i) + 2 * gi));
+        for (uint32_t cp = st[i]; cp <= en[i]; cp++) {
+            while (k < n && cps[k] < cp) k++;
+            put16(glyphs + 2 * (gi + (cp - st[i])), k < n && cps[k] == cp ? gids[k] : 0);
+        }
+        gi += en[i] - st[i] + 1;
+    }
+    put16(endc + 2 * nseg, 0xFFFF);
+    put16(startc + 2 * nseg, 0xFFFF);
+    put16(delta + 2 * nseg, 1);
+    put16(roff + 2 * nseg, 0);
+    free(st);
+    free(en);
+    *outlen = len;
+    return t;
+}
+
+/* The font file with its cmap table replaced (checksums recomputed). NULL if the file is not a
+ * TrueType font we understand. */
+static unsigned char *replace_cmap(const unsigned char *f, size_t flen, const unsigned char *cmap,
+                                   size_t cmaplen, size_t *outlen)
+{
+    if (flen < 12) return NULL;
+    unsigned long ver = get32(f);
+    if (ver != 0x00010000ul && ver != 0x74727565ul) return NULL;
+    size_t nt = get16(f + 4);
+    if (nt == 0 || 12 + nt * 16 > flen) return NULL;
+    size_t total = 12 + nt * 16;
+    int have_cmap = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const unsigned char *r = f + 12 + i * 16;
+        size_t off = get32(r + 8), len = get32(r + 12);
+        if (off > flen || len > flen - off) return NULL;
+        int is_cmap = memcmp(r, "cmap", 4) == 0;
+        have_cmap |= is_cmap;
+        total += ((is_cmap ? cmaplen : len) + 3) & ~(size_t)3;
+    }
+    if (!have_cmap) return NULL;
+    unsigned char *o = bt_xcalloc(1, total);
+    memcpy(o, f, 12 + nt * 16);
+    size_t pos = 12 + nt * 16, head_off = 0;
+    for (size_t i = 0; i < nt; i++) {
+        unsigned char *r = o + 12 + i * 16;
+        int is_cmap = memcmp(r, "cmap", 4) == 0;
+        const unsigned char *src = is_cmap ? cmap : f + get32(r + 8);
+        size_t len = is_cmap ? cmaplen : get32(r + 12);
+        memcpy(o + pos, src, len);
+        if (memcmp(r, "head", 4) == 0 && len >= 12) {
+            head_off = pos;
+            put32(o + pos + 8, 0); /* checkSumAdjustment, set below */
+        }
+        put32(r + 4, table_sum(o + pos, len));
+        put32(r + 8, pos);
+        put32(r + 12, len);
+        pos += (len + 3) & ~(size_t)3;
+    }
+    if (head_off) put32(o + head_off + 8, (0xB1B0AFBAul - table_sum(o, total)) & 0xFFFFFFFFul);
+    *outlen = total;
+    return o;
+}
+
 static bt_status write_temp(const char *data, size_t len, char **path, bt_err *e)
 {
     const char *dir = getenv("TMPDIR");
@@ -360,17 +511,42 @@ bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, char **path, bt_err 
     hb_set_add(drop, HB_TAG('D', 'S', 'I', 'G'));
     hb_set_add(drop, HB_TAG('k', 'e', 'r', 'n'));
     hb_face_t *sub = hb_subset_or_fail(r->face, in);
-    hb_subset_input_destroy(in);
-    if (!sub) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    if (!sub) {
+        hb_subset_input_destroy(in);
+        return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    }
     hb_blob_t *blob = hb_face_reference_blob(sub);
     unsigned len = 0;
     const char *data = hb_blob_get_data(blob, &len);
     bt_status st;
-    if (!data || len == 0)
+    if (!data || len == 0) {
         st = bt_err_set(e, BT_EFONT, "%s: subsetting gave an empty font", r->path);
-    else
-        st = write_temp(data, len, path, e);
+    } else {
+        /* the subset's own character -> glyph mapping, in a compact cmap */
+        hb_font_t *sf = hb_font_create(sub);
+        size_t n = hb_set_get_population(u), m = 0;
+        uint32_t *cps = bt_xmalloc((n + 1) * sizeof *cps);
+        uint16_t *gids = bt_xmalloc((n + 1) * sizeof *gids);
+        hb_codepoint_t cp = HB_SET_VALUE_INVALID, g;
+        while (hb_set_next(u, &cp) && cp <= 0xFFFF)
+            if (hb_font_get_nominal_glyph(sf, cp, &g) && g > 0 && g <= 0xFFFF) {
+                cps[m] = cp;
+                gids[m] = (uint16_t)g;
+                m++;
+            }
+        hb_font_destroy(sf);
+        size_t clen = 0, flen = 0;
+        unsigned char *cmap = m ? build_cmap(cps, gids, m, &clen) : NULL;
+        unsigned char *font = cmap ? replace_cmap((const unsigned char *)data, len, cmap, clen, &flen) : NULL;
+        if (font) st = write_temp((const char *)font, flen, path, e);
+        else st = write_temp(data, len, path, e);
+        free(font);
+        free(cmap);
+        free(cps);
+        free(gids);
+    }
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
+    hb_subset_input_destroy(in);
     return st;
 }

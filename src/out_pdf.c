@@ -97,6 +97,28 @@ static int fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
     return st == HPDF_OK;
 }
 
+/* libharu writes a CIDToGIDMap for all 65,536 CIDs (128 KB to compress per font); CIDs past
+ * the highest one we use are never shown, so cut the map after it. */
+static int shrink_cidmap(HPDF_Font font, uint32_t maxcid)
+{
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    if (!attr || !attr->map_stream || !attr->map_stream->stream) return 1;
+    HPDF_Stream st = attr->map_stream->stream;
+    HPDF_UINT32 size = HPDF_Stream_Size(st);
+    HPDF_UINT keep = (HPDF_UINT)(2 * (maxcid + 1));
+    if (keep >= size) return 1;
+    HPDF_BYTE *buf = bt_xmalloc(keep);
+    HPDF_UINT got = keep;
+    int ok = HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET) == HPDF_OK && HPDF_Stream_Read(st, buf, &got) == HPDF_OK &&
+             got == keep;
+    if (ok) {
+        HPDF_MemStream_FreeData(st);
+        ok = HPDF_Stream_Write(st, buf, keep) == HPDF_OK;
+    }
+    free(buf);
+    return ok;
+}
+
 /* A deterministic document /ID from the layout's text and the options. */
 static void set_id(HPDF_Doc pdf, const bt_layout *L, int64_t epoch, const char *paper)
 {
@@ -290,7 +312,10 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
         }
         uint32_t *cps = NULL;
         size_t nc = bt_font_used_chars(fs, (bt_face)f, &cps);
-        int ok = fix_tounicode(hf[f], cps, nc);
+        uint32_t maxcid = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (cps[k] <= 0xFFFF && cps[k] > maxcid) maxcid = cps[k];
+        int ok = fix_tounicode(hf[f], cps, nc) && shrink_cidmap(hf[f], maxcid);
         free(cps);
         if (!ok || h.code) {
             st = hfail(&h, pdf, e, "writing the ToUnicode map");
