@@ -1368,9 +1368,11 @@ static void choose_late(ctx *c, meta *m, int best)
         }
     /* Last resort: a short line near the article such as "06.11.2023 13:30 von Olga". */
     if (!m->pub_meta && !m->ld_date && !m->vis_date && best >= 0) {
-        for (int i = 0; i < c->n && !m->vis_date; i++) {
+        int tried = 0;
+        for (int i = 0; i < c->n && !m->vis_date && tried < 300; i++) {
             ninfo *f = &c->v[i];
             if ((f->flags & F_HARDJUNK) || f->raw < 8 || f->raw > 80) continue;
+            tried++;
             if (!near_content(c, i, best, 0)) continue;
             char *s = node_text(f->n);
             bt_date d;

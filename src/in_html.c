@@ -56,6 +56,10 @@ bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_ar
     htmlDocPtr doc = htmlCtxtReadMemory(ctxt, utf8, (int)ulen, NULL, "UTF-8", opts);
     xmlSetExternalEntityLoader(old);
     free(utf8);
+    /* libxml2 stops at its nesting limit (256 open elements) and drops the rest of the page. */
+    int too_deep = ctxt->lastError.message && strstr(ctxt->lastError.message, "Excessive depth");
+    if (too_deep)
+        bt_article_warn(a, "page nested deeper than 256 elements: the rest of it was not read");
     if (!doc) {
         htmlFreeParserCtxt(ctxt);
         return bt_err_set(e, BT_EPARSE, "not parseable as HTML");
@@ -64,7 +68,10 @@ bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_ar
     xmlFreeDoc(doc);
     htmlFreeParserCtxt(ctxt);
     if (st != BT_OK) return st;
-    if (a->nblocks == 0 && (!a->title || !*a->title))
+    if (a->nblocks == 0 && (!a->title || !*a->title)) {
+        if (too_deep)
+            return bt_err_set(e, BT_ELIMIT, "page nested deeper than 256 elements before any text");
         return bt_err_set(e, BT_EEMPTY, "no article text found in the page");
+    }
     return BT_OK;
 }

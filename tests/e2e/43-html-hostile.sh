@@ -1,0 +1,83 @@
+#!/bin/sh
+# 43-html-hostile.sh - hostile HTML: active content never becomes article text, entity and
+# external-reference tricks read nothing, deep nesting and huge link lists hit limits quickly.
+. tests/lib.sh
+have python3 || { skip "hostile html checks (python3 missing)"; exit 0; }
+T="timeout 20"
+cat >"$OUT/active.html" <<'HTML'
+<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bài thử - Trang</title>
+<script>document.write("SCRIPT-TEXT-1")</script><style>p{color:red} STYLE-TEXT</style></head>
+<body onload="alert('ONLOAD-TEXT')"><article><h1>Bài thử</h1>
+<p onclick="alert('ONCLICK-TEXT')">Đoạn thứ nhất của bài báo, đủ dài để được tính là nội dung chính, có dấu phẩy.</p>
+<script type="text/javascript">var x = "SCRIPT-TEXT-2";</script>
+<noscript>NOSCRIPT-TEXT</noscript>
+<iframe src="javascript:alert(1)">IFRAME-TEXT</iframe>
+<object data="evil.swf">OBJECT-TEXT<embed src="evil.swf"></object>
+<form action="http://example.invalid/"><input value="INPUT-TEXT"><textarea>TEXTAREA-TEXT</textarea><button>BUTTON-TEXT</button></form>
+<p>Đoạn thứ hai của bài báo, cũng đủ dài để được tính là nội dung chính, có dấu phẩy.</p>
+<svg><text>SVG-TEXT</text><script>SVG-SCRIPT-TEXT</script></svg>
+<template>TEMPLATE-TEXT</template><div hidden>HIDDEN-TEXT</div><div style="display: none">DISPLAYNONE-TEXT</div>
+<a href="javascript:alert('JSLINK')">Liên kết</a>
+</article></body></html>
+HTML
+if $T "$BANTIN" parse --json "$OUT/active.html" >"$OUT/active.json" 2>"$OUT/active.err"; then
+    pass "page with active content parses"
+    bad=$(grep -oE '[A-Z]+(-[A-Z]+)?-TEXT(-[0-9])?' "$OUT/active.json" | sort -u | tr '\n' ' ')
+    [ -z "$bad" ] && pass "script/style/iframe/object/form/svg/hidden/on* text never becomes content" || fail "active content leaked: $bad"
+    grep -q 'Đoạn thứ hai' "$OUT/active.json" && pass "article text around active content kept" || fail "article text around active content kept"
+else
+    fail "page with active content parses"
+fi
+# External entities / DTD tricks: the HTML parser must not read files or expand entities.
+cat >"$OUT/xxe.html" <<'HTML'
+<?xml version="1.0"?>
+<!DOCTYPE html [
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<html><head><title>Entity test</title><link rel="stylesheet" href="file:///etc/passwd"></head>
+<body><p>Start of the article text that is long enough to count: &xxe; and &lol4; end.</p>
+<p><img src="file:///etc/shadow"> Another paragraph that is long enough to count as article text.</p></body></html>
+HTML
+if $T "$BANTIN" parse --json "$OUT/xxe.html" >"$OUT/xxe.json" 2>"$OUT/xxe.err"; then
+    pass "entity tricks parse (bounded)"
+    grep -q 'root:' "$OUT/xxe.json" && fail "external entity read /etc/passwd" || pass "no external entity read"
+    n=$(grep -o 'lol' "$OUT/xxe.json" | wc -l)
+    [ "$n" -lt 50 ] && pass "no entity expansion ($n)" || fail "entity expansion ($n)"
+else
+    pass "entity tricks refused cleanly (status $?)"
+fi
+# Deep nesting: libxml2 stops at 256 open elements; bantin must say so, fast, with little memory.
+python3 -c "print('<html><body>' + '<div>'*100000 + '<p>deep text</p>' + '</div>'*100000 + '</body></html>')" >"$OUT/deep.html"
+start=$(date +%s)
+$T "$BANTIN" parse --json "$OUT/deep.html" >"$OUT/deep.json" 2>"$OUT/deep.err"; rc=$?
+end=$(date +%s)
+[ "$rc" -ne 124 ] && [ "$rc" -lt 128 ] && pass "100,000 nested elements: no crash, no hang (status $rc)" || fail "deep nesting (status $rc)"
+grep -q 'nested deeper than 256' "$OUT/deep.err" && pass "deep nesting reported as a limit" || fail "deep nesting reported ($(head -c 200 "$OUT/deep.err"))"
+[ $((end - start)) -le 10 ] && pass "deep nesting handled in $((end - start)) s" || fail "deep nesting took $((end - start)) s"
+# Nesting just under the parser's limit still gives the text (flattened, never recursed).
+python3 -c "print('<html><body>' + '<div>'*240 + '<p>Deep but legal text, long enough to be a paragraph of the article.</p>' + '</div>'*240 + '</body></html>')" >"$OUT/deep240.html"
+$T "$BANTIN" parse --json "$OUT/deep240.html" >"$OUT/deep240.json" 2>/dev/null && grep -q 'Deep but legal text' "$OUT/deep240.json" \
+    && pass "240-deep text extracted" || fail "240-deep text extracted"
+# 100,000 links and 200,000 paragraphs: linear time.
+python3 -c "print('<html><body><p>Intro paragraph of the article with enough words in it to count.</p>' + ''.join('<a href=\"/x%d\">link %d</a> ' % (i, i) for i in range(100000)) + '</body></html>')" >"$OUT/links.html"
+start=$(date +%s)
+$T "$BANTIN" parse --json "$OUT/links.html" >"$OUT/links.json" 2>/dev/null; rc=$?
+end=$(date +%s)
+[ "$rc" -eq 0 ] && [ $((end - start)) -le 10 ] && pass "100,000 links in $((end - start)) s" || fail "100,000 links (status $rc, $((end - start)) s)"
+python3 -c "print('<html><body><article>' + ''.join('<p>Paragraph %d of a very long article, with a comma and enough words.</p>' % i for i in range(200000)) + '</article></body></html>')" >"$OUT/many.html"
+start=$(date +%s)
+$T "$BANTIN" parse --json "$OUT/many.html" >"$OUT/many.json" 2>"$OUT/many.err"; rc=$?
+end=$(date +%s)
+[ "$rc" -eq 0 ] && [ $((end - start)) -le 15 ] && pass "200,000 paragraphs in $((end - start)) s" || fail "200,000 paragraphs (status $rc, $((end - start)) s)"
+grep -q 'blocks' "$OUT/many.err" && pass "block limit reported" || fail "block limit reported"
+# Garbage and truncated markup never crash.
+printf '<html><body><p>Unclosed <b><i><table><tr><td>cell<p>text that is long enough to be kept as a paragraph <![CDATA[ x ]]> <!-- unterminated' >"$OUT/broken.html"
+$T "$BANTIN" parse --json "$OUT/broken.html" >/dev/null 2>&1; rc=$?
+[ "$rc" -ne 124 ] && [ "$rc" -lt 128 ] && pass "broken markup: no crash (status $rc)" || fail "broken markup (status $rc)"
+head -c 300000 /dev/urandom >"$OUT/random.bin"; { printf '<html><body>'; cat "$OUT/random.bin"; } >"$OUT/random.html"
+$T "$BANTIN" parse --from html --json "$OUT/random.html" >/dev/null 2>&1; rc=$?
+[ "$rc" -ne 124 ] && [ "$rc" -lt 128 ] && pass "random bytes as HTML: no crash (status $rc)" || fail "random bytes as HTML (status $rc)"
