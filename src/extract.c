@@ -610,7 +610,7 @@ static int drop_box(ctx *c, int i)
     if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure")) return 1;
     if (!list && li > p + 2 && ld > 0.2) return 1;
     if (f->ninput > p / 3 + 1 && f->text < 300 * (p + 1)) return 1;
-    if (f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) return 1;
+    if (!list && f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) return 1;
     if (w < 25 && ld > 0.2 && f->text > 0) return 1;
     if (w >= 25 && ld > 0.5) return 1;
     if (f->nembed > 1 && f->text < 75) return 1;
