@@ -386,7 +386,6 @@ typedef struct {
     bt_epub_files files;  /* XHTML pages and images, in spine/manifest order */
     bt_epub_files fonts;
     char *cover_name; /* "images/cover.jpg" or NULL */
-    char *cover_data_mime;
     unsigned char *css;
     size_t css_len;
 } bt_book;
