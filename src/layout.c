@@ -434,6 +434,7 @@ int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
     }
     if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8) {
         size_t i = 2;
+        int sw = 0, sh = 0;
         while (i + 4 <= len) {
             if (d[i] != 0xFF) return 0;
             unsigned char m = d[i + 1];
@@ -441,15 +442,24 @@ int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
             if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
             unsigned seg = be16(d + i + 2);
             if (seg < 2) return 0;
+            if (i + 2 + seg > len) return 0;
             if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-                if (i + 9 > len) return 0;
-                int ph = (int)be16(d + i + 5), pw = (int)be16(d + i + 7);
-                if (pw <= 0 || ph <= 0) return 0;
-                *w = pw;
-                *h = ph;
-                return 1;
+                if (seg < 8) return 0;
+                sw = (int)be16(d + i + 7);
+                sh = (int)be16(d + i + 5);
             }
-            if (m == 0xD9 || m == 0xDA) return 0;
+            if (m == 0xD9) return 0;
+            if (m == 0xDA) {
+                /* a frame header first, then entropy-coded data that ends with EOI */
+                if (sw <= 0 || sh <= 0) return 0;
+                for (size_t k = len; k >= i + 2 + seg + 2; k--)
+                    if (d[k - 2] == 0xFF && d[k - 1] == 0xD9) {
+                        *w = sw;
+                        *h = sh;
+                        return 1;
+                    }
+                return 0;
+            }
             i += 2 + seg;
         }
     }

@@ -8,6 +8,7 @@
 #include "article.h"
 #include "font.h"
 #include "layout.h"
+#include "out_pdf.h"
 #include "text.h"
 
 static bt_fontset *fs;
@@ -218,9 +219,54 @@ int main(void)
                                         0, 0, 0x01, 0x40, 0, 0, 0, 0xF0};
     int w, h;
     CHECK("image: PNG size", bt_image_dimensions(png, sizeof png, &w, &h) && w == 320 && h == 240);
-    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0, 100, 0, 200, 3};
+    static const unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xC0, 0, 11, 8, 0, 100, 0, 200, 3,
+                                        1, 2, 3, 0xFF, 0xDA, 0, 2, 9, 9, 9, 0xFF, 0xD9};
     CHECK("image: JPEG size", bt_image_dimensions(jpg, sizeof jpg, &w, &h) && w == 200 && h == 100);
+    CHECK("image: truncated JPEG refused", !bt_image_dimensions(jpg, sizeof jpg - 2, &w, &h));
     CHECK("image: garbage refused", !bt_image_dimensions((const unsigned char *)"hello world", 11, &w, &h));
+
+    /* 5. Images through the PDF back end: good ones embedded, a broken one is a warning. */
+    {
+        bt_article *ia = bt_article_new();
+        bt_article_set(&ia->title, "Ảnh");
+        const char *files[3] = {"tests/fixtures/pdf/tiny.jpg", "tests/fixtures/pdf/tiny.png", NULL};
+        for (int i = 0; i < 3; i++) {
+            bt_block *b = bt_article_add(ia, BT_BLOCK_IMAGE, "ảnh");
+            if (!b) break;
+            b->image = bt_xcalloc(1, sizeof *b->image);
+            if (files[i]) {
+                char *data = NULL;
+                size_t len = 0;
+                bt_read_file(files[i], 1 << 20, &data, &len, &e);
+                b->image->data = (unsigned char *)data;
+                b->image->len = len;
+                b->image->mime = bt_xstrdup(i == 0 ? "image/jpeg" : "image/png");
+            } else {
+                /* a JPEG header that claims 64x64, then garbage */
+                static const unsigned char bad[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 64, 0, 64, 3, 1, 2, 3, 4};
+                b->image->data = bt_xmalloc(sizeof bad);
+                memcpy(b->image->data, bad, sizeof bad);
+                b->image->len = sizeof bad;
+                b->image->mime = bt_xstrdup("image/jpeg");
+            }
+            b->image->name = bt_xstrdup(files[i] ? files[i] : "bad.jpg");
+            bt_article_add(ia, BT_BLOCK_CAPTION, "Chú thích ảnh");
+        }
+        bt_article *arts[1] = {ia};
+        bt_pdf_opts po = {"a4", "fonts", 1685170800};
+        unsigned char *pdf = NULL;
+        size_t plen = 0;
+        bt_status st = bt_pdf_render(arts, 1, &po, &pdf, &plen, &e);
+        CHECK("pdf: article with images renders", st == BT_OK && plen > 8 && memcmp(pdf, "%PDF-", 5) == 0);
+        size_t nimg = 0;
+        for (size_t i = 0; pdf && i + 12 < plen; i++) nimg += memcmp(pdf + i, "/Subtype /Image", 15) == 0;
+        CHECK("pdf: the two good images are embedded", nimg == 2);
+        int warned = 0;
+        for (size_t i = 0; i < ia->nwarnings; i++) warned |= strstr(ia->warnings[i], "bad.jpg") != NULL;
+        CHECK("pdf: the broken image becomes a warning", warned);
+        free(pdf);
+        bt_article_free(ia);
+    }
 
     bt_fontset_free(fs);
     TEST_END();
