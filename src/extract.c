@@ -68,6 +68,7 @@ typedef struct {
     char *lead_text;
     xmlNode *lead_node;
     xmlNode *byline_node;
+    char *first_remote;
 } ctx;
 
 static int idx_of(const xmlNode *n)
@@ -701,6 +702,16 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
     if ((w && atoi(w) > 0 && atoi(w) < 40) || (h && atoi(h) > 0 && atoi(h) < 40)) return;
     flush(c, em, root);
     c->nimages++;
+    /* Remote images are never fetched: one summary warning instead of one per image. */
+    int remote = strncmp(src, "//", 2) == 0 || strncasecmp(src, "http:", 5) == 0 ||
+                 strncasecmp(src, "https:", 6) == 0 || strncasecmp(src, "ftp:", 4) == 0;
+    if (remote) {
+        if (c->nremote++ == 0) {
+            size_t l = strlen(src);
+            c->first_remote = bt_xstrndup(src, l > 100 ? 100 : l);
+        }
+        return;
+    }
     bt_image *img = NULL;
     if (c->base_dir || strncasecmp(src, "data:", 5) == 0)
         img = bt_image_load(src, c->base_dir, c->a);
@@ -776,6 +787,32 @@ static void emit_root(ctx *c, int root, emitter *em)
         }
     }
     flush(c, em, root);
+}
+
+static int person_like(const char *s, size_t n);
+
+/* Trailing byline and source lines: "Minh Anh" or "Theo VnExpress" closing the body are
+ * metadata, not paragraphs. */
+static void trailing_byline(ctx *c)
+{
+    bt_article *a = c->a;
+    for (int round = 0; round < 2 && a->nblocks > 1; round++) {
+        bt_block *b = &a->blocks[a->nblocks - 1];
+        if (b->type != BT_BLOCK_PARAGRAPH) return;
+        const char *t = b->text;
+        size_t len = bt_utf8_length(t);
+        if (len > 60 || len < 3) return;
+        int source = strncmp(t, "Theo ", 5) == 0 || strncmp(t, "Nguồn:", 7) == 0 ||
+                     strncmp(t, "Nguồn ", 7) == 0;
+        int name = !source && person_like(t, strlen(t)) && t[strlen(t) - 1] != '.' &&
+                   strchr(t, ' ') != NULL;
+        if (!source && !name) return;
+        if (name && !a->author) bt_article_set(&a->author, t);
+        else if (name && !loose_eq(t, a->author) && !strstr(t, a->author)) return;
+        free(b->text);
+        bt_image_free(b->image);
+        a->nblocks--;
+    }
 }
 
 /* The content box plus the siblings that belong to it (readability's sibling rule). */
@@ -1724,9 +1761,11 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
         for (int q = 0; q < c.n; q++) if ((c.v[q].scored && c.v[q].score > 10) || (getenv("BT_DEBUG_ALL") && c.v[q].raw > 100 && (c.v[q].flags & F_BLOCK))) { char cb[512]; fprintf(stderr, "CAND %d %s [%s] score=%.1f text=%ld raw=%ld fl=%x d=%d\n", q, nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].raw, c.v[q].flags, c.v[q].depth); }
     }
     emit_content(&c, best);
+    trailing_byline(&c);
     if (c.nremote > 0)
-        bt_article_warn(a, "%d remote image%s not fetched (bantin works offline)", c.nremote,
-                        c.nremote == 1 ? "" : "s");
+        bt_article_warn(a, "%d remote image%s not fetched (bantin works offline): %s%s", c.nremote,
+                        c.nremote == 1 ? "" : "s", c.first_remote, c.nremote > 1 ? " ..." : "");
+    free(c.first_remote);
     clear_private(&c);
     free(c.v);
     free(c.title_text);

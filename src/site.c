@@ -113,6 +113,11 @@ int bt_site_rules_host(const bt_site_rules *r, const char *url)
     return 0;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
 {
     (void)doc;
@@ -121,16 +126,25 @@ bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
     if (!dir) return NULL;
     char *sd = bt_path_join(dir, "sites");
     free(dir);
+    /* file names sorted, so the first matching file is the same on every machine */
     DIR *d = opendir(sd);
-    bt_site_rules *found = NULL;
+    char **names = NULL;
+    size_t nn = 0;
     if (d) {
         struct dirent *de;
-        int files = 0;
-        while (!found && (de = readdir(d)) && files < 1000) {
+        while ((de = readdir(d)) && nn < 1000) {
             size_t l = strlen(de->d_name);
             if (l < 6 || strcmp(de->d_name + l - 5, ".conf") != 0) continue;
-            files++;
-            char *path = bt_path_join(sd, de->d_name);
+            names = bt_xrealloc(names, (nn + 1) * sizeof *names);
+            names[nn++] = bt_xstrdup(de->d_name);
+        }
+        closedir(d);
+    }
+    if (nn) qsort(names, nn, sizeof *names, cmp_names);
+    bt_site_rules *found = NULL;
+    for (size_t i = 0; i < nn; i++) {
+        if (!found) {
+            char *path = bt_path_join(sd, names[i]);
             char *text = NULL;
             size_t len;
             bt_err e;
@@ -142,8 +156,9 @@ bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
             free(text);
             free(path);
         }
-        closedir(d);
+        free(names[i]);
     }
+    free(names);
     free(sd);
     return found;
 }
