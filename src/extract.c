@@ -69,6 +69,7 @@ typedef struct {
     xmlNode *lead_node;
     xmlNode *byline_node;
     char *first_remote;
+    int lenient; /* no box dropping: last resort for pages without an article */
 } ctx;
 
 static int idx_of(const xmlNode *n)
@@ -602,7 +603,7 @@ static int drop_box(ctx *c, int i)
     if (!(list || !strcasecmp(t, "div") || !strcasecmp(t, "table") || !strcasecmp(t, "section") ||
           !strcasecmp(t, "aside") || !strcasecmp(t, "dl") || !strcasecmp(t, "center")))
         return 0;
-    if (f->flags & F_SITE_CONTENT) return 0;
+    if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
     double w = class_weight(f);
     if (w + f->score < 0 && f->scored) return 1;
     if (f->commas >= 10) return 0;
@@ -1288,6 +1289,15 @@ static char *strip_site(const char *title, const char *site)
     return t;
 }
 
+/* a is the end of b ("Republicans ..." in "Opinion | Republicans ..."). */
+static int loose_suffix(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    for (size_t off = 1; off < lb && lb - off + 8 >= la; off++)
+        if ((b[off - 1] == ' ' || b[off - 1] == '|' || b[off - 1] == ':') && loose_eq(a, b + off)) return 1;
+    return 0;
+}
+
 static int loose_prefix(const char *a, const char *b)
 {
     return loose_cmp(a, b, 1);
@@ -1315,7 +1325,13 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
         char *s = node_text(h1s[h]);
         for (size_t k = 0; k < 4 && *s; k++) {
             if (!cands[k]) continue;
-            if (loose_eq(s, cands[k]) || (bt_utf8_length(s) >= 10 && loose_prefix(s, cands[k]))) {
+            int hi = idx_of(h1s[h]);
+            int logo = 0; /* an h1 that is one link (the site's logo) */
+            for (int q = hi + 1; hi >= 0 && q < c->n && c->v[q].depth > c->v[hi].depth && !logo; q++)
+                logo = is_tag(c->v[q].n, "a") && c->v[q].raw * 10 >= c->v[hi].raw * 9 && c->v[hi].raw > 0;
+            if (logo || (m->site_name && loose_eq(s, m->site_name))) continue;
+            if (loose_eq(s, cands[k]) || (bt_utf8_length(s) >= 10 && (loose_prefix(s, cands[k]) ||
+                                                                        (k < 3 && loose_suffix(s, cands[k]))))) {
                 title = s;
                 s = NULL;
                 break;
@@ -1499,7 +1515,7 @@ static void choose_late(ctx *c, meta *m, int best)
 }
 
 /* Lead / sapo: an element whose class or id names it, before or at the start of the body. */
-static void find_lead(ctx *c)
+static void find_lead(ctx *c, int best)
 {
     static const char *const hints[] = {"sapo", "lead", "lede", "standfirst", "summary", "excerpt",
                                         "description", "intro", "teaser", "chapeau", "dek",
@@ -1519,6 +1535,7 @@ static void find_lead(ctx *c)
         if (f->raw < 40 || f->raw > 1200) continue;
         if (f->text > 0 && link_density(f) > 0.3) continue;
         if (f->np > 1 || f->nli > 0) continue;
+        if (!near_content(c, i, best, 0)) continue;
         char *s = node_text(f->n);
         bt_article_set(&c->a->lead, s);
         c->lead_text = s;
@@ -1749,18 +1766,26 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
     }
     mark_soft(&c);
     measure(&c);
-    find_lead(&c);
     if (a->title && m.title_tag && !m.og_title && !m.ld_headline && nh1 == 0) {
         /* nothing better than <title>: already stripped */
     }
     int best = forced >= 0 ? forced : pick_content(&c);
     choose_late(&c, &m, best);
+    find_lead(&c, best);
     meta_free(&m);
     if (getenv("BT_DEBUG_EXTRACT")) { /* DEVDEBUG */
         for (int q = best; q >= 0; q = c.v[q].parent) { char cb[512]; fprintf(stderr, "DBG %s [%s] score=%.1f text=%ld link=%ld flags=%x\n", nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].link, c.v[q].flags); }
         for (int q = 0; q < c.n; q++) if ((c.v[q].scored && c.v[q].score > 10) || (getenv("BT_DEBUG_ALL") && c.v[q].raw > 100 && (c.v[q].flags & F_BLOCK))) { char cb[512]; fprintf(stderr, "CAND %d %s [%s] score=%.1f text=%ld raw=%ld fl=%x d=%d\n", q, nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].raw, c.v[q].flags, c.v[q].depth); }
     }
     emit_content(&c, best);
+    if (a->nblocks == 0 && c.body >= 0) {
+        /* no article found (a home page, a list): keep the page's visible text instead */
+        c.lenient = 1;
+        emitter em = {{0}, -1};
+        emit_root(&c, c.body, &em);
+        bt_buf_free(&em.buf);
+        if (a->nblocks) bt_article_warn(a, "no article found in the page: its visible text is kept");
+    }
     trailing_byline(&c);
     if (c.nremote > 0)
         bt_article_warn(a, "%d remote image%s not fetched (bantin works offline): %s%s", c.nremote,
