@@ -3,7 +3,7 @@
 # tests/run.sh counts them. $BANTIN is the binary under test, $FIX the fixtures, $OUT a scratch dir.
 : "${BANTIN:=./bantin}"
 FIX=${FIX:-tests/fixtures}
-OUT=${OUT:-tests/out/$(basename "$0" .sh)}
+OUT=${OUT_BASE:-tests/out}/$(basename "$0" .sh)
 rm -rf "$OUT"; mkdir -p "$OUT"
 export SOURCE_DATE_EPOCH_DEFAULT=1685170800
 pass() { echo "PASS: $*"; }

@@ -1,0 +1,26 @@
+#!/bin/sh
+# make install PREFIX=... DESTDIR=...: binary, fonts, templates, man page; the installed binary
+# finds its fonts without the source tree.
+. tests/lib.sh
+case "$BANTIN" in */*) bdir=$(dirname "$BANTIN") ;; *) bdir=. ;; esac
+[ "$bdir" = . ] && build=build || build=$bdir
+root=$(cd "$OUT" && pwd)/root
+if make -s install PREFIX=/usr DESTDIR="$root" BIN="$BANTIN" BUILD="$build" >"$OUT/log" 2>&1; then
+    pass "make install"
+else
+    fail "make install ($(tail -1 "$OUT/log"))"
+fi
+for f in usr/bin/bantin usr/share/bantin/fonts/NotoSerif-Regular.ttf usr/share/bantin/fonts/OFL.txt \
+         usr/share/man/man1/bantin.1; do
+    [ -f "$root/$f" ] && pass "installed $f" || fail "installed $f"
+done
+[ -d "$root/usr/share/bantin/templates" ] && pass "installed templates" || fail "installed templates"
+# The installed binary, run from elsewhere, finds its data next to itself.
+cp "$FIX/text/000-seed.txt" "$OUT/a.txt"
+if (cd / && "$root/usr/bin/bantin" pdf "$OLDPWD/$OUT/a.txt" -o "$OLDPWD/$OUT/a.pdf") 2>"$OUT/e"; then
+    [ -s "$OUT/a.pdf" ] && pass "installed binary converts" || fail "installed binary converts (no file)"
+else
+    fail "installed binary converts ($(head -1 "$OUT/e"))"
+fi
+man -l "$root/usr/share/man/man1/bantin.1" 2>/dev/null | grep -q 'EXIT STATUS' && pass "man page renders" ||
+    { have man && fail "man page renders" || skip "man page renders (no man)"; }
