@@ -61,7 +61,6 @@ typedef struct {
     char *src;
     int64_t size, mtime_ns;
     long rec, oldrec;      /* offsets in the records file (-1: none) */
-    uint64_t url_h, text_h;
     int32_t ymd;           /* YYYYMMDD, 0 undated */
     int32_t digest;        /* digest table index or -1 */
     int16_t from_bag;      /* merge: index of the shard bag the PDF comes from, else -1 */
@@ -133,7 +132,7 @@ static int32_t hm_get(const hmap *m, uint64_t k) {
 }
 static void hm_put(hmap *m, uint64_t k, int32_t v) {
     if (!k) k = 1;
-    if ((m->n + 1) * 2 > m->cap) hm_grow(m);
+    if ((m->n + 1) * 4 > m->cap * 3) hm_grow(m);
     for (size_t i = k & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         if (m->k[i] == 0) { m->k[i] = k; m->v[i] = v; m->n++; return; }
         if (m->k[i] == k) { m->v[i] = v; return; }
@@ -652,12 +651,20 @@ static char *options_json(const bt_archive_opts *o, int with_shard) {
 
 /* ---------- plan: merge the walk with the previous state ---------- */
 
+/* Duplicate keys of a record: canonical URL and normalised-text digest (0: none). */
+static uint64_t rec_url_h(json_t *r) {
+    const char *u = jstr(r, "canonical_url");
+    return u ? fnv(u) : 0;
+}
+static uint64_t rec_text_h(json_t *r) { return hex_u64(jstr(r, "text_sha256")); }
+
 /* Register an archived (unchanged or removed) ok article: its keys, its PDF name, its digest. */
 static void register_kept(actx *c, size_t i, json_t *r) {
     ent *x = &c->ents[i];
     if (x->status != ST_OK) return;
-    if (x->url_h) hm_put(&c->urlmap, x->url_h, (int32_t)i);
-    if (x->text_h) hm_put(&c->textmap, x->text_h, (int32_t)i);
+    uint64_t uh = rec_url_h(r), th = rec_text_h(r);
+    if (uh) hm_put(&c->urlmap, uh, (int32_t)i);
+    if (th) hm_put(&c->textmap, th, (int32_t)i);
     json_t *pdf = json_object_get(r, "pdf");
     const char *pp = pdf ? jstr(pdf, "path") : NULL;
     if (pp) hm_put(&c->namemap, fnv(pp), (int32_t)i);
@@ -678,9 +685,6 @@ static void register_kept(actx *c, size_t i, json_t *r) {
 static void ent_from_record(ent *x, json_t *r) {
     x->status = (uint8_t)status_parse(jstr(r, "status"));
     x->ymd = ymd_from_iso(jstr(r, "date"));
-    x->text_h = hex_u64(jstr(r, "text_sha256"));
-    const char *u = jstr(r, "canonical_url");
-    x->url_h = u ? fnv(u) : 0;
 }
 
 static bt_status load_digest_line(actx *c, json_t *r, int16_t from_bag) {
@@ -885,7 +889,6 @@ static void parse_one(actx *c, size_t ei) {
     char reason[600] = "";
     bt_err e = {0};
     bt_article *a = NULL;
-    uint64_t url_h = 0, text_h = 0;
     int ymd = 0;
     char **warns = NULL;
     size_t nwarn = 0;
@@ -918,13 +921,11 @@ static void parse_one(actx *c, size_t ei) {
     char *cu = bt_archive_canonical_url(a->source_url);
     if (cu) {
         json_object_set_new(r, "canonical_url", json_string(cu));
-        url_h = fnv(cu);
         free(cu);
     }
     char fp[BT_SHA256_HEX];
     text_fingerprint(a, fp);
     json_object_set_new(r, "text_sha256", json_string(fp));
-    text_h = hex_u64(fp);
 
     if (c->o->category && !(a->category && bt_text_loose_equal(a->category, c->o->category))) {
         status = ST_FILTERED;
@@ -977,8 +978,6 @@ done:
     pthread_mutex_lock(&c->mu);
     x->rec = rec_append(c, r);
     x->status = (uint8_t)status;
-    x->url_h = status == ST_OK ? url_h : 0;
-    x->text_h = status == ST_OK ? text_h : 0;
     x->ymd = ymd;
     c->done++;
     if (status == ST_FAILED) emit(c, BT_AEV_FAILED, "render", c->done, c->total, x->src, reason);
@@ -1013,8 +1012,9 @@ static bt_status assign(actx *c, size_t i, bt_err *e) {
 
     if (x->status == ST_OK) {
         int32_t prim = -1;
-        if (x->url_h) prim = hm_get(&c->urlmap, x->url_h);
-        if (prim < 0 && x->text_h) prim = hm_get(&c->textmap, x->text_h);
+        uint64_t uh = rec_url_h(r), th = rec_text_h(r);
+        if (uh) prim = hm_get(&c->urlmap, uh);
+        if (prim < 0 && th) prim = hm_get(&c->textmap, th);
         if (prim >= 0) {
             x->status = ST_DUP;
             json_object_set_new(r, "status", json_string("duplicate"));
@@ -1022,8 +1022,8 @@ static bt_status assign(actx *c, size_t i, bt_err *e) {
             json_object_del(r, "pdf");
             json_object_del(r, "digest");
         } else {
-            if (x->url_h) hm_put(&c->urlmap, x->url_h, (int32_t)i);
-            if (x->text_h) hm_put(&c->textmap, x->text_h, (int32_t)i);
+            if (uh) hm_put(&c->urlmap, uh, (int32_t)i);
+            if (th) hm_put(&c->textmap, th, (int32_t)i);
         }
     }
     if (x->status == ST_OK && c->o->pdf) {
