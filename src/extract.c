@@ -135,7 +135,7 @@ static const char *const neg_sub[] = {
     "signup", "login", "pagination", "pager", "toolbar", "outbrain", "taboola", "trending",
     "popular", "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "xemthem",
     "xem-them", "readmore", "read-more", "see-also", "seealso", "also-read", "copyright",
-    "author", "byline", "dateline", "forum", "masthead", "shoutbox", "sitemap", "skip", "hidden",
+    "author", "autor", "auteur", "byline", "dateline", "forum", "masthead", "shoutbox", "sitemap", "skip", "hidden",
     "rating", "survey", "poll", "tooltip", "follow", "donate", "most-read",
     "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
     "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
@@ -1081,12 +1081,10 @@ static char *clean_byline(const char *s)
         char *part = bt_text_clean(q, len);
         size_t pl = strlen(part);
         while (pl && (part[pl - 1] == '\'' || part[pl - 1] == '"' || part[pl - 1] == '.')) part[--pl] = '\0';
-        if (*part && (parts == 0 ? 1 : person_like(part, pl)) && (parts > 0 || person_like(part, pl) || !out.len)) {
-            if (parts == 0 || person_like(part, pl)) {
-                if (out.len) bt_buf_adds(&out, "; ");
-                bt_buf_adds(&out, part);
-                parts++;
-            }
+        if (*part && person_like(part, pl)) {
+            if (out.len) bt_buf_adds(&out, "; ");
+            bt_buf_adds(&out, part);
+            parts++;
         }
         free(part);
         if (sep) {
