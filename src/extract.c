@@ -595,14 +595,26 @@ static int heading_level(const xmlNode *n)
 }
 
 /* Boxes inside the content that are not article text (readability's conditional cleaning). */
+static char *node_text(const xmlNode *n);
+static int person_like(const char *s, size_t n);
+
 static int drop_box(ctx *c, int i)
 {
     ninfo *f = &c->v[i];
     const char *t = nm(f->n);
     int list = !strcasecmp(t, "ul") || !strcasecmp(t, "ol");
     if (!(list || !strcasecmp(t, "div") || !strcasecmp(t, "table") || !strcasecmp(t, "section") ||
-          !strcasecmp(t, "aside") || !strcasecmp(t, "dl") || !strcasecmp(t, "center")))
+          !strcasecmp(t, "aside") || !strcasecmp(t, "dl") || !strcasecmp(t, "center") ||
+          !strcasecmp(t, "td")))
         return 0;
+    if (!strcasecmp(t, "td")) {
+        /* a layout cell full of links is a menu; a data cell holding one link is not */
+        int links = 0;
+        for (int k = i + 1; k < c->n && c->v[k].depth > f->depth && links < 3; k++)
+            links += is_tag(c->v[k].n, "a") && !(c->v[k].flags & F_JUNK);
+        if (links < 3 || link_density(f) <= 0.5 || (f->flags & F_SITE_CONTENT) || c->lenient) return 0;
+        return 1;
+    }
     if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
     double w = class_weight(f);
     if (w + f->score < 0 && f->scored) return 1;
@@ -612,7 +624,19 @@ static int drop_box(ctx *c, int i)
     if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure")) return 1;
     if (!list && li > p + 2 && ld > 0.2) return 1;
     if (f->ninput > p / 3 + 1 && f->text < 300 * (p + 1)) return 1;
-    if (!list && f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) return 1;
+    if (!list && f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) {
+        /* a short name (the byline closing an article) is kept for the byline rule */
+        int last = 1; /* nothing with text after it in its box */
+        for (xmlNode *k = f->n->next; k && last; k = k->next) {
+            int ki = idx_of(k);
+            if (ki >= 0 && c->v[ki].raw > 0 && !(c->v[ki].flags & F_JUNK)) last = 0;
+            if (k->type == XML_TEXT_NODE && k->content && text_measure((const char *)k->content, NULL) > 0) last = 0;
+        }
+        char *s = last && f->text > 3 && f->link == 0 ? node_text(f->n) : NULL;
+        int name = s && person_like(s, strlen(s)) && strchr(s, ' ');
+        free(s);
+        if (!name) return 1;
+    }
     if (w < 25 && ld > 0.2 && f->text > 0) return 1;
     if (w >= 25 && ld > 0.5) return 1;
     if (f->nembed > 1 && f->text < 75) return 1;
@@ -663,6 +687,13 @@ static void flush(ctx *c, emitter *em, int root)
         (ty == BT_BLOCK_HEADING || ty == BT_BLOCK_PARAGRAPH)) {
         free(clean);
         return;
+    }
+    if (ty == BT_BLOCK_PARAGRAPH && bt_utf8_length(clean) <= 40) {
+        bt_date d;
+        if (bt_extract_parse_date(clean, 0, &d)) { /* "Cập nhật: 15/04/2009 10:20": metadata */
+            free(clean);
+            return;
+        }
     }
     if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && loose_eq(clean, c->lead_text)) {
         free(clean);
@@ -1277,11 +1308,17 @@ static char *strip_site(const char *title, const char *site)
             continue;
         }
         char *first = strstr(t, *s);
-        if (site && first) {
+        if (first) {
+            /* "Site - Title" or "Section - Title": a short first part goes */
             char *head = bt_xstrndup(t, (size_t)(first - t));
-            int eq = loose_eq(head, site);
+            const char *rest = first + strlen(*s);
+            int words = 1;
+            for (const char *q = head; *q; q++) words += *q == ' ';
+            int eq = (site && loose_eq(head, site)) ||
+                     (words <= 3 && bt_utf8_length(head) < 20 && bt_utf8_length(rest) >= 15 &&
+                      bt_utf8_length(rest) > 2 * bt_utf8_length(head));
             free(head);
-            if (eq) memmove(t, first + strlen(*s), strlen(first + strlen(*s)) + 1);
+            if (eq) memmove(t, rest, strlen(rest) + 1);
         }
     }
     return t;
