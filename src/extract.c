@@ -520,9 +520,6 @@ static int pick_content(ctx *c)
         const char *t = nm(f->n);
         if (!strcasecmp(t, "body") || !strcasecmp(t, "html")) continue;
         if (f->own < 25) continue;
-        /* the unit itself: a link-only block is not a paragraph */
-        double ld = 0;
-        (void)ld;
         double cs = 1 + f->own_commas + fmin((double)f->own / 100.0, 3.0);
         int p = f->parent;
         for (int level = 0; p >= 0 && level < 5; level++, p = c->v[p].parent) {
@@ -679,7 +676,6 @@ static void flush(ctx *c, emitter *em, int root)
     int level = 0;
     bt_block_type ty = em->owner >= 0 ? block_type_of(c, em->owner, root, &level) : BT_BLOCK_PARAGRAPH;
     char *clean = bt_text_clean(em->buf.data, em->buf.len);
-    if (getenv("BT_DEBUG_EXTRACT")) fprintf(stderr, "FLUSH %d %.60s\n", (int)ty, clean); /* DEVDEBUG */
     bt_buf_reset(&em->buf);
     em->owner = -1;
     if (!*clean) { free(clean); return; }
@@ -767,7 +763,6 @@ static void emit_root(ctx *c, int root, emitter *em)
                 if (f->flags & F_JUNK) skip = 1;
                 else if (n != top && drop_box(c, i)) {
                     skip = 1;
-                    if (getenv("BT_DEBUG_EXTRACT")) { char cb[512]; fprintf(stderr, "DROP %s [%s]\n", nm(n), classid(n, cb, sizeof cb)); } /* DEVDEBUG */
                     if (f->flags & F_BLOCK) flush(c, em, root);
                 }
                 else if (n == c->lead_node || n == c->byline_node) skip = 1;
@@ -1448,12 +1443,6 @@ static void choose_late(ctx *c, meta *m, int best)
                 m->byline = bt_xstrdup(b);
                 c->byline_node = c->v[m->by_idx[k]].n;
             }
-    if (getenv("BT_DEBUG_EXTRACT")) /* DEVDEBUG */
-        for (int k = 0; k < m->nby; k++) {
-            fprintf(stderr, "BY %s:", m->by_txt[k]);
-            for (int p = m->by_idx[k]; p >= 0; p = c->v[p].parent) { char cb[512]; fprintf(stderr, " %s[%s]", nm(c->v[p].n), classid(c->v[p].n, cb, sizeof cb)); }
-            fprintf(stderr, "\n");
-        }
     /* Last resort: a short line near the article such as "06.11.2023 13:30 von Olga". */
     if (!m->pub_meta && !m->ld_date && !m->vis_date && best >= 0) {
         int tried = 0;
@@ -1801,17 +1790,10 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
     }
     mark_soft(&c);
     measure(&c);
-    if (a->title && m.title_tag && !m.og_title && !m.ld_headline && nh1 == 0) {
-        /* nothing better than <title>: already stripped */
-    }
     int best = forced >= 0 ? forced : pick_content(&c);
     choose_late(&c, &m, best);
     find_lead(&c, best);
     meta_free(&m);
-    if (getenv("BT_DEBUG_EXTRACT")) { /* DEVDEBUG */
-        for (int q = best; q >= 0; q = c.v[q].parent) { char cb[512]; fprintf(stderr, "DBG %s [%s] score=%.1f text=%ld link=%ld flags=%x\n", nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].link, c.v[q].flags); }
-        for (int q = 0; q < c.n; q++) if ((c.v[q].scored && c.v[q].score > 10) || (getenv("BT_DEBUG_ALL") && c.v[q].raw > 100 && (c.v[q].flags & F_BLOCK))) { char cb[512]; fprintf(stderr, "CAND %d %s [%s] score=%.1f text=%ld raw=%ld fl=%x d=%d\n", q, nm(c.v[q].n), classid(c.v[q].n, cb, sizeof cb), c.v[q].score, c.v[q].text, c.v[q].raw, c.v[q].flags, c.v[q].depth); }
-    }
     emit_content(&c, best);
     if (a->nblocks == 0 && c.body >= 0) {
         /* no article found (a home page, a list): keep the page's visible text instead */
