@@ -135,7 +135,7 @@ static const char *const neg_sub[] = {
     "signup", "login", "pagination", "pager", "toolbar", "outbrain", "taboola", "trending",
     "popular", "lienquan", "lien-quan", "lien_quan", "tinkhac", "tin-khac", "xemthem",
     "xem-them", "readmore", "read-more", "see-also", "seealso", "also-read", "copyright",
-    "author", "autor", "auteur", "byline", "dateline", "forum", "masthead", "shoutbox", "sitemap", "skip", "hidden",
+    "author", "autor", "auteur", "byline", "dateline", "forum", "masthead", "shoutbox", "sitemap", "skip",
     "rating", "survey", "poll", "tooltip", "follow", "donate", "most-read",
     "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
     "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
@@ -368,6 +368,8 @@ static void sum_raw(ctx *c)
     }
 }
 
+static int heading_level(const xmlNode *n);
+
 static void mark_soft(ctx *c)
 {
     long page = c->body >= 0 ? c->v[c->body].raw : (c->n ? c->v[0].raw : 0);
@@ -388,7 +390,7 @@ static void mark_soft(ctx *c)
             continue;
         }
         if (f->flags & F_NEG) {
-            if (is_tag(f->n, "article") || is_tag(f->n, "main")) continue;
+            if (is_tag(f->n, "article") || is_tag(f->n, "main") || heading_level(f->n)) continue;
             int big = f->raw >= 1000 && page > 0 && f->raw * 2 > page;
             if (f->flags & F_POS) {
                 if (f->raw < 250) f->flags |= F_JUNK;
