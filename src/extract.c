@@ -69,6 +69,8 @@ typedef struct {
     xmlNode *lead_node;
     xmlNode *byline_node;
     char *first_remote;
+    char *seen[256]; /* image sources already taken */
+    int nseen;
     int lenient; /* no box dropping: last resort for pages without an article */
 } ctx;
 
@@ -730,6 +732,14 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
     if (!src || !*src) return;
     const char *w = attr(n, "width"), *h = attr(n, "height");
     if ((w && atoi(w) > 0 && atoi(w) < 40) || (h && atoi(h) > 0 && atoi(h) < 40)) return;
+    static const char *const decor[] = {"logo", "icon", "avatar", "spacer", "pixel", "blank.gif",
+                                        "1x1", "tracking", "badge", NULL};
+    for (const char *const *d = decor; *d; d++)
+        if (strncasecmp(src, "data:", 5) != 0 && ci_contains(src, *d)) return;
+    /* the same picture twice (lazy-load copies, <noscript> twins) is kept once */
+    for (int k = 0; k < c->nseen; k++)
+        if (strcmp(c->seen[k], src) == 0) return;
+    if (c->nseen < 256) c->seen[c->nseen++] = bt_xstrdup(src);
     flush(c, em, root);
     c->nimages++;
     /* Remote images are never fetched: one summary warning instead of one per image. */
@@ -1673,6 +1683,11 @@ int bt_extract_parse_date(const char *s, int default_tz, bt_date *out)
                     if (g) parse_time_zone("00:00 ", &d, default_tz), d.has_time = d.has_time;
                 }
                 if (bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
+                /* "11/20/2019": month first (US) when day first is impossible */
+                int t = d.day;
+                d.day = d.month;
+                d.month = t;
+                if (sep == '/' && bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
                 memset(&d, 0, sizeof d);
             }
         }
@@ -1810,6 +1825,7 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
         bt_article_warn(a, "%d remote image%s not fetched (bantin works offline): %s%s", c.nremote,
                         c.nremote == 1 ? "" : "s", c.first_remote, c.nremote > 1 ? " ..." : "");
     free(c.first_remote);
+    for (int k = 0; k < c.nseen; k++) free(c.seen[k]);
     clear_private(&c);
     free(c.v);
     free(c.title_text);

@@ -100,6 +100,7 @@ static void test_dates(void)
     CHECK("ngày ... tháng ... năm", bt_extract_parse_date("ngày 13 tháng 2 năm 2022", 420, &d) && d.day == 13 &&
                                         d.month == 2 && d.year == 2022);
     CHECK("Z is UTC", bt_extract_parse_date("2019-10-18T22:04:00Z", 420, &d) && d.tz_minutes == 0);
+    CHECK("US month-first date", bt_extract_parse_date("11/20/2019 10:43", 0, &d) && d.month == 11 && d.day == 20);
     CHECK("no date", !bt_extract_parse_date("Tin mới nhất hôm nay", 420, &d));
     CHECK("invalid day refused", !bt_extract_parse_date("31/02/2022", 420, &d));
 }
