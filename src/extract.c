@@ -1427,6 +1427,31 @@ static int near_content(ctx *c, int i, int best, int pass)
     return 0;
 }
 
+/* Move a date with time to another UTC offset (minutes). */
+static void to_zone(bt_date *d, int tz)
+{
+    int64_t t = bt_date_epoch(d);
+    if (t < 0) return;
+    t += (int64_t)tz * 60;
+    int64_t days = t / 86400, secs = t % 86400;
+    /* civil date from days since 1970-01-01 (proleptic Gregorian) */
+    int64_t z = days + 719468, era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int yy = (int)(yoe + era * 400 + (mm <= 2));
+    d->year = yy;
+    d->month = mm;
+    d->day = dd;
+    d->hour = (int)(secs / 3600);
+    d->minute = (int)(secs / 60 % 60);
+    d->second = (int)(secs % 60);
+    d->tz_minutes = tz;
+}
+
 static void choose_late(ctx *c, meta *m, int best)
 {
     bt_article *a = c->a;
@@ -1495,6 +1520,8 @@ static void choose_late(ctx *c, meta *m, int best)
     for (size_t k = 0; k < 3; k++) {
         bt_date d;
         if (dates[k] && bt_extract_parse_date(dates[k], vi ? 420 : 0, &d)) {
+            /* Vietnamese pages: a UTC (or other zone) time is shown in Vietnam time */
+            if (vi && d.has_time && d.tz_minutes != 420) to_zone(&d, 420);
             a->published = d;
             break;
         }

@@ -293,6 +293,15 @@ static void test_parse(void)
     CHECK("no nav, related, footer or byline in the body", !leak);
     bt_article_free(a);
 
+    const char *utc = "<html lang=\"vi\"><head><meta property=\"article:published_time\" "
+                      "content=\"2022-02-13T20:08:35Z\"><title>T</title></head><body><p>Một đoạn văn "
+                      "bản đủ dài để được coi là nội dung của bài viết này.</p></body></html>";
+    a = bt_article_new();
+    bt_html_parse(utc, strlen(utc), NULL, a, &e);
+    bt_date_iso(&a->published, iso);
+    CHECK_STR("UTC time shown in Vietnam time", iso, "2022-02-14T03:08:35+07:00");
+    bt_article_free(a);
+
     a = bt_article_new();
     st = bt_html_parse("<html><body></body></html>", 26, NULL, a, &e);
     CHECK("empty page is an error", st == BT_EEMPTY);
