@@ -13,7 +13,7 @@
 #include "article.h"
 #include "util.h"
 
-#define BT_MAX_HTML_NODES 2000000 /* elements beyond this are treated as plain text */
+#define BT_MAX_HTML_NODES 250000 /* pages with more elements are refused (memory bound) */
 
 /* Fill a from doc. base_dir: folder for local images (NULL: images are not loaded). */
 bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a, bt_err *e);

@@ -26,6 +26,12 @@ bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_ar
 {
     if (len > BT_MAX_INPUT_BYTES)
         return bt_err_set(e, BT_ELIMIT, "page larger than %zu bytes", (size_t)BT_MAX_INPUT_BYTES);
+    /* Bound the tree before libxml2 builds it: real pages have tens of thousands of elements. */
+    size_t tags = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (buf[i] == '<' && ((buf[i + 1] | 0x20) >= 'a' && (buf[i + 1] | 0x20) <= 'z')) tags++;
+    if (tags > BT_MAX_HTML_NODES)
+        return bt_err_set(e, BT_ELIMIT, "page has more than %d elements", BT_MAX_HTML_NODES);
     char cs[48];
     size_t bom = 0;
     bt_cs_source src = bt_charset_detect(buf, len, cs, sizeof cs, &bom);

@@ -81,3 +81,8 @@ $T "$BANTIN" parse --json "$OUT/broken.html" >/dev/null 2>&1; rc=$?
 head -c 300000 /dev/urandom >"$OUT/random.bin"; { printf '<html><body>'; cat "$OUT/random.bin"; } >"$OUT/random.html"
 $T "$BANTIN" parse --from html --json "$OUT/random.html" >/dev/null 2>&1; rc=$?
 [ "$rc" -ne 124 ] && [ "$rc" -lt 128 ] && pass "random bytes as HTML: no crash (status $rc)" || fail "random bytes as HTML (status $rc)"
+# Too many elements: refused before the tree is built, with a clear limit message.
+python3 -c "print('<html><body>' + '<b>x</b>' * 1000000 + '</body></html>')" >"$OUT/tags.html"
+$T "$BANTIN" parse --json "$OUT/tags.html" >/dev/null 2>"$OUT/tags.err"; rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && grep -q 'more than .* elements' "$OUT/tags.err" \
+    && pass "1,000,000 elements refused as a limit" || fail "1,000,000 elements (status $rc: $(head -c 100 "$OUT/tags.err"))"
