@@ -215,6 +215,24 @@ bt_status bt_outfile_open(bt_outfile *o, const char *path, bt_err *e)
         o->f = stdout;
         return BT_OK;
     }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode)) {
+            free(o->path);
+            memset(o, 0, sizeof *o);
+            return bt_err_set(e, BT_EIO, "cannot write %s: it is a directory", path);
+        }
+        /* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): write to it in place.
+         * A temp file renamed over it would replace the device node itself. */
+        o->f = fopen(path, "wb");
+        if (!o->f) {
+            int err = errno;
+            free(o->path);
+            memset(o, 0, sizeof *o);
+            return bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(err));
+        }
+        return BT_OK;
+    }
     char *dir = bt_path_dirname(path);
     char *base = bt_path_basename(path);
     o->tmp = bt_xasprintf("%s/.%s.tmpXXXXXX", dir, base);
@@ -257,6 +275,18 @@ bt_status bt_outfile_commit(bt_outfile *o, bt_err *e)
 {
     bt_status st = BT_OK;
     if (!o->f) return bt_err_set(e, BT_EIO, "output not open");
+    if (!o->tmp && o->f != stdout) { /* a device or FIFO written in place */
+        int bad = fflush(o->f) != 0 || ferror(o->f);
+        int err = errno;
+        if (fclose(o->f) != 0 && !bad) {
+            bad = 1;
+            err = errno;
+        }
+        if (bad) st = bt_err_set(e, BT_EIO, "cannot write %s: %s", o->path, strerror(err));
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return st;
+    }
     if (!o->tmp) { /* stdout */
         if (fflush(o->f) != 0 || ferror(o->f))
             st = bt_err_set(e, BT_EIO, "cannot write to standard output: %s", strerror(errno));
@@ -290,6 +320,8 @@ void bt_outfile_abort(bt_outfile *o)
     if (o->f && o->tmp) {
         fclose(o->f);
         unlink(o->tmp);
+    } else if (o->f && o->f != stdout) {
+        fclose(o->f);
     }
     free(o->tmp);
     free(o->path);
@@ -303,7 +335,7 @@ bt_status bt_write_file_atomic(const char *path, const void *data, size_t len, b
     if (st != BT_OK) return st;
     if (len && fwrite(data, 1, len, o.f) != len) {
         int err = errno;
-        int to_stdout = o.tmp == NULL;
+        int to_stdout = o.f == stdout;
         bt_outfile_abort(&o);
         return bt_err_set(e, BT_EIO, "cannot write %s: %s", to_stdout ? "standard output" : path,
                           strerror(err));
