@@ -30,7 +30,14 @@ static const char *binary_kind(const char *buf, size_t len)
         else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1B) ctl++;
     }
     if (nul * 100 > n) return "binary data (NUL bytes)"; /* a stray NUL is repaired, not fatal */
-    if (ctl * 100 > n * 3) return "binary data (control bytes)"; /* text has next to none */
+    /* Text has next to no control bytes; many of them together with invalid UTF-8 is junk. */
+    if (ctl * 10 > n) return "binary data (control bytes)";
+    if (ctl * 100 > n * 3) {
+        size_t bad = 0;
+        char *fixed = bt_utf8_repair(buf, n, &bad);
+        free(fixed);
+        if (bad * 20 > n) return "binary data";
+    }
     return NULL;
 }
 

@@ -17,7 +17,8 @@ done
 [ -d "$root/usr/share/bantin/templates" ] && pass "installed templates" || fail "installed templates"
 # The installed binary, run from elsewhere, finds its data next to itself.
 cp "$FIX/text/000-seed.txt" "$OUT/a.txt"
-if (cd / && "$root/usr/bin/bantin" pdf "$OLDPWD/$OUT/a.txt" -o "$OLDPWD/$OUT/a.pdf") 2>"$OUT/e"; then
+abs=$(cd "$OUT" && pwd)
+if (cd / && "$root/usr/bin/bantin" pdf "$abs/a.txt" -o "$abs/a.pdf") 2>"$OUT/e"; then
     [ -s "$OUT/a.pdf" ] && pass "installed binary converts" || fail "installed binary converts (no file)"
 else
     fail "installed binary converts ($(head -1 "$OUT/e"))"
