@@ -38,17 +38,23 @@ DEB_TEST  = poppler-utils qpdf epubcheck default-jre-headless python3 zip unzip 
 
 all: $(BIN)
 
+# V=1 shows the full compiler command lines.
+Q = $(if $(V),,@)
+
 $(BIN): $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
 units: $(UNIT_BIN)
 
@@ -82,6 +88,7 @@ bench: all
 	@sh tests/bench.sh ./$(BIN)
 
 fuzz:
+	@sh tests/deps.sh $(DEB_BUILD) clang libclang-rt-14-dev
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
 
 install: all
