@@ -71,6 +71,7 @@ typedef struct {
     char *first_remote;
     char *seen[256]; /* image sources already taken */
     int nseen;
+    int title_from_h1; /* the title is a visible h1 */
     int lenient; /* no box dropping: last resort for pages without an article */
 } ctx;
 
@@ -1376,6 +1377,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
                                                                         (k < 3 && loose_suffix(s, cands[k]))))) {
                 title = s;
                 s = NULL;
+                c->title_from_h1 = 1;
                 break;
             }
         }
@@ -1384,8 +1386,21 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
     if (!title && m->og_title) title = strip_site(m->og_title, m->site_name);
     if (!title && m->ld_headline) title = bt_xstrdup(m->ld_headline);
     if (!title && m->tw_title) title = strip_site(m->tw_title, m->site_name);
+    if (!title && m->title_tag) {
+        /* <title> against a lone h1: the h1 wins unless it is not part of a real <title> */
+        char *tt = strip_site(m->title_tag, m->site_name);
+        int words = 1;
+        for (const char *q = tt; *q; q++) words += *q == ' ';
+        char *h = nh1 == 1 ? node_text(h1s[0]) : NULL;
+        if (h && *h && (words < 3 || strstr(m->title_tag, h))) {
+            title = h;
+            free(tt);
+        } else {
+            title = tt;
+            free(h);
+        }
+    }
     if (!title && nh1 == 1) title = node_text(h1s[0]);
-    if (!title && m->title_tag) title = strip_site(m->title_tag, m->site_name);
     if (title) {
         bt_article_set(&a->title, title);
         free(title);
@@ -1452,9 +1467,24 @@ static void to_zone(bt_date *d, int tz)
     d->tz_minutes = tz;
 }
 
-static void choose_late(ctx *c, meta *m, int best)
+static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
 {
     bt_article *a = c->a;
+    /* The visible headline of the article beats a declared title that differs from it. */
+    for (int h = 0; h < nh1 && !c->title_from_h1 && best >= 0; h++) {
+        int hi = idx_of(h1s[h]);
+        if (hi < 0 || (c->v[hi].flags & F_JUNK) || !near_content(c, hi, best, 0)) continue;
+        if (c->v[hi].text == 0 || c->v[hi].link * 2 > c->v[hi].text) continue;
+        char *t = node_text(h1s[h]);
+        size_t l = bt_utf8_length(t);
+        if (l >= 10 && l <= 250 && strchr(t, ' ') && !(m->site_name && loose_eq(t, m->site_name))) {
+            bt_article_set(&a->title, t);
+            free(c->title_text);
+            c->title_text = bt_xstrdup(a->title);
+            c->title_from_h1 = 1;
+        }
+        free(t);
+    }
     /* date */
     int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
     /* visible dates and bylines count when they are not inside boilerplate, best first when
@@ -1835,7 +1865,7 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
     mark_soft(&c);
     measure(&c);
     int best = forced >= 0 ? forced : pick_content(&c);
-    choose_late(&c, &m, best);
+    choose_late(&c, &m, best, h1s, nh1);
     find_lead(&c, best);
     meta_free(&m);
     emit_content(&c, best);
