@@ -106,3 +106,16 @@ bt pdf "$seed" "$FIX/text/001.txt" 2>/dev/null; r4=$?
     && pass "pdf: usage errors exit 2" || fail "pdf: usage errors ($r1 $r2 $r3 $r4)"
 
 check "pdf: no temporary files left in the output folders" no_leftovers "$OUT"
+
+# A character the bundled family lacks but an installed fallback face has: drawn, no warning.
+fbfont=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+if [ -f "$fbfont" ] && have pdffonts; then
+    printf 'Ký hiệu\n\nNgười tuyết \342\230\203 trong đoạn văn.\n' >"$OUT/fallback.txt"
+    bt pdf "$OUT/fallback.txt" -o "$OUT/fallback.pdf" 2>"$OUT/fallback.err"; rc=$?
+    [ $rc -eq 0 ] && [ ! -s "$OUT/fallback.err" ] && pdffonts "$OUT/fallback.pdf" | grep -q DejaVuSans \
+        && pdftotext "$OUT/fallback.pdf" - 2>/dev/null | grep -q "$(printf '\342\230\203')" \
+        && pass "pdf: a character missing from the family is drawn from the fallback face" \
+        || fail "pdf: fallback face (rc $rc: $(head -c 200 "$OUT/fallback.err"))"
+else
+    skip "pdf: fallback face (DejaVu Sans not installed)"
+fi
