@@ -259,7 +259,7 @@ int main(void)
         bt_status st = bt_pdf_render(arts, 1, &po, &pdf, &plen, &e);
         CHECK("pdf: article with images renders", st == BT_OK && plen > 8 && memcmp(pdf, "%PDF-", 5) == 0);
         size_t nimg = 0;
-        for (size_t i = 0; pdf && i + 12 < plen; i++) nimg += memcmp(pdf + i, "/Subtype /Image", 15) == 0;
+        for (size_t i = 0; pdf && i + 15 <= plen; i++) nimg += memcmp(pdf + i, "/Subtype /Image", 15) == 0;
         CHECK("pdf: the two good images are embedded", nimg == 2);
         int warned = 0;
         for (size_t i = 0; i < ia->nwarnings; i++) warned |= strstr(ia->warnings[i], "bad.jpg") != NULL;
