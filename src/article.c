@@ -144,8 +144,15 @@ void bt_date_iso(const bt_date *d, char out[32])
     }
     int tz = d->tz_minutes, neg = tz < 0;
     if (neg) tz = -tz;
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d->year, d->month, d->day,
+    /* a valid date fits in 25 bytes; format into a roomy buffer so no compiler sees a
+     * possible truncation (gcc -O1 warns with -Wformat-truncation), then copy */
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d->year, d->month, d->day,
              d->hour, d->minute, d->second, neg ? '-' : '+', tz / 60, tz % 60);
+    size_t n = strlen(tmp);
+    if (n > 31) n = 31;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
