@@ -17,10 +17,11 @@ bad=0
 seed() { # NAME DIR
     mkdir -p "$2"
     for f in tests/fixtures/*/*.txt tests/fixtures/*/*.html tests/fixtures/*/*.htm \
+             tests/fixtures/*/*/*.txt tests/fixtures/*/*/*.html tests/fixtures/*/*/*.htm \
              tests/fixtures/hostile/* tests/fuzz/seeds/*; do
         [ -f "$f" ] || continue
         sz=$(wc -c <"$f")
-        [ "$sz" -le "$FUZZ_MAX_LEN" ] || continue
+        [ "$sz" -le 1048576 ] || continue # libFuzzer truncates seeds to -max_len
         case $1 in
         pdf | epub) # these harnesses read an option byte first
             { printf '\001'; cat "$f"; } >"$2/seed-$(echo "$f" | tr '/' '_')" ;;
