@@ -449,79 +449,63 @@ static bt_status take_lock(actx *c, bt_err *e) {
     return BT_OK;
 }
 
-/* Carry out a journal: "D\tpath" deletes, "M\tstage-rel\tbag-rel" renames (skipped when done).
- * Idempotent, so a run killed in the middle is completed by replaying it. */
+/* Carry out a journal: "D\tpath" deletes, "M\tpath" renames stage/path to bag/path (skipped when
+ * already done). A journal never deletes a path it also moves. Idempotent, so a run killed in the
+ * middle is completed by replaying it. Read line by line: memory does not grow with the archive. */
 static bt_status journal_replay(actx *c, bt_err *e) {
     char *jp = bt_path_join(c->work, "journal");
-    char *buf = NULL;
-    size_t len = 0;
-    bt_err e2 = {0};
-    if (bt_read_file(jp, (size_t)1 << 30, &buf, &len, &e2) != BT_OK) {
+    FILE *f = fopen(jp, "r");
+    if (!f) {
         free(jp);
         return BT_OK; /* no journal: nothing pending */
     }
-    if (len < 4 || strcmp(buf + len - 4, "END\n") != 0) { /* never completely written */
+    char tail[4] = {0};
+    if (fseek(f, -4, SEEK_END) != 0 || fread(tail, 1, 4, f) != 4 || memcmp(tail, "END\n", 4) != 0 ||
+        fseek(f, 0, SEEK_SET) != 0) { /* never completely written: the bag was not touched */
+        fclose(f);
         unlink(jp);
         free(jp);
-        free(buf);
         return BT_OK;
-    }
-    /* Paths moved into place are never deleted, whatever the order in the journal. */
-    hmap targets = {0};
-    for (char *l = buf; l && *l;) {
-        char *nl = strchr(l, '\n');
-        if (l[0] == 'M') {
-            char *t = strrchr(l, '\t');
-            if (t && nl) {
-                *nl = 0;
-                hm_put(&targets, fnv(t + 1), 1);
-                *nl = '\n';
-            }
-        }
-        l = nl ? nl + 1 : NULL;
     }
     strvec dirs = {0};
     hmap dirset = {0};
     bt_status st = BT_OK;
-    for (char *l = buf; l && *l && st == BT_OK;) {
-        char *nl = strchr(l, '\n');
-        if (nl) *nl = 0;
-        if (l[0] == 'D' && l[1] == '\t') {
-            if (hm_get(&targets, fnv(l + 2)) < 0) {
-                char *p = bt_path_join(c->bag, l + 2);
-                unlink(p);
-                free(p);
-            }
-        } else if (l[0] == 'M' && l[1] == '\t') {
-            char *t = strchr(l + 2, '\t');
-            if (t) {
-                *t = 0;
-                char *from = bt_path_join(c->stage, l + 2);
-                char *to = bt_path_join(c->bag, t + 1);
-                struct stat sb;
-                if (stat(from, &sb) == 0) {
-                    st = mkdirs_for(to, e);
-                    if (st == BT_OK && rename(from, to) != 0)
-                        st = bt_err_set(e, BT_EIO, "cannot move %s into place: %s", t + 1, strerror(errno));
-                    char *d = bt_path_dirname(to);
-                    if (hm_get(&dirset, fnv(d)) < 0) {
-                        hm_put(&dirset, fnv(d), 1);
-                        sv_push(&dirs, d);
-                    } else {
-                        free(d);
-                    }
+    char *l = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while (st == BT_OK && (n = getline(&l, &cap, f)) > 0) {
+        if (l[n - 1] == '\n') l[--n] = '\0';
+        if (n < 3 || l[1] != '\t') continue;
+        const char *rel = l + 2;
+        if (l[0] == 'D') {
+            char *p = bt_path_join(c->bag, rel);
+            unlink(p);
+            free(p);
+        } else if (l[0] == 'M') {
+            char *from = bt_path_join(c->stage, rel);
+            char *to = bt_path_join(c->bag, rel);
+            struct stat sb;
+            if (stat(from, &sb) == 0) {
+                st = mkdirs_for(to, e);
+                if (st == BT_OK && rename(from, to) != 0)
+                    st = bt_err_set(e, BT_EIO, "cannot move %s into place: %s", rel, strerror(errno));
+                char *d = bt_path_dirname(to);
+                if (hm_get(&dirset, fnv(d)) < 0) {
+                    hm_put(&dirset, fnv(d), 1);
+                    sv_push(&dirs, d);
+                } else {
+                    free(d);
                 }
-                free(from);
-                free(to);
             }
+            free(from);
+            free(to);
         }
-        l = nl ? nl + 1 : NULL;
     }
+    free(l);
+    fclose(f);
     for (size_t i = 0; i < dirs.n; i++) fsync_dir(dirs.v[i]);
     sv_free(&dirs);
     hm_free(&dirset);
-    hm_free(&targets);
-    free(buf);
     if (st == BT_OK) {
         unlink(jp);
         fsync_dir(c->work);
@@ -1497,37 +1481,71 @@ static bt_status write_manifests(actx *c, bt_err *e) {
     return bt_bag_write_tags(c->stage, &info, tags, e);
 }
 
+/* Journal lines "M\tdata/..." for every file staged under data/, without listing them in memory. */
+static int journal_moves(actx *c, FILE *f) {
+    strvec todo = {0};
+    sv_push(&todo, bt_xstrdup("data"));
+    int bad = 0;
+    while (todo.n > 0 && !bad) {
+        char *rel = todo.v[--todo.n];
+        char *abs = bt_path_join(c->stage, rel);
+        DIR *d = opendir(abs);
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.') continue; /* also skips temp files of atomic writes */
+            char *crel = bt_path_join(rel, de->d_name);
+            char *cabs = bt_path_join(abs, de->d_name);
+            struct stat sb;
+            int ok = lstat(cabs, &sb) == 0;
+            if (ok && S_ISDIR(sb.st_mode)) {
+                sv_push(&todo, crel);
+                crel = NULL;
+            } else if (ok && S_ISREG(sb.st_mode)) {
+                bad |= fprintf(f, "M\t%s\n", crel) < 0;
+            }
+            free(crel);
+            free(cabs);
+        }
+        if (d) closedir(d);
+        else bad = 1;
+        free(abs);
+        free(rel);
+    }
+    sv_free(&todo);
+    return bad;
+}
+
 static bt_status commit(actx *c, bt_err *e) {
-    bt_buf j = {0};
-    for (size_t i = 0; i < c->dels.n; i++) bt_buf_printf(&j, "D\t%s\n", c->dels.v[i]);
-    char **files = NULL;
-    size_t nf = 0;
-    bt_status st = bt_bag_list_files(c->stage_data, "data", 0, &files, &nf, NULL, e);
-    if (st != BT_OK) {
-        bt_buf_free(&j);
-        return st;
-    }
-    for (size_t i = 0; i < nf; i++) {
-        bt_buf_printf(&j, "M\t%s\t%s\n", files[i], files[i]);
-        free(files[i]);
-    }
-    free(files);
-    static const char *const tags[] = {STATE_NAME, "bagit.txt", "bag-info.txt", "manifest-sha256.txt",
-                                       "tagmanifest-sha256.txt"};
-    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) bt_buf_printf(&j, "M\t%s\t%s\n", tags[i], tags[i]);
-    bt_buf_adds(&j, "END\n");
     /* Everything staged reaches the disk before the journal that moves it into the bag. */
     int sfd = open(c->stage, O_RDONLY | O_DIRECTORY);
     if (sfd < 0 || syncfs(sfd) != 0) {
         if (sfd >= 0) close(sfd);
-        bt_buf_free(&j);
         return bt_err_set(e, BT_EIO, "cannot flush the staged files to disk: %s", strerror(errno));
     }
     close(sfd);
     char *jp = bt_path_join(c->work, "journal");
-    st = bt_write_file_atomic(jp, j.data, j.len, e);
+    bt_outfile of;
+    bt_status st = bt_outfile_open(&of, jp, e);
     free(jp);
-    bt_buf_free(&j);
+    if (st != BT_OK) return st;
+    int bad = 0;
+    for (size_t i = 0; i < c->dels.n; i++) {
+        char *staged = bt_path_join(c->stage, c->dels.v[i]);
+        struct stat sb;
+        if (stat(staged, &sb) != 0) /* replaced by a staged file of the same name: no delete */
+            bad |= fprintf(of.f, "D\t%s\n", c->dels.v[i]) < 0;
+        free(staged);
+    }
+    bad |= journal_moves(c, of.f);
+    static const char *const tags[] = {STATE_NAME, "bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+                                       "tagmanifest-sha256.txt"};
+    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) bad |= fprintf(of.f, "M\t%s\n", tags[i]) < 0;
+    bad |= fputs("END\n", of.f) < 0;
+    if (bad) {
+        bt_outfile_abort(&of);
+        return bt_err_set(e, BT_EIO, "cannot write the commit journal");
+    }
+    st = bt_outfile_commit(&of, e);
     if (st != BT_OK) return st;
     if (getenv("BANTIN_TEST_CRASH_BEFORE_COMMIT")) _exit(137); /* tests: die with the journal written */
     st = journal_replay(c, e);
