@@ -572,7 +572,9 @@ static bt_status walk_sources(actx *c, ent **out, size_t *nout, bt_err *e) {
         for (size_t i = 0; i < nf; i++) {
             const char *rel = files[i] ? files[i] : NULL;
             char *base = rel ? NULL : bt_path_basename(root);
-            if (rel && !wanted_ext(rel)) { free(files[i]); continue; }
+            /* "Save page complete" puts a page's images, scripts and frames in NAME_files/: those
+             * are parts of a page, not articles */
+            if (rel && (!wanted_ext(rel) || strstr(rel, "_files/"))) { free(files[i]); continue; }
             if (!in_shard(c, rel ? rel : base)) { free(files[i]); free(base); continue; }
             char *src = rel ? bt_path_join(root, rel) : bt_xstrdup(root);
             free(files[i]);
@@ -1461,7 +1463,7 @@ static bt_status write_manifests(actx *c, bt_err *e) {
     if (st != BT_OK) return st;
 
     bt_bag_info info = {0};
-    info.source_organization = c->o->source_org;
+    info.source_organization = c->o->source_org ? c->o->source_org : "unknown";
     info.external_description = c->o->category
         ? "News articles archived by bantin (category filter in bantin-state.jsonl)"
         : "News articles archived by bantin";
@@ -1477,6 +1479,13 @@ static bt_status write_manifests(actx *c, bt_err *e) {
         info.extra[0][0] = "Bag-Count";
         info.extra[0][1] = shard;
     }
+    char size[32];
+    if (bytes >= 1000000000ULL) snprintf(size, sizeof size, "%.1f GB", bytes / 1e9);
+    else if (bytes >= 1000000ULL) snprintf(size, sizeof size, "%.1f MB", bytes / 1e6);
+    else snprintf(size, sizeof size, "%.1f KB", bytes / 1e3);
+    int ex = c->o->shard_n > 1 ? 1 : 0;
+    info.extra[ex][0] = "Bag-Size";
+    info.extra[ex][1] = size;
     const char *tags[] = {STATE_NAME, NULL};
     return bt_bag_write_tags(c->stage, &info, tags, e);
 }

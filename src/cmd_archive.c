@@ -30,7 +30,7 @@ static void archive_usage(FILE *f) {
           "      --shard K/N         archive only share K (1..N) of the sources, by a hash of their\n"
           "                          path relative to SRC_DIR; join the shard bags with --merge\n"
           "      --merge             join the bags given as arguments into the new bag -o\n"
-          "      --source-org TEXT   Source-Organization written to bag-info.txt\n"
+          "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown)\n"
           "  -q, --quiet             no progress, only errors\n"
           "  -v, --verbose           per-article progress and warnings\n"
           "\n"

@@ -20,7 +20,7 @@ for f in bagit.txt bag-info.txt manifest-sha256.txt tagmanifest-sha256.txt data/
     [ -s "$BAG/$f" ] && pass "archive: $f present" || fail "archive: $f present"
 done
 grep -q '^BagIt-Version: 1.0$' "$BAG/bagit.txt" && pass "archive: bagit.txt version" || fail "archive: bagit.txt version"
-for k in Bagging-Date Payload-Oxum Bag-Software-Agent; do
+for k in Source-Organization Bagging-Date Payload-Oxum Bag-Software-Agent Bag-Size; do
     grep -q "^$k: " "$BAG/bag-info.txt" && pass "archive: bag-info $k" || fail "archive: bag-info $k"
 done
 grep -q '^Bagging-Date: 2023-05-27$' "$BAG/bag-info.txt" && pass "archive: Bagging-Date from SOURCE_DATE_EPOCH" \
