@@ -106,6 +106,7 @@ cp "$FIX/text/001.txt" "$DUP/001.txt"
 # the same article saved again with other white space and line breaks
 sed 's/ /  /g; s/\r//' "$FIX/text/001.txt" > "$DUP/zz-001-again.txt"
 cp "$FIX/archive/url-a.html" "$FIX/archive/url-b.html" "$DUP/"
+mkdir -p "$DUP/url-a_files"; cp "$FIX/archive/url-a.html" "$DUP/url-a_files/frame.html"  # part of a saved page
 bt archive "$DUP" -o "$OUT/dupbag" -q; rc=$?
 python3 - "$OUT/dupbag" <<'PY'
 import json, sys, os
@@ -115,6 +116,7 @@ ok = by['001.txt']['status'] == 'ok' and by['zz-001-again.txt']['status'] == 'du
 print('PASS: duplicates: same normalised text archived once' if ok else f'FAIL: duplicates: same normalised text ({[(k, v["status"]) for k, v in by.items()]})')
 ok = by['url-a.html']['status'] == 'ok' and by['url-b.html']['status'] == 'duplicate'
 print('PASS: duplicates: same canonical URL archived once' if ok else f'FAIL: duplicates: same canonical URL ({by["url-a.html"]["status"]}, {by["url-b.html"]["status"]})')
+print('PASS: NAME_files/ folders of saved pages are not articles' if not any('_files/' in a['source']['path'] for a in d['articles']) else 'FAIL: NAME_files/ folder archived')
 n = sum(1 for dp, _, fs in os.walk(f'{sys.argv[1]}/data/articles') for f in fs)
 print('PASS: duplicates: one PDF each' if n == 2 else f'FAIL: duplicates: {n} PDFs')
 PY
