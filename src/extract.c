@@ -911,7 +911,7 @@ typedef struct {
     char *author_meta, *author_alt, *ld_author, *byline;
     char *section, *ld_section, *crumb, *ld_crumb;
     char *canonical, *og_url, *ld_url;
-    char *lang;
+    char *lang, *lang2;
     char *description;
     /* visible candidates, judged once the content is known */
     int by_idx[8], nby;
@@ -933,7 +933,7 @@ static void meta_free(meta *m)
     char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
                   &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
                   &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb,
-                  &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang,
+                  &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
                   &m->description};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
     for (int i = 0; i < m->nby; i++) free(m->by_txt[i]);
@@ -1160,13 +1160,20 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         ninfo *f = &c->v[i];
         xmlNode *n = f->n;
         const char *t = nm(n);
-        if (!strcasecmp(t, "html")) set_once(&m->lang, attr(n, "lang"));
+        if (!strcasecmp(t, "html")) {
+            set_once(&m->lang, attr(n, "lang"));
+            set_once(&m->lang, attr(n, "xml:lang"));
+        }
         if (!strcasecmp(t, "meta")) {
             const char *p = attr(n, "property"), *na = attr(n, "name"), *ip = attr(n, "itemprop");
             const char *v = attr(n, "content");
-            const char *k = p ? p : na ? na : ip;
+            const char *he = attr(n, "http-equiv");
+            const char *k = p ? p : na ? na : ip ? ip : he;
             if (!k || !v) continue;
             if (!strcasecmp(k, "og:title")) set_once(&m->og_title, v);
+            else if (!strcasecmp(k, "og:locale") || !strcasecmp(k, "language") ||
+                     !strcasecmp(k, "content-language") || !strcasecmp(k, "dc.language"))
+                set_once(&m->lang2, v);
             else if (!strcasecmp(k, "twitter:title")) set_once(&m->tw_title, v);
             else if (!strcasecmp(k, "og:site_name")) set_once(&m->site_name, v);
             else if (!strcasecmp(k, "og:url")) set_once(&m->og_url, v);
@@ -1349,11 +1356,30 @@ static int loose_prefix(const char *a, const char *b)
 static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
 {
     bt_article *a = c->a;
-    /* language */
-    if (m->lang) {
+    /* language: declared, else Vietnamese when the titles have Vietnamese letters, else unknown */
+    const char *decl = m->lang ? m->lang : m->lang2;
+    if (!decl) {
+        const char *probe[] = {m->title_tag, m->og_title, m->description, m->ld_headline};
+        int viet = 0, any = 0;
+        for (size_t k = 0; k < 4 && !viet; k++) {
+            if (!probe[k]) continue;
+            any = 1;
+            size_t len = strlen(probe[k]);
+            for (size_t i = 0; i < len && !viet;) {
+                uint32_t cp;
+                size_t step = bt_utf8_decode(probe[k] + i, len - i, &cp);
+                if (!step) break;
+                i += step;
+                viet = (cp >= 0x1EA0 && cp <= 0x1EF9) || cp == 0x0103 || cp == 0x0111 || cp == 0x01A1 ||
+                       cp == 0x01B0 || cp == 0x0102 || cp == 0x0110 || cp == 0x01A0 || cp == 0x01AF;
+            }
+        }
+        if (any && !viet) bt_article_set(&a->language, "und");
+    }
+    if (decl) {
         char l[16];
         size_t k = 0;
-        for (const char *p = m->lang; *p && k + 1 < sizeof l && (isalpha((unsigned char)*p) || *p == '-'); p++)
+        for (const char *p = decl; *p && k + 1 < sizeof l && (isalpha((unsigned char)*p) || *p == '-'); p++)
             l[k++] = *p == '_' ? '-' : *p;
         l[k] = '\0';
         if (k >= 2) {
@@ -1607,32 +1633,41 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
     }
 }
 
-/* Lead / sapo: an element whose class or id names it, before or at the start of the body. */
-static void find_lead(ctx *c, int best)
+static int lead_candidate(ctx *c, int i, int best)
 {
     static const char *const hints[] = {"sapo", "lead", "lede", "standfirst", "summary", "excerpt",
                                         "description", "intro", "teaser", "chapeau", "dek",
                                         "subtitle", "sub-title", "subhead", "abstract", NULL};
+    ninfo *f = &c->v[i];
+    if (f->flags & F_HARDJUNK) return 0;
+    if (!(f->flags & F_BLOCK) && !is_tag(f->n, "span")) return 0;
+    if (is_tag(f->n, "body") || is_tag(f->n, "html") || is_tag(f->n, "meta")) return 0;
+    char buf[512];
+    classid(f->n, buf, sizeof buf);
+    int hit = 0;
+    for (const char *const *h = hints; *h && !hit; h++)
+        hit = has_token(buf, *h) || (strlen(*h) > 4 && ci_contains(buf, *h));
+    const char *ip = attr(f->n, "itemprop");
+    if (ip && !strcasecmp(ip, "description")) hit = 1;
+    if (!hit) return 0;
+    if (f->raw < 40 || f->raw > 1200) return 0;
+    if (f->text > 0 && link_density(f) > 0.3) return 0;
+    if (f->np > 1 || f->nli > 0 || f->nheading > (heading_level(f->n) ? 1 : 0)) return 0;
+    return near_content(c, i, best, 0);
+}
+
+/* Lead / sapo: an element whose class or id names it, at the article (innermost match). */
+static void find_lead(ctx *c, int best)
+{
     for (int i = 0; i < c->n; i++) {
-        ninfo *f = &c->v[i];
-        if (f->flags & F_HARDJUNK) continue;
-        if (!(f->flags & F_BLOCK) && !is_tag(f->n, "span")) continue;
-        if (is_tag(f->n, "body") || is_tag(f->n, "html") || is_tag(f->n, "meta")) continue;
-        char buf[512];
-        classid(f->n, buf, sizeof buf);
-        int hit = 0;
-        for (const char *const *h = hints; *h && !hit; h++) hit = has_token(buf, *h) || (strlen(*h) > 4 && ci_contains(buf, *h));
-        const char *ip = attr(f->n, "itemprop");
-        if (ip && !strcasecmp(ip, "description")) hit = 1;
-        if (!hit) continue;
-        if (f->raw < 40 || f->raw > 1200) continue;
-        if (f->text > 0 && link_density(f) > 0.3) continue;
-        if (f->np > 1 || f->nli > 0) continue;
-        if (!near_content(c, i, best, 0)) continue;
-        char *s = node_text(f->n);
+        if (!lead_candidate(c, i, best)) continue;
+        int pick = i;
+        for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++)
+            if (lead_candidate(c, k, best)) pick = k;
+        char *s = node_text(c->v[pick].n);
         bt_article_set(&c->a->lead, s);
         c->lead_text = s;
-        c->lead_node = f->n;
+        c->lead_node = c->v[pick].n;
         return;
     }
 }
