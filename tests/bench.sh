@@ -7,7 +7,7 @@
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-5}
 CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
-SECTIONS=${BENCH_SECTIONS:-pdf}
+SECTIONS=${BENCH_SECTIONS:-pdf epub}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -44,6 +44,30 @@ bench_pdf() {
     timed "pdf: one process, -d (a PDF each)" "$NART" "$W/pdfd" "\"$BANTIN\" pdf -q $FILES -d \"$W/pdfd\""
     # one process, every article in one bookmarked PDF
     timed "pdf: one PDF with all articles (-o)" "$NART" "$W/pdfall" "\"$BANTIN\" pdf -q $FILES -o \"$W/pdfall/all.pdf\""
+}
+
+bench_epub() {
+    # EPUB: one book per article, a digest of the corpus, and digests of 100 and 1,000 articles
+    # (the corpus repeated with varied titles). tests/bench-epub.sh also compares with pandoc.
+    mkdir -p "$W/epub1" "$W/epuball" "$W/epub100" "$W/epub1000"
+    timed "epub: one process per article" "$NART" "$W/epub1" \
+        "for f in $FILES; do \"$BANTIN\" epub -q \"\$f\" -o \"$W/epub1/\$(basename \"\$f\" .txt).epub\" || exit 1; done"
+    timed "epub: one digest of all articles" "$NART" "$W/epuball" \
+        "\"$BANTIN\" epub -q $FILES -o \"$W/epuball/all.epub\""
+    for n in 100 1000; do
+        mkdir -p "$W/src$n"
+        i=0
+        while [ "$i" -lt "$n" ]; do
+            for f in $FILES; do
+                [ "$i" -lt "$n" ] || break
+                awk -v k="$((i / NART + 1))" 'NR == 1 && k > 1 { print $0 " (" k ")"; next } { print }' \
+                    "$f" >"$W/src$n/$(printf '%05d' "$i").txt"
+                i=$((i + 1))
+            done
+        done
+        timed "epub: one digest of $n articles" "$n" "$W/epub$n" \
+            "\"$BANTIN\" epub -q \"$W/src$n\" -o \"$W/epub$n/digest.epub\""
+    done
 }
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
