@@ -619,7 +619,7 @@ static int drop_box(ctx *c, int i)
     }
     if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
     double w = class_weight(f);
-    if (w + f->score < 0 && f->scored) return 1;
+    if (w < 0 && w + f->score < 0 && f->scored) return 1;
     if (f->commas >= 10) return 0;
     double ld = link_density(f);
     long p = f->np, img = f->nimg, li = f->nli - (list ? 0 : 0);
@@ -909,7 +909,7 @@ typedef struct {
     char *og_title, *ld_headline, *tw_title, *title_tag, *site_name;
     char *pub_meta, *ld_date, *time_dt, *vis_date;
     char *author_meta, *author_alt, *ld_author, *byline;
-    char *section, *ld_section, *crumb, *ld_crumb;
+    char *section, *ld_section, *crumb, *ld_crumb, *cat_vis;
     char *canonical, *og_url, *ld_url;
     char *lang, *lang2;
     char *description;
@@ -932,7 +932,7 @@ static void meta_free(meta *m)
 {
     char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
                   &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
-                  &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb,
+                  &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb, &m->cat_vis,
                   &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
                   &m->description};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
@@ -1268,6 +1268,21 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             free(b);
             free(s);
         }
+        /* a visible category link ("Posted in X", "detail-cate") */
+        if (!m->cat_vis && is_tag(n, "a") && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
+            char buf[512];
+            classid(c->v[f->parent].n, buf, sizeof buf);
+            char own[512];
+            classid(n, own, sizeof own);
+            if (ci_contains(buf, "cat-links") || ci_contains(buf, "detail-cate") ||
+                ci_contains(buf, "chuyen-muc") || ci_contains(buf, "chuyenmuc") ||
+                ci_contains(own, "detail-cate") || ci_contains(own, "cate-name") ||
+                (attr(n, "rel") && ci_contains(attr(n, "rel"), "category"))) {
+                char *s = node_text(n);
+                set_once(&m->cat_vis, s);
+                free(s);
+            }
+        }
         /* breadcrumb: last item */
         if (!m->crumb && (cls_has(n, "breadcrumb") || cls_has(n, "bread-crumb") ||
                           (attr(n, "itemtype") && ci_contains(attr(n, "itemtype"), "BreadcrumbList")))) {
@@ -1432,7 +1447,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
         free(title);
     }
     /* category */
-    const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->section ? m->section : m->ld_section;
+    const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->cat_vis ? m->cat_vis : m->section ? m->section : m->ld_section;
     if (cat && a->title && loose_eq(cat, a->title)) cat = m->section ? m->section : m->ld_section;
     if (cat) bt_article_set(&a->category, cat);
     /* canonical URL */

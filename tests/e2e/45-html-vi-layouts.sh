@@ -5,7 +5,7 @@
 . tests/lib.sh
 have python3 || { skip "vi layout checks (python3 missing)"; exit 0; }
 S=$FIX/html/synthetic
-for k in dantri-like tuoitre-like old-table-layout div-paragraphs; do
+for k in dantri-like tuoitre-like old-table-layout div-paragraphs blog-wordpress; do
     BANTIN_DATA_DIR=$OUT bt parse --json "$S/$k.html" >"$OUT/$k.json" 2>/dev/null || fail "$k parses"
 done
 python3 - "$OUT" <<'PY'
@@ -31,6 +31,11 @@ want = {
     'div-paragraphs': dict(title='Storm hits coast', published=None, author=None, category=None, lead=None,
                            paras=3, first='A powerful storm', last='"We have never', captions=[],
                            bad=['Facebook', 'More stories', 'Election', '© 2024', 'Home']),
+    'blog-wordpress': dict(title='How we rebuilt the bridge', published='2021-06-03T09:15:00+00:00',
+                           author='Jane Doe', category='Infrastructure', lead=None, paras=3,
+                           first='The old bridge', last='Work finished', captions=[],
+                           bad=['Share this', 'Related', 'thoughts on', 'Great work', 'Recent Posts',
+                                'Proudly powered', 'Previous post', 'Posted on']),
 }
 for k, w in want.items():
     d = json.load(open(f'{out}/{k}.json', encoding='utf-8'))
@@ -45,6 +50,10 @@ for k, w in want.items():
     say(len(paras) == w['paras'], f'{k}: paragraph count', len(paras))
     say(bool(paras) and paras[0].startswith(w['first']) and paras[-1].startswith(w['last']), f'{k}: first and last paragraph')
     say([b['text'] for b in blocks if b['type'] == 'caption'] == w['captions'], f'{k}: captions')
+    if k == 'blog-wordpress':
+        kinds = [b['type'] for b in blocks]
+        say(kinds == ['paragraph', 'heading', 'paragraph', 'list_item', 'list_item', 'quote', 'paragraph'],
+            f'{k}: heading, list and quote in order', kinds)
     leaked = [s for s in w['bad'] if s in body]
     say(not leaked, f'{k}: no menus, related news, comments, tags or footer', leaked)
 PY
