@@ -79,6 +79,8 @@ typedef struct {
     size_t brks_cap;
     box *boxes;
     size_t nboxes, boxes_cap;
+    double *cost;       /* line breaking */
+    size_t cost_cap, *prev, prev_cap, *next, next_cap;
     /* pagination */
     bt_page *page;
     double cursor;      /* y of the top of the free space */
@@ -336,6 +338,57 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
     }
 }
 
+/* Choose line breaks for the boxes: the whole paragraph at once (minimum total demerits, in
+ * the spirit of Knuth and Plass, without hyphenation), so spaces stay even from line to line.
+ * Linear in the number of boxes: a line holds a bounded number of them. c->next[i] is the box
+ * that starts the line after the one starting at box i. */
+static void choose_breaks(ctx *c, const style *st, const char *text, double maxw, double spw)
+{
+    size_t n = c->nboxes;
+    c->cost = grow(c->cost, &c->cost_cap, n + 1, sizeof *c->cost);
+    c->prev = grow(c->prev, &c->prev_cap, n + 1, sizeof *c->prev);
+    c->next = grow(c->next, &c->next_cap, n + 1, sizeof *c->next);
+    double *cost = c->cost;
+    size_t *prev = c->prev;
+    cost[0] = 0;
+    int justify = st->al == AL_JUSTIFY;
+    for (size_t k = 1; k <= n; k++) {
+        cost[k] = HUGE_VAL;
+        prev[k] = k - 1;
+        double w = 0;
+        int gaps = 0;
+        /* line = boxes [i, k) */
+        for (size_t i = k; i-- > 0;) {
+            w += c->boxes[i].w;
+            if (i + 1 < k) {
+                w += c->boxes[i].sp;
+                if (c->boxes[i].sp > 0) gaps++;
+            }
+            if (w > maxw + 1e-6 && i + 1 < k) break;
+            if (cost[i] == HUGE_VAL) continue;
+            double slack = maxw - w, d;
+            if (slack < 0) slack = 0;
+            if (!justify) d = slack * slack; /* ragged text (titles, captions): balanced lines */
+            else if (k == n) d = 0;         /* the last line of a paragraph is ragged */
+            else {
+                double r = gaps ? slack / (gaps * spw) : (slack > 0.5 * maxw ? 3.0 : 1.5);
+                double bad = 100.0 * r * r * r;
+                if (bad > 10000) bad = 10000;
+                d = (10 + bad) * (10 + bad);
+            }
+            if (k < n && ends_hyphen(text, c->boxes[k - 1].s, c->boxes[k - 1].e))
+                /* a line ending in a hyphen reads back joined to the next line (pdftotext
+                 * removes it): right inside a word ("Covid-19"), wrong before a space */
+                d += c->boxes[k - 1].sp > 0 ? 1e9 : 1e4;
+            if (cost[i] + d < cost[k]) {
+                cost[k] = cost[i] + d;
+                prev[k] = i;
+            }
+        }
+    }
+    for (size_t k = n; k > 0; k = prev[k]) c->next[prev[k]] = k;
+}
+
 /* Format text as lines of fb. block: source block index for the items. */
 static void format_text(ctx *c, fblock *fb, const style *st, const char *text, size_t block)
 {
@@ -349,17 +402,14 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
     double a = asc * st->size / 1000.0, d = -desc * st->size / 1000.0;
     double ascent = a + (st->leading > a + d ? (st->leading - a - d) / 2 : 0);
     double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
+    size_t nb = c->nboxes;
+    choose_breaks(c, st, text, maxw, spw);
     size_t i = 0;
-    while (i < c->nboxes) {
-        /* greedy: as many boxes as fit */
-        size_t j = i;
+    while (i < nb) {
+        size_t j = c->next[i];
         double w = c->boxes[i].w;
-        j = i + 1;
-        while (j < c->nboxes && w + c->boxes[j - 1].sp + c->boxes[j].w <= maxw + 1e-6) {
-            w += c->boxes[j - 1].sp + c->boxes[j].w;
-            j++;
-        }
-        int last = j >= c->nboxes;
+        for (size_t k = i + 1; k < j; k++) w += c->boxes[k - 1].sp + c->boxes[k].w;
+        int last = j >= nb;
         /* gaps that may stretch: between boxes where the first has a trailing space */
         int gaps = 0;
         for (size_t k = i; k + 1 < j; k++)
@@ -864,6 +914,9 @@ bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const 
     free(c.missing);
     free(c.brks);
     free(c.boxes);
+    free(c.cost);
+    free(c.prev);
+    free(c.next);
     *out = L;
     return BT_OK;
 }
