@@ -606,6 +606,7 @@ static int drop_box(ctx *c, int i)
     const char *t = nm(f->n);
     int list = !strcasecmp(t, "ul") || !strcasecmp(t, "ol");
     if (!(list || !strcasecmp(t, "div") || !strcasecmp(t, "table") || !strcasecmp(t, "section") ||
+          !strcasecmp(t, "p") ||
           !strcasecmp(t, "aside") || !strcasecmp(t, "dl") || !strcasecmp(t, "center") ||
           !strcasecmp(t, "td")))
         return 0;
@@ -619,6 +620,13 @@ static int drop_box(ctx *c, int i)
     }
     if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
     double w = class_weight(f);
+    if (!strcasecmp(t, "p")) { /* "Read more: <link>"; a written-out address stays */
+        if (!(f->text > 0 && f->text < 250 && link_density(f) > 0.6)) return 0;
+        char *s = node_text(f->n);
+        int url = strstr(s, "://") || strstr(s, "www.");
+        free(s);
+        return !url;
+    }
     if (w < 0 && w + f->score < 0 && f->scored) return 1;
     if (f->commas >= 10) return 0;
     double ld = link_density(f);
