@@ -39,13 +39,15 @@
 
 typedef struct {
     const char *toc, *articles, *uncategorized, *undated, *source, *cover, *unknown_author,
-        *digest;
+        *digest, *start;
 } bt_epub_labels;
 
 static const bt_epub_labels bt_epub_vi = {"Mục lục", "bài", "Chưa phân loại", "Không rõ ngày",
-                                          "Nguồn", "Bìa", "Không rõ tác giả", "Bản tin"};
+                                          "Nguồn", "Bìa", "Không rõ tác giả", "Bản tin",
+                                          "Bắt đầu đọc"};
 static const bt_epub_labels bt_epub_en = {"Contents", "articles", "Uncategorized", "Undated",
-                                          "Source", "Cover", "Unknown author", "News digest"};
+                                          "Source", "Cover", "Unknown author", "News digest",
+                                          "Start reading"};
 
 /* ---------------------------------------------------------------------------------------------
  * Small helpers. */
@@ -887,6 +889,36 @@ static bt_status bt_epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_e
         if (b->two_level) {
             bt_xw_fend(&x); /* ol */
             bt_xw_fend(&x); /* li */
+            bt_xw_nl(&x);
+        }
+    }
+    bt_xw_fend(&x); /* ol */
+    bt_xw_nl(&x);
+    bt_xw_fend(&x); /* nav */
+    bt_xw_nl(&x);
+
+    /* Landmarks: where the cover, title page, contents and first article are. */
+    bt_xw_start(&x, "nav");
+    bt_xw_attr(&x, "epub:type", "landmarks");
+    bt_xw_attr(&x, "id", "landmarks");
+    bt_xw_attr(&x, "hidden", "hidden");
+    bt_xw_nl(&x);
+    bt_xw_start(&x, "ol");
+    bt_xw_nl(&x);
+    {
+        const char *lm[4][3] = {{b->cover_name ? "cover" : NULL, "cover.xhtml", b->L->cover},
+                                {b->digest ? "titlepage" : NULL, "title.xhtml", b->title},
+                                {b->digest ? "toc" : NULL, "nav.xhtml#toc", b->L->toc},
+                                {"bodymatter", b->items[0].file, b->L->start}};
+        for (int i = 0; i < 4; i++) {
+            if (!lm[i][0]) continue;
+            bt_xw_start(&x, "li");
+            bt_xw_start(&x, "a");
+            bt_xw_attr(&x, "epub:type", lm[i][0]);
+            bt_xw_attr(&x, "href", lm[i][1]);
+            bt_xw_text(&x, lm[i][2]);
+            bt_xw_fend(&x);
+            bt_xw_fend(&x);
             bt_xw_nl(&x);
         }
     }
