@@ -1693,6 +1693,21 @@ static void find_lead(ctx *c, int best)
         c->lead_node = c->v[pick].n;
         return;
     }
+    /* No named lead: a sub-headline right under the article's h1 (<hgroup>, <header>). */
+    for (int i = 0; i < c->n; i++) {
+        if (!is_tag(c->v[i].n, "h1") || (c->v[i].flags & F_HARDJUNK)) continue;
+        if (!near_content(c, i, best, 0)) continue;
+        xmlNode *k = c->v[i].n->next;
+        while (k && k->type != XML_ELEMENT_NODE) k = k->next;
+        int ki = idx_of(k);
+        if (ki < 0 || !is_tag(k, "h2") || c->v[ki].raw < 40 || c->v[ki].raw > 600) continue;
+        if (c->v[ki].raw > 0 && c->v[ki].text > 0 && link_density(&c->v[ki]) > 0.3) continue;
+        char *s = node_text(k);
+        bt_article_set(&c->a->lead, s);
+        c->lead_text = s;
+        c->lead_node = k;
+        return;
+    }
 }
 
 /* ---- dates ---- */
