@@ -32,7 +32,8 @@ BIN     ?= bantin
 DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-dev \
             libunibreak-dev libjansson-dev libssl-dev libharfbuzz-dev libpng-dev libjpeg-dev \
             libwebp-dev libgif-dev libuchardet-dev
-DEB_TEST  = poppler-utils qpdf epubcheck default-jre-headless python3 zip unzip valgrind
+# (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
+DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db
 
 .PHONY: all deps deps-test demo test check asan valgrind bench fuzz install clean units
 
@@ -53,6 +54,7 @@ $(BUILD):
 	mkdir -p $(BUILD)/tests
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | $(BUILD)
+	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 
