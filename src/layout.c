@@ -427,8 +427,14 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
             x += maxw - w;
         }
         fline *ln = fb_line(fb, c, st->leading, ascent);
-        /* words: maximal runs of boxes joined without a space */
+        /* words: maximal runs of boxes joined without a space; a line that is not stretched
+         * is one run, spaces included (they have the font's own advance) */
         size_t k = i;
+        if (extra == 0) {
+            size_t s = c->boxes[i].s, e = c->boxes[j - 1].e;
+            emit(c, ln, st->face, st->size, st->color, x, text + s, e - s, block);
+            k = j;
+        }
         while (k < j) {
             size_t m = k;
             while (m + 1 < j && c->boxes[m].sp == 0) m++;

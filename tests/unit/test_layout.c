@@ -166,9 +166,9 @@ int main(void)
     setlocale(LC_NUMERIC, "de_DE.UTF-8");
     char *dump = bt_layout_dump(L);
     CHECK("dump: first page header line", strncmp(dump, "page 1/", 7) == 0);
-    CHECK("dump: title words present", strstr(dump, "\"Tiêu\"") != NULL);
-    CHECK("dump: date line in Vietnamese", strstr(dump, "\"Thứ\"") && strstr(dump, "\"27/05/2023,\""));
-    CHECK("dump: author present", strstr(dump, "\"Trường\"") != NULL);
+    CHECK("dump: title words present", strstr(dump, "Tiêu đề bài") != NULL);
+    CHECK("dump: date line in Vietnamese", strstr(dump, "\"Thứ Bảy, 27/05/2023, 14:00\"") != NULL);
+    CHECK("dump: author present", strstr(dump, "\"Dương Trường\"") != NULL);
     CHECK("dump: numbered list marker", strstr(dump, "\"1.\"") && strstr(dump, "\"2.\""));
     CHECK("dump: no comma decimals", strstr(dump, ",00 ") == NULL && strstr(dump, " 62.00 ") != NULL);
     setlocale(LC_NUMERIC, "C");
@@ -195,7 +195,7 @@ int main(void)
             const bt_item *it = &L->pages[p].items[i];
             if (it->kind != BT_ITEM_TEXT || it->role != BT_ROLE_BODY) continue;
             const char *t = bt_layout_text(L, it);
-            if (strncmp(t, "ă", 2) == 0) letters += bt_utf8_length(t);
+            for (const char *q = t; (q = strstr(q, "ă")) != NULL; q += 2) letters++;
             if (it->w > colw + 0.01) wide = 1;
         }
     CHECK("long word: every letter kept", letters == n);
