@@ -16,7 +16,7 @@
 
 #include "text.h"
 
-#define BT_CS_PRESCAN 8192 /* bytes searched for a declaration */
+#define BT_CS_PRESCAN 32768 /* bytes searched for a declaration */
 
 static int ci_prefix(const char *s, const char *end, const char *p)
 {
@@ -227,6 +227,22 @@ static int utf8_ok(const char *buf, size_t len)
     return 1;
 }
 
+/* Counts of well-formed multi-byte UTF-8 sequences and of bytes that are not UTF-8. */
+static void utf8_stats(const char *buf, size_t len, size_t *good, size_t *bad)
+{
+    *good = *bad = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c < 0x80) { i++; continue; }
+        int n = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
+        int ok = n > 0 && i + (size_t)n < len;
+        for (int k = 1; ok && k <= n; k++) ok = ((unsigned char)buf[i + (size_t)k] & 0xC0) == 0x80;
+        if (ok) { (*good)++; i += (size_t)n + 1; }
+        else { (*bad)++; i++; }
+    }
+}
+
 bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t namesz,
                                size_t *bom_len)
 {
@@ -253,6 +269,12 @@ bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t n
     }
     int high = has_high_bytes(buf, len);
     int valid = utf8_ok(buf, len);
+    if (!valid) {
+        /* A UTF-8 page with a few broken bytes is still UTF-8 (they are repaired later). */
+        size_t good, bad;
+        utf8_stats(buf, len, &good, &bad);
+        if (good >= 20 && bad * 10 <= good) valid = 1;
+    }
     char decl[48];
     bt_charset_declared(buf, len, decl, sizeof decl);
     if (decl[0] && strncmp(decl, "UTF-16", 6) == 0) snprintf(decl, sizeof decl, "UTF-8");

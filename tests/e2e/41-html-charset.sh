@@ -36,6 +36,8 @@ page('undeclared-cp1252', (de + ' ' + 'Größere Änderungen für Übersee, Öl 
 pl = 'Unijne fundusze coraz bliżej. Sejm zagłosował „za”'
 page('windows-1250', pl.encode('cp1250'), b'<meta charset="Windows-1250">')
 page('unknown-label', text.encode('utf-8'), b'<meta charset="x-no-such-charset">')
+vi = ('Tiếng Việt có dấu, đủ dài để thành đoạn văn của bài báo này. ' * 5).encode()
+page('utf8-few-broken-bytes', vi[:60] + b'\xff' + vi[60:], b'<meta charset="utf-8">')
 page('xml-decl', de.encode('cp1252'), b'')
 open(f'{out}/xml-decl.html', 'wb').write(b'<?xml version="1.0" encoding="windows-1252"?>\n<html><body><p>' + de.encode('cp1252') + b'</p></body></html>')
 PY
@@ -63,6 +65,11 @@ expect "declared ISO-8859-1 but UTF-8 bytes" declared-latin1-but-utf8 "Müller-S
 expect "ISO-8859-1 label read as windows-1252 (quotes, euro)" latin1-smart-quotes "Müller-Straße: „Grüße“ – 5 €"
 expect "windows-1250 declared" windows-1250 "Unijne fundusze coraz bliżej. Sejm zagłosował „za”"
 expect "unknown charset label falls back" unknown-label "Tiếng Việt có dấu — “ngoặc kép”"
+if bt parse --json "$OUT/utf8-few-broken-bytes.html" >"$OUT/broken.json" 2>"$OUT/broken.err" && grep -q 'có dấu, đủ dài' "$OUT/broken.json" && grep -q 'U+FFFD' "$OUT/broken.err"; then
+    pass "UTF-8 page with a stray bad byte stays UTF-8 (repaired, warned)"
+else
+    fail "UTF-8 page with a stray bad byte stays UTF-8"
+fi
 expect "XML declaration encoding" xml-decl "Müller-Straße: „Grüße“ – 5 €"
 if bt parse --json "$OUT/undeclared-cp1252.html" >"$OUT/u.json" 2>"$OUT/u.err" && grep -q 'Größere Änderungen für Übersee' "$OUT/u.json"; then
     pass "undeclared windows-1252 detected"
