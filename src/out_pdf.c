@@ -183,6 +183,10 @@ static void set_info(HPDF_Doc pdf, bt_article **arts, size_t n, int64_t epoch)
             break;
         }
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION);
+    /* the document language, for screen readers and text extraction (an ASCII BCP 47 tag) */
+    const char *lang = a->language && *a->language ? a->language : "vi";
+    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
+        HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, lang, NULL));
     HPDF_Date d;
     int have = 0;
     if (epoch >= 0) {

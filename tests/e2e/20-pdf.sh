@@ -54,6 +54,7 @@ else
     skip "pdf: comma-decimal locale check (no such locale installed)"
 fi
 grep -aq "/ID" "$OUT/r1.pdf" && pass "pdf: document has an /ID" || fail "pdf: no /ID in the trailer"
+grep -aq "/Lang (vi)" "$OUT/r1.pdf" && pass "pdf: catalog /Lang (vi)" || fail "pdf: no /Lang in the catalog"
 
 # Metadata.
 pdfinfo "$OUT/r1.pdf" >"$OUT/info.txt" 2>&1
