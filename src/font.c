@@ -100,29 +100,89 @@ static int ends_with(const char *s, const char *suf)
     return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* The file in dir whose name ends with "-<style>.ttf" (or .otf), first in byte order. */
-static char *find_face(const char *dir, const char *style)
+static int cmp_str(const void *x, const void *y)
 {
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Font files (.ttf/.otf) in dir, sorted (heap array of heap strings, NULL-terminated). */
+static char **list_fonts(const char *dir, size_t *n)
+{
+    *n = 0;
     DIR *d = opendir(dir);
     if (!d) return NULL;
-    char *best = NULL;
-    char suf1[64], suf2[64];
-    snprintf(suf1, sizeof suf1, "-%s.ttf", style);
-    snprintf(suf2, sizeof suf2, "-%s.otf", style);
+    char **v = NULL;
+    size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.') continue;
-        if (!ends_with(de->d_name, suf1) && !ends_with(de->d_name, suf2)) continue;
-        if (!best || strcmp(de->d_name, best) < 0) {
-            free(best);
-            best = bt_xstrdup(de->d_name);
+        if (!ends_with(de->d_name, ".ttf") && !ends_with(de->d_name, ".otf") && !ends_with(de->d_name, ".TTF"))
+            continue;
+        if (*n + 2 > cap) {
+            cap = cap ? cap * 2 : 16;
+            v = bt_xrealloc(v, cap * sizeof *v);
         }
+        v[(*n)++] = bt_xstrdup(de->d_name);
     }
     closedir(d);
-    if (!best) return NULL;
-    char *p = bt_path_join(dir, best);
-    free(best);
-    return p;
+    if (!v) return NULL;
+    qsort(v, *n, sizeof *v, cmp_str);
+    v[*n] = NULL;
+    return v;
+}
+
+static const char *find_name(char **v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], name) == 0) return v[i];
+    return NULL;
+}
+
+/* The family's files in dir: the regular face is *-Regular.ttf, else X.ttf next to an
+ * X-Bold.ttf, else the first font file; the other faces are <family>-Bold, -Italic (or
+ * -Oblique), -BoldItalic (or -BoldOblique) with the same extension. paths[i] heap or NULL. */
+static void find_family(const char *dir, char *paths[4])
+{
+    for (int i = 0; i < 4; i++) paths[i] = NULL;
+    size_t n = 0;
+    char **v = list_fonts(dir, &n);
+    if (!v) return;
+    char *prefix = NULL, ext[8] = ".ttf";
+    for (size_t i = 0; i < n && !prefix; i++) {
+        const char *r = strstr(v[i], "-Regular.");
+        if (r && strlen(r) == 12) {
+            prefix = bt_xstrndup(v[i], (size_t)(r - v[i]));
+            snprintf(ext, sizeof ext, "%s", r + 8);
+        }
+    }
+    for (size_t i = 0; i < n && !prefix; i++) {
+        size_t len = strlen(v[i]);
+        char *stem = bt_xstrndup(v[i], len - 4);
+        char *bold = bt_xasprintf("%s-Bold%s", stem, v[i] + len - 4);
+        if (find_name(v, n, bold)) {
+            prefix = stem;
+            snprintf(ext, sizeof ext, "%s", v[i] + len - 4);
+        } else {
+            free(stem);
+        }
+        free(bold);
+    }
+    if (!prefix) {
+        if (n) paths[0] = bt_path_join(dir, v[0]);
+    } else {
+        static const char *const styles[4][2] = {
+            {"-Regular", ""}, {"-Bold", NULL}, {"-Italic", "-Oblique"}, {"-BoldItalic", "-BoldOblique"}};
+        for (int f = 0; f < 4; f++)
+            for (int k = 0; k < 2 && !paths[f]; k++) {
+                if (!styles[f][k]) continue;
+                char *name = bt_xasprintf("%s%s%s", prefix, styles[f][k], ext);
+                if (find_name(v, n, name)) paths[f] = bt_path_join(dir, name);
+                free(name);
+            }
+        free(prefix);
+    }
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
 }
 
 bt_status bt_fontset_open(const char *dir, bt_fontset **out, bt_err *e)
@@ -136,20 +196,20 @@ bt_status bt_fontset_open(const char *dir, bt_fontset **out, bt_err *e)
         dir = owned;
     }
     bt_fontset *fs = bt_xcalloc(1, sizeof *fs);
-    static const char *const styles[4] = {"Regular", "Bold", "Italic", "BoldItalic"};
+    char *paths[4];
+    find_family(dir, paths);
     for (int i = 0; i < 4; i++) {
-        char *p = find_face(dir, styles[i]);
-        if (p && !face_load(&fs->f[i], p) && i == 0) {
-            bt_err_set(e, BT_EFONT, "%s: not a usable TrueType font", p);
-            free(p);
+        if (paths[i] && !face_load(&fs->f[i], paths[i]) && i == 0) {
+            bt_err_set(e, BT_EFONT, "%s: not a usable TrueType font", paths[i]);
+            for (int k = 0; k < 4; k++) free(paths[k]);
             free(owned);
             bt_fontset_free(fs);
             return BT_EFONT;
         }
-        free(p);
     }
+    for (int k = 0; k < 4; k++) free(paths[k]);
     if (!fs->f[0].loaded) {
-        bt_err_set(e, BT_EFONT, "%s: no *-Regular.ttf font found", dir);
+        bt_err_set(e, BT_EFONT, "%s: no usable font found (expected e.g. Family-Regular.ttf)", dir);
         free(owned);
         bt_fontset_free(fs);
         return BT_EFONT;

@@ -27,9 +27,10 @@ typedef enum {
 typedef struct bt_fontset bt_fontset;
 
 /* Open the four faces from dir (NULL = the bundled fonts, found with bt_data_dir("fonts")).
- * In dir, faces are found as *-Regular.ttf, *-Bold.ttf, *-Italic.ttf, *-BoldItalic.ttf
- * (a missing bold/italic face falls back to the regular one). Fails with BT_EFONT when no
- * usable regular face is found. */
+ * In dir the regular face is Family-Regular.ttf (or Family.ttf next to a Family-Bold.ttf, or
+ * else the first font file); then Family-Bold, -Italic (-Oblique), -BoldItalic (-BoldOblique).
+ * A missing bold/italic face falls back to the regular one. Fails with BT_EFONT when no usable
+ * regular face is found. TrueType outlines only (libharu cannot embed CFF). */
 bt_status bt_fontset_open(const char *dir, bt_fontset **out, bt_err *e);
 void bt_fontset_free(bt_fontset *fs);
 

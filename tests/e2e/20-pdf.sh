@@ -130,3 +130,16 @@ bt pdf -q --paper b7 "$seed" -o "$OUT/b7.pdf" 2>/dev/null; rc=$?
 bt pdf -q - -o - <"$seed" >"$OUT/stdout.pdf"; rc=$?
 [ $rc -eq 0 ] && cmp -s "$OUT/stdout.pdf" "$OUT/r1.pdf" && pass "pdf: '-' reads stdin and writes stdout" \
     || fail "pdf: stdin/stdout (rc $rc)"
+
+# --font-dir: another family, found by its file names (Family.ttf + Family-Bold.ttf ...).
+mkdir -p "$OUT/fam" "$OUT/junkfont"
+cp fonts/NotoSerif-Regular.ttf "$OUT/fam/Other.ttf"; cp fonts/NotoSerif-Bold.ttf "$OUT/fam/Other-Bold.ttf"
+cp fonts/NotoSerif-Italic.ttf "$OUT/fam/Other-Oblique.ttf"
+bt pdf -q --font-dir "$OUT/fam" "$seed" -o "$OUT/fam.pdf"; rc=$?
+nf=$(pdffonts "$OUT/fam.pdf" 2>/dev/null | awk 'NR > 2' | wc -l)
+[ $rc -eq 0 ] && [ "$nf" -eq 3 ] && pdftotext "$OUT/fam.pdf" - 2>/dev/null | grep -q "Dương Trường" \
+    && pass "pdf: --font-dir finds a family by its file names (Family.ttf, -Bold, -Oblique)" \
+    || fail "pdf: --font-dir family (rc $rc, $nf fonts)"
+printf 'not a font' >"$OUT/junkfont/Broken-Regular.ttf"
+bt pdf -q --font-dir "$OUT/junkfont" "$seed" -o "$OUT/junkfont.pdf" 2>/dev/null; rc=$?
+[ $rc -eq 4 ] && [ ! -e "$OUT/junkfont.pdf" ] && pass "pdf: unusable font file: exit 4" || fail "pdf: unusable font (rc $rc)"
