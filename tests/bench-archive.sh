@@ -8,7 +8,7 @@
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-1000}
 BIG=${BENCH_BIG:-10000}
-DIR=${BENCH_DIR:-$(mktemp -d)}
+DIR=${BENCH_DIR:-$(mktemp -d)}; mkdir -p "$DIR"
 export SOURCE_DATE_EPOCH=1685170800
 gen() { # gen COUNT DIR
     python3 - "$1" "$2" tests/fixtures/text <<'PY'

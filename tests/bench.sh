@@ -7,7 +7,7 @@
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-5}
 CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
-SECTIONS=${BENCH_SECTIONS:-pdf epub}
+SECTIONS=${BENCH_SECTIONS:-pdf epub archive}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -68,6 +68,13 @@ bench_epub() {
         timed "epub: one digest of $n articles" "$n" "$W/epub$n" \
             "\"$BANTIN\" epub -q \"$W/src$n\" -o \"$W/epub$n/digest.epub\""
     done
+}
+
+bench_archive() {
+    # bantin archive at scale: 1,000 synthetic articles with --jobs 1 and 2 (ratio), an unchanged
+    # re-run, verify, and peak RSS for 10,000 vs 1,000 articles. Details: tests/bench-archive.sh.
+    BENCH_N=${BENCH_ARCHIVE_N:-1000} BENCH_BIG=${BENCH_ARCHIVE_BIG:-10000} BENCH_DIR="$W/archive" \
+        sh tests/bench-archive.sh "$BANTIN"
 }
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
