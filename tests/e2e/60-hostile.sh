@@ -89,6 +89,10 @@ if py "import sys; d=open('$OUT/res','rb').read(); sys.exit(1 if b'\x1b' in d or
     pass "control characters dropped from the model"
 else fail "control characters dropped from the model"; fi
 
+# found by fuzz_pdf: a paragraph of many distinct Vietnamese letters with U+FFFD and U+1E43 made
+# libharu fail while saving (error 0x1033, HPDF_INVALID_OBJECT) and leak; it must convert
+forall_accepted "fuzz_pdf regression: U+FFFD among many letters" "$HFIX/pdf-save-0x1033.txt"
+
 # --- big inputs, bounded time ----------------------------------------------------------
 # 1 MB paragraph without a space: PDF must break it across lines and pages, in bounded time.
 py "import sys; sys.stdout.write('Tiêu đề một từ rất dài\n\n' + 'ảbcđ' * 180000 + '\n')" >"$G/longword.txt"
