@@ -688,6 +688,16 @@ static bt_status load_digest_line(actx *c, json_t *r, int16_t from_bag) {
     c->dg[d].members = (size_t)jint(r, "articles");
     c->dg[d].exists = 1;
     c->dg[d].from_bag = from_bag;
+    if (from_bag < 0) { /* gone from the bag (deleted by hand): render it again */
+        char *abs = bt_xasprintf("%s/data/%s", c->bag, name);
+        struct stat sb;
+        if (stat(abs, &sb) != 0) {
+            c->dg[d].exists = 0;
+            c->dg[d].dirty = 1;
+            c->changed = 1;
+        }
+        free(abs);
+    }
     return BT_OK;
 }
 
@@ -758,6 +768,18 @@ static bt_status plan(actx *c, ent *w, size_t nw, bt_err *e) {
                     if (bt_sha256_file(x.src, hex, NULL, &e2) == BT_OK && jstr(r, "sha256") &&
                         strcmp(hex, jstr(r, "sha256")) == 0)
                         same = 2;
+                }
+            }
+            if (same && old == ST_OK) { /* its outputs must still be there, else render again */
+                json_t *pdf = json_object_get(r, "pdf");
+                const char *pp = pdf ? jstr(pdf, "path") : NULL;
+                if (pp) {
+                    char *abs = bt_xasprintf("%s/data/%s", c->bag, pp);
+                    struct stat sb;
+                    if (stat(abs, &sb) != 0) same = 0;
+                    free(abs);
+                } else if (c->o->pdf) {
+                    same = 0;
                 }
             }
             if (same) {

@@ -102,5 +102,11 @@ PY
 msg=$(bt verify "$T" 2>&1); rc=$?
 [ $rc -eq 1 ] && echo "$msg" | grep -q "$(basename "$pdf").*PDF" && pass "verify: a truncated PDF is reported" || fail "verify: truncated PDF ($rc: $msg)"
 echo "$msg" | grep -q "$(basename "$epub").*EPUB" && pass "verify: an unsound EPUB container is reported" || fail "verify: unsound EPUB ($msg)"
+# the archive repairs outputs deleted by hand (re-rendered; the rest untouched)
+rm -rf "$T"; cp -a "$BAG" "$T"
+rm "$(ls "$T"/data/articles/*/*/*.pdf | head -1)" "$(ls "$T"/data/digests/*.epub | head -1)"
+msg=$(bt archive "$SRC" -o "$T" 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "$msg" | grep -q '(1 parsed now' && echo "$msg" | grep -qE ' [12] digests rendered' && bt verify "$T" >/dev/null 2>&1 \
+    && pass "archive: a PDF and a digest deleted by hand are rendered again" || fail "archive: repair deleted outputs ($rc: $msg)"
 bt verify "$OUT/nonexistent" >/dev/null 2>&1; rc=$?
 [ $rc -eq 3 ] && pass "verify: not a bag -> exit 3" || fail "verify: not a bag -> exit 3 ($rc)"
