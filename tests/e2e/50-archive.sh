@@ -154,3 +154,12 @@ print('PASS: --pdf-only writes no digests' if not d['digests'] else 'FAIL: --pdf
 PY
 bt archive "$SRC" -o "$OUT/since" -q --since 2023-01-01 >/dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && pass "archive: other options on an existing archive refused (exit 2)" || fail "archive: other options refused (rc=$rc)"
+
+# --- the digests are valid EPUB 3 ------------------------------------------------------------
+if have_epubcheck; then
+    out=$(timeout 300 java -jar "$epubcheck_jar" "$BAG/data/digests/an-ninh-quoc-phong-2023-05.epub" 2>&1)
+    echo "$out" | grep -q '0 fatals / 0 errors / 0 warnings' && pass "digest passes epubcheck" \
+        || fail "digest passes epubcheck ($(echo "$out" | grep -E 'ERROR|WARNING|FATAL' | head -2))"
+else
+    skip "digest passes epubcheck (java or epubcheck missing)"
+fi
