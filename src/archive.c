@@ -1136,8 +1136,24 @@ static void digest_job(actx *c, size_t k) {
         if (!x->present) continue; /* source gone: its PDF stays archived */
         bt_input_opts io = {0};
         bt_article *a = NULL;
-        if (bt_input_load(x->src, &io, &a, &e) == BT_OK) arts[na++] = a;
-        else snprintf(why, sizeof why, "%s: %s", x->src, e.msg);
+        if (bt_input_load(x->src, &io, &a, &e) == BT_OK) {
+            arts[na++] = a;
+        } else { /* its PDF stays archived; the digest goes on without it */
+            snprintf(why, sizeof why, "%s: %s", x->src, e.msg);
+            pthread_mutex_lock(&c->mu);
+            char *w = bt_xasprintf("left out of %s: %s", d->name, e.msg);
+            emit(c, BT_AEV_WARN, "digests", c->done, c->total, x->src, w);
+            free(w);
+            pthread_mutex_unlock(&c->mu);
+        }
+    }
+    if (na == 0 && d->exists) { /* only articles whose sources are gone: keep the digest as it is */
+        free(arts);
+        pthread_mutex_lock(&c->mu);
+        c->done++;
+        emit(c, BT_AEV_ITEM, "digests", c->done, c->total, d->name, NULL);
+        pthread_mutex_unlock(&c->mu);
+        return;
     }
     unsigned char *out = NULL;
     size_t len = 0;
