@@ -116,15 +116,19 @@ static const char *const block_tags[] = {
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "tr", "tbody", "thead",
     "tfoot", "figure", "figcaption", "header", "footer", "aside", "nav", "form", "body", "html",
     "center", "address", "details", "summary", "fieldset", "hr", "caption", "hgroup", "dialog",
-    "menu", "noscript", "iframe", "video", "audio", "canvas", "svg", "object", "embed",
+    "menu", "noscript", "iframe", "video", "audio", "canvas", "svg", "object",
     "picture", "option", "select", "textarea", "button", "head", "title", "script", "style",
     NULL};
 /* Never content, not even for metadata text. */
 static const char *const hard_junk[] = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "svg",
-    "math", "canvas", "iframe", "frame", "frameset", "object", "embed", "applet", "param",
-    "video", "audio", "source", "track", "map", "area", "input", "select", "option",
+    "math", "canvas", "iframe", "frame", "frameset", "object", "applet", "param",
+    "video", "audio", "map", "area", "input", "select", "option",
     "textarea", "button", "datalist", "output", "progress", "meter", "dialog", NULL};
+/* HTML5 void elements (embed, source, track, wbr, keygen) are unknown to libxml2's HTML 4
+ * parser, which makes them containers of whatever follows: they hold no text of their own, so
+ * they are simply transparent here (not junk, not blocks) and the swallowed content survives. */
+
 /* Structural boilerplate: not content (metadata may still read them). */
 static const char *const soft_junk[] = {"nav", "footer", "aside", "menu", "header", "form",
                                         "label", "fieldset", "legend", NULL};

@@ -86,3 +86,9 @@ python3 -c "print('<html><body>' + '<b>x</b>' * 1000000 + '</body></html>')" >"$
 $T "$BANTIN" parse --json "$OUT/tags.html" >/dev/null 2>"$OUT/tags.err"; rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && grep -q 'more than .* elements' "$OUT/tags.err" \
     && pass "1,000,000 elements refused as a limit" || fail "1,000,000 elements (status $rc: $(head -c 100 "$OUT/tags.err"))"
+# HTML5 void elements that libxml2's HTML 4 parser turns into containers must not swallow text.
+for t in embed source track wbr keygen; do
+    printf '<html><body><article><p>First paragraph of the article, long enough to be kept as text.</p><%s src="x.swf"><p>Second paragraph after the %s element, which must be kept too.</p></article></body></html>' "$t" "$t" >"$OUT/void-$t.html"
+    $T "$BANTIN" parse --json "$OUT/void-$t.html" 2>/dev/null | grep -q "Second paragraph after the $t" \
+        && pass "text after <$t> kept" || fail "text after <$t> kept"
+done
