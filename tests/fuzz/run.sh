@@ -18,10 +18,17 @@ seed() { # NAME DIR
     mkdir -p "$2"
     for f in tests/fixtures/*/*.txt tests/fixtures/*/*.html tests/fixtures/*/*.htm \
              tests/fixtures/*/*/*.txt tests/fixtures/*/*/*.html tests/fixtures/*/*/*.htm \
+             tests/fixtures/*/*.png tests/fixtures/*/*.jpg tests/fixtures/*/*/*.png \
+             tests/fixtures/*/*/*.jpg tests/fixtures/*/*/*.gif tests/fixtures/*/*/*.webp \
              tests/fixtures/hostile/* tests/fuzz/seeds/*; do
         [ -f "$f" ] || continue
         sz=$(wc -c <"$f")
         [ "$sz" -le 1048576 ] || continue # libFuzzer truncates seeds to -max_len
+        case $1:$f in
+        image:*.png | image:*.jpg | image:*.jpeg | image:*.gif | image:*.webp) ;;
+        image:*) continue ;;
+        *:*.png | *:*.jpg | *:*.jpeg | *:*.gif | *:*.webp | *:*.bin) ;;
+        esac
         case $1 in
         pdf | epub) # these harnesses read an option byte first
             { printf '\001'; cat "$f"; } >"$2/seed-$(echo "$f" | tr '/' '_')" ;;
