@@ -553,7 +553,7 @@ static bt_status write_temp(const char *data, size_t len, char **path, bt_err *e
     return BT_OK;
 }
 
-bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, char **path, bt_err *e)
+bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, unsigned pad, char **path, bt_err *e)
 {
     *path = NULL;
     bt_face_rec *r = rec(fs, face);
@@ -597,6 +597,11 @@ bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, char **path, bt_err 
         hb_font_destroy(sf);
         size_t clen = 0, flen = 0;
         unsigned char *cmap = m ? build_cmap(cps, gids, m, &clen) : NULL;
+        if (cmap && pad) { /* zeros after the subtable: the table means the same */
+            cmap = bt_xrealloc(cmap, clen + pad);
+            memset(cmap + clen, 0, pad);
+            clen += pad;
+        }
         unsigned char *font = cmap ? replace_cmap((const unsigned char *)data, len, cmap, clen, &flen) : NULL;
         if (font) st = write_temp((const char *)font, flen, path, e);
         else st = write_temp(data, len, path, e);

@@ -58,8 +58,10 @@ size_t bt_font_used_chars(const bt_fontset *fs, bt_face face, uint32_t **out);
 bt_face bt_font_resolve(const bt_fontset *fs, bt_face face);
 
 /* Write a subset of face holding only the used characters (hints and layout tables dropped)
- * to a new temporary file; *path is a heap string the caller unlinks and frees. */
-bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, char **path, bt_err *e);
+ * to a new temporary file; *path is a heap string the caller unlinks and frees. pad (a
+ * multiple of 4, usually 0) extra zero bytes are added at the end of the cmap table, to change
+ * the layout of the file without changing its meaning. */
+bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, unsigned pad, char **path, bt_err *e);
 /* The face's file (for messages), or NULL. */
 const char *bt_font_path(const bt_fontset *fs, bt_face face);
 

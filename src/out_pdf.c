@@ -246,42 +246,22 @@ static HPDF_Image load_image(HPDF_Doc pdf, herr *h, const bt_image *img, bt_arti
     return im;
 }
 
-bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsigned char **out, size_t *len,
-                        bt_err *e)
+/* Draw the layout with libharu into a PDF in memory. pad: bytes added to each font subset's
+ * cmap table. *retry is set when libharu 2.3.0 failed on its own mem-stream bug: when it
+ * rewrites a font it seeks to the offset of each absent hinting table ('cvt ', 'fpgm', 'prep',
+ * which our subsets drop) = the current end of its buffer, and that seek fails when the size is
+ * an exact multiple of the buffer size (1 font in ~4000). Another pad gives other offsets. */
+static bt_status build(bt_article **arts, size_t n, const bt_pdf_opts *o, const bt_page_geom *gp, bt_fontset *fs,
+                       const bt_layout *L, unsigned pad, unsigned char **out, size_t *len, bt_err *e, int *retry)
 {
-    *out = NULL;
-    *len = 0;
-    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
-    bt_pdf_opts defaults = {NULL, NULL, -1};
-    if (!o) o = &defaults;
-    bt_page_geom g;
-    if (!bt_layout_paper(o->paper, &g))
-        return bt_err_set(e, BT_EUSAGE, "unknown paper size '%s' (a4, a5, letter)", o->paper);
-
-    bt_fontset *fs = NULL;
-    bt_status st = bt_fontset_open(o->font_dir, &fs, e);
-    if (st) return st;
-    bt_layout *L = NULL;
-    st = bt_layout_articles(arts, n, fs, &g, &L, e);
-    if (st) {
-        bt_fontset_free(fs);
-        return st;
-    }
-
+    bt_page_geom g = *gp;
+    bt_status st = BT_OK;
     herr h = {0, 0};
     HPDF_Doc pdf = NULL;
     HPDF_Font hf[BT_NFACES] = {0};
     imgcache *ic = NULL;
     size_t nic = 0;
     unsigned char *buf = NULL;
-
-    /* which characters each face draws */
-    bt_font_reset_used(fs);
-    for (size_t i = 0; i < L->npages; i++)
-        for (size_t j = 0; j < L->pages[i].nitems; j++) {
-            const bt_item *it = &L->pages[i].items[j];
-            if (it->kind == BT_ITEM_TEXT) bt_font_use(fs, it->face, bt_layout_text(L, it), it->len);
-        }
 
     pdf = HPDF_New(on_error, &h);
     if (!pdf) {
@@ -299,7 +279,7 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
     for (int f = 0; f < BT_NFACES; f++) {
         if (!bt_font_used(fs, (bt_face)f)) continue;
         char *path = NULL;
-        st = bt_font_subset_file(fs, (bt_face)f, &path, e);
+        st = bt_font_subset_file(fs, (bt_face)f, pad, &path, e);
         if (st) goto done;
         const char *name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
         unlink(path);
@@ -404,6 +384,7 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
     }
 
     if (HPDF_SaveToStream(pdf) != HPDF_OK || h.code) {
+        if (h.code == HPDF_INVALID_OBJECT) *retry = 1;
         st = hfail(&h, pdf, e, "saving");
         goto done;
     }
@@ -433,6 +414,52 @@ done:
     free(buf);
     free(ic);
     if (pdf) HPDF_Free(pdf);
+    return st;
+}
+
+bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsigned char **out, size_t *len,
+                        bt_err *e)
+{
+    *out = NULL;
+    *len = 0;
+    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
+    bt_pdf_opts defaults = {NULL, NULL, -1};
+    if (!o) o = &defaults;
+    bt_page_geom g;
+    if (!bt_layout_paper(o->paper, &g))
+        return bt_err_set(e, BT_EUSAGE, "unknown paper size '%s' (a4, a5, letter)", o->paper);
+
+    bt_fontset *fs = NULL;
+    bt_status st = bt_fontset_open(o->font_dir, &fs, e);
+    if (st) return st;
+    bt_layout *L = NULL;
+    st = bt_layout_articles(arts, n, fs, &g, &L, e);
+    if (st) {
+        bt_fontset_free(fs);
+        return st;
+    }
+
+    /* which characters each face draws */
+    bt_font_reset_used(fs);
+    for (size_t i = 0; i < L->npages; i++)
+        for (size_t j = 0; j < L->pages[i].nitems; j++) {
+            const bt_item *it = &L->pages[i].items[j];
+            if (it->kind == BT_ITEM_TEXT) bt_font_use(fs, it->face, bt_layout_text(L, it), it->len);
+        }
+
+    /* warnings added while drawing (images) are dropped again before a retry */
+    size_t *nw = bt_xcalloc(n, sizeof *nw);
+    for (size_t i = 0; i < n; i++) nw[i] = arts[i]->nwarnings;
+    for (unsigned attempt = 0;; attempt++) {
+        int retry = 0;
+        st = build(arts, n, o, &g, fs, L, attempt * 4, out, len, e, &retry);
+        if (st == BT_OK || !retry || attempt == 3) break;
+        for (size_t i = 0; i < n; i++) {
+            for (size_t k = nw[i]; k < arts[i]->nwarnings; k++) free(arts[i]->warnings[k]);
+            arts[i]->nwarnings = nw[i];
+        }
+    }
+    free(nw);
     bt_layout_free(L);
     bt_fontset_free(fs);
     return st;
