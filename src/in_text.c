@@ -223,6 +223,7 @@ static int is_boilerplate(const char *s)
                                   "Có thể bạn quan tâm", "Tin tức liên quan", "Chia sẻ bài viết",
                                   "Từ khóa", "Tags"};
     size_t n = strlen(s);
+    if (n > 60) return 0; /* cheap test first: this runs on every line */
     while (n && (s[n - 1] == ':' || s[n - 1] == ' ')) n--;
     char *t = bt_xstrndup(s, n);
     int r = 0;
