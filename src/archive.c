@@ -1620,12 +1620,17 @@ static void ctx_free(actx *c) {
     if (c->recs) fclose(c->recs);
     free(c->list);
     free(c->opts_json);
-    if (c->lockfd >= 0) close(c->lockfd); /* releases the lock */
-    if (c->stage) rm_tree(c->stage);
+    if (c->stage && c->work) { /* keep the stage while a journal still needs its files */
+        char *jp = bt_path_join(c->work, "journal");
+        struct stat sb;
+        if (stat(jp, &sb) != 0) rm_tree(c->stage);
+        free(jp);
+    }
     free(c->bag);
     free(c->work);
     free(c->stage);
     free(c->stage_data);
+    if (c->lockfd >= 0) close(c->lockfd); /* releases the lock, after the stage is gone */
     pthread_mutex_destroy(&c->mu);
 }
 
