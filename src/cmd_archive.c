@@ -45,7 +45,7 @@ static void verify_usage(FILE *f) {
           "\n"
           "Re-hash every file of a bag against manifest-sha256.txt and tagmanifest-sha256.txt,\n"
           "report missing, changed and unexpected files, check Payload-Oxum, that each PDF has a\n"
-          "header, cross-reference and %%EOF, and that each EPUB's container is sound.\n"
+          "header, cross-reference and %EOF, and that each EPUB's container is sound.\n"
           "\n"
           "exit status: 0 the bag is complete and valid, 1 problems were found, 2 usage,\n"
           "3 not a bag.\n",
