@@ -1380,6 +1380,28 @@ static bt_status write_html(actx *c, const char *path, bt_err *e) {
     W(xmlTextWriterStartElement(w, BAD_CAST "body"));
     W(xmlTextWriterWriteElement(w, BAD_CAST "h1", BAD_CAST "M\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c l\xc6\xb0u tr\xe1\xbb\xaf"));
     W(xmlTextWriterWriteFormatElement(w, BAD_CAST "p", "%zu b\xc3\xa0i \xc4\x91\xc3\xa3 l\xc6\xb0u, %zu l\xe1\xbb\x97i, %zu tr\xc3\xb9ng l\xe1\xba\xb7p.", nok, nfail, ndup));
+    /* a line of links to the months, newest first */
+    W(xmlTextWriterStartElement(w, BAD_CAST "nav"));
+    int prev = -2;
+    for (size_t k = 0; k < nk; k++) {
+        int month = c->ents[keys[k].i].ymd ? c->ents[keys[k].i].ymd / 100 : 0;
+        if (month == prev) continue;
+        prev = month;
+        char href[32], text[16];
+        if (month) {
+            snprintf(href, sizeof href, "#%04d-%02d", month / 100, month % 100);
+            snprintf(text, sizeof text, "%02d/%04d", month % 100, month / 100);
+        } else {
+            snprintf(href, sizeof href, "#undated");
+            snprintf(text, sizeof text, "?");
+        }
+        W(xmlTextWriterStartElement(w, BAD_CAST "a"));
+        W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href));
+        W(xmlTextWriterWriteString(w, BAD_CAST text));
+        W(xmlTextWriterEndElement(w));
+        W(xmlTextWriterWriteString(w, BAD_CAST " "));
+    }
+    W(xmlTextWriterEndElement(w));
     int cur = -2, open = 0;
     for (size_t k = 0; k < nk && !bad; k++) {
         ent *x = &c->ents[keys[k].i];
@@ -1400,6 +1422,12 @@ static bt_status write_html(actx *c, const char *path, bt_err *e) {
             W(xmlTextWriterWriteString(w, BAD_CAST head));
             W(xmlTextWriterEndElement(w));
             W(xmlTextWriterStartElement(w, BAD_CAST "table"));
+            W(xmlTextWriterStartElement(w, BAD_CAST "tr"));
+            static const char *const heads[] = {"Ng\xc3\xa0y", "Ti\xc3\xaau \xc4\x91\xe1\xbb\x81",
+                                                "Chuy\xc3\xaan m\xe1\xbb\xa5" "c", "Tuy\xe1\xbb\x83n t\xe1\xba\xadp",
+                                                "Tr\xe1\xba\xa1ng th\xc3\xa1i"};
+            for (size_t hh = 0; hh < 5; hh++) W(xmlTextWriterWriteElement(w, BAD_CAST "th", BAD_CAST heads[hh]));
+            W(xmlTextWriterEndElement(w));
             open = 1;
         }
         json_t *r = rec_read(c, x->rec);
@@ -1407,7 +1435,13 @@ static bt_status write_html(actx *c, const char *path, bt_err *e) {
         W(xmlTextWriterStartElement(w, BAD_CAST "tr"));
         W(xmlTextWriterWriteAttribute(w, BAD_CAST "class", BAD_CAST status_name(x->status)));
         const char *date = jstr(r, "date");
-        W(xmlTextWriterWriteElement(w, BAD_CAST "td", BAD_CAST(date ? date : "")));
+        char shown[24] = "";
+        if (date) { /* "2023-05-27T14:00:00+07:00" -> "2023-05-27 14:00" */
+            snprintf(shown, sizeof shown, "%.10s", date);
+            if (strlen(date) >= 16 && date[10] == 'T')
+                snprintf(shown + 10, sizeof shown - 10, " %.5s", date + 11);
+        }
+        W(xmlTextWriterWriteElement(w, BAD_CAST "td", BAD_CAST shown));
         W(xmlTextWriterStartElement(w, BAD_CAST "td"));
         const char *title = jstr(r, "title") ? jstr(r, "title") : x->src;
         json_t *pdf = json_object_get(r, "pdf");
