@@ -473,6 +473,8 @@ static bt_status journal_replay(actx *c, bt_err *e) {
     char *l = NULL;
     size_t cap = 0;
     ssize_t n;
+    const char *crash = getenv("BANTIN_TEST_CRASH_AFTER_MOVES"); /* tests: die half-way */
+    long moves = 0, crash_at = crash ? strtol(crash, NULL, 10) : -1;
     while (st == BT_OK && (n = getline(&l, &cap, f)) > 0) {
         if (l[n - 1] == '\n') l[--n] = '\0';
         if (n < 3 || l[1] != '\t') continue;
@@ -489,6 +491,7 @@ static bt_status journal_replay(actx *c, bt_err *e) {
                 st = mkdirs_for(to, e);
                 if (st == BT_OK && rename(from, to) != 0)
                     st = bt_err_set(e, BT_EIO, "cannot move %s into place: %s", rel, strerror(errno));
+                if (++moves == crash_at) _exit(137);
                 char *d = bt_path_dirname(to);
                 if (hm_get(&dirset, fnv(d)) < 0) {
                     hm_put(&dirset, fnv(d), 1);
