@@ -3,6 +3,8 @@
 #include "fuzz_common.h"
 #include "out_epub.h"
 
+#include <stdio.h>
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     bt_fuzz_init(argc, argv);
@@ -36,7 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == BT_OK) {
         if (!epub || len < 30 || memcmp(epub, "PK\x03\x04", 4) != 0) abort();
         if (len < 38 + 20 || memcmp(epub + 30, "mimetype", 8) != 0) abort();
-    } else if (epub || e.msg[0] == '\0') {
+    } else if (epub || e.msg[0] == '\0' || st == BT_EZIP) {
+        /* no output and a message on failure; libzip failing on a parsed article is a bug */
+        fprintf(stderr, "bt_epub_render: %s\n", e.msg);
         abort();
     }
     free(epub);
