@@ -100,21 +100,6 @@ static int bt_epub_exit_for(bt_status st)
     }
 }
 
-/* Simple BCP 47 shape check for --lang. */
-static int bt_epub_lang_arg_ok(const char *s)
-{
-    size_t i = 0, n;
-    while (isalpha((unsigned char)s[i])) i++;
-    if (i < 2 || i > 8) return 0;
-    while (s[i] == '-') {
-        i++;
-        n = 0;
-        while (isalnum((unsigned char)s[i])) { i++; n++; }
-        if (n < 1 || n > 8) return 0;
-    }
-    return s[i] == '\0';
-}
-
 /* A command-line string made safe for the book: valid UTF-8, NFC, white space folded. */
 static char *bt_epub_clean_arg(const char *s)
 {
@@ -194,7 +179,7 @@ int bt_cmd_epub(int argc, char **argv)
         case O_AUTHOR: author = optarg; break;
         case O_PUBLISHER: publisher = optarg; break;
         case O_LANG:
-            if (!bt_epub_lang_arg_ok(optarg)) {
+            if (!bt_lang_valid(optarg)) {
                 bt_cli_error(NULL, "--lang: '%s' is not a language tag (e.g. vi, en, fr-CA)", optarg);
                 return BT_EXIT_USAGE;
             }
@@ -223,10 +208,7 @@ int bt_cmd_epub(int argc, char **argv)
         case O_FONTDIR: eo.font_dir = optarg; break;
         case O_NOFONTS: eo.no_fonts = 1; break;
         case O_FROM:
-            if (strcmp(optarg, "html") == 0) io.from = BT_FROM_HTML;
-            else if (strcmp(optarg, "text") == 0) io.from = BT_FROM_TEXT;
-            else if (strcmp(optarg, "auto") == 0) io.from = BT_FROM_AUTO;
-            else {
+            if (!bt_input_from_name(optarg, &io.from)) {
                 bt_cli_error(NULL, "--from must be html, text or auto");
                 return BT_EXIT_USAGE;
             }

@@ -46,10 +46,7 @@ int bt_cmd_parse(int argc, char **argv)
         case 'D': as_dump = 1; break;
         case 'p': pretty = 1; break;
         case 'F':
-            if (strcmp(optarg, "html") == 0) io.from = BT_FROM_HTML;
-            else if (strcmp(optarg, "text") == 0) io.from = BT_FROM_TEXT;
-            else if (strcmp(optarg, "auto") == 0) io.from = BT_FROM_AUTO;
-            else {
+            if (!bt_input_from_name(optarg, &io.from)) {
                 bt_cli_error(NULL, "--from must be html, text or auto");
                 return BT_EXIT_USAGE;
             }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "text.h"
 #include "input.h"
 #include "out_pdf.h"
 
@@ -125,19 +126,14 @@ int bt_cmd_pdf(int argc, char **argv)
             break;
         case O_FONTDIR: po.font_dir = optarg; break;
         case O_LANG:
-            if (!*optarg || strlen(optarg) > 35 || strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
-                                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
-                                                       strlen(optarg)) {
+            if (!bt_lang_valid(optarg)) {
                 bt_cli_error(NULL, "--lang: '%s' is not a language tag (e.g. vi, en)", optarg);
                 return BT_EXIT_USAGE;
             }
             io.lang = optarg;
             break;
         case O_FROM:
-            if (strcmp(optarg, "html") == 0) io.from = BT_FROM_HTML;
-            else if (strcmp(optarg, "text") == 0) io.from = BT_FROM_TEXT;
-            else if (strcmp(optarg, "auto") == 0) io.from = BT_FROM_AUTO;
-            else {
+            if (!bt_input_from_name(optarg, &io.from)) {
                 bt_cli_error(NULL, "--from must be text, html or auto");
                 return BT_EXIT_USAGE;
             }

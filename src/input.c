@@ -169,6 +169,15 @@ bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, cons
     return BT_OK;
 }
 
+int bt_input_from_name(const char *name, bt_from *out)
+{
+    if (strcmp(name, "html") == 0) *out = BT_FROM_HTML;
+    else if (strcmp(name, "text") == 0) *out = BT_FROM_TEXT;
+    else if (strcmp(name, "auto") == 0) *out = BT_FROM_AUTO;
+    else return 0;
+    return 1;
+}
+
 static size_t default_limit = BT_MAX_INPUT_BYTES;
 
 void bt_input_set_default_limit(size_t bytes)

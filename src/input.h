@@ -20,6 +20,9 @@ typedef struct {
     size_t max_input_bytes;  /* 0 = BT_MAX_INPUT_BYTES */
 } bt_input_opts;
 
+/* "html", "text" or "auto" to a bt_from; 0 if the name is unknown. */
+int bt_input_from_name(const char *name, bt_from *out);
+
 /* Process-wide default for max_input_bytes (the --max-input option); 0 restores the built-in. */
 void bt_input_set_default_limit(size_t bytes);
 

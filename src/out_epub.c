@@ -52,22 +52,6 @@ static const bt_epub_labels bt_epub_en = {"Contents", "articles", "Uncategorized
 /* ---------------------------------------------------------------------------------------------
  * Small helpers. */
 
-/* 1 if s is a well-formed (simple) BCP 47 tag: alpha 2-8, then -alnum 1-8 ... */
-static int bt_epub_lang_ok(const char *s)
-{
-    size_t i = 0, n = 0;
-    if (!s || !*s) return 0;
-    while (isalpha((unsigned char)s[i])) i++;
-    if (i < 2 || i > 8) return 0;
-    while (s[i] == '-') {
-        i++;
-        n = 0;
-        while (isalnum((unsigned char)s[i])) { i++; n++; }
-        if (n < 1 || n > 8) return 0;
-    }
-    return s[i] == '\0';
-}
-
 /* 1 if XML 1.0 allows the character (C1 controls, discouraged, are refused too). */
 static int bt_epub_xml_char(uint32_t cp)
 {
@@ -590,7 +574,7 @@ static bt_status bt_epub_add_image(bt_book *b, const bt_image *img, const char *
 static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e)
 {
     const bt_article *a = it->a;
-    const char *lang = bt_epub_lang_ok(a->language) ? a->language : b->lang;
+    const char *lang = bt_lang_valid(a->language) ? a->language : b->lang;
     const char *title = a->title && *a->title ? a->title : "—";
     bt_xw x;
     unsigned char *data = NULL;
@@ -1442,8 +1426,8 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     b.o = o;
     b.n = n;
     b.digest = n > 1;
-    if (o->lang && bt_epub_lang_ok(o->lang)) b.lang = bt_xstrdup(o->lang);
-    else if (bt_epub_lang_ok(arts[0]->language)) b.lang = bt_xstrdup(arts[0]->language);
+    if (o->lang && bt_lang_valid(o->lang)) b.lang = bt_xstrdup(o->lang);
+    else if (bt_lang_valid(arts[0]->language)) b.lang = bt_xstrdup(arts[0]->language);
     else b.lang = bt_xstrdup("vi");
     b.vi = strncmp(b.lang, "vi", 2) == 0 && (b.lang[2] == 0 || b.lang[2] == '-');
     b.L = b.vi ? &bt_epub_vi : &bt_epub_en;

@@ -1,6 +1,8 @@
 /* text.c - UTF-8 validation and repair, NFC (utf8proc), white space, ASCII folding. */
 #include "text.h"
 
+#include <ctype.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -247,4 +249,22 @@ int bt_text_loose_equal(const char *s, const char *t)
     free(a);
     free(b);
     return eq;
+}
+
+int bt_lang_valid(const char *s)
+{
+    size_t i = 0, n;
+    if (!s) return 0;
+    while (isalpha((unsigned char)s[i])) i++;
+    if (i < 2 || i > 8) return 0;
+    while (s[i] == '-') {
+        i++;
+        n = 0;
+        while (isalnum((unsigned char)s[i])) {
+            i++;
+            n++;
+        }
+        if (n < 1 || n > 8) return 0;
+    }
+    return s[i] == '\0';
 }

@@ -34,6 +34,10 @@ char *bt_fold_ascii(const char *s);
 /* URL/file slug from s: folded, lower-case, [a-z0-9] runs joined by '-', at most max_len bytes. */
 char *bt_slugify(const char *s, size_t max_len);
 
+/* 1 if s looks like a BCP 47 language tag: 2-8 letters, then "-" subtags of 1-8 letters or
+ * digits ("vi", "en-US", "zh-Hant-TW"). */
+int bt_lang_valid(const char *s);
+
 /* 1 if the string s (UTF-8) equals t ignoring case, diacritics and dash/space variants. */
 int bt_text_loose_equal(const char *s, const char *t);
 
