@@ -8,6 +8,7 @@
  * characters. With the UTF-8 encoder a code is the character's own code point. */
 #include "out_pdf.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -246,6 +247,49 @@ static HPDF_Image load_image(HPDF_Doc pdf, herr *h, const bt_image *img, bt_arti
     return im;
 }
 
+/* libharu's memory, tracked per document: on one error path (the 0x1033 retry below)
+ * libharu 2.3.0 itself loses a few small blocks. Every block it takes is linked into a list
+ * owned by the document being built on this thread, and whatever is left after HPDF_Free is
+ * released, so no run leaks whatever libharu does. (Its allocator hooks carry no user data:
+ * hence the thread-local list; one thread builds one document at a time.) */
+typedef struct hmem {
+    struct hmem *prev, *next;
+    max_align_t align[]; /* the caller's bytes */
+} hmem;
+
+static _Thread_local hmem *hmem_list;
+
+static void *hmem_alloc(HPDF_UINT size)
+{
+    hmem *m = malloc(sizeof *m + size);
+    if (!m) return NULL;
+    m->prev = NULL;
+    m->next = hmem_list;
+    if (hmem_list) hmem_list->prev = m;
+    hmem_list = m;
+    return m->align;
+}
+
+static void hmem_free(void *p)
+{
+    if (!p) return;
+    hmem *m = (hmem *)((char *)p - offsetof(hmem, align));
+    if (m->prev) m->prev->next = m->next;
+    else hmem_list = m->next;
+    if (m->next) m->next->prev = m->prev;
+    free(m);
+}
+
+/* Free what libharu left behind after HPDF_Free. */
+static void hmem_release_all(void)
+{
+    while (hmem_list) {
+        hmem *m = hmem_list;
+        hmem_list = m->next;
+        free(m);
+    }
+}
+
 /* Draw the layout with libharu into a PDF in memory. pad: bytes added to each font subset's
  * cmap table. *retry is set when libharu 2.3.0 failed on its own mem-stream bug: when it
  * rewrites a font it seeks to the offset of each absent hinting table ('cvt ', 'fpgm', 'prep',
@@ -263,7 +307,8 @@ static bt_status build(bt_article **arts, size_t n, const bt_pdf_opts *o, const 
     size_t nic = 0;
     unsigned char *buf = NULL;
 
-    pdf = HPDF_New(on_error, &h);
+    hmem_release_all(); /* nothing from an earlier document may be counted as ours */
+    pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &h);
     if (!pdf) {
         st = bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
         goto done;
@@ -414,6 +459,7 @@ done:
     free(buf);
     free(ic);
     if (pdf) HPDF_Free(pdf);
+    hmem_release_all();
     return st;
 }
 
