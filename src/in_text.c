@@ -170,10 +170,40 @@ static int scan_datetime(const char *f, bt_date *d, int *clean)
     return found;
 }
 
+/* The shapes a meta line may have: fields separated by '|' with a D/M/YYYY date or a leading
+ * HH:MM time, or a category alone in capitals (under 60 characters, no digits). Anything else
+ * stays text, so that no words of an unusual line are ever lost. */
+static int meta_shape(const char *s)
+{
+    if (strchr(s, '|')) {
+        if (s[0] >= '0' && s[0] <= '9') {
+            const char *p = s + 1;
+            if (*p >= '0' && *p <= '9') p++;
+            if (p[0] == ':' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9') return 1;
+        }
+        for (const char *p = s; *p; p++) { /* \d{1,2}/\d{1,2}/\d{4} */
+            const char *q = p;
+            int n = 0;
+            while (*q >= '0' && *q <= '9' && n < 2) q++, n++;
+            if (!n || *q != '/') continue;
+            q++;
+            n = 0;
+            while (*q >= '0' && *q <= '9' && n < 2) q++, n++;
+            if (!n || *q != '/') continue;
+            q++;
+            n = 0;
+            while (*q >= '0' && *q <= '9' && n < 4) q++, n++;
+            if (n == 4) return 1;
+        }
+        return 0;
+    }
+    return all_upper(s) && bt_utf8_length(s) < 60 && !has_digit(s);
+}
+
 /* Is s a meta line? Fills date and category. */
 static int parse_meta(const char *s, bt_date *date, char **category)
 {
-    if (strlen(s) > 200) return 0;
+    if (strlen(s) > 200 || !meta_shape(s)) return 0;
     bt_date d;
     memset(&d, 0, sizeof d);
     d.tz_minutes = 420;
@@ -215,22 +245,15 @@ static int parse_meta(const char *s, bt_date *date, char **category)
 
 /* ---- boilerplate, author, captions ---- */
 
+/* The headings news sites put between an article and their lists of other articles. Only
+ * these exact lines end the article: a looser rule ("Xem thêm", "Bình luận", any case) would
+ * also cut real articles that use such words as a line of their own. */
 static int is_boilerplate(const char *s)
 {
-    static const char *heads[] = {"Tin cùng chuyên mục", "Tin mới", "Tin liên quan", "Tin khác",
-                                  "Tin nổi bật", "Tin đọc nhiều", "Đọc thêm", "Xem thêm",
-                                  "Bình luận", "Ý kiến bạn đọc", "Bài viết liên quan",
-                                  "Có thể bạn quan tâm", "Tin tức liên quan", "Chia sẻ bài viết",
-                                  "Từ khóa", "Tags"};
-    size_t n = strlen(s);
-    if (n > 60) return 0; /* cheap test first: this runs on every line */
-    while (n && (s[n - 1] == ':' || s[n - 1] == ' ')) n--;
-    char *t = bt_xstrndup(s, n);
-    int r = 0;
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0] && !r; i++)
-        r = bt_text_loose_equal(t, heads[i]) && strlen(t) < 40;
-    free(t);
-    return r;
+    static const char *heads[] = {"Tin cùng chuyên mục", "Tin mới", "Tin liên quan", "Tin khác"};
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+        if (strcmp(s, heads[i]) == 0) return 1;
+    return 0;
 }
 
 /* A person's name: 2-5 words, each starting with an upper-case letter, no digits, no final

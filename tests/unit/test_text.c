@@ -99,10 +99,18 @@ static void t_parser(void)
                                   a->published.day == 17 && !a->category);
     bt_article_free(a);
 
-    a = parse("Tiêu đề\n\n2023-05-27 08:30:15 | Thời sự\nĐoạn một.\n");
+    a = parse("Tiêu đề\n\n08:30:15 | 2023-05-27 | Thời sự\nĐoạn một.\n");
     CHECK("ISO date and seconds in meta", a && a->published.year == 2023 && a->published.hour == 8 &&
                                               a->published.minute == 30);
     CHECK_STR("mixed-case category with a date", a ? a->category : NULL, "Thời sự");
+    bt_article_free(a);
+
+    /* Lines of other shapes stay text: no words may be lost. */
+    a = parse("Tiêu đề\n\n27/05/2023 14:00\nĐoạn một.\n");
+    CHECK("a date line without '|' stays text", a && a->published.year == 0 && a->nblocks == 2);
+    bt_article_free(a);
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nXem thêm\n\nĐoạn hai.\n");
+    CHECK("only the known boilerplate headings end the article", a && a->nblocks == 3);
     bt_article_free(a);
 
     a = parse("Tiêu đề\nTHỜI SỰ\nĐoạn một.\n");
