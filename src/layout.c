@@ -46,6 +46,8 @@ typedef struct {
     size_t item0, nitems; /* in the scratch item array */
     double height;        /* vertical advance of the line */
     double ascent;        /* from the line's top to its baseline */
+    int hyph;             /* ends inside a word: 1 with a drawn hyphen (its last item),
+                           * 2 after a hyphen of the text ("Covid-") */
 } fline;
 
 typedef struct {
@@ -60,6 +62,8 @@ typedef struct {
     size_t s, e;  /* content bytes in the text */
     double w;     /* content width */
     double sp;    /* width of the trailing space (0: none, no stretch after this box) */
+    double hy;    /* a forced break inside a word: width of the hyphen drawn when a line ends
+                   * here (pdftotext joins the word again), 0 otherwise */
 } box;
 
 typedef struct {
@@ -124,6 +128,7 @@ static fline *fb_line(fblock *fb, ctx *c, double height, double ascent)
     ln->nitems = 0;
     ln->height = height;
     ln->ascent = ascent;
+    ln->hyph = 0;
     return ln;
 }
 
@@ -243,17 +248,19 @@ static void push_box(ctx *c, box bx)
     c->boxes[c->nboxes++] = bx;
 }
 
-/* One box for text[s, e); wider than maxw: cut between characters, each piece as wide as fits. */
+/* One box for text[s, e); wider than maxw: cut between characters, each piece as wide as fits
+ * with a hyphen after it. hy: the hyphen width for the box's own end (0 at a word's end). */
 static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, size_t e, double w, double sp,
-                        double maxw)
+                        double maxw, double hy)
 {
-    if (w <= maxw) {
-        push_box(c, (box){s, e, w, sp});
+    if (w + hy <= maxw) {
+        push_box(c, (box){s, e, w, sp, hy});
         return;
     }
     size_t ps = s, j = s;
     long acc = 0;
-    long lim = (long)floor(maxw * 1000.0 / st->size);
+    long hya = (long)bt_font_advance(c->fs, st->face, '-');
+    long lim = (long)floor(maxw * 1000.0 / st->size) - hya;
     while (j < e) {
         uint32_t q;
         size_t m = bt_utf8_decode(text + j, e - j, &q);
@@ -262,14 +269,14 @@ static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, siz
         bt_face f = pick(c, st->face, &q, &miss);
         long adv = bt_font_advance(c->fs, f, q);
         if (acc + adv > lim && j > ps) {
-            push_box(c, (box){ps, j, (double)acc * st->size / 1000.0, 0});
+            push_box(c, (box){ps, j, (double)acc * st->size / 1000.0, 0, (double)hya * st->size / 1000.0});
             ps = j;
             acc = 0;
         }
         acc += adv;
         j += m;
     }
-    push_box(c, (box){ps, e, (double)acc * st->size / 1000.0, sp});
+    push_box(c, (box){ps, e, (double)acc * st->size / 1000.0, sp, hy});
 }
 
 /* 1 if the UTF-8 text ending at e ends with a hyphen (a break after it reads back fine). */
@@ -328,10 +335,16 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
         double ww = 0;
         for (size_t k = 0; k < nseg; k++) ww += segs[k].w;
         if (ww <= maxw) {
-            push_box(c, (box){wstart, e, ww, sp});
+            push_box(c, (box){wstart, e, ww, sp, 0});
         } else {
-            for (size_t k = 0; k < nseg; k++)
-                piece_boxes(c, st, text, segs[k].s, segs[k].e, segs[k].w, k + 1 == nseg ? sp : 0, maxw);
+            /* a word wider than the line: break at its inner opportunities, a hyphen marking
+             * each break taken (except after a hyphen already there) */
+            double hyw = (double)bt_font_advance(c->fs, st->face, '-') * st->size / 1000.0;
+            for (size_t k = 0; k < nseg; k++) {
+                int end = k + 1 == nseg;
+                double hy = end || ends_hyphen(text, segs[k].s, segs[k].e) ? 0 : hyw;
+                piece_boxes(c, st, text, segs[k].s, segs[k].e, segs[k].w, end ? sp : 0, maxw, hy);
+            }
         }
         nseg = 0;
         wstart = i;
@@ -364,14 +377,16 @@ static void choose_breaks(ctx *c, const style *st, const char *text, double maxw
                 w += c->boxes[i].sp;
                 if (c->boxes[i].sp > 0) gaps++;
             }
-            if (w > maxw + 1e-6 && i + 1 < k) break;
+            double wl = k < n ? w + c->boxes[k - 1].hy : w; /* the hyphen of a forced break */
+            if (wl > maxw + 1e-6 && i + 1 < k) break;
             if (cost[i] == HUGE_VAL) continue;
-            double slack = maxw - w, d;
+            double slack = maxw - wl, d;
             if (slack < 0) slack = 0;
             if (!justify) d = slack * slack; /* ragged text (titles, captions): balanced lines */
             else if (k == n) d = 0;         /* the last line of a paragraph is ragged */
             else {
-                double r = gaps ? slack / (gaps * spw) : (slack > 0.5 * maxw ? 3.0 : 1.5);
+                /* a line without a gap cannot stretch: as bad as a one-gap line as loose */
+                double r = slack / ((gaps ? gaps : 1) * spw);
                 double bad = 100.0 * r * r * r;
                 if (bad > 10000) bad = 10000;
                 d = (10 + bad) * (10 + bad);
@@ -410,6 +425,8 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
         double w = c->boxes[i].w;
         for (size_t k = i + 1; k < j; k++) w += c->boxes[k - 1].sp + c->boxes[k].w;
         int last = j >= nb;
+        double hy = last ? 0 : c->boxes[j - 1].hy;
+        w += hy;
         /* gaps that may stretch: between boxes where the first has a trailing space */
         int gaps = 0;
         for (size_t k = i; k + 1 < j; k++)
@@ -432,7 +449,7 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
         size_t k = i;
         if (extra == 0) {
             size_t s = c->boxes[i].s, e = c->boxes[j - 1].e;
-            emit(c, ln, st->face, st->size, st->color, x, text + s, e - s, block);
+            x += emit(c, ln, st->face, st->size, st->color, x, text + s, e - s, block);
             k = j;
         }
         while (k < j) {
@@ -443,6 +460,13 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
             x += ww;
             if (m + 1 < j) x += c->boxes[m].sp + extra;
             k = m + 1;
+        }
+        if (hy > 0) {
+            emit(c, ln, st->face, st->size, st->color, x, "-", 1, block);
+            ln->hyph = 1;
+        } else if (!last && c->boxes[j - 1].sp == 0 &&
+                   ends_hyphen(text, c->boxes[j - 1].s, c->boxes[j - 1].e)) {
+            ln->hyph = 2;
         }
         i = j;
     }
@@ -543,10 +567,14 @@ static void page_add(bt_page *p, const bt_item *it)
     p->items[p->nitems++] = *it;
 }
 
-static void place_line(ctx *c, const fline *ln)
+/* Put a line on the page. page_end: it is the page's last line; a page never ends with a
+ * drawn hyphen, which pdftotext would join to the page footer. */
+static void place_line_at(ctx *c, const fline *ln, int page_end)
 {
     double base = c->cursor - ln->ascent;
-    for (size_t i = 0; i < ln->nitems; i++) {
+    size_t n = ln->nitems;
+    if (page_end && ln->hyph == 1 && n > 1) n--;
+    for (size_t i = 0; i < n; i++) {
         bt_item it = c->items[ln->item0 + i];
         it.x += c->g->left;
         it.y += base;
@@ -556,6 +584,8 @@ static void place_line(ctx *c, const fline *ln)
     c->cursor -= ln->height;
     c->at_top = 0;
 }
+
+static void place_line(ctx *c, const fline *ln) { place_line_at(c, ln, 0); }
 
 static double lines_height(const fblock *fb, size_t from, size_t to)
 {
@@ -614,8 +644,11 @@ static void place_block(ctx *c, size_t article, const fblock *fb, const fblock *
                 continue;
             }
         }
+        /* the page's last line should not end inside a word: give it to the next page when
+         * the widow and orphan rules allow */
+        if (k > 2 && fb->lines[i + k - 1].hyph && !fb->lines[i + k - 2].hyph) k--;
         c->cursor -= space;
-        for (size_t j = i; j < i + k; j++) place_line(c, &fb->lines[j]);
+        for (size_t j = i; j < i + k; j++) place_line_at(c, &fb->lines[j], j + 1 == i + k);
         i += k;
         new_page(c, article);
         space = 0;
@@ -655,7 +688,7 @@ static void add_text_item(ctx *c, bt_page *p, bt_item_role role, bt_face face, d
                           double x, double y, const char *s)
 {
     /* Through a scratch line so missing glyphs and fallback faces are handled alike. */
-    fline ln = {c->nitems, 0, 0, 0};
+    fline ln = {c->nitems, 0, 0, 0, 0};
     emit(c, &ln, face, size, color, x, s, strlen(s), NOBLOCK);
     for (size_t i = 0; i < ln.nitems; i++) {
         bt_item it = c->items[ln.item0 + i];
@@ -844,7 +877,7 @@ static void layout_article(ctx *c, size_t ai)
                 /* the marker hangs in the indent, on the first line's baseline: emit it first
                  * so its items sit right before the first line's */
                 double mw = measure(c, s.face, s.size, mark, strlen(mark));
-                fline mk = {c->nitems, 0, 0, 0};
+                fline mk = {c->nitems, 0, 0, 0, 0};
                 emit(c, &mk, s.face, s.size, s.color, s.indent - mw - body(c) * 0.5, mark, strlen(mark), idx);
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 if (fb.n > 0) {

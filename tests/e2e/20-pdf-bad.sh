@@ -73,7 +73,9 @@ got=$(python3 -c "
 import re, sys, unicodedata
 t = unicodedata.normalize('NFC', open(sys.argv[1], encoding='utf-8').read())
 letters = set('aăâbcdđeêghiklmnoôơpqrstuưvxy')
-runs = [w for w in t.split() if w and set(w) <= letters]
+# forced breaks end in a hyphen; pdftotext joins them within a page, not across pages
+runs = [w.replace('-', '') for w in t.split()]
+runs = [w for w in runs if w and set(w) <= letters]
 print(sum(len(w) for w in runs if len(w) > 20))" "$OUT/longword.out")
 if [ $rc -eq 0 ] && [ "$got" = 100000 ] && [ "$secs" -le 20 ] && \
    python3 tests/pdfcheck.py bbox "$OUT/longword.html" 595.276 841.89 62 62 68 68 "Một từ rất dài" >"$OUT/longword.bb"; then

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Words wider than a line: broken with a hyphen that pdftotext joins again, so the word reads
+# back whole; the words before it are not left alone on loose lines.
+. tests/lib.sh
+long=$(python3 -c "print('ABCDEFGHIJKLMNOPQRSTUVWXYZ' * 6)")
+url="https://example.vn/tin-tuc/thoi-su/2024/09/03/mot-duong-dan-rat-dai-khong-the-nam-tren-mot-dong-$long.html?utm_source=x&utm_medium=y"
+printf 'Từ dài\n\nChuỗi dài: %s kết thúc.\n\nNguồn %s hết.\n' "$long" "$url" >"$OUT/long.txt"
+if bt pdf -q "$OUT/long.txt" -o "$OUT/long.pdf" && pdftotext "$OUT/long.pdf" "$OUT/long.out"; then
+    pass "long token: converted"
+    tr -s ' \n' '  ' <"$OUT/long.out" | tr ' ' '\n' | grep -qx "$long" && pass "long token reads back whole (hyphen joined)" ||
+        fail "long token reads back whole"
+    tr -s ' \n' '  ' <"$OUT/long.out" | tr ' ' '\n' | tr -d '-' | grep -qx "$(printf '%s' "$url" | tr -d '-')" &&
+        pass "long URL reads back whole" || fail "long URL reads back whole"
+    grep -qx "Chuỗi" "$OUT/long.out" && fail "words before a long token share a line" ||
+        pass "words before a long token share a line"
+else
+    fail "long token: convert"
+fi
