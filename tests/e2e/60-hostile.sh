@@ -111,7 +111,8 @@ if have pdfinfo && [ -s "$OUT/lw.pdf" ]; then
     [ "${pages:-0}" -gt 10 ] && pass "1 MB word: broken across lines ($pages pages)" \
         || fail "1 MB word: broken across lines (${pages:-?} pages)"
     if have pdftotext; then
-        pdftotext -l 2 "$OUT/lw.pdf" "$OUT/lw.txt"
+        # physical lines: plain pdftotext joins lines that end in the break hyphen
+        pdftotext -layout -l 2 "$OUT/lw.pdf" "$OUT/lw.txt"
         w=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$OUT/lw.txt")
         [ "$w" -gt 20 ] && [ "$w" -lt 400 ] && pass "1 MB word: lines of bounded width ($w chars)" \
             || fail "1 MB word: lines of bounded width (longest $w chars)"
