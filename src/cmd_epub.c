@@ -256,7 +256,9 @@ int bt_cmd_epub(int argc, char **argv)
         bt_article *a = NULL;
         bt_err_clear(&e);
         if (bt_input_load(paths.v[i], &io, &a, &e) != BT_OK) {
-            bt_cli_error(paths.v[i], "%s (left out of the book)", e.msg);
+            /* one input: one line, the reason; several: say it is left out of the digest */
+            if (paths.n > 1) bt_cli_error(paths.v[i], "%s (left out of the book)", e.msg);
+            else bt_cli_error(paths.v[i], "%s", e.msg);
             failed++;
             continue;
         }
@@ -265,7 +267,7 @@ int bt_cmd_epub(int argc, char **argv)
         bt_cli_info("%s: %s", paths.v[i], a->title ? a->title : "");
     }
     if (narts == 0) {
-        bt_cli_error(output, "no article could be loaded; nothing written");
+        if (paths.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
         rc = BT_EXIT_OUTPUT;
         goto done;
     }
