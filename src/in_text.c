@@ -292,13 +292,8 @@ static int is_list_item(const char *s, int *ordered, const char **rest)
         *rest = s + 4;
         return 1;
     }
-    const char *p = s;
-    while (*p >= '0' && *p <= '9' && p - s < 3) p++;
-    if (p > s && (*p == '.' || *p == ')') && p[1] == ' ' && !(p[2] >= '0' && p[2] <= '9')) {
-        *ordered = 1;
-        *rest = s; /* keep the number: it is part of the text */
-        return 1;
-    }
+    /* "1. …" lines stay paragraphs: their numbers are the source's own (they may not start
+     * at 1), and a list would number them a second time. */
     return 0;
 }
 

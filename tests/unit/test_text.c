@@ -138,6 +138,12 @@ static void t_parser(void)
                                      strcmp(a->blocks[0].text, "mục một") == 0);
     bt_article_free(a);
 
+    a = parse("Tiêu đề\n\n3. Mục ba của danh sách.\n\n4. Mục bốn.\n");
+    CHECK("numbered lines stay paragraphs with their numbers",
+          a && a->nblocks == 2 && a->blocks[0].type == BT_BLOCK_PARAGRAPH &&
+              strncmp(a->blocks[0].text, "3. ", 3) == 0);
+    bt_article_free(a);
+
     bt_err e;
     bt_article *none = NULL;
     CHECK("empty refused", bt_input_parse("  \n\n ", 5, NULL, NULL, &none, &e) == BT_EEMPTY && !none);
