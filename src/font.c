@@ -26,10 +26,15 @@ typedef struct {
     int loaded;
 } bt_face_rec;
 
+#define STANDIN_BASE 0xEB00u
+#define STANDIN_MAX 1024u
+
 struct bt_fontset {
     bt_face_rec f[BT_NFACES];
     int alias[BT_NFACES]; /* face actually used for each slot (bold -> regular when absent) */
     int fallback_tried;
+    uint32_t standin[STANDIN_MAX]; /* stand-in U+EB00 + i draws standin[i] */
+    unsigned nstandin;
 };
 
 /* Where a fallback face for rare characters may be found (only read when one is needed). */
@@ -333,6 +338,21 @@ void bt_font_reset_used(bt_fontset *fs)
 {
     for (int i = 0; i < BT_NFACES; i++)
         if (fs->f[i].loaded) hb_set_clear(fs->f[i].used);
+}
+
+uint32_t bt_font_standin(bt_fontset *fs, uint32_t cp)
+{
+    for (unsigned i = 0; i < fs->nstandin; i++)
+        if (fs->standin[i] == cp) return STANDIN_BASE + i;
+    if (fs->nstandin == STANDIN_MAX) return 0xFFFD;
+    fs->standin[fs->nstandin] = cp;
+    return STANDIN_BASE + fs->nstandin++;
+}
+
+uint32_t bt_font_standin_of(const bt_fontset *fs, uint32_t standin)
+{
+    if (standin < STANDIN_BASE || standin >= STANDIN_BASE + fs->nstandin) return 0;
+    return fs->standin[standin - STANDIN_BASE];
 }
 
 int bt_font_used(const bt_fontset *fs, bt_face face)

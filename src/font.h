@@ -57,6 +57,14 @@ size_t bt_font_used_chars(const bt_fontset *fs, bt_face face, uint32_t **out);
 /* The face that really serves a slot (e.g. bold -> regular when the family has no bold). */
 bt_face bt_font_resolve(const bt_fontset *fs, bt_face face);
 
+/* Characters beyond U+FFFF (emoji, rare CJK): libharu's UTF-8 encoder stops at the BMP, so
+ * such a character is drawn through a stand-in code point of a Private Use block (U+EB00..),
+ * the same for the whole document, and the PDF's ToUnicode map gives the real character back.
+ * Returns the stand-in (U+FFFD when the block is full). One set serves one document. */
+uint32_t bt_font_standin(bt_fontset *fs, uint32_t cp);
+/* The character a stand-in stands for, or 0. */
+uint32_t bt_font_standin_of(const bt_fontset *fs, uint32_t standin);
+
 /* Write a subset of face holding only the used characters (hints and layout tables dropped)
  * to a new temporary file; *path is a heap string the caller unlinks and frees. pad (a
  * multiple of 4, usually 0) extra zero bytes are added at the end of the cmap table, to change

@@ -143,13 +143,16 @@ static void note_missing(ctx *c, uint32_t cp)
                         cp > 0xFFFF ? " (outside the Basic Multilingual Plane)" : "");
 }
 
-/* The face that draws cp and its advance (1/1000 em). Characters libharu cannot encode
- * (beyond U+FFFF) are replaced by U+FFFD. */
+/* The face that draws cp. Characters libharu cannot encode (beyond U+FFFF) are drawn
+ * through a stand-in code point that the PDF maps back to them (bt_font_standin). */
 static bt_face pick(ctx *c, bt_face face, uint32_t *cp, int *missing)
 {
     if (*cp > 0xFFFF) {
         note_missing(c, *cp);
-        *cp = 0xFFFD;
+        *cp = bt_font_standin(c->fs, *cp);
+        bt_face f = bt_font_pick(c->fs, face, *cp, missing);
+        *missing = 1; /* reported above, with the real code point */
+        return f;
     }
     bt_face f = bt_font_pick(c->fs, face, *cp, missing);
     if (*missing) note_missing(c, *cp);

@@ -49,8 +49,9 @@ static bt_status hfail(herr *h, HPDF_Doc pdf, bt_err *e, const char *what)
     return BT_EPDF;
 }
 
-/* Replace the font's /ToUnicode stream contents with a real ToUnicode CMap for cps. */
-static int fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
+/* Replace the font's /ToUnicode stream contents with a real ToUnicode CMap for cps; stand-ins
+ * for characters beyond U+FFFF map to those characters (UTF-16 surrogate pairs). */
+static int fix_tounicode(HPDF_Font font, const bt_fontset *fs, const uint32_t *cps, size_t n)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!attr || !attr->cmap_stream || !attr->cmap_stream->stream) return 0;
@@ -75,9 +76,15 @@ static int fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
     } rng;
     rng *r = bt_xmalloc((n ? n : 1) * sizeof *r);
     size_t nr = 0;
+    uint32_t *sc = bt_xmalloc((n ? n : 1) * sizeof *sc); /* stand-ins among cps */
+    size_t ns = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = cps[i];
         if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) continue;
+        if (bt_font_standin_of(fs, cp) > 0xFFFF) {
+            sc[ns++] = cp;
+            continue;
+        }
         if (nr && r[nr - 1].hi + 1 == cp && (cp & 0xFF) != 0) r[nr - 1].hi = cp;
         else r[nr++] = (rng){cp, cp};
     }
@@ -89,6 +96,17 @@ static int fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
         bt_buf_adds(&b, "endbfrange\n");
     }
     free(r);
+    for (size_t i = 0; i < ns; i += 100) {
+        size_t m = ns - i < 100 ? ns - i : 100;
+        bt_buf_printf(&b, "%zu beginbfchar\n", m);
+        for (size_t k = i; k < i + m; k++) {
+            uint32_t v = bt_font_standin_of(fs, sc[k]) - 0x10000;
+            bt_buf_printf(&b, "<%04X> <%04X%04X>\n", (unsigned)sc[k], (unsigned)(0xD800 + (v >> 10)),
+                          (unsigned)(0xDC00 + (v & 0x3FF)));
+        }
+        bt_buf_adds(&b, "endbfchar\n");
+    }
+    free(sc);
     bt_buf_adds(&b, "endcmap\n"
                     "CMapName currentdict /CMap defineresource pop\n"
                     "end\n"
@@ -344,7 +362,7 @@ static bt_status build(bt_article **arts, size_t n, const bt_pdf_opts *o, const 
         uint32_t maxcid = 0;
         for (size_t k = 0; k < nc; k++)
             if (cps[k] <= 0xFFFF && cps[k] > maxcid) maxcid = cps[k];
-        int ok = fix_tounicode(hf[f], cps, nc) && shrink_cidmap(hf[f], maxcid);
+        int ok = fix_tounicode(hf[f], fs, cps, nc) && shrink_cidmap(hf[f], maxcid);
         free(cps);
         if (!ok || h.code) {
             st = hfail(&h, pdf, e, "writing the ToUnicode map");

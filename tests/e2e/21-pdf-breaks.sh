@@ -16,3 +16,15 @@ if bt pdf -q "$OUT/long.txt" -o "$OUT/long.pdf" && pdftotext "$OUT/long.pdf" "$O
 else
     fail "long token: convert"
 fi
+
+# Characters beyond U+FFFF (emoji) cannot be encoded by libharu: they are drawn through a
+# stand-in and read back as themselves, with a warning naming the code point.
+printf 'Biểu tượng cảm xúc\n\nMọi người đều 😀 vui và 🎉 chúc mừng 😀 nhau.\n' >"$OUT/emoji.txt"
+if bt pdf "$OUT/emoji.txt" -o "$OUT/emoji.pdf" 2>"$OUT/emoji.err" && pdftotext "$OUT/emoji.pdf" "$OUT/emoji.out" 2>"$OUT/emoji.w"; then
+    grep -q 'vui và 🎉 chúc mừng 😀 nhau' "$OUT/emoji.out" && [ ! -s "$OUT/emoji.w" ] &&
+        pass "emoji read back as themselves" || fail "emoji read back ($(grep -o 'đều.*' "$OUT/emoji.out"))"
+    [ "$(grep -c 'U+1F600' "$OUT/emoji.err")" -eq 1 ] && grep -q 'U+1F389' "$OUT/emoji.err" &&
+        pass "emoji: each reported once" || fail "emoji: warnings ($(cat "$OUT/emoji.err"))"
+else
+    fail "emoji: convert"
+fi
