@@ -35,6 +35,33 @@ static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+/* Length (>= 1) of the maximal subpart at s, which does not start a valid sequence. */
+static size_t maximal_subpart(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 1;
+    }
+    size_t k = 1;
+    while (k <= need && k < len) {
+        unsigned d = s[k];
+        if (k == 1 ? (d < lo || d > hi) : (d & 0xC0) != 0x80) break;
+        k++;
+    }
+    return k;
+}
+
 char *bt_utf8_repair(const char *s, size_t len, size_t *nbad)
 {
     bt_buf b = {0};
@@ -48,11 +75,12 @@ char *bt_utf8_repair(const char *s, size_t len, size_t *nbad)
             bt_buf_add(&b, s + i, n);
             i += n;
         } else {
-            /* One U+FFFD per maximal invalid subpart: skip continuation bytes after a lead. */
+            /* One U+FFFD per maximal subpart of an ill-formed sequence (Unicode's "best
+             * practice", as WHATWG and Python decode): a valid lead and the continuation
+             * bytes that could still follow it, or else the single byte. */
             bt_buf_add(&b, "\xEF\xBF\xBD", 3);
             bad++;
-            i++;
-            while (i < len && (u[i] & 0xC0) == 0x80 && !utf8_seq(u + i, len - i, &cp)) i++;
+            i += maximal_subpart(u + i, len - i);
         }
     }
     if (nbad) *nbad = bad;

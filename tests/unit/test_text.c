@@ -16,6 +16,10 @@ static void t_utf8(void)
     free(r);
     r = bt_utf8_repair("\xC0\xAF", 2, &bad); /* overlong '/' */
     CHECK("overlong rejected", bad >= 1 && strstr(r, "/") == NULL);
+    CHECK("overlong: one U+FFFD per byte (as Python and WHATWG decode)", bad == 2);
+    free(r);
+    r = bt_utf8_repair("\xE1\xBBx\xF0\x9F\x98", 6, &bad); /* truncated sequences */
+    CHECK_STR("truncated: one U+FFFD per maximal subpart", r, "\xEF\xBF\xBDx\xEF\xBF\xBD");
     free(r);
     r = bt_utf8_repair("\xED\xA0\x80x", 4, &bad); /* surrogate */
     CHECK("surrogate rejected", bad >= 1 && strchr(r, 'x'));
