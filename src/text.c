@@ -156,18 +156,20 @@ char *bt_nfc(const char *s)
 
 static int is_space_cp(uint32_t cp)
 {
-    if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+    if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
         cp == 0x205F || cp == 0x3000)
         return 1;
     return 0;
 }
 
-/* Invisible characters that only get in the way of search and layout. */
+/* Characters dropped from text: controls, and the soft hyphen. Zero-width and joiner
+ * characters (U+200B, U+2060, U+FEFF) are kept: they are part of the text as written, and
+ * the fonts draw them with no width. */
 static int is_dropped_cp(uint32_t cp)
 {
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 1; /* controls (spaces handled before) */
-    return cp == 0x200B || cp == 0xFEFF || cp == 0x00AD || cp == 0x2060 || cp == 0x180E;
+    return cp == 0x00AD; /* soft hyphen: only a hint, and fonts draw it as a visible one */
 }
 
 char *bt_text_clean(const char *s, size_t len)

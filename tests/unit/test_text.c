@@ -37,9 +37,10 @@ static void t_clean(void)
     char *s = bt_text_clean("Vie\xCC\xA3\xCC\x82t", strlen("Vie\xCC\xA3\xCC\x82t"));
     CHECK_STR("NFC composes", s, "Việt");
     free(s);
-    const char *in = "  a\xC2\xA0\xC2\xA0 b\t\nc\xE2\x80\x8B" "d  ";
+    const char *in = "  a\xC2\xA0\xC2\xA0 b\t\x1F\nc\xE2\x80\x8B" "d\xC2\xAD" "e\x01  ";
     s = bt_text_clean(in, strlen(in));
-    CHECK_STR("white space collapsed, zero-width dropped", s, "a b cd");
+    CHECK_STR("white space collapsed; zero-width kept; soft hyphen and controls dropped", s,
+              "a b c\xE2\x80\x8B" "de");
     free(s);
 }
 
