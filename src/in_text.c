@@ -12,6 +12,7 @@
 typedef struct {
     char *s;       /* cleaned text of the line (NFC, single spaces) */
     int blank_before;
+    int boiler;    /* the line, exactly as written, is a boilerplate heading */
 } line_t;
 
 /* ---- small predicates on cleaned UTF-8 strings ---- */
@@ -248,11 +249,14 @@ static int parse_meta(const char *s, bt_date *date, char **category)
 /* The headings news sites put between an article and their lists of other articles. Only
  * these exact lines end the article: a looser rule ("Xem thêm", "Bình luận", any case) would
  * also cut real articles that use such words as a line of their own. */
-static int is_boilerplate(const char *s)
+static int is_boilerplate(const char *s, size_t len)
 {
     static const char *heads[] = {"Tin cùng chuyên mục", "Tin mới", "Tin liên quan", "Tin khác"};
+    /* as written: trimmed, but not normalised (a decomposed look-alike is not the heading) */
+    while (len && (*s == ' ' || *s == '\t')) s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        if (strcmp(s, heads[i]) == 0) return 1;
+        if (strlen(heads[i]) == len && memcmp(s, heads[i], len) == 0) return 1;
     return 0;
 }
 
@@ -355,6 +359,7 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
             }
             lines[nlines].s = s;
             lines[nlines].blank_before = blank;
+            lines[nlines].boiler = j - i < 64 && is_boilerplate(buf + i, j - i);
             nlines++;
             blank = 0;
         }
@@ -383,7 +388,7 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
     /* Body lines up to the boilerplate; join hard-wrapped lines (no blank line between, the
      * first does not end a sentence, the next starts in lower case). */
     size_t end = k;
-    while (end < nlines && !is_boilerplate(lines[end].s)) end++;
+    while (end < nlines && !lines[end].boiler) end++;
 
     bt_buf para = {0};
     char **paras = NULL;
