@@ -85,15 +85,6 @@ static int has_digit(const char *s)
     return 0;
 }
 
-static int contains_ci(const char *hay, const char *needle)
-{
-    char *h = bt_fold_ascii(hay), *n = bt_fold_ascii(needle);
-    int r = strstr(h, n) != NULL;
-    free(h);
-    free(n);
-    return r;
-}
-
 /* ---- meta line ---- */
 
 static int parse_num(const char **p, int maxdigits, int *v)
@@ -201,14 +192,27 @@ static int meta_shape(const char *s)
     return all_upper(s) && bt_utf8_length(s) < 60 && !has_digit(s);
 }
 
-/* Is s a meta line? Fills date and category. */
-static int parse_meta(const char *s, bt_date *date, char **category)
+static int looks_like_name(const char *s);
+
+/* "Tác giả: Lan Anh", "Bài: …", "By …": the name after the label, or NULL. */
+static const char *author_field(const char *t)
+{
+    static const char *labels[] = {"Tác giả:", "Tác giả ", "Bài:", "Bài và ảnh:", "By "};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        size_t n = strlen(labels[i]);
+        if (strncmp(t, labels[i], n) == 0 && t[n]) return t[n] == ' ' ? t + n + 1 : t + n;
+    }
+    return NULL;
+}
+
+/* Is s a meta line? Fills date, category and (when a field names one) author. */
+static int parse_meta(const char *s, bt_date *date, char **category, char **author)
 {
     if (strlen(s) > 200 || !meta_shape(s)) return 0;
     bt_date d;
     memset(&d, 0, sizeof d);
     d.tz_minutes = 420;
-    char *cat = NULL;
+    char *cat = NULL, *who = NULL;
     int any_dt = 0, nfields = 0, ok = 1;
     char *copy = bt_xstrdup(s);
     char *save = NULL;
@@ -217,10 +221,15 @@ static int parse_meta(const char *s, bt_date *date, char **category)
         nfields++;
         int clean = 0;
         int dt = *t ? scan_datetime(t, &d, &clean) : 0;
+        const char *name = *t && !dt ? author_field(t) : NULL;
         if (dt && clean) {
             any_dt |= dt;
+        } else if (name && !who) {
+            who = bt_xstrdup(name);
         } else if (*t && !has_digit(t) && count_words(t) <= 10 && !ends_sentence(t) && !cat) {
-            cat = bt_xstrdup(t);
+            cat = bt_xstrdup(t); /* the first unlabelled text field */
+        } else if (*t && !who && looks_like_name(t)) { /* a name after the category */
+            who = bt_xstrdup(t);
         } else if (*t) {
             ok = 0;
         }
@@ -233,14 +242,16 @@ static int parse_meta(const char *s, bt_date *date, char **category)
         d.second = 0;
         if (!bt_date_valid(&d)) ok = 0;
     } else if (ok && any_dt) {
-        ok = 0; /* a time without a date is not metadata we can use */
+        memset(&d, 0, sizeof d); /* a time without a date: no usable date, the rest stands */
     }
     if (!ok) {
         free(cat);
+        free(who);
         return 0;
     }
     *date = d;
     *category = cat;
+    *author = who;
     return 1;
 }
 
@@ -277,35 +288,37 @@ static int looks_like_name(const char *s)
     }
     if (w == 1 && !all_upper(s)) return 0; /* one capitalised word: too weak (a heading?) */
     /* "Theo VnExpress", "Nguồn: …": a source credit, not a person. */
-    if (strncmp(s, "Theo ", 5) == 0 || contains_ci(s, "Nguồn") || contains_ci(s, "Ảnh")) return 0;
+    if (strncmp(s, "Theo ", 5) == 0 || strstr(s, "Nguồn") || strstr(s, "Ảnh")) return 0;
     return 1;
 }
 
-static int is_list_item(const char *s, int *ordered, const char **rest)
+/* A bulleted item: "- …", "• …" or "– …"; *rest is the text after the bullet. Only these
+ * bullets are markup. "+ …" and "* …" lines keep their marker as text (sub-items whose marker
+ * a reader should still see), and "1. …" lines stay paragraphs: their numbers are the
+ * source's own (they may not start at 1), and a list would number them a second time. */
+static int is_bullet_item(const char *s, const char **rest)
 {
     const unsigned char *u = (const unsigned char *)s;
-    /* Only dash bullets are markup; "+ …" and "* …" lines keep their marker as text (they are
-     * sub-items whose marker a reader should still see). */
     if (s[0] == '-' && s[1] == ' ') {
-        *ordered = 0;
         *rest = s + 2;
         return 1;
     }
     if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA2 || u[2] == 0x93) && s[3] == ' ') { /* • – */
-        *ordered = 0;
         *rest = s + 4;
         return 1;
     }
-    /* "1. …" lines stay paragraphs: their numbers are the source's own (they may not start
-     * at 1), and a list would number them a second time. */
     return 0;
 }
 
 static int has_photo_credit(const char *s)
 {
-    return contains_ci(s, "Ảnh:") || contains_ci(s, "Ảnh minh họa") ||
-           contains_ci(s, "Ảnh minh hoạ") || contains_ci(s, "Nguồn:") || contains_ci(s, "Photo:") ||
-           contains_ci(s, "Ảnh tư liệu");
+    /* with their diacritics: folded, "Ảnh" would also match the name "Anh" */
+    static const char *marks[] = {"Ảnh:", "ảnh:", "ẢNH:", "Ảnh minh họa", "ảnh minh họa",
+                                  "Ảnh minh hoạ", "ảnh minh hoạ", "Ảnh tư liệu", "Nguồn:",
+                                  "nguồn:", "NGUỒN:", "Photo:"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(s, marks[i])) return 1;
+    return 0;
 }
 
 /* A short line without final punctuation, starting with a capital (or a quote/digit). */
@@ -377,10 +390,13 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
     if (k < nlines) {
         bt_date d;
         char *cat = NULL;
-        if (parse_meta(lines[k].s, &d, &cat)) {
+        char *who = NULL;
+        if (parse_meta(lines[k].s, &d, &cat, &who)) {
             if (d.year) a->published = d;
             bt_article_set(&a->category, cat);
+            bt_article_set(&a->author, who);
             free(cat);
+            free(who);
             k++;
         }
     }
@@ -435,12 +451,10 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
 
     for (size_t i = 0; i < nbody; i++) {
         const char *s = paras[i];
-        int ordered;
         const char *rest;
         bt_block *b;
-        if (is_list_item(s, &ordered, &rest)) {
-            b = bt_article_add(a, BT_BLOCK_LIST_ITEM, rest);
-            if (b) b->level = ordered;
+        if (is_bullet_item(s, &rest)) {
+            bt_article_add(a, BT_BLOCK_LIST_ITEM, rest); /* level 0: bulleted */
         } else if (i > 0 && i + 1 < nbody + (nbody < np) && caption_like(s)) {
             int credit = has_photo_credit(s);
             if (credited && !credit && count_words(s) <= 14) {

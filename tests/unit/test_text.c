@@ -118,6 +118,20 @@ static void t_parser(void)
     CHECK("only the known boilerplate headings end the article", a && a->nblocks == 3);
     bt_article_free(a);
 
+    a = parse("Tiêu đề\n\n09:15 | 02/01/2024 | THỜI SỰ | Lan Anh\nĐoạn một.\n");
+    CHECK_STR("a name after the category is the author", a ? a->author : NULL, "Lan Anh");
+    CHECK_STR("category before the name", a ? a->category : NULL, "THỜI SỰ");
+    bt_article_free(a);
+    a = parse("Tiêu đề\n\n02/01/2024 | Tác giả: Minh Châu | Kinh Doanh\nĐoạn một.\n");
+    CHECK_STR("a labelled author field", a ? a->author : NULL, "Minh Châu");
+    CHECK_STR("title-case category", a ? a->category : NULL, "Kinh Doanh");
+    CHECK("date kept with an author field", a && a->published.year == 2024 && a->nblocks == 1);
+    bt_article_free(a);
+    a = parse("Tiêu đề\n\n15:23 | THỜI SỰ\nĐoạn một.\n");
+    CHECK("time and category without a date", a && a->published.year == 0 && a->category &&
+                                                  strcmp(a->category, "THỜI SỰ") == 0 && a->nblocks == 1);
+    bt_article_free(a);
+
     a = parse("Tiêu đề\nTHỜI SỰ\nĐoạn một.\n");
     CHECK_STR("category alone", a ? a->category : NULL, "THỜI SỰ");
     CHECK("category alone: no date", a && a->published.year == 0);
@@ -131,6 +145,10 @@ static void t_parser(void)
     CHECK_STR("byline ending the last paragraph", a ? a->author : NULL, "Nguyễn Văn An");
     CHECK("caption between paragraphs", a && a->nblocks == 3 && a->blocks[1].type == BT_BLOCK_CAPTION);
     CHECK_STR("byline removed from paragraph", a ? a->blocks[2].text : NULL, "Đoạn hai kết thúc.");
+    bt_article_free(a);
+
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nNguyễn Lan Anh\n");
+    CHECK_STR("an author named Anh (not a photo credit)", a ? a->author : NULL, "Nguyễn Lan Anh");
     bt_article_free(a);
 
     a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nLê Thị Hoa\n\nTin liên quan\n\nBài khác\n");
