@@ -603,6 +603,7 @@ static int heading_level(const xmlNode *n)
 /* Boxes inside the content that are not article text (readability's conditional cleaning). */
 static char *node_text(const xmlNode *n);
 static int person_like(const char *s, size_t n);
+static char *source_person(const char *t);
 
 static int drop_box(ctx *c, int i)
 {
@@ -648,6 +649,9 @@ static int drop_box(ctx *c, int i)
         }
         char *s = last && f->text > 3 && f->link == 0 ? node_text(f->n) : NULL;
         int name = s && person_like(s, strlen(s)) && strchr(s, ' ');
+        char *src = s && !name ? source_person(s) : NULL;
+        name = name || src;
+        free(src);
         free(s);
         if (!name) return 1;
     }
@@ -843,6 +847,21 @@ static void emit_root(ctx *c, int root, emitter *em)
 
 static int person_like(const char *s, size_t n);
 
+/* "Theo Minh Anh (Dân Việt)" (a reporter of another outlet): the person's name, else NULL. */
+static char *source_person(const char *t)
+{
+    if (strncmp(t, "Theo ", 5) != 0) return NULL;
+    const char *par = strstr(t, " (");
+    size_t tl = strlen(t);
+    if (!par || t[tl - 1] != ')' || par <= t + 5) return NULL;
+    char *who = bt_text_clean(t + 5, (size_t)(par - (t + 5)));
+    if (person_like(who, strlen(who)) && strchr(who, ' ') && bt_utf8_length(who) <= 30 &&
+        strncasecmp(who, "Báo ", 5) != 0 && strncasecmp(who, "Tạp chí ", 9) != 0)
+        return who;
+    free(who);
+    return NULL;
+}
+
 /* Trailing byline and source lines: "Minh Anh" or "Theo VnExpress" closing the body are
  * metadata, not paragraphs. */
 static void trailing_byline(ctx *c)
@@ -859,6 +878,11 @@ static void trailing_byline(ctx *c)
         int name = !source && person_like(t, strlen(t)) && t[strlen(t) - 1] != '.' &&
                    strchr(t, ' ') != NULL;
         if (!source && !name) return;
+        if (source && !a->author) {
+            char *who = source_person(t);
+            if (who) bt_article_set(&a->author, who);
+            free(who);
+        }
         if (name && !a->author) bt_article_set(&a->author, t);
         else if (name && !loose_eq(t, a->author) && !strstr(t, a->author)) return;
         free(b->text);
@@ -1062,12 +1086,44 @@ static int looks_like_name(const char *s)
     return 1;
 }
 
+/* 1 when s starts with the lower-case UTF-8 text w (w is wl bytes), compared case-insensitively. */
+static int ci_prefix_utf8(const char *s, const char *w, size_t wl)
+{
+    size_t i = 0, j = 0;
+    while (j < wl) {
+        uint32_t a, b;
+        if (!s[i]) return 0;
+        size_t la = bt_utf8_decode(s + i, strlen(s + i), &a);
+        size_t lb = bt_utf8_decode(w + j, wl - j, &b);
+        if (la == 0 || lb == 0) return 0;
+        if ((uint32_t)utf8proc_tolower((utf8proc_int32_t)a) != b) return 0;
+        i += la;
+        j += lb;
+    }
+    return 1;
+}
+
 /* 1 when every word of s[0..n) starts upper-case (name particles excepted): a person's name. */
 static int person_like(const char *s, size_t n)
 {
     static const char *const particles[] = {"von", "van", "der", "den", "de", "da", "do", "dos",
                                             "das", "del", "della", "di", "du", "la", "le", "bin",
                                             "al", "y", "e", "zu", "ter", "ten", NULL};
+    /* weekday names start dates ("Thứ Ba, 12/03/2024", "Monday, ..."): never a person */
+    static const char *const weekdays[] = {"thứ hai", "thứ ba", "thứ tư", "thứ năm", "thứ sáu",
+                                           "thứ bảy", "thứ 2", "thứ 3", "thứ 4", "thứ 5", "thứ 6",
+                                           "thứ 7", "chủ nhật", "monday", "tuesday", "wednesday",
+                                           "thursday", "friday", "saturday", "sunday", "montag",
+                                           "dienstag", "mittwoch", "donnerstag", "freitag",
+                                           "samstag", "sonntag", "lundi", "mardi", "mercredi",
+                                           "jeudi", "vendredi", "samedi", "dimanche", "lunes",
+                                           "martes", "miércoles", "jueves", "viernes", "sábado",
+                                           "domingo", NULL};
+    for (const char *const *w = weekdays; *w; w++) {
+        size_t wl = strlen(*w);
+        if (n >= wl && (n == wl || s[wl] == ' ' || s[wl] == ',') && ci_prefix_utf8(s, *w, wl))
+            return 0;
+    }
     int words = 0;
     size_t i = 0;
     while (i < n) {
