@@ -1797,6 +1797,18 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
             d->hour = h; d->minute = mi; d->second = s; d->has_time = 1;
         }
         while (*q == ' ') q++;
+        /* 12-hour clock: "03:05 PM", "3:05 p.m." (a 24-hour time with a stray "PM" stays) */
+        if ((q[0] == 'P' || q[0] == 'p' || q[0] == 'A' || q[0] == 'a') &&
+            (q[1] == 'M' || q[1] == 'm' || (q[1] == '.' && (q[2] == 'm' || q[2] == 'M')))) {
+            int pm = q[0] == 'P' || q[0] == 'p';
+            if (d->has_time && d->hour >= 1 && d->hour <= 12) {
+                if (pm && d->hour < 12) d->hour += 12;
+                if (!pm && d->hour == 12) d->hour = 0;
+            }
+            q += q[1] == '.' ? 3 : 2;
+            if (*q == '.') q++;
+            while (*q == ' ') q++;
+        }
         if (*q == 'Z' || *q == 'z') { d->tz_minutes = 0; return; }
         if (*q == '+' || *q == '-') {
             int sign = *q == '-' ? -1 : 1, zh = 0, zm = 0;
@@ -1947,8 +1959,13 @@ int bt_extract_parse_date(const char *s, int default_tz, bt_date *out)
             n2 += strlen("năm");
             while (*n2 == ' ') n2++;
             num(&n2, 4, &y);
+        } else if (*q == ',' || *q == '/') { /* "12 tháng 3, 2024 15:05" */
+            n2 = q + 1;
+            while (*n2 == ' ') n2++;
+            if (num(&n2, 4, &y) != 4) y = 0;
         }
         d.year = y; d.month = mo; d.day = da; d.tz_minutes = default_tz;
+        if (n2 && y) parse_time_zone(n2, &d, default_tz);
         if (bt_date_valid(&d) && y >= 1990) { *out = d; return 1; }
     }
     return 0;

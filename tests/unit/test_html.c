@@ -99,6 +99,14 @@ static void test_dates(void)
                                      d.day == 20 && d.hour == 10);
     CHECK("ngày ... tháng ... năm", bt_extract_parse_date("ngày 13 tháng 2 năm 2022", 420, &d) && d.day == 13 &&
                                         d.month == 2 && d.year == 2022);
+    CHECK("12-hour clock PM", bt_extract_parse_date("12-03-2024 - 03:05 PM", 420, &d) && d.day == 12 &&
+                                  d.month == 3 && d.hour == 15 && d.minute == 5);
+    CHECK("12-hour clock, time first", bt_extract_parse_date("03:05 pm 12/03/2024", 420, &d) && d.hour == 15);
+    CHECK("12 AM is midnight", bt_extract_parse_date("March 12, 2024 12:30 AM", 0, &d) && d.hour == 0 &&
+                                   d.minute == 30);
+    CHECK("24-hour time with PM stays", bt_extract_parse_date("12/03/2024 15:05 PM", 420, &d) && d.hour == 15);
+    CHECK("tháng with comma year", bt_extract_parse_date("12 tháng 3, 2024 15:05", 420, &d) && d.year == 2024 &&
+                                       d.month == 3 && d.day == 12 && d.hour == 15);
     CHECK("Z is UTC", bt_extract_parse_date("2019-10-18T22:04:00Z", 420, &d) && d.tz_minutes == 0);
     CHECK("US month-first date", bt_extract_parse_date("11/20/2019 10:43", 0, &d) && d.month == 11 && d.day == 20);
     CHECK("no date", !bt_extract_parse_date("Tin mới nhất hôm nay", 420, &d));
