@@ -81,13 +81,16 @@ char *bt_xstrndup(const char *s, size_t n)
 char *bt_xasprintf(const char *fmt, ...)
 {
     va_list ap, ap2;
+    char tmp[256]; /* most strings fit: one formatting pass */
+    if (!fmt) fmt = ""; /* never true; tells gcc -O1 -fsanitize=undefined so (else it warns) */
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0) n = 0;
     char *p = bt_xmalloc((size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    if ((size_t)n < sizeof tmp) memcpy(p, tmp, (size_t)n + 1);
+    else vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
     return p;
 }
@@ -125,11 +128,14 @@ void bt_buf_addc(bt_buf *b, char c)
 void bt_buf_printf(bt_buf *b, const char *fmt, ...)
 {
     va_list ap, ap2;
+    char tmp[256];
     va_start(ap, fmt);
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    if (n > 0) {
+    if (n > 0 && (size_t)n < sizeof tmp) {
+        bt_buf_add(b, tmp, (size_t)n);
+    } else if (n > 0) {
         buf_grow(b, (size_t)n);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
         b->len += (size_t)n;
