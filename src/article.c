@@ -93,13 +93,6 @@ void bt_article_warn(bt_article *a, const char *fmt, ...)
     a->warnings[a->nwarnings++] = bt_xstrdup(buf);
 }
 
-size_t bt_article_count(const bt_article *a, bt_block_type type)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < a->nblocks; i++) n += a->blocks[i].type == type;
-    return n;
-}
-
 const char *bt_block_type_name(bt_block_type t)
 {
     switch (t) {

@@ -73,8 +73,6 @@ bt_block *bt_article_add(bt_article *a, bt_block_type type, const char *text);
 void bt_article_set(char **field, const char *s);
 /* Record a warning (printf-style). */
 void bt_article_warn(bt_article *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Number of blocks of a type. */
-size_t bt_article_count(const bt_article *a, bt_block_type type);
 
 void bt_image_free(bt_image *img);
 

@@ -325,7 +325,6 @@ static bt_status build(bt_article **arts, size_t n, const bt_pdf_opts *o, const 
     size_t nic = 0;
     unsigned char *buf = NULL;
 
-    hmem_release_all(); /* nothing from an earlier document may be counted as ours */
     pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &h);
     if (!pdf) {
         st = bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
