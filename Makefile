@@ -11,17 +11,19 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
+# The one package list; tests/fuzz/fuzz.mk reads it through `make print-pkgs`.
 PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz harfbuzz-subset \
-            libpng libwebp libgif uchardet
+            libpng libwebp libgif uchardet libcurl zlib
 HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -DBT_DATADIR='"$(DATADIR)"'
+             -Isrc -DBT_DATADIR='"$(DATADIR)"'
 LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm
 
 BUILD   ?= build
-SRC      = $(wildcard src/*.c)
+# Sources: src/*.c and one folder level per layer (src/net/, src/archive/, ...).
+SRC      = $(wildcard src/*.c src/*/*.c)
 OBJ      = $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
 LIBOBJ   = $(filter-out $(BUILD)/main.o,$(OBJ))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -31,11 +33,14 @@ BIN     ?= bantin
 # Debian packages: to build, and to run the tests (validators).
 DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-dev \
             libunibreak-dev libjansson-dev libssl-dev libharfbuzz-dev libpng-dev libjpeg-dev \
-            libwebp-dev libgif-dev libuchardet-dev
+            libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev
 # (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
-DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db
+# (wget writes real WARC files; parallel runs shards; chromium + nodejs/npm for the catalogue's
+# browser test; locales for the comma-decimal test)
+DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db \
+            wget parallel mupdf-tools chromium nodejs locales
 
-.PHONY: all deps deps-test demo test check asan valgrind bench fuzz install clean units
+.PHONY: print-pkgs all deps deps-test demo test check asan valgrind bench fuzz install clean units
 
 all: $(BIN)
 
@@ -46,9 +51,22 @@ $(BIN): $(OBJ)
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+# Header dependencies come from the compiler (-MMD -MP): touching a header rebuilds only what
+# includes it.
+$(BUILD)/%.o: src/%.c $(BUILD)/.flags | $(BUILD)
+	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJ:.o=.d)
+
+# Changing CFLAGS (or the compiler) rebuilds everything: the flags are kept in a stamp file that
+# is rewritten only when they differ.
+$(BUILD)/.flags: FORCE | $(BUILD)
+	@for p in $(PKGS); do pkg-config --exists $$p || { \
+	  echo "bantin: pkg-config cannot find '$$p' (run 'make deps')" >&2; exit 1; }; done
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
+.PHONY: FORCE
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
@@ -65,6 +83,7 @@ deps:
 	@sh tests/deps.sh $(DEB_BUILD)
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@command -v npm >/dev/null 2>&1 || sh tests/deps.sh npm
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -100,6 +119,9 @@ install: all
 	install -m 644 fonts/* $(DESTDIR)$(DATADIR)/fonts/
 	cp -R templates/. $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 src/bantin.1 $(DESTDIR)$(MANDIR)/man1/bantin.1
+
+print-pkgs:
+	@echo $(PKGS)
 
 clean:
 	rm -rf build build-asan $(BIN) demo tests/out

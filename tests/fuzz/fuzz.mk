@@ -16,8 +16,7 @@ FUZZ_MAX_LEN ?= 65536
 FUZZERS      ?= text html pdf epub image
 FZ           ?= build-fuzz
 
-PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz harfbuzz-subset \
-            libpng libwebp libgif uchardet
+PKGS      ?= $(shell $(MAKE) -s --no-print-directory print-pkgs)
 HPDF_LIBS ?= -lhpdf
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -fno-omit-frame-pointer \
@@ -26,7 +25,7 @@ FZ_LIBS    = $(shell pkg-config --libs $(PKGS)) $(HPDF_LIBS) -ljpeg -lpthread -l
 
 # FUZZ_EXCLUDE: sources to leave out (e.g. a module that is mid-edit and does not compile).
 FUZZ_EXCLUDE ?=
-SRC  = $(filter-out src/main.c $(FUZZ_EXCLUDE),$(wildcard src/*.c))
+SRC  = $(filter-out src/main.c $(FUZZ_EXCLUDE),$(wildcard src/*.c src/*/*.c))
 OBJ  = $(patsubst src/%.c,$(FZ)/obj/%.o,$(SRC))
 BINS = $(patsubst %,$(FZ)/fuzz_%,$(FUZZERS))
 
@@ -41,7 +40,7 @@ build: $(BINS)
 regress: build
 	@FZ=$(FZ) sh tests/fuzz/run.sh --regress $(FUZZERS)
 
-$(FZ)/obj/%.o: src/%.c $(wildcard src/*.h)
+$(FZ)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
