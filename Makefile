@@ -18,11 +18,13 @@ HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -Isrc -DBT_DATADIR='"$(DATADIR)"'
+             $(INCS) -DBT_DATADIR='"$(DATADIR)"'
 LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm
 
 BUILD   ?= build
-# Sources: src/*.c and one folder level per layer (src/net/, src/archive/, ...).
+# Sources: src/*.c and one folder level per layer (src/net/, src/archive/, ...). Every layer folder
+# is on the include path, so a header is included by its name wherever it lives.
+INCS     = -Isrc $(patsubst %/,-I%,$(wildcard src/*/))
 SRC      = $(wildcard src/*.c src/*/*.c)
 OBJ      = $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
 LIBOBJ   = $(filter-out $(BUILD)/main.o,$(OBJ))

@@ -20,7 +20,7 @@ PKGS      ?= $(shell $(MAKE) -s --no-print-directory print-pkgs)
 HPDF_LIBS ?= -lhpdf
 SAN        = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -fno-omit-frame-pointer \
-             -Wall -Wextra -Wno-unused-parameter $(SAN) $(shell pkg-config --cflags $(PKGS)) -Isrc
+             -Wall -Wextra -Wno-unused-parameter $(SAN) $(shell pkg-config --cflags $(PKGS)) -Isrc $(patsubst %/,-I%,$(wildcard src/*/))
 FZ_LIBS    = $(shell pkg-config --libs $(PKGS)) $(HPDF_LIBS) -ljpeg -lpthread -lm
 
 # FUZZ_EXCLUDE: sources to leave out (e.g. a module that is mid-edit and does not compile).
