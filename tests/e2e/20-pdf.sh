@@ -4,7 +4,7 @@
 . tests/lib.sh
 export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT
 CHK="python3 tests/pdfcheck.py"
-# A4 geometry (src/layout.c): page 595.276 x 841.89, margins left/right 62, top/bottom 68.
+# A4 geometry (src/out/layout.c): page 595.276 x 841.89, margins left/right 62, top/bottom 68.
 A4="595.276 841.89 62 62 68 68"
 
 for t in pdftotext pdffonts qpdf pdfinfo python3; do
