@@ -1,4 +1,4 @@
-/* article.c - the article model: construction, dates, JSON. */
+/* article.c - the article model: construction, JSON. */
 #include "article.h"
 
 #include <jansson.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
+#include "bt_limits.h"
 #include "text.h"
 #include "util.h"
 
@@ -104,133 +104,6 @@ const char *bt_block_type_name(bt_block_type t)
     case BT_BLOCK_LIST_ITEM: return "list_item";
     }
     return "paragraph";
-}
-
-/* ---- dates ---- */
-
-static int days_in_month(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
-    return d[m - 1];
-}
-
-int bt_date_valid(const bt_date *d)
-{
-    if (d->year < 1000 || d->year > 9999 || d->month < 1 || d->month > 12) return 0;
-    if (d->day < 1 || d->day > days_in_month(d->year, d->month)) return 0;
-    if (d->has_time && (d->hour < 0 || d->hour > 23 || d->minute < 0 || d->minute > 59 ||
-                        d->second < 0 || d->second > 60))
-        return 0;
-    return d->tz_minutes > -24 * 60 && d->tz_minutes < 24 * 60;
-}
-
-void bt_date_iso(const bt_date *d, char out[32])
-{
-    if (!bt_date_valid(d)) {
-        out[0] = '\0';
-        return;
-    }
-    if (!d->has_time) {
-        snprintf(out, 32, "%04d-%02d-%02d", d->year, d->month, d->day);
-        return;
-    }
-    int tz = d->tz_minutes, neg = tz < 0;
-    if (neg) tz = -tz;
-    /* a valid date fits in 25 bytes; format into a roomy buffer so no compiler sees a
-     * possible truncation (gcc -O1 warns with -Wformat-truncation), then copy */
-    char tmp[96];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d->year, d->month, d->day,
-             d->hour, d->minute, d->second, neg ? '-' : '+', tz / 60, tz % 60);
-    size_t n = strlen(tmp);
-    if (n > 31) n = 31;
-    memcpy(out, tmp, n);
-    out[n] = '\0';
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t bt_date_epoch(const bt_date *d)
-{
-    if (!bt_date_valid(d)) return -1;
-    int64_t t = days_from_civil(d->year, d->month, d->day) * 86400;
-    if (d->has_time) t += d->hour * 3600 + d->minute * 60 + d->second - (int64_t)d->tz_minutes * 60;
-    return t;
-}
-
-int bt_date_weekday(const bt_date *d)
-{
-    int64_t days = days_from_civil(d->year, d->month, d->day);
-    int64_t w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
-    return (int)(w < 0 ? w + 7 : w);
-}
-
-char *bt_date_vi(const bt_date *d)
-{
-    static const char *wd[] = {"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",
-                               "Thứ Năm", "Thứ Sáu", "Thứ Bảy"};
-    if (!bt_date_valid(d)) return bt_xstrdup("");
-    if (d->has_time)
-        return bt_xasprintf("%s, %02d/%02d/%04d, %02d:%02d", wd[bt_date_weekday(d)], d->day,
-                            d->month, d->year, d->hour, d->minute);
-    return bt_xasprintf("%s, %02d/%02d/%04d", wd[bt_date_weekday(d)], d->day, d->month, d->year);
-}
-
-static int digits(const char **p, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if ((*p)[i] < '0' || (*p)[i] > '9') return 0;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return 1;
-}
-
-int bt_date_parse_iso(const char *s, bt_date *d)
-{
-    bt_date r;
-    memset(&r, 0, sizeof r);
-    r.tz_minutes = 420;
-    while (*s == ' ') s++;
-    if (!digits(&s, 4, &r.year) || *s++ != '-' || !digits(&s, 2, &r.month) || *s++ != '-' ||
-        !digits(&s, 2, &r.day))
-        return 0;
-    if (*s == 'T' || *s == 't' || (*s == ' ' && s[1] >= '0' && s[1] <= '9')) {
-        s++;
-        if (!digits(&s, 2, &r.hour) || *s++ != ':' || !digits(&s, 2, &r.minute)) return 0;
-        r.has_time = 1;
-        if (*s == ':') {
-            s++;
-            if (!digits(&s, 2, &r.second)) return 0;
-        }
-        if (*s == '.')
-            for (s++; *s >= '0' && *s <= '9'; s++) {}
-        if (*s == 'Z' || *s == 'z') {
-            r.tz_minutes = 0;
-            s++;
-        } else if (*s == '+' || *s == '-') {
-            int sign = *s == '-' ? -1 : 1, hh, mm = 0;
-            s++;
-            if (!digits(&s, 2, &hh)) return 0;
-            if (*s == ':') s++;
-            if (*s >= '0' && *s <= '9' && !digits(&s, 2, &mm)) return 0;
-            r.tz_minutes = sign * (hh * 60 + mm);
-        }
-    }
-    if (!bt_date_valid(&r)) return 0;
-    *d = r;
-    return 1;
 }
 
 /* ---- JSON ---- */

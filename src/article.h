@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "date.h"
+
 typedef enum {
     BT_BLOCK_PARAGRAPH,
     BT_BLOCK_HEADING,
@@ -33,14 +35,6 @@ typedef struct {
     int level;       /* headings: 2..6; list items: 1 = ordered, 0 = bulleted */
     bt_image *image; /* images only; NULL if the image could not be loaded */
 } bt_block;
-
-/* A calendar date in Vietnam time unless tz says otherwise. year == 0: unknown. */
-typedef struct {
-    int year, month, day;
-    int hour, minute, second;
-    int has_time;
-    int tz_minutes; /* offset from UTC, +420 for UTC+07:00 */
-} bt_date;
 
 typedef struct {
     char *title;      /* never NULL after a successful parse */
@@ -77,20 +71,6 @@ void bt_article_warn(bt_article *a, const char *fmt, ...) __attribute__((format(
 void bt_image_free(bt_image *img);
 
 const char *bt_block_type_name(bt_block_type t);
-
-/* Dates. */
-int bt_date_valid(const bt_date *d);
-/* ISO 8601: "2023-05-27T14:00:00+07:00" with time, "2023-05-27" without, "" when unknown.
- * out must hold 32 bytes. */
-void bt_date_iso(const bt_date *d, char out[32]);
-/* Vietnamese display form "Thứ Bảy, 27/05/2023, 14:00" (heap string, "" when unknown). */
-char *bt_date_vi(const bt_date *d);
-/* Parse ISO 8601 ("2023-05-27", "2023-05-27T14:00", with optional seconds/zone). 1 on success. */
-int bt_date_parse_iso(const char *s, bt_date *d);
-/* Seconds since the epoch (UTC) of the date (midnight when no time), or -1. */
-int64_t bt_date_epoch(const bt_date *d);
-/* 0 = Sunday ... 6 = Saturday. */
-int bt_date_weekday(const bt_date *d);
 
 /* The article as JSON (the `bantin parse --json` schema). Heap string. */
 char *bt_article_to_json(const bt_article *a, int pretty);

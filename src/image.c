@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <webp/decode.h>
 
-#include "input.h"
+#include "bt_limits.h"
 #include "text.h"
 #include "util.h"
 
@@ -50,6 +50,59 @@ static char *safe_name(const char *hint, const char *ext)
 static int pixels_ok(int64_t w, int64_t h)
 {
     return w > 0 && h > 0 && w <= 65535 && h <= 65535 && w * h <= BT_MAX_IMAGE_PIXELS;
+}
+
+/* ---- pixel size from the bytes ---- */
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned long be32(const unsigned char *p)
+{
+    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
+{
+    *w = *h = 0;
+    if (!d) return 0;
+    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        unsigned long pw = be32(d + 16), ph = be32(d + 20);
+        if (pw == 0 || ph == 0 || pw > 100000 || ph > 100000) return 0;
+        *w = (int)pw;
+        *h = (int)ph;
+        return 1;
+    }
+    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8) {
+        size_t i = 2;
+        int sw = 0, sh = 0;
+        while (i + 4 <= len) {
+            if (d[i] != 0xFF) return 0;
+            unsigned char m = d[i + 1];
+            if (m == 0xFF) { i++; continue; }
+            if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
+            unsigned seg = be16(d + i + 2);
+            if (seg < 2) return 0;
+            if (i + 2 + seg > len) return 0;
+            if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+                if (seg < 8) return 0;
+                sw = (int)be16(d + i + 7);
+                sh = (int)be16(d + i + 5);
+            }
+            if (m == 0xD9) return 0;
+            if (m == 0xDA) {
+                /* a frame header first, then entropy-coded data that ends with EOI */
+                if (sw <= 0 || sh <= 0) return 0;
+                for (size_t k = len; k >= i + 2 + seg + 2; k--)
+                    if (d[k - 2] == 0xFF && d[k - 1] == 0xD9) {
+                        *w = sw;
+                        *h = sh;
+                        return 1;
+                    }
+                return 0;
+            }
+            i += 2 + seg;
+        }
+    }
+    return 0;
 }
 
 /* ---- PNG ---- */

@@ -22,4 +22,8 @@ bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a);
 bt_image *bt_image_from_bytes(const unsigned char *data, size_t len, const char *name,
                               const char **why);
 
+/* Pixel size of JPEG or PNG bytes; 1 on success. A JPEG must also be whole: a frame header,
+ * a scan and the end-of-image marker (libharu embeds JPEG bytes without decoding them). */
+int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);
+
 #endif

@@ -13,15 +13,7 @@
 #include "article.h"
 #include "util.h"
 
-#define BT_MAX_HTML_NODES 250000 /* pages with more elements are refused (memory bound) */
-
 /* Fill a from doc. base_dir: folder for local images (NULL: images are not loaded). */
 bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a, bt_err *e);
-
-/* Tolerant date parser used for metadata: ISO 8601 and common variants ("2022-02-13 16:08"),
- * day-first Vietnamese forms ("Chủ nhật, 13/2/2022, 16:08 (GMT+7)", "16:08 13/02/2022",
- * "ngày 13 tháng 2 năm 2022"). default_tz: minutes east of UTC when the text gives no zone.
- * 1 on success. */
-int bt_extract_parse_date(const char *s, int default_tz, bt_date *d);
 
 #endif

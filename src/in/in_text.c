@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "byline.h"
+#include "date.h"
 #include "input.h"
 #include "text.h"
 
@@ -87,81 +89,6 @@ static int has_digit(const char *s)
 
 /* ---- meta line ---- */
 
-static int parse_num(const char **p, int maxdigits, int *v)
-{
-    int n = 0, x = 0;
-    while (**p >= '0' && **p <= '9' && n < maxdigits) {
-        x = x * 10 + (**p - '0');
-        (*p)++;
-        n++;
-    }
-    if (!n || (**p >= '0' && **p <= '9')) return 0;
-    *v = x;
-    return 1;
-}
-
-/* Find "D/M/YYYY" (also with '-' or '.') and "HH:MM" anywhere in a field.
- * Returns a bitmask: 1 = date found, 2 = time found; fills d. The field counts as a date/time
- * field only if nothing but those, weekday words and light punctuation remain. */
-static int scan_datetime(const char *f, bt_date *d, int *clean)
-{
-    int found = 0;
-    size_t letters = 0;
-    for (const char *p = f; *p;) {
-        if (*p >= '0' && *p <= '9') {
-            const char *q = p;
-            int a, b, c;
-            if (parse_num(&q, 2, &a) && (*q == '/' || *q == '-' || *q == '.')) {
-                char sep = *q++;
-                if (parse_num(&q, 2, &b) && *q == sep) {
-                    q++;
-                    if (parse_num(&q, 4, &c) && c >= 1000) {
-                        d->day = a;
-                        d->month = b;
-                        d->year = c;
-                        found |= 1;
-                        p = q;
-                        continue;
-                    }
-                }
-            }
-            q = p; /* ISO: YYYY-MM-DD */
-            if (parse_num(&q, 4, &c) && c >= 1000 && *q == '-' && (q++, parse_num(&q, 2, &b)) &&
-                *q == '-' && (q++, parse_num(&q, 2, &a))) {
-                d->year = c;
-                d->month = b;
-                d->day = a;
-                found |= 1;
-                p = q;
-                continue;
-            }
-            q = p;
-            if (parse_num(&q, 2, &a) && (*q == ':' || *q == 'h') && q[1] >= '0' && q[1] <= '9') {
-                q++;
-                if (parse_num(&q, 2, &b) && a < 24 && b < 60) {
-                    if (*q == ':' && q[1] >= '0' && q[1] <= '9') { /* seconds: ignored */
-                        q++;
-                        int sec;
-                        if (!parse_num(&q, 2, &sec)) return 0;
-                    }
-                    d->hour = a;
-                    d->minute = b;
-                    d->has_time = 1;
-                    found |= 2;
-                    p = q;
-                    continue;
-                }
-            }
-            return 0; /* other numbers: not a date field */
-        }
-        if ((unsigned char)*p >= 0x80 || isalpha((unsigned char)*p)) letters++;
-        p++;
-    }
-    /* Weekday names, "GMT+7", "ngày" are fine; long text is not a date field. */
-    *clean = letters <= 24;
-    return found;
-}
-
 /* The shapes a meta line may have: fields separated by '|' with a D/M/YYYY date or a leading
  * HH:MM time, or a category alone in capitals (under 60 characters, no digits). Anything else
  * stays text, so that no words of an unusual line are ever lost. */
@@ -220,7 +147,7 @@ static int parse_meta(const char *s, bt_date *date, char **category, char **auth
         char *t = bt_text_clean(f, strlen(f));
         nfields++;
         int clean = 0;
-        int dt = *t ? scan_datetime(t, &d, &clean) : 0;
+        int dt = *t ? bt_date_scan_field(t, &d, &clean) : 0;
         const char *name = *t && !dt ? author_field(t) : NULL;
         if (dt && clean) {
             any_dt |= dt;
@@ -271,22 +198,14 @@ static int is_boilerplate(const char *s, size_t len)
     return 0;
 }
 
-/* A person's name: 2-5 words, each starting with an upper-case letter, no digits, no final
- * punctuation (a trailing period is allowed after an initial such as "M.Đức"). */
+/* A line that is a byline: a person's name (byline.h, as for HTML pages) that does not end like
+ * a sentence (a trailing period is allowed after an initial such as "M.Đức"); one word only when
+ * written in capitals ("PV", "TTXVN"); never a source or photo credit. */
 static int looks_like_name(const char *s)
 {
-    size_t w = count_words(s);
-    if (w < 1 || w > 5 || bt_utf8_length(s) > 40 || has_digit(s)) return 0;
+    if (!bt_byline_is_name(s, strlen(s))) return 0;
     if (ends_sentence(s) && last_cp(s) != '.') return 0;
-    const char *p = s;
-    while (*p) {
-        uint32_t c = first_cp(p);
-        if (!is_upper_cp(c)) return 0;
-        const char *sp = strchr(p, ' ');
-        if (!sp) break;
-        p = sp + 1;
-    }
-    if (w == 1 && !all_upper(s)) return 0; /* one capitalised word: too weak (a heading?) */
+    if (count_words(s) == 1 && !all_upper(s)) return 0; /* one capitalised word: a heading? */
     /* "Theo VnExpress", "Nguồn: …": a source credit, not a person. */
     if (strncmp(s, "Theo ", 5) == 0 || strstr(s, "Nguồn") || strstr(s, "Ảnh")) return 0;
     return 1;

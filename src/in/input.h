@@ -4,13 +4,8 @@
 #define BT_INPUT_H
 
 #include "article.h"
+#include "bt_limits.h" /* the limits it enforces */
 #include "util.h"
-
-#define BT_MAX_INPUT_BYTES ((size_t)50 * 1024 * 1024) /* larger files are refused */
-#define BT_MAX_BLOCKS 100000                          /* blocks kept per article */
-#define BT_MAX_HTML_DEPTH 256                         /* HTML elements nested deeper are flattened */
-#define BT_MAX_IMAGE_BYTES ((size_t)20 * 1024 * 1024) /* one image file */
-#define BT_MAX_IMAGE_PIXELS ((int64_t)50 * 1000 * 1000)
 
 typedef enum { BT_FROM_AUTO, BT_FROM_TEXT, BT_FROM_HTML } bt_from;
 

@@ -86,8 +86,4 @@ const char *bt_layout_text(const bt_layout *l, const bt_item *it);
  * Numbers use '.' whatever the locale. */
 char *bt_layout_dump(const bt_layout *l);
 
-/* Pixel size of JPEG or PNG bytes; 1 on success. A JPEG must also be whole: a frame header,
- * a scan and the end-of-image marker (libharu embeds JPEG bytes without decoding them). */
-int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);
-
 #endif

@@ -1,5 +1,5 @@
 /* test_html.c - unit tests for the HTML input modules: charset detection and decoding, the
- * tolerant date parser, site rules, and image loading/conversion (JPEG, PNG, WebP, GIF, data:,
+ * site rules, and image loading/conversion (JPEG, PNG, WebP, GIF, data:,
  * refused paths), plus bt_html_parse on small pages. */
 #include <stdio.h>
 
@@ -80,37 +80,6 @@ static void test_charset(void)
     bt_charset_to_utf8("ab\x81" "c", 4, "windows-1252", &out, &n, &nbad, &e);
     CHECK("undefined windows-1252 byte counted", nbad == 1 && out && strstr(out, "\xEF\xBF\xBD"));
     free(out);
-}
-
-static void test_dates(void)
-{
-    bt_date d;
-    CHECK("ISO with zone", bt_extract_parse_date("2022-02-13T16:08:35+07:00", 0, &d) && d.year == 2022 &&
-                               d.month == 2 && d.day == 13 && d.hour == 16 && d.second == 35 && d.tz_minutes == 420);
-    CHECK("Vietnamese visible date", bt_extract_parse_date("Chủ nhật, 13/2/2022, 16:08 (GMT+7)", 0, &d) &&
-                                         d.day == 13 && d.month == 2 && d.hour == 16 && d.minute == 8 &&
-                                         d.tz_minutes == 420);
-    CHECK("time before date", bt_extract_parse_date("16:35 16/07/2026", 420, &d) && d.day == 16 &&
-                                  d.month == 7 && d.hour == 16 && d.minute == 35);
-    CHECK("RFC 822", bt_extract_parse_date("Sat, 19 Oct 2019 00:04:00 +0200", 0, &d) && d.day == 19 &&
-                         d.month == 10 && d.tz_minutes == 120);
-    CHECK("French month", bt_extract_parse_date("30 septembre 2018", 0, &d) && d.month == 9 && d.day == 30);
-    CHECK("English month first", bt_extract_parse_date("November 20, 2019 10:43", 0, &d) && d.month == 11 &&
-                                     d.day == 20 && d.hour == 10);
-    CHECK("ngày ... tháng ... năm", bt_extract_parse_date("ngày 13 tháng 2 năm 2022", 420, &d) && d.day == 13 &&
-                                        d.month == 2 && d.year == 2022);
-    CHECK("12-hour clock PM", bt_extract_parse_date("12-03-2024 - 03:05 PM", 420, &d) && d.day == 12 &&
-                                  d.month == 3 && d.hour == 15 && d.minute == 5);
-    CHECK("12-hour clock, time first", bt_extract_parse_date("03:05 pm 12/03/2024", 420, &d) && d.hour == 15);
-    CHECK("12 AM is midnight", bt_extract_parse_date("March 12, 2024 12:30 AM", 0, &d) && d.hour == 0 &&
-                                   d.minute == 30);
-    CHECK("24-hour time with PM stays", bt_extract_parse_date("12/03/2024 15:05 PM", 420, &d) && d.hour == 15);
-    CHECK("tháng with comma year", bt_extract_parse_date("12 tháng 3, 2024 15:05", 420, &d) && d.year == 2024 &&
-                                       d.month == 3 && d.day == 12 && d.hour == 15);
-    CHECK("Z is UTC", bt_extract_parse_date("2019-10-18T22:04:00Z", 420, &d) && d.tz_minutes == 0);
-    CHECK("US month-first date", bt_extract_parse_date("11/20/2019 10:43", 0, &d) && d.month == 11 && d.day == 20);
-    CHECK("no date", !bt_extract_parse_date("Tin mới nhất hôm nay", 420, &d));
-    CHECK("invalid day refused", !bt_extract_parse_date("31/02/2022", 420, &d));
 }
 
 static void test_site(void)
@@ -319,7 +288,6 @@ static void test_parse(void)
 int main(void)
 {
     test_charset();
-    test_dates();
     test_site();
     test_images();
     test_parse();

@@ -7,6 +7,7 @@
 #include "harness.h"
 #include "article.h"
 #include "font.h"
+#include "image.h"
 #include "layout.h"
 #include "out_pdf.h"
 #include "text.h"

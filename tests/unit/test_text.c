@@ -1,4 +1,4 @@
-/* test_text.c - UTF-8 repair, NFC, white space, folding, slugs, dates, the text parser. */
+/* test_text.c - UTF-8 repair, NFC, white space, folding, slugs, the text parser. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,28 +57,6 @@ static void t_fold(void)
     free(s);
     CHECK("loose equal", bt_text_loose_equal("An ninh - Quốc phòng", "AN NINH – QUỐC PHÒNG"));
     CHECK("loose differs", !bt_text_loose_equal("An ninh", "Quốc phòng"));
-}
-
-static void t_dates(void)
-{
-    bt_date d = {2023, 5, 27, 14, 0, 0, 1, 420};
-    char iso[32];
-    bt_date_iso(&d, iso);
-    CHECK_STR("iso with time", iso, "2023-05-27T14:00:00+07:00");
-    char *vi = bt_date_vi(&d);
-    CHECK_STR("Vietnamese date line", vi, "Thứ Bảy, 27/05/2023, 14:00");
-    free(vi);
-    d.has_time = 0;
-    bt_date_iso(&d, iso);
-    CHECK_STR("iso date only", iso, "2023-05-27");
-    CHECK("epoch", bt_date_epoch(&(bt_date){2023, 5, 27, 14, 0, 0, 1, 420}) == 1685170800);
-    bt_date p;
-    CHECK("parse iso", bt_date_parse_iso("2022-02-13T16:08:35+07:00", &p) && p.hour == 16 &&
-                           p.second == 35 && p.tz_minutes == 420);
-    CHECK("parse iso Z", bt_date_parse_iso("2022-02-13T09:08:35.123Z", &p) && p.tz_minutes == 0);
-    CHECK("reject bad day", !bt_date_parse_iso("2023-02-30", &p));
-    bt_date bad = {2023, 2, 30, 0, 0, 0, 0, 420};
-    CHECK("invalid date not valid", !bt_date_valid(&bad));
 }
 
 static bt_article *parse(const char *s)
@@ -178,7 +156,6 @@ int main(void)
     t_utf8();
     t_clean();
     t_fold();
-    t_dates();
     t_parser();
     TEST_END();
 }

@@ -1,0 +1,17 @@
+/* bt_limits.h - the hard limits every input path obeys, in one place, so that the model, the
+ * parsers and the image loader share them without depending on the input layer. Hostile input
+ * hits one of these, never the memory or the stack. */
+#ifndef BT_LIMITS_H
+#define BT_LIMITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BT_MAX_INPUT_BYTES ((size_t)50 * 1024 * 1024) /* larger files are refused */
+#define BT_MAX_BLOCKS 100000                          /* blocks kept per article */
+#define BT_MAX_HTML_DEPTH 256                         /* HTML elements nested deeper are flattened */
+#define BT_MAX_HTML_NODES 250000                      /* pages with more elements are refused */
+#define BT_MAX_IMAGE_BYTES ((size_t)20 * 1024 * 1024) /* one image file */
+#define BT_MAX_IMAGE_PIXELS ((int64_t)50 * 1000 * 1000)
+
+#endif

@@ -1,0 +1,709 @@
+/* extract_meta.c - the metadata of an HTML page: title, date, author, category, lead, URL and
+ * language from meta tags, JSON-LD and visible elements, checked against each other. Visible
+ * candidates (bylines, dates, the h1, the lead) count most when they sit at the article, so the
+ * last choices wait until the content box is known. */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "byline.h"
+#include "date.h"
+#include "extract_int.h"
+#include "text.h"
+
+/* ---- metadata ---- */
+
+typedef struct ex_meta meta;
+struct ex_meta {
+    char *og_title, *ld_headline, *tw_title, *title_tag, *site_name;
+    char *pub_meta, *ld_date, *time_dt, *vis_date;
+    char *author_meta, *author_alt, *ld_author, *byline;
+    char *section, *ld_section, *crumb, *ld_crumb, *cat_vis;
+    char *canonical, *og_url, *ld_url;
+    char *lang, *lang2;
+    char *description;
+    /* visible candidates, judged once the content is known */
+    int by_idx[8], nby;
+    char *by_txt[8];
+    int dt_idx[16], ndt;
+    char *dt_txt[16];
+    xmlNode *h1s[16]; /* the page's h1 elements, for the title */
+    int nh1;
+};
+
+static void set_once(char **f, const char *v)
+{
+    if (*f || !v) return;
+    char *t = bt_text_clean(v, strlen(v));
+    if (*t) *f = t;
+    else free(t);
+}
+
+static void meta_free(meta *m)
+{
+    char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
+                  &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
+                  &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb, &m->cat_vis,
+                  &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
+                  &m->description};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
+    for (int i = 0; i < m->nby; i++) free(m->by_txt[i]);
+    for (int i = 0; i < m->ndt; i++) free(m->dt_txt[i]);
+}
+
+static int ld_is_article(json_t *o)
+{
+    json_t *t = json_object_get(o, "@type");
+    const char *arts[] = {"NewsArticle", "Article", "BlogPosting", "ReportageNews",
+                          "AnalysisNewsArticle", "OpinionNewsArticle", "WebPage", "Report",
+                          "LiveBlogPosting", "TechArticle", "ScholarlyArticle", NULL};
+    size_t n = json_is_array(t) ? json_array_size(t) : 1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_is_array(t) ? json_array_get(t, i) : t;
+        if (!json_is_string(x)) continue;
+        for (const char **p = arts; *p; p++)
+            if (strcmp(json_string_value(x), *p) == 0) return 1 + (p - arts < 6);
+    }
+    return 0;
+}
+
+static const char *ld_name(json_t *v)
+{
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_array(v) && json_array_size(v) > 0) return ld_name(json_array_get(v, 0));
+    if (json_is_object(v)) {
+        json_t *n = json_object_get(v, "name");
+        if (json_is_string(n)) return json_string_value(n);
+    }
+    return NULL;
+}
+
+static void ld_authors(json_t *v, meta *m)
+{
+    if (m->ld_author) return;
+    if (json_is_array(v)) {
+        bt_buf b = {0};
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            const char *s = ld_name(x);
+            if (!s || !*s || i > 5) continue;
+            if (b.len) bt_buf_adds(&b, ", ");
+            bt_buf_adds(&b, s);
+        }
+        if (b.len) set_once(&m->ld_author, b.data);
+        bt_buf_free(&b);
+        return;
+    }
+    const char *s = ld_name(v);
+    if (s && strncmp(s, "http", 4) != 0) set_once(&m->ld_author, s);
+}
+
+static void ld_object(json_t *o, meta *m, int depth)
+{
+    if (depth > 6 || !o) return;
+    if (json_is_array(o)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(o, i, x) ld_object(x, m, depth + 1);
+        return;
+    }
+    if (!json_is_object(o)) return;
+    json_t *g = json_object_get(o, "@graph");
+    if (g) ld_object(g, m, depth + 1);
+    json_t *t = json_object_get(o, "@type");
+    if (json_is_string(t) && strcmp(json_string_value(t), "BreadcrumbList") == 0) {
+        json_t *items = json_object_get(o, "itemListElement");
+        size_t nitems = json_array_size(items);
+        if (nitems > 0 && !m->ld_crumb) {
+            json_t *last = json_array_get(items, nitems - 1);
+            const char *name = ld_name(last);
+            if (!name) name = ld_name(json_object_get(last, "item"));
+            if (name && nitems > 1) set_once(&m->ld_crumb, name);
+        }
+        return;
+    }
+    int art = ld_is_article(o);
+    if (!art) return;
+    if (art == 2 || !m->ld_headline) {
+        json_t *h = json_object_get(o, "headline");
+        if (json_is_string(h)) set_once(&m->ld_headline, json_string_value(h));
+    }
+    json_t *d = json_object_get(o, "datePublished");
+    if (json_is_string(d)) set_once(&m->ld_date, json_string_value(d));
+    json_t *a = json_object_get(o, "author");
+    if (a && art == 2) ld_authors(a, m);
+    json_t *s = json_object_get(o, "articleSection");
+    if (json_is_string(s)) set_once(&m->ld_section, json_string_value(s));
+    else if (json_is_array(s) && json_array_size(s) && json_is_string(json_array_get(s, 0)))
+        set_once(&m->ld_section, json_string_value(json_array_get(s, 0)));
+    json_t *u = json_object_get(o, "url");
+    if (json_is_string(u) && art == 2) set_once(&m->ld_url, json_string_value(u));
+}
+
+static void json_ld(const char *txt, meta *m)
+{
+    json_error_t err;
+    json_t *j = json_loads(txt, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!j) return;
+    ld_object(j, m, 0);
+    json_decref(j);
+}
+
+static int cls_has(const xmlNode *n, const char *what)
+{
+    char buf[512];
+    ex_classid(n, buf, sizeof buf);
+    return ex_ci_contains(buf, what);
+}
+
+static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
+{
+    *nh1 = 0;
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        xmlNode *n = f->n;
+        const char *t = nm(n);
+        if (!strcasecmp(t, "html")) {
+            set_once(&m->lang, ex_attr(n, "lang"));
+            set_once(&m->lang, ex_attr(n, "xml:lang"));
+        }
+        if (!strcasecmp(t, "meta")) {
+            const char *p = ex_attr(n, "property"), *na = ex_attr(n, "name"), *ip = ex_attr(n, "itemprop");
+            const char *v = ex_attr(n, "content");
+            const char *he = ex_attr(n, "http-equiv");
+            const char *k = p ? p : na ? na : ip ? ip : he;
+            if (!k || !v) continue;
+            if (!strcasecmp(k, "og:title")) set_once(&m->og_title, v);
+            else if (!strcasecmp(k, "og:locale") || !strcasecmp(k, "language") ||
+                     !strcasecmp(k, "content-language") || !strcasecmp(k, "dc.language"))
+                set_once(&m->lang2, v);
+            else if (!strcasecmp(k, "twitter:title")) set_once(&m->tw_title, v);
+            else if (!strcasecmp(k, "og:site_name")) set_once(&m->site_name, v);
+            else if (!strcasecmp(k, "og:url")) set_once(&m->og_url, v);
+            else if (!strcasecmp(k, "og:description") || !strcasecmp(k, "description"))
+                set_once(&m->description, v);
+            else if (!strcasecmp(k, "article:published_time") ||
+                     !strcasecmp(k, "og:article:published_time") || !strcasecmp(k, "pubdate") ||
+                     !strcasecmp(k, "publishdate") || !strcasecmp(k, "datePublished") ||
+                     !strcasecmp(k, "date") || !strcasecmp(k, "dc.date") ||
+                     !strcasecmp(k, "dc.date.issued") || !strcasecmp(k, "dcterms.date") ||
+                     !strcasecmp(k, "sailthru.date") || !strcasecmp(k, "parsely-pub-date") ||
+                     !strcasecmp(k, "publish-date") || !strcasecmp(k, "article.published") ||
+                     !strcasecmp(k, "dateCreated") || !strcasecmp(k, "og:published_time") ||
+                     !strcasecmp(k, "article:published"))
+                set_once(&m->pub_meta, v);
+            else if (!strcasecmp(k, "author") && bt_byline_plausible(v))
+                set_once(&m->author_meta, v);
+            else if ((!strcasecmp(k, "article:author") ||
+                      !strcasecmp(k, "dc.creator") || !strcasecmp(k, "sailthru.author") ||
+                      !strcasecmp(k, "parsely-author") || !strcasecmp(k, "byl") ||
+                      !strcasecmp(k, "cxenseparse:author") || !strcasecmp(k, "dcterms.creator") ||
+                      !strcasecmp(k, "article:author_name")) &&
+                     bt_byline_plausible(v))
+                set_once(&m->author_alt, v);
+            else if (!strcasecmp(k, "article:section") || !strcasecmp(k, "og:article:section"))
+                set_once(&m->section, v);
+            continue;
+        }
+        if (!strcasecmp(t, "link")) {
+            const char *rel = ex_attr(n, "rel"), *href = ex_attr(n, "href");
+            if (rel && href && !strcasecmp(rel, "canonical")) set_once(&m->canonical, href);
+            continue;
+        }
+        if (!strcasecmp(t, "title") && !m->title_tag) {
+            char *s = ex_node_text(n);
+            set_once(&m->title_tag, s);
+            free(s);
+            continue;
+        }
+        if (!strcasecmp(t, "script")) {
+            const char *ty = ex_attr(n, "type");
+            if (ty && !strcasecmp(ty, "application/ld+json")) {
+                xmlChar *s = xmlNodeGetContent(n);
+                if (s) {
+                    json_ld((const char *)s, m);
+                    xmlFree(s);
+                }
+            }
+            continue;
+        }
+        if (f->flags & F_HARDJUNK) continue;
+        if (!strcasecmp(t, "h1") && *nh1 < maxh1) h1s[(*nh1)++] = n;
+        if (!strcasecmp(t, "time") && m->ndt < 16) {
+            const char *dt = ex_attr(n, "datetime");
+            bt_date d;
+            if (dt && bt_date_parse(dt, 0, &d)) {
+                m->dt_idx[m->ndt] = i;
+                m->dt_txt[m->ndt++] = bt_xstrdup(dt);
+            }
+        }
+        /* visible byline */
+        const char *rel = ex_attr(n, "rel"), *ip = ex_attr(n, "itemprop");
+        int by = (rel && !strcasecmp(rel, "author")) || (ip && !strcasecmp(ip, "author")) ||
+                 ((f->flags & F_BLOCK || !strcasecmp(t, "span") || !strcasecmp(t, "a") ||
+                   !strcasecmp(t, "strong") || !strcasecmp(t, "b") || !strcasecmp(t, "address")) &&
+                  (cls_has(n, "author") || cls_has(n, "byline") || cls_has(n, "writer") ||
+                   cls_has(n, "reporter") || cls_has(n, "tac-gia") || cls_has(n, "tacgia") ||
+                   cls_has(n, "autor") || cls_has(n, "auteur") || cls_has(n, "firma")));
+        if (by && (cls_has(n, "foto") || cls_has(n, "photo") || cls_has(n, "credit") ||
+                   cls_has(n, "img") || cls_has(n, "image") || cls_has(n, "comment") ||
+                   cls_has(n, "avatar") || cls_has(n, "-bio") || cls_has(n, "desc")))
+            by = 0;
+        if (by && f->parent >= 0 && (c->v[f->parent].flags & F_INLINK)) by = 0; /* a teaser */
+        if (by && m->nby < 8 && !(f->flags & F_HIDDEN) && f->raw < 200) {
+            /* a schema.org name inside the byline is the cleanest source */
+            xmlNode *src = n;
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                const char *kip = ex_attr(c->v[k].n, "itemprop");
+                if (kip && !strcasecmp(kip, "name")) { src = c->v[k].n; break; }
+            }
+            char *s = ex_node_text(src);
+            static const char *const credit[] = {"foto", "photo", "ảnh", "bild", "image", "crédit", "credit", NULL};
+            int is_credit = 0;
+            for (const char *const *cr = credit; *cr; cr++)
+                if (strncasecmp(s, *cr, strlen(*cr)) == 0) is_credit = 1;
+            char *b = is_credit ? bt_xstrdup("") : bt_byline_clean(s);
+            if (bt_byline_plausible(b)) {
+                m->by_idx[m->nby] = i;
+                m->by_txt[m->nby++] = b;
+                b = NULL;
+            }
+            free(b);
+            free(s);
+        }
+        /* a visible category link ("Posted in X", "detail-cate") */
+        if (!m->cat_vis && is_tag(n, "a") && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
+            char buf[512];
+            ex_classid(c->v[f->parent].n, buf, sizeof buf);
+            char own[512];
+            ex_classid(n, own, sizeof own);
+            if (ex_ci_contains(buf, "cat-links") || ex_ci_contains(buf, "detail-cate") ||
+                ex_ci_contains(buf, "chuyen-muc") || ex_ci_contains(buf, "chuyenmuc") ||
+                ex_ci_contains(own, "detail-cate") || ex_ci_contains(own, "cate-name") ||
+                (ex_attr(n, "rel") && ex_ci_contains(ex_attr(n, "rel"), "category"))) {
+                char *s = ex_node_text(n);
+                set_once(&m->cat_vis, s);
+                free(s);
+            }
+        }
+        /* breadcrumb: last item */
+        if (!m->crumb && (cls_has(n, "breadcrumb") || cls_has(n, "bread-crumb") ||
+                          (ex_attr(n, "itemtype") && ex_ci_contains(ex_attr(n, "itemtype"), "BreadcrumbList")))) {
+            /* last non-empty <a> or <li> text inside */
+            char *lastt = NULL;
+            int nitems = 0;
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                if (!is_tag(c->v[k].n, "a") && !is_tag(c->v[k].n, "li")) continue;
+                char *s = ex_node_text(c->v[k].n);
+                if (*s && bt_utf8_length(s) < 60) {
+                    free(lastt);
+                    lastt = s;
+                    nitems++;
+                } else
+                    free(s);
+            }
+            if (lastt && nitems >= 1) set_once(&m->crumb, lastt);
+            free(lastt);
+        }
+        /* visible date */
+        if (m->ndt < 16 && f->raw < 120 && f->raw > 6 && strcasecmp(t, "time") != 0) {
+            char buf[512];
+            ex_classid(n, buf, sizeof buf);
+            if (ex_ci_contains(buf, "date") || ex_ci_contains(buf, "time") || ex_ci_contains(buf, "publish") ||
+                ex_ci_contains(buf, "ngay")) {
+                char *s = ex_node_text(n);
+                bt_date d;
+                if (bt_date_parse(s, 420, &d)) {
+                    m->dt_idx[m->ndt] = i;
+                    m->dt_txt[m->ndt++] = s;
+                    s = NULL;
+                }
+                free(s);
+            }
+        }
+    }
+}
+
+/* Remove a " - Site" / " | Site" suffix (or prefix) from a <title>. */
+static char *strip_site(const char *title, const char *site)
+{
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · ", NULL};
+    char *t = bt_xstrdup(title);
+    for (const char *const *s = seps; *s; s++) {
+        char *last = NULL;
+        for (char *p = strstr(t, *s); p; p = strstr(p + 1, *s)) last = p;
+        if (!last) continue;
+        const char *tail = last + strlen(*s);
+        size_t head_len = bt_utf8_length(t) - bt_utf8_length(last);
+        if ((site && loose_eq(tail, site)) ||
+            (bt_utf8_length(tail) < 40 && head_len >= 15)) {
+            *last = '\0';
+            continue;
+        }
+        char *first = strstr(t, *s);
+        if (first) {
+            /* "Site - Title" or "Section - Title": a short first part goes */
+            char *head = bt_xstrndup(t, (size_t)(first - t));
+            const char *rest = first + strlen(*s);
+            int words = 1;
+            for (const char *q = head; *q; q++) words += *q == ' ';
+            int eq = (site && loose_eq(head, site)) ||
+                     (words <= 3 && bt_utf8_length(head) < 20 && bt_utf8_length(rest) >= 15 &&
+                      bt_utf8_length(rest) > 2 * bt_utf8_length(head));
+            free(head);
+            if (eq) memmove(t, rest, strlen(rest) + 1);
+        }
+    }
+    return t;
+}
+
+/* a is the end of b ("Republicans ..." in "Opinion | Republicans ..."). */
+static int loose_suffix(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    for (size_t off = 1; off < lb && lb - off + 8 >= la; off++)
+        if ((b[off - 1] == ' ' || b[off - 1] == '|' || b[off - 1] == ':') && loose_eq(a, b + off)) return 1;
+    return 0;
+}
+
+static int loose_prefix(const char *a, const char *b)
+{
+    return ex_loose_cmp(a, b, 1);
+}
+
+static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
+{
+    bt_article *a = c->a;
+    /* language: declared, else Vietnamese when the titles have Vietnamese letters, else unknown */
+    const char *decl = m->lang ? m->lang : m->lang2;
+    if (!decl) {
+        const char *probe[] = {m->title_tag, m->og_title, m->description, m->ld_headline};
+        int viet = 0, any = 0;
+        for (size_t k = 0; k < 4 && !viet; k++) {
+            if (!probe[k]) continue;
+            any = 1;
+            size_t len = strlen(probe[k]);
+            for (size_t i = 0; i < len && !viet;) {
+                uint32_t cp;
+                size_t step = bt_utf8_decode(probe[k] + i, len - i, &cp);
+                if (!step) break;
+                i += step;
+                viet = (cp >= 0x1EA0 && cp <= 0x1EF9) || cp == 0x0103 || cp == 0x0111 || cp == 0x01A1 ||
+                       cp == 0x01B0 || cp == 0x0102 || cp == 0x0110 || cp == 0x01A0 || cp == 0x01AF;
+            }
+        }
+        if (any && !viet) bt_article_set(&a->language, "und");
+    }
+    if (decl) {
+        char l[16];
+        size_t k = 0;
+        for (const char *p = decl; *p && k + 1 < sizeof l && (isalpha((unsigned char)*p) || *p == '-'); p++)
+            l[k++] = *p == '_' ? '-' : *p;
+        l[k] = '\0';
+        if (k >= 2) {
+            for (size_t i = 0; i < k && l[i] != '-'; i++) l[i] = (char)tolower((unsigned char)l[i]);
+            bt_article_set(&a->language, l);
+        }
+    }
+    /* title: the visible h1 when it agrees with the declared titles */
+    const char *cands[] = {m->og_title, m->ld_headline, m->tw_title, m->title_tag};
+    char *title = NULL;
+    for (int h = 0; h < nh1 && !title; h++) {
+        char *s = ex_node_text(h1s[h]);
+        for (size_t k = 0; k < 4 && *s; k++) {
+            if (!cands[k]) continue;
+            int hi = idx_of(h1s[h]);
+            int logo = 0; /* an h1 that is one link (the site's logo) */
+            for (int q = hi + 1; hi >= 0 && q < c->n && c->v[q].depth > c->v[hi].depth && !logo; q++)
+                logo = is_tag(c->v[q].n, "a") && c->v[q].raw * 10 >= c->v[hi].raw * 9 && c->v[hi].raw > 0;
+            if (logo || (m->site_name && loose_eq(s, m->site_name))) continue;
+            if (loose_eq(s, cands[k]) || (bt_utf8_length(s) >= 10 && (loose_prefix(s, cands[k]) ||
+                                                                        (k < 3 && loose_suffix(s, cands[k]))))) {
+                title = s;
+                s = NULL;
+                c->title_from_h1 = 1;
+                break;
+            }
+        }
+        free(s);
+    }
+    if (!title && m->og_title) title = strip_site(m->og_title, m->site_name);
+    if (!title && m->ld_headline) title = bt_xstrdup(m->ld_headline);
+    if (!title && m->tw_title) title = strip_site(m->tw_title, m->site_name);
+    if (!title && m->title_tag) {
+        /* <title> against a lone h1: the h1 wins unless it is not part of a real <title> */
+        char *tt = strip_site(m->title_tag, m->site_name);
+        int words = 1;
+        for (const char *q = tt; *q; q++) words += *q == ' ';
+        char *h = nh1 == 1 ? ex_node_text(h1s[0]) : NULL;
+        if (h && *h && (words < 3 || strstr(m->title_tag, h))) {
+            title = h;
+            free(tt);
+        } else {
+            title = tt;
+            free(h);
+        }
+    }
+    if (!title && nh1 == 1) title = ex_node_text(h1s[0]);
+    if (title) {
+        bt_article_set(&a->title, title);
+        free(title);
+    }
+    /* category */
+    const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->cat_vis ? m->cat_vis : m->section ? m->section : m->ld_section;
+    if (cat && a->title && loose_eq(cat, a->title)) cat = m->section ? m->section : m->ld_section;
+    if (cat) bt_article_set(&a->category, cat);
+    /* canonical URL */
+    const char *u = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
+    if (u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0))
+        bt_article_set(&a->source_url, u);
+}
+
+/* Is element i usable as the article's own metadata? pass 0: inside the content box or the
+ * box around it (its header); pass 1: anywhere outside boilerplate. */
+static int near_content(ctx *c, int i, int best, int pass)
+{
+    if (pass == 2) return 1;
+    for (int p = c->v[i].parent; p >= 0; p = c->v[p].parent) {
+        const xmlNode *n = c->v[p].n;
+        if (!(c->v[p].flags & F_JUNK) || (c->v[p].flags & F_HIDDEN)) continue;
+        if (is_tag(n, "aside") || is_tag(n, "nav")) return 0;
+        char buf[512];
+        ex_classid(n, buf, sizeof buf);
+        if (ex_ci_contains(buf, "comment") || ex_ci_contains(buf, "related") || ex_ci_contains(buf, "footer") ||
+            ex_ci_contains(buf, "sidebar") || ex_ci_contains(buf, "teaser") || ex_ci_contains(buf, "recommend") ||
+            ex_ci_contains(buf, "popular") || ex_ci_contains(buf, "listing") || ex_ci_contains(buf, "lienquan") ||
+            ex_ci_contains(buf, "forum") || ex_ci_contains(buf, "reply") || ex_ci_contains(buf, "vcard") ||
+            ex_ci_contains(buf, "lien-quan"))
+            return 0;
+    }
+    if (pass == 1 || best < 0) return 1;
+    /* inside best's subtree, or inside an ancestor at most 3 levels above best */
+    int up = best;
+    for (int k = 0; k < 3 && c->v[up].parent >= 0 && c->v[up].parent != c->body; k++) up = c->v[up].parent;
+    for (int p = i; p >= 0; p = c->v[p].parent)
+        if (p == up) return 1;
+    return 0;
+}
+
+static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
+{
+    bt_article *a = c->a;
+    /* The visible headline of the article beats a declared title that differs from it. */
+    for (int h = 0; h < nh1 && !c->title_from_h1 && best >= 0; h++) {
+        int hi = idx_of(h1s[h]);
+        if (hi < 0 || (c->v[hi].flags & F_JUNK) || !near_content(c, hi, best, 0)) continue;
+        if (c->v[hi].text == 0 || c->v[hi].link * 2 > c->v[hi].text) continue;
+        char *t = ex_node_text(h1s[h]);
+        size_t l = bt_utf8_length(t);
+        if (l >= 10 && l <= 250 && strchr(t, ' ') && !(m->site_name && loose_eq(t, m->site_name))) {
+            bt_article_set(&a->title, t);
+            free(c->title_text);
+            c->title_text = bt_xstrdup(a->title);
+            c->title_from_h1 = 1;
+        }
+        free(t);
+    }
+    /* date */
+    int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
+    /* visible dates and bylines count when they are not inside boilerplate, best first when
+     * they sit in or next to the article */
+    free(m->vis_date);
+    m->vis_date = NULL;
+    for (int pass = 0; pass < 2 && !m->vis_date; pass++)
+        for (int k = 0; k < m->ndt && !m->vis_date; k++)
+            if (near_content(c, m->dt_idx[k], best, pass)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
+    free(m->byline);
+    m->byline = NULL;
+    /* near the article first; elsewhere only when no structured author exists */
+    int have_structured = m->ld_author || m->author_meta || m->author_alt;
+    for (int pass = 0; pass < (have_structured ? 1 : 2) && !m->byline; pass++)
+        for (int k = 0; k < m->nby && !m->byline; k++)
+            if (near_content(c, m->by_idx[k], best, pass)) {
+                const char *b = m->by_txt[k];
+                /* "Name" + description run together: a shorter candidate that starts it wins */
+                for (int q = 0; q < m->nby; q++)
+                    if (strlen(m->by_txt[q]) < strlen(b) && *m->by_txt[q] &&
+                        strncmp(b, m->by_txt[q], strlen(m->by_txt[q])) == 0)
+                        b = m->by_txt[q];
+                m->byline = bt_xstrdup(b);
+                c->byline_node = c->v[m->by_idx[k]].n;
+            }
+    /* Last resort: a short line near the article such as "06.11.2023 13:30 von Olga". */
+    if (!m->pub_meta && !m->ld_date && !m->vis_date && best >= 0) {
+        int tried = 0;
+        for (int i = 0; i < c->n && !m->vis_date && tried < 300; i++) {
+            ninfo *f = &c->v[i];
+            if ((f->flags & F_HARDJUNK) || f->raw < 8 || f->raw > 80) continue;
+            tried++;
+            if (!near_content(c, i, best, 0)) continue;
+            char *s = ex_node_text(f->n);
+            bt_date d;
+            if (bt_date_parse(s, vi ? 420 : 0, &d)) {
+                /* the innermost element that still holds the date */
+                for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                    if (c->v[k].flags & F_HARDJUNK) continue;
+                    char *t = ex_node_text(c->v[k].n);
+                    if (bt_date_parse(t, vi ? 420 : 0, &d)) {
+                        free(s);
+                        s = t;
+                    } else {
+                        free(t);
+                    }
+                }
+                m->vis_date = bt_xstrdup(s);
+                static const char *const kw[] = {" von ", " by ", " bởi ", " por ", " par ", " de ", NULL};
+                for (const char *const *k = kw; *k && !m->byline && !m->ld_author && !m->author_meta &&
+                                                !m->author_alt; k++) {
+                    const char *at = strstr(s, *k);
+                    if (!at) continue;
+                    char *b = bt_byline_clean(at + strlen(*k));
+                    if (bt_byline_plausible(b)) m->byline = b;
+                    else free(b);
+                }
+            }
+            free(s);
+        }
+    }
+    const char *dates[] = {m->pub_meta, m->ld_date, m->vis_date};
+    for (size_t k = 0; k < 3; k++) {
+        bt_date d;
+        if (dates[k] && bt_date_parse(dates[k], vi ? 420 : 0, &d)) {
+            /* Vietnamese pages: a UTC (or other zone) time is shown in Vietnam time */
+            if (vi && d.has_time && d.tz_minutes != 420) bt_date_to_zone(&d, 420);
+            a->published = d;
+            break;
+        }
+    }
+    /* author */
+    if (m->author_meta && m->site_name && (loose_eq(m->author_meta, m->site_name) ||
+                                           loose_prefix(m->site_name, m->author_meta))) {
+        free(m->author_meta);
+        m->author_meta = NULL;
+    }
+    if (m->ld_author && m->site_name && loose_eq(m->ld_author, m->site_name)) {
+        free(m->ld_author);
+        m->ld_author = NULL;
+    }
+    const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author
+                   : m->author_meta ? m->author_meta : m->author_alt;
+    if (!au && m->nby > 0) { /* last resort: a byline wherever it is */
+        m->byline = bt_xstrdup(m->by_txt[0]);
+        au = m->byline;
+    }
+    if (m->byline && m->ld_author && !loose_eq(m->byline, m->ld_author) &&
+        strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
+        au = m->ld_author;
+    if (m->byline) {
+        const char *alts[] = {m->ld_author, m->author_meta, m->author_alt};
+        for (size_t k = 0; k < 3; k++) {
+            if (!alts[k] || loose_eq(alts[k], m->byline)) continue;
+            char *ca = bt_byline_clean(alts[k]);
+            int all = *ca != '\0';
+            for (char *q = ca; all && *q;) {
+                size_t l = strcspn(q, ";");
+                char *nm1 = bt_xstrndup(q, l);
+                char *t1 = bt_text_clean(nm1, strlen(nm1));
+                if (!*t1 || !strstr(m->byline, t1)) all = 0;
+                free(t1);
+                free(nm1);
+                q += l;
+                while (*q == ';' || *q == ' ') q++;
+            }
+            if (all && strlen(ca) < strlen(m->byline)) {
+                bt_article_set(&a->author, ca);
+                free(ca);
+                au = NULL;
+                break;
+            }
+            free(ca);
+        }
+    }
+    if (au) {
+        char *b = bt_byline_clean(au);
+        if (bt_byline_plausible(b)) bt_article_set(&a->author, b);
+        free(b);
+    }
+}
+
+static int lead_candidate(ctx *c, int i, int best)
+{
+    static const char *const hints[] = {"sapo", "lead", "lede", "standfirst", "summary", "excerpt",
+                                        "description", "intro", "teaser", "chapeau", "dek",
+                                        "subtitle", "sub-title", "subhead", "abstract", NULL};
+    ninfo *f = &c->v[i];
+    if (f->flags & F_HARDJUNK) return 0;
+    if (!(f->flags & F_BLOCK) && !is_tag(f->n, "span")) return 0;
+    if (is_tag(f->n, "body") || is_tag(f->n, "html") || is_tag(f->n, "meta")) return 0;
+    char buf[512];
+    ex_classid(f->n, buf, sizeof buf);
+    int hit = 0;
+    for (const char *const *h = hints; *h && !hit; h++)
+        hit = ex_has_token(buf, *h) || (strlen(*h) > 4 && ex_ci_contains(buf, *h));
+    const char *ip = ex_attr(f->n, "itemprop");
+    if (ip && !strcasecmp(ip, "description")) hit = 1;
+    if (!hit) return 0;
+    if (f->raw < 40 || f->raw > 1200) return 0;
+    if (f->text > 0 && link_density(f) > 0.3) return 0;
+    if (f->np > 1 || f->nli > 0 || f->nheading > (heading_level(f->n) ? 1 : 0)) return 0;
+    return near_content(c, i, best, 0);
+}
+
+/* Lead / sapo: an element whose class or id names it, at the article (innermost match). */
+static void find_lead(ctx *c, int best)
+{
+    for (int i = 0; i < c->n; i++) {
+        if (!lead_candidate(c, i, best)) continue;
+        int pick = i;
+        for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++)
+            if (lead_candidate(c, k, best)) pick = k;
+        char *s = ex_node_text(c->v[pick].n);
+        bt_article_set(&c->a->lead, s);
+        c->lead_text = s;
+        c->lead_node = c->v[pick].n;
+        return;
+    }
+    /* No named lead: a sub-headline right under the article's h1 (<hgroup>, <header>). */
+    for (int i = 0; i < c->n; i++) {
+        if (!is_tag(c->v[i].n, "h1") || (c->v[i].flags & F_HARDJUNK)) continue;
+        if (!near_content(c, i, best, 0)) continue;
+        xmlNode *k = c->v[i].n->next;
+        while (k && k->type != XML_ELEMENT_NODE) k = k->next;
+        int ki = idx_of(k);
+        if (ki < 0 || !is_tag(k, "h2") || c->v[ki].raw < 40 || c->v[ki].raw > 600) continue;
+        if (c->v[ki].raw > 0 && c->v[ki].text > 0 && link_density(&c->v[ki]) > 0.3) continue;
+        char *s = ex_node_text(k);
+        bt_article_set(&c->a->lead, s);
+        c->lead_text = s;
+        c->lead_node = k;
+        return;
+    }
+}
+
+
+ex_meta *ex_meta_read(ctx *c)
+{
+    meta *m = bt_xcalloc(1, sizeof *m);
+    scan_meta(c, m, m->h1s, &m->nh1, 16);
+    choose_meta(c, m, m->h1s, m->nh1);
+    return m;
+}
+
+void ex_meta_choose(ctx *c, ex_meta *m, int best)
+{
+    choose_late(c, m, best, m->h1s, m->nh1);
+    find_lead(c, best);
+}
+
+void ex_meta_free(ex_meta *m)
+{
+    if (!m) return;
+    meta_free(m);
+    free(m);
+}
