@@ -33,5 +33,11 @@ int bt_cmd_pdf(int argc, char **argv);
 int bt_cmd_epub(int argc, char **argv);
 int bt_cmd_archive(int argc, char **argv);
 int bt_cmd_verify(int argc, char **argv);
+int bt_cmd_templates(int argc, char **argv);
+
+/* Load --template NAME|DIR (NULL: default); on failure the one-line error is printed and the
+ * exit code returned (BT_EXIT_INTERNAL). */
+struct bt_template;
+int bt_cli_template(const char *name, struct bt_template **out);
 
 #endif

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "input.h"
 #include "out_epub.h"
+#include "template.h"
 #include "text.h"
 
 static void bt_epub_usage(FILE *f)
@@ -26,7 +27,9 @@ static void bt_epub_usage(FILE *f)
           "      --group-by KEY      table of contents by category (default), date or none\n"
           "      --sort KEY          article order: date (default), title or input\n"
           "      --cover IMAGE       a JPEG or PNG cover (a title page is always generated for digests)\n"
-          "      --font-dir DIR      take NotoSerif-{Regular,Bold,Italic}.ttf from DIR\n"
+          "      --template NAME|DIR the look: a bundled template (bantin templates) or a folder\n"
+          "      --font-dir DIR      fonts to embed: Family-Regular.ttf, -Bold, -Italic (default:\n"
+          "                          the template's)\n"
           "      --no-fonts          embed no fonts (the reader's fonts are used)\n"
           "      --from html|text    input format (default: detected)\n"
           "  -q, --quiet             only errors\n"
@@ -141,7 +144,7 @@ static char *bt_epub_default_output(const char *in)
 
 int bt_cmd_epub(int argc, char **argv)
 {
-    enum { O_AUTHOR = 256, O_PUBLISHER, O_LANG, O_GROUP, O_SORT, O_COVER, O_FONTDIR, O_NOFONTS,
+    enum { O_AUTHOR = 256, O_PUBLISHER, O_LANG, O_GROUP, O_SORT, O_COVER, O_FONTDIR, O_NOFONTS, O_TEMPLATE,
            O_FROM };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"title", required_argument, NULL, 't'},
@@ -149,11 +152,13 @@ int bt_cmd_epub(int argc, char **argv)
         {"publisher", required_argument, NULL, O_PUBLISHER},
         {"lang", required_argument, NULL, O_LANG},  {"group-by", required_argument, NULL, O_GROUP},
         {"sort", required_argument, NULL, O_SORT},  {"cover", required_argument, NULL, O_COVER},
-        {"font-dir", required_argument, NULL, O_FONTDIR},
+        {"font-dir", required_argument, NULL, O_FONTDIR}, {"template", required_argument, NULL, O_TEMPLATE},
         {"no-fonts", no_argument, NULL, O_NOFONTS}, {"from", required_argument, NULL, O_FROM},
         {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     bt_epub_opts eo;
+    const char *tname = NULL;
+    bt_template *tpl = NULL;
     bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
     const char *output = NULL;
     const char *title = NULL, *author = NULL, *publisher = NULL;
@@ -206,6 +211,7 @@ int bt_cmd_epub(int argc, char **argv)
             break;
         case O_COVER: eo.cover_path = optarg; break;
         case O_FONTDIR: eo.font_dir = optarg; break;
+        case O_TEMPLATE: tname = optarg; break;
         case O_NOFONTS: eo.no_fonts = 1; break;
         case O_FROM:
             if (!bt_input_from_name(optarg, &io.from)) {
@@ -224,6 +230,9 @@ int bt_cmd_epub(int argc, char **argv)
         bt_epub_usage(stderr);
         return BT_EXIT_USAGE;
     }
+    rc = bt_cli_template(tname, &tpl);
+    if (rc != BT_EXIT_OK) return rc;
+    eo.tpl = tpl;
 
     /* Inputs: files as given, directories expanded. */
     for (int i = optind; i < argc; i++) {
@@ -306,5 +315,6 @@ done:
     free(cauthor);
     free(cpublisher);
     free(defout);
+    bt_template_free(tpl);
     return rc;
 }

@@ -52,6 +52,7 @@ static void usage(FILE *f)
           "  epub FILE...|DIR -o OUT.epub    an EPUB 3 book (one article or a digest)\n"
           "  archive SRC_DIR... -o BAG       archive a category: PDFs, digests, manifests\n"
           "  verify BAG                      check an archive\n"
+          "  templates [NAME|DIR]            list the bundled templates, or check one\n"
           "\n"
           "  bantin COMMAND --help           options of a command\n"
           "  bantin --version                version\n"
@@ -85,7 +86,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"parse", bt_cmd_parse}, {"pdf", bt_cmd_pdf},         {"epub", bt_cmd_epub},
-        {"archive", bt_cmd_archive}, {"verify", bt_cmd_verify},
+        {"archive", bt_cmd_archive}, {"verify", bt_cmd_verify}, {"templates", bt_cmd_templates},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (strcmp(cmd, cmds[i].name) == 0) return cmds[i].fn(argc - 1, argv + 1);

@@ -635,3 +635,35 @@ bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, unsigned pad, char *
     hb_subset_input_destroy(in);
     return st;
 }
+
+bt_status bt_font_subset_mem(bt_fontset *fs, bt_face face, const uint32_t *cps, size_t n,
+                             unsigned char **out, size_t *len, bt_err *e)
+{
+    *out = NULL;
+    *len = 0;
+    bt_face_rec *r = rec(fs, face);
+    if (!r->loaded) return bt_err_set(e, BT_EFONT, "font face %d is not loaded", (int)face);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");
+    hb_set_t *u = hb_subset_input_unicode_set(in);
+    for (size_t i = 0; i < n; i++) hb_set_add(u, cps[i]);
+    hb_set_add(u, ' ');
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_face_t *sub = hb_subset_or_fail(r->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned blen = 0;
+    const char *data = hb_blob_get_data(blob, &blen);
+    bt_status st = BT_OK;
+    if (!data || blen == 0) {
+        st = bt_err_set(e, BT_EFONT, "%s: subsetting gave an empty font", r->path);
+    } else {
+        *out = bt_xmalloc(blen);
+        memcpy(*out, data, blen);
+        *len = blen;
+    }
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    return st;
+}

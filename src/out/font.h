@@ -70,6 +70,11 @@ uint32_t bt_font_standin_of(const bt_fontset *fs, uint32_t standin);
  * multiple of 4, usually 0) extra zero bytes are added at the end of the cmap table, to change
  * the layout of the file without changing its meaning. */
 bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, unsigned pad, char **path, bt_err *e);
+/* A subset of face holding the characters cps[0..n) (and ' '), for a format that embeds the
+ * font file itself (EPUB): hints dropped, layout tables kept for the reading system's shaping.
+ * *out is heap memory the caller frees. */
+bt_status bt_font_subset_mem(bt_fontset *fs, bt_face face, const uint32_t *cps, size_t n,
+                             unsigned char **out, size_t *len, bt_err *e);
 /* The face's file (for messages), or NULL. */
 const char *bt_font_path(const bt_fontset *fs, bt_face face);
 

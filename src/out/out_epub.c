@@ -21,6 +21,8 @@
 #include <openssl/evp.h>
 #include <zip.h>
 
+#include "font.h"
+#include "template.h"
 #include "text.h"
 
 #define NS_XHTML "http://www.w3.org/1999/xhtml"
@@ -30,8 +32,6 @@
 #define NS_NCX "http://www.daisy.org/z3986/2005/ncx/"
 #define NS_CONTAINER "urn:oasis:names:tc:opendocument:xmlns:container"
 
-#define BT_EPUB_MAX_CSS ((size_t)1024 * 1024)
-#define BT_EPUB_MAX_FONT ((size_t)32 * 1024 * 1024)
 #define BT_EPUB_MAX_IMAGE ((size_t)20 * 1024 * 1024)
 
 /* ---------------------------------------------------------------------------------------------
@@ -374,11 +374,13 @@ typedef struct {
     char *cover_name; /* "images/cover.jpg" or NULL */
     unsigned char *css;
     size_t css_len;
+    const bt_template *tpl; /* o->tpl, or the default template (owned_tpl) */
+    bt_template *owned_tpl;
 } bt_book;
 
 static void bt_book_free(bt_book *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
+    for (size_t i = 0; b->items && i < b->n; i++) {
         free(b->items[i].title_key);
         free(b->items[i].group_key);
         free(b->items[i].group_label);
@@ -397,6 +399,7 @@ static void bt_book_free(bt_book *b)
     free(b->date_range);
     free(b->cover_name);
     free(b->css);
+    bt_template_free(b->owned_tpl);
     if (b->cps) hb_set_destroy(b->cps);
     bt_epub_files_free(&b->files);
     bt_epub_files_free(&b->fonts);
@@ -1113,142 +1116,97 @@ static bt_status bt_epub_container(unsigned char **out, size_t *olen, bt_err *e)
 /* ---------------------------------------------------------------------------------------------
  * Fonts and stylesheet. */
 
-typedef struct {
-    const char *file, *weight, *style;
-} bt_epub_face;
-
-static const bt_epub_face bt_epub_faces[] = {
-    {"NotoSerif-Regular.ttf", "normal", "normal"},
-    {"NotoSerif-Bold.ttf", "bold", "normal"},
-    {"NotoSerif-Italic.ttf", "normal", "italic"},
+/* The faces a book embeds: a reader synthesises bold italic well enough, and the text uses
+ * no bold italic of its own. */
+static const struct {
+    bt_face face;
+    const char *weight, *style;
+} bt_epub_faces[] = {
+    {BT_FACE_REGULAR, "normal", "normal"},
+    {BT_FACE_BOLD, "bold", "normal"},
+    {BT_FACE_ITALIC, "normal", "italic"},
 };
 
-/* Subset one font file to the code points in cps (HarfBuzz, in memory). */
-static bt_status bt_epub_subset(const char *path, hb_set_t *cps, unsigned char **out, size_t *olen,
-                                bt_err *e)
+/* The code points of the book, ascending (heap array). */
+static uint32_t *bt_epub_cps(hb_set_t *set, size_t *n)
 {
-    char *raw = NULL;
-    size_t rlen = 0;
-    bt_status st;
-    hb_blob_t *blob, *sub_blob;
-    hb_face_t *face, *sub;
-    hb_subset_input_t *in;
-    unsigned int n = 0;
-    const char *d;
-
-    st = bt_read_file(path, BT_EPUB_MAX_FONT, &raw, &rlen, e);
-    if (st != BT_OK) {
-        char msg[sizeof e->msg];
-        snprintf(msg, sizeof msg, "%s", e ? e->msg : "cannot read font");
-        return bt_err_set(e, BT_EFONT, "%s", msg);
-    }
-    blob = hb_blob_create(raw, (unsigned int)rlen, HB_MEMORY_MODE_READONLY, NULL, NULL);
-    face = hb_face_create(blob, 0);
-    hb_blob_destroy(blob);
-    if (hb_face_get_glyph_count(face) == 0) {
-        hb_face_destroy(face);
-        free(raw);
-        return bt_err_set(e, BT_EFONT, "%s: not a usable TrueType/OpenType font", path);
-    }
-    in = hb_subset_input_create_or_fail();
-    if (!in) {
-        hb_face_destroy(face);
-        free(raw);
-        return bt_err_set(e, BT_ENOMEM, "cannot create a font subset plan");
-    }
-    hb_set_union(hb_subset_input_unicode_set(in), cps);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
-    sub = hb_subset_or_fail(face, in);
-    hb_subset_input_destroy(in);
-    hb_face_destroy(face);
-    if (!sub) {
-        free(raw);
-        return bt_err_set(e, BT_EFONT, "%s: font subsetting failed", path);
-    }
-    sub_blob = hb_face_reference_blob(sub);
-    d = hb_blob_get_data(sub_blob, &n);
-    if (!d || n == 0) {
-        hb_blob_destroy(sub_blob);
-        hb_face_destroy(sub);
-        free(raw);
-        return bt_err_set(e, BT_EFONT, "%s: font subsetting gave an empty font", path);
-    }
-    *out = bt_xmalloc(n);
-    memcpy(*out, d, n);
-    *olen = n;
-    hb_blob_destroy(sub_blob);
-    hb_face_destroy(sub);
-    free(raw);
-    return BT_OK;
+    *n = hb_set_get_population(set);
+    uint32_t *v = bt_xmalloc((*n ? *n : 1) * sizeof *v);
+    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+    size_t k = 0;
+    while (k < *n && hb_set_next(set, &cp)) v[k++] = cp;
+    *n = k;
+    return v;
 }
 
+/* The family name a font folder gives its faces' files: "Lora-Regular.ttf" -> "Lora". */
+static char *bt_epub_family_of(const char *path)
+{
+    char *base = bt_path_basename(path);
+    char *dash = strrchr(base, '-');
+    char *dot = strrchr(base, '.');
+    if (dash && dash != base) *dash = '\0';
+    else if (dot && dot != base) *dot = '\0';
+    return base;
+}
+
+/* The fonts (the template's family, or --font-dir's), subset to the book's characters through
+ * font.h, each with an @font-face rule; then the template's stylesheet. */
 static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
 {
     bt_buf css = {0};
-    char *tdir, *tpath, *tcss = NULL;
-    size_t tlen = 0;
-    bt_status st;
+    bt_status st = BT_OK;
+    const bt_template *t = b->tpl;
+    char *family = NULL;
 
     if (!b->o->no_fonts) {
-        char *fdir = b->o->font_dir ? bt_xstrdup(b->o->font_dir) : bt_data_dir("fonts");
-        if (!fdir) return bt_err_set(e, BT_EFONT, "bundled fonts not found (use --font-dir or --no-fonts)");
+        const char *fdir = b->o->font_dir ? b->o->font_dir : t->font_dir;
+        bt_fontset *fs = NULL;
+        st = bt_fontset_open(fdir, &fs, e);
+        if (st != BT_OK) return st;
+        /* the family name the stylesheet uses: the template's for its own fonts, else the
+         * name of the files */
+        family = b->o->font_dir ? bt_epub_family_of(bt_font_path(fs, BT_FACE_REGULAR)) : bt_xstrdup(t->font_family);
         for (uint32_t c = 0x20; c < 0x7F; c++) hb_set_add(b->cps, c);
-        for (size_t i = 0; i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
-            char *path = bt_path_join(fdir, bt_epub_faces[i].file);
+        size_t ncp = 0;
+        uint32_t *cps = bt_epub_cps(b->cps, &ncp);
+        for (size_t i = 0; st == BT_OK && i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
+            bt_face f = bt_epub_faces[i].face;
+            if (bt_font_resolve(fs, f) != f) continue; /* the family has no such face */
             unsigned char *data = NULL;
             size_t len = 0;
-            FILE *probe = fopen(path, "rb");
-            if (!probe) {
-                free(path);
-                if (i == 0) {
-                    bt_err_set(e, BT_EFONT, "%s/%s: font not found", fdir, bt_epub_faces[i].file);
-                    free(fdir);
-                    bt_buf_free(&css);
-                    return BT_EFONT;
-                }
-                continue; /* optional face: the reader synthesises it */
-            }
-            fclose(probe);
-            st = bt_epub_subset(path, b->cps, &data, &len, e);
-            free(path);
-            if (st != BT_OK) {
-                free(fdir);
-                bt_buf_free(&css);
-                return st;
-            }
-            {
-                char *name = bt_xasprintf("fonts/%s", bt_epub_faces[i].file);
-                char *id = bt_xasprintf("font%zu", i + 1);
-                bt_epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
-                free(name);
-                free(id);
-            }
+            st = bt_font_subset_mem(fs, f, cps, ncp, &data, &len, e);
+            if (st != BT_OK) break;
+            char *file = bt_path_basename(bt_font_path(fs, f));
+            char *name = bt_xasprintf("fonts/%s", file);
+            char *id = bt_xasprintf("font%zu", i + 1);
+            bt_epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
+            free(name);
+            free(id);
             bt_buf_printf(&css,
-                          "@font-face {\n  font-family: \"Noto Serif\";\n  font-weight: %s;\n"
+                          "@font-face {\n  font-family: \"%s\";\n  font-weight: %s;\n"
                           "  font-style: %s;\n  src: url(\"fonts/%s\");\n}\n",
-                          bt_epub_faces[i].weight, bt_epub_faces[i].style, bt_epub_faces[i].file);
+                          family, bt_epub_faces[i].weight, bt_epub_faces[i].style, file);
+            free(file);
         }
-        free(fdir);
+        free(cps);
+        bt_fontset_free(fs);
+        if (st != BT_OK) {
+            free(family);
+            bt_buf_free(&css);
+            return st;
+        }
         bt_buf_adds(&css, "\n");
     }
-
-    tdir = bt_data_dir("templates");
-    if (!tdir) {
-        bt_buf_free(&css);
-        return bt_err_set(e, BT_EOTHER, "templates directory not found");
+    bt_buf_add(&css, t->epub_css, t->epub_css_len);
+    if (family) {
+        /* a stylesheet written for another family: the book's fonts for the text anyway */
+        char *quoted = bt_xasprintf("\"%s\"", family);
+        if (!strstr(t->epub_css, quoted))
+            bt_buf_printf(&css, "\nbody { font-family: \"%s\", serif; }\n", family);
+        free(quoted);
+        free(family);
     }
-    tpath = bt_path_join(tdir, "epub.css");
-    free(tdir);
-    st = bt_read_file(tpath, BT_EPUB_MAX_CSS, &tcss, &tlen, e);
-    free(tpath);
-    if (st != BT_OK) {
-        char msg[sizeof e->msg];
-        snprintf(msg, sizeof msg, "%s", e ? e->msg : "unreadable");
-        bt_buf_free(&css);
-        return bt_err_set(e, BT_EOTHER, "stylesheet template: %s", msg);
-    }
-    bt_buf_add(&css, tcss, tlen);
-    free(tcss);
     b->css = (unsigned char *)bt_buf_detach(&css, &b->css_len);
     return BT_OK;
 }
@@ -1437,6 +1395,15 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
         return bt_err_set(e, BT_ENOMEM, "out of memory");
     }
 
+    b.tpl = o->tpl;
+    if (!b.tpl) {
+        st = bt_template_load(NULL, &b.owned_tpl, e);
+        if (st != BT_OK) {
+            bt_book_free(&b);
+            return st;
+        }
+        b.tpl = b.owned_tpl;
+    }
     bt_book_order(&b, arts);
     bt_book_meta(&b);
 

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include "article.h"
+#include "template.h"
 #include "util.h"
 
 typedef enum { BT_GROUP_CATEGORY, BT_GROUP_DATE, BT_GROUP_NONE } bt_group;
@@ -15,7 +16,8 @@ typedef struct {
     const char *publisher;
     const char *lang;       /* overrides dc:language */
     const char *cover_path; /* JPEG/PNG cover, or NULL for a generated title page */
-    const char *font_dir;   /* NULL = bundled fonts */
+    const char *font_dir;   /* NULL = the template's fonts */
+    const bt_template *tpl; /* the look (epub.css, fonts); NULL = the default template */
     int no_fonts;           /* do not embed fonts */
     bt_group group;
     bt_sort sort;

@@ -15,6 +15,8 @@ for f in usr/bin/bantin usr/share/bantin/fonts/NotoSerif-Regular.ttf usr/share/b
     [ -f "$root/$f" ] && pass "installed $f" || fail "installed $f"
 done
 [ -d "$root/usr/share/bantin/templates" ] && pass "installed templates" || fail "installed templates"
+(cd / && "$root/usr/bin/bantin" templates) 2>&1 | awk '{print $1}' | tr '\n' ' ' | grep -qx 'a5 bao default ' \
+    && pass "installed binary lists its templates (a5 bao default)" || fail "installed binary lists its templates"
 # The installed binary, run from elsewhere, finds its data next to itself.
 cp "$FIX/text/000-seed.txt" "$OUT/a.txt"
 abs=$(cd "$OUT" && pwd)
