@@ -15,6 +15,18 @@ static void report(const char *kind, const char *file, const char *fmt, va_list 
     fputc('\n', stderr);
 }
 
+int bt_cli_exit_for(bt_status st)
+{
+    switch (st) {
+    case BT_OK: return BT_EXIT_OK;
+    case BT_EUSAGE: return BT_EXIT_USAGE;
+    case BT_EFONT:
+    case BT_ENOMEM:
+    case BT_EOTHER: return BT_EXIT_INTERNAL;
+    default: return BT_EXIT_OUTPUT;
+    }
+}
+
 void bt_cli_error(const char *file, const char *fmt, ...)
 {
     va_list ap;

@@ -21,6 +21,10 @@ typedef struct {
 
 extern bt_cli_flags bt_cli;
 
+/* The one exit code for a failing status: BT_EUSAGE 2; BT_EFONT, BT_ENOMEM, BT_EOTHER 4 (missing
+ * resources, internal); anything else 3 (the input was unusable or the output not written). */
+int bt_cli_exit_for(bt_status st);
+
 /* "bantin: FILE: message" on stderr (file may be NULL). */
 void bt_cli_error(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void bt_cli_warn(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

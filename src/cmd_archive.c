@@ -141,12 +141,6 @@ static int parse_shard(const char *s, int *k, int *n) {
     return 0;
 }
 
-static int exit_for(bt_status st) {
-    if (st == BT_EUSAGE) return BT_EXIT_USAGE;
-    if (st == BT_ENOMEM || st == BT_EFONT) return BT_EXIT_INTERNAL;
-    return BT_EXIT_OUTPUT;
-}
-
 int bt_cmd_archive(int argc, char **argv) {
     enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG };
     static const struct option longopts[] = {
@@ -251,7 +245,7 @@ int bt_cmd_archive(int argc, char **argv) {
     clear_bar(&p);
     if (st != BT_OK) {
         bt_cli_error(o.out, "%s", e.msg);
-        return exit_for(st);
+        return bt_cli_exit_for(st);
     }
     if (!bt_cli.quiet)
         fprintf(stderr,

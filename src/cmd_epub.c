@@ -40,67 +40,16 @@ static void bt_epub_usage(FILE *f)
           f);
 }
 
-static int bt_epub_wanted_name(const char *name)
-{
-    size_t n = strlen(name);
-    if (name[0] == '.') return 0;
-    return (n > 4 && strcmp(name + n - 4, ".txt") == 0) ||
-           (n > 5 && strcmp(name + n - 5, ".html") == 0) ||
-           (n > 4 && strcmp(name + n - 4, ".htm") == 0);
-}
-
-static int bt_epub_strcmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-typedef struct {
-    char **v;
-    size_t n, cap;
-} bt_epub_paths;
-
-static void bt_epub_paths_add(bt_epub_paths *p, char *s)
-{
-    if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 32;
-        p->v = bt_xrealloc(p->v, p->cap * sizeof *p->v);
-    }
-    p->v[p->n++] = s;
-}
-
 /* Expand a directory into its article files (sorted by name). 0 on success. */
-static int bt_epub_expand_dir(const char *dir, bt_epub_paths *p)
+static int bt_epub_expand_dir(const char *dir, bt_strvec *p)
 {
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    bt_epub_paths here = {0};
-    if (!d) return -1;
-    while ((de = readdir(d)) != NULL) {
-        char *full;
-        struct stat st;
-        if (!bt_epub_wanted_name(de->d_name)) continue;
-        full = bt_path_join(dir, de->d_name);
-        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-            free(full);
-            continue;
-        }
-        bt_epub_paths_add(&here, full);
-    }
-    closedir(d);
-    if (here.n) qsort(here.v, here.n, sizeof *here.v, bt_epub_strcmp);
-    for (size_t i = 0; i < here.n; i++) bt_epub_paths_add(p, here.v[i]);
-    free(here.v);
+    bt_strvec here = {0};
+    if (bt_dir_list(dir, NULL, BT_WALK_SKIP_HIDDEN | BT_WALK_TOP_ONLY, &here, NULL, NULL) != BT_OK)
+        return -1;
+    for (size_t i = 0; i < here.n; i++)
+        if (bt_is_article_file(here.v[i])) bt_strvec_push(p, bt_path_join(dir, here.v[i]));
+    bt_strvec_free(&here);
     return 0;
-}
-
-static int bt_epub_exit_for(bt_status st)
-{
-    switch (st) {
-    case BT_EUSAGE: return BT_EXIT_USAGE;
-    case BT_EFONT: return BT_EXIT_INTERNAL;
-    case BT_EOTHER: return BT_EXIT_INTERNAL;
-    default: return BT_EXIT_OUTPUT;
-    }
 }
 
 /* A command-line string made safe for the book: valid UTF-8, NFC, white space folded. */
@@ -163,7 +112,7 @@ int bt_cmd_epub(int argc, char **argv)
     const char *output = NULL;
     const char *title = NULL, *author = NULL, *publisher = NULL;
     char *ctitle = NULL, *cauthor = NULL, *cpublisher = NULL, *defout = NULL;
-    bt_epub_paths paths = {0};
+    bt_strvec paths = {0};
     bt_article **arts = NULL;
     size_t narts = 0;
     int failed = 0, rc = BT_EXIT_OK, c;
@@ -243,10 +192,10 @@ int bt_cmd_epub(int argc, char **argv)
                 bt_cli_error(argv[i], "cannot read the directory");
                 failed++;
             } else if (paths.n == before) {
-                bt_cli_warn(argv[i], "no .txt, .html or .htm files in this directory");
+                bt_cli_warn(argv[i], "no article files (.txt, .html, .htm, ...) in this directory");
             }
         } else {
-            bt_epub_paths_add(&paths, bt_xstrdup(argv[i]));
+            bt_strvec_push(&paths, bt_xstrdup(argv[i]));
         }
     }
     if (!output) {
@@ -293,7 +242,7 @@ int bt_cmd_epub(int argc, char **argv)
     bt_status st = bt_epub_render(arts, narts, &eo, &book, &blen, &e);
     if (st != BT_OK) {
         bt_cli_error(output, "%s", e.msg);
-        rc = bt_epub_exit_for(st);
+        rc = bt_cli_exit_for(st);
         goto done;
     }
     bt_err_clear(&e);
@@ -309,8 +258,7 @@ done:
     free(book);
     for (size_t i = 0; i < narts; i++) bt_article_free(arts[i]);
     free(arts);
-    for (size_t i = 0; i < paths.n; i++) free(paths.v[i]);
-    free(paths.v);
+    bt_strvec_free(&paths);
     free(ctitle);
     free(cauthor);
     free(cpublisher);

@@ -61,17 +61,6 @@ static char *pdf_output_name(const char *outdir, const char *in)
     return path;
 }
 
-static int exit_for(bt_status st)
-{
-    switch (st) {
-    case BT_EFONT: return BT_EXIT_INTERNAL;
-    case BT_EUSAGE: return BT_EXIT_USAGE;
-    case BT_ENOMEM:
-    case BT_EOTHER: return BT_EXIT_INTERNAL;
-    default: return BT_EXIT_OUTPUT;
-    }
-}
-
 /* Render arts[0..n) to path. Returns BT_OK or the failing status (already reported). */
 static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, const char *path)
 {
@@ -199,7 +188,7 @@ int bt_cmd_pdf(int argc, char **argv)
             rc = BT_EXIT_OUTPUT;
         } else {
             bt_status st = render_one(arts, n, &po, output);
-            if (st != BT_OK) rc = exit_for(st);
+            if (st != BT_OK) rc = bt_cli_exit_for(st);
             else written++;
         }
         for (size_t i = 0; i < n; i++) bt_article_free(arts[i]);
@@ -233,7 +222,7 @@ int bt_cmd_pdf(int argc, char **argv)
         bt_status st = render_one(&a, 1, &po, out);
         bt_article_free(a);
         if (st == BT_EFONT || st == BT_ENOMEM) {
-            rc = exit_for(st);
+            rc = bt_cli_exit_for(st);
             break;
         }
         if (st != BT_OK) failed++;

@@ -1,11 +1,15 @@
 /* util.c - errors, buffers, file I/O, atomic output, data directories. */
+#define _GNU_SOURCE /* nftw */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -269,11 +273,7 @@ bt_status bt_outfile_open(bt_outfile *o, const char *path, bt_err *e)
 static void fsync_dir_of(const char *path)
 {
     char *dir = bt_path_dirname(path);
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
+    bt_fsync_dir(dir);
     free(dir);
 }
 
@@ -462,4 +462,297 @@ int64_t bt_source_date_epoch(void)
     long long v = strtoll(s, &end, 10);
     if (errno || *end || v < 0) return -1;
     return (int64_t)v;
+}
+
+/* ---- string vector ---- */
+
+void bt_strvec_push(bt_strvec *s, char *owned)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = bt_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = owned;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void bt_strvec_sort(bt_strvec *s)
+{
+    if (s->n > 1) qsort(s->v, s->n, sizeof *s->v, cmp_strp);
+}
+
+void bt_strvec_free(bt_strvec *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- map ---- */
+
+struct bt_map_slot {
+    uint64_t hash; /* 0: empty */
+    size_t koff;   /* key bytes at keys + koff */
+    uint32_t klen;
+    int32_t v;
+};
+
+static uint64_t map_hash(const void *key, size_t len)
+{
+    const unsigned char *p = key;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+static uint64_t map_key_hash(const bt_map *m, const void *key, size_t len)
+{
+    uint64_t h = m->hash ? m->hash(key, len) : map_hash(key, len);
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+static struct bt_map_slot *map_find(const bt_map *m, const void *key, size_t len, uint64_t h)
+{
+    for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        struct bt_map_slot *s = &m->slots[i];
+        if (s->hash == 0) return s;
+        if (s->hash == h && s->klen == len && memcmp(m->keys + s->koff, key, len) == 0) return s;
+    }
+}
+
+static void map_grow(bt_map *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 64;
+    struct bt_map_slot *old = m->slots;
+    size_t ocap = m->cap;
+    m->slots = bt_xcalloc(ncap, sizeof *m->slots);
+    m->cap = ncap;
+    for (size_t i = 0; i < ocap; i++) {
+        if (!old[i].hash) continue;
+        size_t j = old[i].hash & (ncap - 1);
+        while (m->slots[j].hash) j = (j + 1) & (ncap - 1);
+        m->slots[j] = old[i];
+    }
+    free(old);
+}
+
+int32_t bt_map_get(const bt_map *m, const void *key, size_t len)
+{
+    if (!m->cap) return -1;
+    struct bt_map_slot *s = map_find(m, key, len, map_key_hash(m, key, len));
+    return s->hash ? s->v : -1;
+}
+
+void bt_map_put(bt_map *m, const void *key, size_t len, int32_t v)
+{
+    if ((m->n + 1) * 4 > m->cap * 3) map_grow(m);
+    uint64_t h = map_key_hash(m, key, len);
+    struct bt_map_slot *s = map_find(m, key, len, h);
+    if (s->hash) {
+        s->v = v;
+        return;
+    }
+    if (m->klen + len + 1 > m->kcap) {
+        while (m->klen + len + 1 > m->kcap) m->kcap = m->kcap ? m->kcap * 2 : 4096;
+        m->keys = bt_xrealloc(m->keys, m->kcap);
+    }
+    memcpy(m->keys + m->klen, key, len);
+    s->hash = h;
+    s->koff = m->klen;
+    s->klen = (uint32_t)len;
+    s->v = v;
+    m->klen += len;
+    m->n++;
+}
+
+int32_t bt_map_gets(const bt_map *m, const char *key)
+{
+    return bt_map_get(m, key, strlen(key));
+}
+
+void bt_map_puts(bt_map *m, const char *key, int32_t v)
+{
+    bt_map_put(m, key, strlen(key), v);
+}
+
+void bt_map_free(bt_map *m)
+{
+    uint64_t (*hash)(const void *, size_t) = m->hash;
+    free(m->slots);
+    free(m->keys);
+    memset(m, 0, sizeof *m);
+    m->hash = hash;
+}
+
+/* ---- file trees ---- */
+
+int bt_is_article_file(const char *relpath)
+{
+    const char *base = strrchr(relpath, '/');
+    base = base ? base + 1 : relpath;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base) return 0;
+    static const char *const ok[] = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml"};
+    int known = 0;
+    for (size_t i = 0; i < sizeof ok / sizeof *ok && !known; i++) known = strcasecmp(dot, ok[i]) == 0;
+    if (!known) return 0;
+    for (const char *p = relpath; p; p = strchr(p, '/')) { /* each path component */
+        if (*p == '/') p++;
+        if (*p == '.') return 0;
+        const char *end = strchr(p, '/');
+        if (end && end - p >= 6 && memcmp(end - 6, "_files", 6) == 0) return 0;
+    }
+    return 1;
+}
+
+bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_err *e)
+{
+    bt_strvec todo = {0}; /* folders still to read, relative to root ("" = root) */
+    bt_strvec_push(&todo, bt_xstrdup(""));
+    bt_status st = BT_OK;
+    int stop = 0;
+    while (todo.n > 0 && st == BT_OK && !stop) {
+        char *rel = todo.v[--todo.n];
+        char *abs = rel[0] ? bt_path_join(root, rel) : bt_xstrdup(root);
+        DIR *d = opendir(abs);
+        if (!d) {
+            st = bt_err_set(e, BT_EIO, "%s: cannot read the directory: %s", abs, strerror(errno));
+        } else {
+            struct dirent *de;
+            while (!stop && (de = readdir(d)) != NULL) {
+                const char *nm = de->d_name;
+                if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0) continue;
+                if ((flags & BT_WALK_SKIP_HIDDEN) && nm[0] == '.') continue;
+                char *crel = rel[0] ? bt_path_join(rel, nm) : bt_xstrdup(nm);
+                char *cabs = bt_path_join(abs, nm);
+                struct stat sb, lsb;
+                if (lstat(cabs, &lsb) == 0 && S_ISDIR(lsb.st_mode)) {
+                    if (!(flags & BT_WALK_TOP_ONLY)) {
+                        bt_strvec_push(&todo, crel); /* real folders only: linked ones could loop */
+                        crel = NULL;
+                    }
+                } else if (stat(cabs, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                    bt_dir_entry ent = {crel, cabs, &sb, S_ISLNK(lsb.st_mode)};
+                    stop = fn(ud, &ent) != 0;
+                }
+                free(crel);
+                free(cabs);
+            }
+            closedir(d);
+        }
+        free(abs);
+        free(rel);
+    }
+    bt_strvec_free(&todo);
+    return st;
+}
+
+typedef struct {
+    const char *prefix;
+    bt_strvec *out;
+    uint64_t bytes;
+} list_ctx;
+
+static int list_one(void *ud, const bt_dir_entry *ent)
+{
+    list_ctx *l = ud;
+    l->bytes += (uint64_t)ent->st->st_size;
+    bt_strvec_push(l->out, l->prefix && *l->prefix ? bt_path_join(l->prefix, ent->rel)
+                                                   : bt_xstrdup(ent->rel));
+    return 0;
+}
+
+bt_status bt_dir_list(const char *root, const char *prefix, int flags, bt_strvec *out,
+                      uint64_t *bytes, bt_err *e)
+{
+    bt_strvec got = {0};
+    list_ctx l = {prefix, &got, 0};
+    bt_status st = bt_dir_walk(root, flags, list_one, &l, e);
+    if (st != BT_OK) {
+        bt_strvec_free(&got);
+        return st;
+    }
+    bt_strvec_sort(&got);
+    for (size_t i = 0; i < got.n; i++) bt_strvec_push(out, got.v[i]);
+    free(got.v);
+    if (bytes) *bytes = l.bytes;
+    return BT_OK;
+}
+
+bt_status bt_mkdirs_for(const char *path, bt_err *e)
+{
+    char *d = bt_path_dirname(path);
+    bt_status st = bt_mkdirs(d, 0755, e);
+    free(d);
+    return st;
+}
+
+bt_status bt_write_file_nosync(const char *path, const void *data, size_t len, bt_err *e)
+{
+    bt_status st = bt_mkdirs_for(path, e);
+    if (st != BT_OK) return st;
+    FILE *f = fopen(path, "wb");
+    if (!f) return bt_err_set(e, BT_EIO, "cannot create %s: %s", path, strerror(errno));
+    int bad = len && fwrite(data, 1, len, f) != len;
+    int err = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        err = errno;
+    }
+    if (bad) {
+        unlink(path);
+        return bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(err));
+    }
+    return BT_OK;
+}
+
+bt_status bt_copy_file(const char *from, const char *to, bt_err *e)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0) return bt_err_set(e, BT_EIO, "%s: cannot open: %s", from, strerror(errno));
+    bt_status st = bt_mkdirs_for(to, e);
+    FILE *f = st == BT_OK ? fopen(to, "wb") : NULL;
+    if (st == BT_OK && !f) st = bt_err_set(e, BT_EIO, "cannot create %s: %s", to, strerror(errno));
+    char buf[65536];
+    while (st == BT_OK) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) st = bt_err_set(e, BT_EIO, "%s: read error: %s", from, strerror(errno));
+        if (n <= 0) break;
+        if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+            st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(errno));
+    }
+    close(in);
+    if (f && fclose(f) != 0 && st == BT_OK)
+        st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(errno));
+    if (f && st != BT_OK) unlink(to);
+    return st;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(p);
+    return 0;
+}
+
+void bt_rm_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0) nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void bt_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
 }

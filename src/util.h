@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct stat;
+
 #define BT_VERSION "0.1.0"
 
 /* Status codes returned by every fallible function. */
@@ -97,6 +99,90 @@ char *bt_path_join(const char *dir, const char *name);
 char *bt_data_dir(const char *sub);
 /* Remember argv[0] for bt_data_dir. */
 void bt_set_argv0(const char *argv0);
+
+/* ---- collections and file-tree helpers (one copy for the whole program) ---- */
+
+/* Growable vector of heap strings, owned by the vector. Zero-initialise ({0}) before use. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} bt_strvec;
+
+/* Append s; the vector takes ownership of it. */
+void bt_strvec_push(bt_strvec *s, char *owned);
+/* Sort bytewise (strcmp). */
+void bt_strvec_sort(bt_strvec *s);
+/* Free every string and the array; s is left empty. */
+void bt_strvec_free(bt_strvec *s);
+
+/* Hash map from byte-string keys to int32 values. Keys are copied into the map and compared in
+ * full (a 64-bit hash only picks the slot), so two keys never stand for each other. Memory: one
+ * 24-byte slot per key plus the key bytes in one block (no allocation per key). Zero-initialise
+ * ({0}) before use. */
+typedef struct {
+    struct bt_map_slot *slots;
+    size_t cap, n;
+    char *keys; /* every key's bytes, back to back */
+    size_t klen, kcap;
+    uint64_t (*hash)(const void *key, size_t len); /* NULL: FNV-1a (tests set a weak one) */
+} bt_map;
+
+/* The value stored under key, or -1 when absent. */
+int32_t bt_map_get(const bt_map *m, const void *key, size_t len);
+/* Store v under key (replacing an existing value). */
+void bt_map_put(bt_map *m, const void *key, size_t len, int32_t v);
+/* NUL-terminated string keys. */
+int32_t bt_map_gets(const bt_map *m, const char *key);
+void bt_map_puts(bt_map *m, const char *key, int32_t v);
+void bt_map_free(bt_map *m);
+
+/* The one answer to "is this an article file": a name ending in .txt, .text, .html, .htm, .xhtml
+ * or .shtml (any case), not hidden (no path component starting with '.') and not inside a
+ * NAME_files/ folder ("save page complete" keeps a page's images, scripts and frames there). */
+int bt_is_article_file(const char *relpath);
+
+/* One entry found by bt_dir_walk: a regular file (after following a symbolic link to it). */
+typedef struct {
+    const char *rel;   /* path relative to the root */
+    const char *abs;   /* root joined with rel */
+    const struct stat *st; /* stat() of the file (of the target when the entry is a link) */
+    int is_link;       /* the entry itself is a symbolic link */
+} bt_dir_entry;
+
+/* Called for each regular file; a non-zero return stops the walk (bt_dir_walk returns BT_OK). */
+typedef int (*bt_dir_fn)(void *ud, const bt_dir_entry *ent);
+
+enum {
+    BT_WALK_SKIP_HIDDEN = 1, /* skip names starting with '.' (files and folders) */
+    BT_WALK_TOP_ONLY = 2     /* do not descend into sub-folders */
+};
+
+/* Visit every regular file under root, without recursion (a stack of folders) and without
+ * descending into symbolically linked folders (they could loop). Order: unspecified; sort if it
+ * matters. BT_EIO (naming the folder) when a folder cannot be read. */
+bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_err *e);
+
+/* The same as a sorted list: paths relative to root, with prefix + "/" in front when prefix is
+ * non-NULL and non-empty; *bytes (may be NULL) gets the total size. out is appended to. */
+bt_status bt_dir_list(const char *root, const char *prefix, int flags, bt_strvec *out,
+                      uint64_t *bytes, bt_err *e);
+
+/* Create the folders leading to the file path (mkdir -p of its directory part). */
+bt_status bt_mkdirs_for(const char *path, bt_err *e);
+
+/* Write data to path, creating its folders, WITHOUT fsync: for staging areas that the caller
+ * makes durable all at once (syncfs) before anything depends on them. On failure the file is
+ * removed. */
+bt_status bt_write_file_nosync(const char *path, const void *data, size_t len, bt_err *e);
+
+/* Copy a regular file (streamed) to path like bt_write_file_nosync. */
+bt_status bt_copy_file(const char *from, const char *to, bt_err *e);
+
+/* rm -rf path (does not follow symbolic links); errors are ignored. */
+void bt_rm_tree(const char *path);
+
+/* fsync a directory so that renames and new entries in it are durable; errors are ignored. */
+void bt_fsync_dir(const char *dir);
 
 /* SOURCE_DATE_EPOCH if set and valid, else -1. */
 int64_t bt_source_date_epoch(void);

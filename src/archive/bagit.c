@@ -148,77 +148,6 @@ const char *bt_bag_problem_name(bt_bag_problem p) {
     return "problem";
 }
 
-/* ---- listing ---- */
-
-typedef struct {
-    char **v;
-    size_t n, cap;
-} strvec;
-
-static void sv_push(strvec *s, char *x) {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 64;
-        s->v = bt_xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = x;
-}
-
-static int cmp_str(const void *a, const void *b);
-
-bt_status bt_bag_list_files(const char *root, const char *prefix, int skip_hidden, char ***out,
-                            size_t *n, uint64_t *bytes, bt_err *e) {
-    strvec files = {0}, todo = {0};
-    uint64_t total = 0;
-    /* Directories still to read, as paths relative to root ("" = root); no recursion. */
-    sv_push(&todo, bt_xstrdup(""));
-    bt_status st = BT_OK;
-    while (todo.n > 0) {
-        char *rel = todo.v[--todo.n];
-        char *abs = rel[0] ? bt_path_join(root, rel) : bt_xstrdup(root);
-        DIR *d = opendir(abs);
-        if (!d) {
-            st = bt_err_set(e, BT_EIO, "%s: cannot read the directory: %s", abs, strerror(errno));
-            free(abs);
-            free(rel);
-            break;
-        }
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            const char *nm = de->d_name;
-            if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0) continue;
-            if (skip_hidden && nm[0] == '.') continue;
-            char *crel = rel[0] ? bt_path_join(rel, nm) : bt_xstrdup(nm);
-            char *cabs = bt_path_join(abs, nm);
-            struct stat sb, lsb;
-            if (lstat(cabs, &lsb) == 0 && S_ISDIR(lsb.st_mode)) {
-                sv_push(&todo, crel); /* real directories only: symlinked ones could loop */
-            } else if (stat(cabs, &sb) == 0 && S_ISREG(sb.st_mode)) {
-                total += (uint64_t)sb.st_size;
-                sv_push(&files, prefix && *prefix ? bt_path_join(prefix, crel) : bt_xstrdup(crel));
-                free(crel);
-            } else {
-                free(crel);
-            }
-            free(cabs);
-        }
-        closedir(d);
-        free(abs);
-        free(rel);
-    }
-    for (size_t i = 0; i < todo.n; i++) free(todo.v[i]);
-    free(todo.v);
-    if (st != BT_OK) {
-        for (size_t i = 0; i < files.n; i++) free(files.v[i]);
-        free(files.v);
-        return st;
-    }
-    qsort(files.v, files.n, sizeof *files.v, cmp_str);
-    *out = files.v;
-    *n = files.n;
-    if (bytes) *bytes = total;
-    return BT_OK;
-}
-
 /* ---- verification ---- */
 
 typedef struct {
@@ -228,9 +157,6 @@ typedef struct {
 
 static int cmp_man(const void *a, const void *b) {
     return strcmp(((const man_line *)a)->path, ((const man_line *)b)->path);
-}
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 typedef struct {
@@ -384,25 +310,23 @@ bt_status bt_bag_verify(const char *dir, bt_bag_report_fn report, bt_bag_check_f
 
     /* Files on disk: everything under data/ must be in the payload manifest; tag files at the
      * top level must be in the tag manifest (the manifests themselves excepted). */
-    char **files = NULL;
-    size_t nf = 0;
+    bt_strvec files = {0};
     uint64_t bytes = 0;
     char *data = bt_path_join(dir, "data");
     if (stat(data, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         problem(&v, BT_BAG_INVALID, "data", "the payload directory is missing");
-    } else if (bt_bag_list_files(data, "data", 0, &files, &nf, &bytes, e) != BT_OK) {
+    } else if (bt_dir_list(data, "data", 0, &files, &bytes, e) != BT_OK) {
         free(data);
         free_manifest(pm, npm);
         free_manifest(tm, ntm);
         return e ? e->code : BT_EIO;
     }
     free(data);
-    for (size_t i = 0; i < nf; i++) {
-        if (!listed(pm, npm, files[i]))
-            problem(&v, BT_BAG_UNEXPECTED, files[i], "in data/ but not in manifest-sha256.txt");
-        free(files[i]);
-    }
-    free(files);
+    size_t nf = files.n;
+    for (size_t i = 0; i < nf; i++)
+        if (!listed(pm, npm, files.v[i]))
+            problem(&v, BT_BAG_UNEXPECTED, files.v[i], "in data/ but not in manifest-sha256.txt");
+    bt_strvec_free(&files);
 
     DIR *d = opendir(dir);
     if (d) {

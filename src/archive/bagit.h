@@ -41,12 +41,6 @@ bt_status bt_bag_write_tags(const char *dir, const bt_bag_info *info, const char
 char *bt_bag_path_encode(const char *path);
 char *bt_bag_path_decode(const char *path);
 
-/* Every regular file under root (recursively, symlinked directories not followed), as paths
- * relative to root with prefix + "/" in front (prefix may be NULL), sorted bytewise; names starting
- * with '.' skipped when skip_hidden. *out is a heap array of heap strings; *bytes the total size. */
-bt_status bt_bag_list_files(const char *root, const char *prefix, int skip_hidden, char ***out,
-                            size_t *n, uint64_t *bytes, bt_err *e);
-
 typedef enum {
     BT_BAG_MISSING,    /* listed in a manifest, not on disk */
     BT_BAG_CHANGED,    /* on disk with another digest */

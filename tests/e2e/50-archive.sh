@@ -163,3 +163,13 @@ if have_epubcheck; then
 else
     skip "digest passes epubcheck (java or epubcheck missing)"
 fi
+
+# --- one "is this an article file" test for archive and epub ---------------------------------
+AF=$OUT/kinds; mkdir -p "$AF"
+cp "$FIX/text/001.txt" "$AF/upper.TXT"; cp "$FIX/text/002.txt" "$AF/b.text"; cp "$FIX/text/005.txt" "$AF/.hidden.txt"
+cp "$FIX/text/013.txt" "$AF/notes.pdf"
+n_epub=$(bt epub -v "$AF" -o "$OUT/kinds.epub" 2>&1 | grep -c '\.TXT: \|\.text: ')
+bt archive -q "$AF" -o "$OUT/kinds-bag" >/dev/null 2>&1
+n_arch=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['articles']))" "$OUT/kinds-bag/data/index.json" 2>/dev/null)
+[ "$n_epub" = 2 ] && [ "$n_arch" = 2 ] && pass "archive and epub take the same article files (.TXT, .text; not hidden, not .pdf)" \
+    || fail "archive and epub take the same article files (epub $n_epub, archive $n_arch)"

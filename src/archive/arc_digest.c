@@ -1,0 +1,222 @@
+/* arc_digest.c - digest EPUBs: one per category and period (month, ISO week, or undated). A digest
+ * is "dirty" when an article joined or left it; dirty digests are rendered again from their
+ * articles' sources in the workers, or, when merging, copied from the one shard that holds all
+ * their articles. */
+#include "arc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "out_epub.h"
+#include "text.h"
+
+int arc_date_ymd(const bt_date *d) {
+    if (!d || d->year <= 0 || d->month < 1 || d->month > 12 || d->day < 1 || d->day > 31) return 0;
+    return d->year * 10000 + d->month * 100 + d->day;
+}
+
+int arc_ymd_from_iso(const char *s) {
+    int y, m, d;
+    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
+    if (y <= 0 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
+    return y * 10000 + m * 100 + d;
+}
+
+/* ISO 8601 week of a date: sets *wy (week-based year) and *wk. */
+static void iso_week(int ymd, int *wy, int *wk) {
+    struct tm tm = {0};
+    tm.tm_year = ymd / 10000 - 1900;
+    tm.tm_mon = ymd / 100 % 100 - 1;
+    tm.tm_mday = ymd % 100;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    char buf[16];
+    strftime(buf, sizeof buf, "%G %V", &tm);
+    if (sscanf(buf, "%d %d", wy, wk) != 2) { *wy = ymd / 10000; *wk = 1; }
+}
+
+int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label) {
+    int32_t i = bt_map_gets(&c->dgmap, name);
+    if (i >= 0) return i;
+    if (c->ndg == c->capdg) {
+        c->capdg = c->capdg ? c->capdg * 2 : 64;
+        c->dg = bt_xrealloc(c->dg, c->capdg * sizeof *c->dg);
+    }
+    arc_digest *d = &c->dg[c->ndg];
+    memset(d, 0, sizeof *d);
+    d->name = bt_xstrdup(name);
+    d->category = bt_xstrdup(category ? category : "");
+    d->label = bt_xstrdup(label ? label : "");
+    d->from_bag = -1;
+    bt_map_puts(&c->dgmap, name, (int32_t)c->ndg);
+    return (int32_t)c->ndg++;
+}
+
+static const char *const vi_khac = "Kh\xc3\xa1" "c";
+
+void arc_digest_name(arc_ctx *c, const arc_record *r, char **name, char **cat, char **label) {
+    const char *category = r->category;
+    char *slug = category ? bt_slugify(category, 60) : NULL;
+    if (!slug || !*slug) {
+        free(slug);
+        slug = bt_xstrdup("khac");
+        category = vi_khac;
+    }
+    int ymd = arc_ymd_from_iso(r->date);
+    char period[32];
+    if (!ymd) {
+        snprintf(period, sizeof period, "undated");
+        *label = bt_xstrdup("ch\xc6\xb0" "a r\xc3\xb5 ng\xc3\xa0y");
+    } else if (c->o->digest == BT_DIGEST_WEEK) {
+        int wy, wk;
+        iso_week(ymd, &wy, &wk);
+        snprintf(period, sizeof period, "%04d-W%02d", wy, wk);
+        *label = bt_xasprintf("tu\xe1\xba\xa7n %d/%04d", wk, wy);
+    } else {
+        snprintf(period, sizeof period, "%04d-%02d", ymd / 10000, ymd / 100 % 100);
+        *label = bt_xasprintf("th\xc3\xa1ng %02d/%04d", ymd / 100 % 100, ymd / 10000);
+    }
+    *name = bt_xasprintf("digests/%s-%s.epub", slug, period);
+    *cat = bt_xstrdup(category);
+    free(slug);
+}
+
+/* One unit of the digests phase done (called with the lock held). */
+static void digest_done(arc_ctx *c, arc_digest *d) {
+    c->done++;
+    arc_emit(c, BT_AEV_ITEM, "digests", c->done, c->total, d->name, NULL);
+}
+
+/* Merge: one shard holds every article of this digest: copy its file. */
+static void digest_copy(arc_ctx *c, arc_digest *d) {
+    bt_err ce = {0};
+    char *from = bt_xasprintf("%s/data/%s", c->bags[d->from_bag], d->name);
+    char *dest = bt_path_join(c->stage_data, d->name);
+    bt_status cs = bt_copy_file(from, dest, &ce);
+    free(from);
+    free(dest);
+    pthread_mutex_lock(&c->mu);
+    if (cs == BT_OK) {
+        d->exists = 1;
+    } else {
+        d->failed = 1;
+        c->stats->digests_failed++;
+        arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, ce.msg);
+    }
+    digest_done(c, d);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Render one dirty digest from its articles' sources, into the stage. */
+void arc_digest_job(arc_ctx *c, size_t k) {
+    arc_digest *d = &c->dg[c->list[k]];
+    if (d->from_bag >= 0) {
+        digest_copy(c, d);
+        return;
+    }
+    bt_article **arts = bt_xcalloc(d->nmem ? d->nmem : 1, sizeof *arts);
+    size_t na = 0;
+    bt_err e = {0};
+    bt_status st = BT_OK;
+    char why[700] = "";
+    for (size_t m = 0; m < d->nmem; m++) {
+        arc_ent *x = &c->ents[d->mem[m]];
+        if (!x->present) continue; /* source gone: its PDF stays archived */
+        bt_article *a = NULL;
+        if (arc_source_load(x, &a, &e) == BT_OK) {
+            arts[na++] = a;
+        } else { /* its PDF stays archived; the digest goes on without it */
+            snprintf(why, sizeof why, "%s: %s", x->src, e.msg);
+            pthread_mutex_lock(&c->mu);
+            char *w = bt_xasprintf("left out of %s: %s", d->name, e.msg);
+            arc_emit(c, BT_AEV_WARN, "digests", c->done, c->total, x->src, w);
+            free(w);
+            pthread_mutex_unlock(&c->mu);
+        }
+    }
+    if (na == 0 && d->exists) { /* only articles whose sources are gone: keep the digest as it is */
+        free(arts);
+        pthread_mutex_lock(&c->mu);
+        digest_done(c, d);
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    unsigned char *out = NULL;
+    size_t len = 0;
+    if (na == 0) {
+        st = BT_EEMPTY;
+        if (!why[0]) snprintf(why, sizeof why, "no readable source left");
+    } else {
+        char *title = bt_xasprintf("%s \xe2\x80\x93 %s", d->category, d->label);
+        bt_epub_opts eo = {0};
+        eo.title = title;
+        eo.publisher = c->o->source_org;
+        eo.group = BT_GROUP_NONE;
+        eo.sort = BT_SORT_DATE;
+        eo.epoch = c->o->epoch;
+        st = bt_epub_render(arts, na, &eo, &out, &len, &e);
+        free(title);
+        if (st != BT_OK) snprintf(why, sizeof why, "EPUB: %s", e.msg);
+    }
+    if (st == BT_OK) {
+        char *dest = bt_path_join(c->stage_data, d->name);
+        st = bt_write_file_nosync(dest, out, len, &e);
+        if (st != BT_OK) snprintf(why, sizeof why, "%s", e.msg);
+        free(dest);
+    }
+    char hex[BT_SHA256_HEX] = "";
+    if (st == BT_OK) bt_sha256_hex(out, len, hex);
+    free(out);
+    for (size_t m = 0; m < na; m++) bt_article_free(arts[m]);
+    free(arts);
+    pthread_mutex_lock(&c->mu);
+    if (st == BT_OK) {
+        memcpy(d->sha, hex, BT_SHA256_HEX);
+        d->size = len;
+        d->members = na;
+        d->exists = 1;
+        c->stats->digests_rendered++;
+    } else {
+        d->failed = 1;
+        c->stats->digests_failed++;
+        arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, why);
+    }
+    digest_done(c, d);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Collect the members of the dirty digests, drop the empty ones, render (or copy) the rest. */
+void arc_render_digests(arc_ctx *c) {
+    size_t ndirty = 0;
+    for (size_t d = 0; d < c->ndg; d++) ndirty += c->dg[d].dirty != 0;
+    if (!ndirty) return;
+    c->changed = 1;
+    for (size_t i = 0; i < c->n; i++) {
+        arc_ent *x = &c->ents[i];
+        if (x->status != ST_OK || x->digest < 0) continue;
+        arc_digest *g = &c->dg[x->digest];
+        if (!g->dirty) continue;
+        g->mem = bt_xrealloc(g->mem, (g->nmem + 1) * sizeof *g->mem);
+        g->mem[g->nmem++] = (int)i;
+    }
+    free(c->list);
+    c->list = bt_xmalloc(ndirty * sizeof *c->list);
+    size_t k = 0;
+    for (size_t d = 0; d < c->ndg; d++) {
+        arc_digest *g = &c->dg[d];
+        if (!g->dirty) continue;
+        if (g->from_bag >= 0) /* merge: copy only when that shard holds exactly these articles */
+            for (size_t m = 0; m < g->nmem; m++)
+                if (c->ents[g->mem[m]].from_bag != g->from_bag || g->nmem != g->members) g->from_bag = -1;
+        if (g->nmem == 0) { /* no article left in it */
+            if (g->exists) bt_strvec_push(&c->dels, bt_xasprintf("data/%s", g->name));
+            g->gone = 1;
+            continue;
+        }
+        c->list[k++] = d;
+    }
+    arc_emit(c, BT_AEV_PHASE, "digests", 0, k, NULL, NULL);
+    if (k) arc_pool_run(c, k, arc_digest_job);
+}

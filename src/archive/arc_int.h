@@ -1,0 +1,256 @@
+/* arc_int.h - the archiver's private interface, shared by the src/archive/arc_*.c files. Nothing
+ * outside src/archive/ includes it (the public interface is archive.h).
+ *
+ * A run, and the file that does each step:
+ *   archive.c     bt_archive_run: open the bag, walk, plan, parse+render, finish (below), close
+ *   arc_walk.c    walk: find the sources (today: files under the source folders) -> arc_ent list;
+ *                 the SOURCE SEAM: how a source is found, hashed, loaded and found unchanged
+ *   arc_state.c   the state file (bantin-state.jsonl) and the records work file: the ONE place
+ *                 where an article record (arc_record) is converted to and from JSON
+ *   arc_plan.c    plan: the walk merged with the previous state -> unchanged / to do / removed
+ *   arc_pool.c    the worker threads
+ *   arc_render.c  parse one source and render its PDF into the stage (in the workers)
+ *   arc_dedupe.c  canonical URLs, text fingerprints, duplicates and PDF names (one thread, in
+ *                 source order, so the result does not depend on the workers' timing)
+ *   arc_digest.c  digest names and periods, digest EPUBs (in the workers)
+ *   arc_index.c   data/index.json and data/index.html
+ *   arc_commit.c  lock, manifests, the commit journal and its replay
+ *   arc_verify.c  bantin verify: bag + PDF/EPUB content checks
+ *   arc_merge.c   joining shard bags
+ *
+ * Where web sources plug in (feeds, WARC files, a fetch queue):
+ *   1. arc_walk(): a producer per source kind appends arc_ent entries with their origin and key
+ *      (src). Files: the path. URL: the URL. WARC: "WARCFILE#OFFSET" (with warc_* fields kept in
+ *      the record). Keys are unique across kinds (a URL cannot look like a path under a source
+ *      folder); the list is sorted by key, so plan() can merge it with the state in one pass.
+ *   2. arc_source_same(): is the source unchanged since its record was written? Files: size and
+ *      mtime, else content hash. URL: ETag / Last-Modified (record.etag, record.last_modified).
+ *   3. arc_source_digest() / arc_source_load(): the source's bytes hashed, and parsed into an
+ *      article (files: bt_input_load; URL/WARC: from the fetched body or the WARC record).
+ *   4. arc_record has the fields for this (origin, etag, last_modified, warc_file, warc_offset,
+ *      warc_record_id); they round-trip through the state file already, unused by files.
+ * Everything after the parse (dedupe, names, digests, index, commit, merge) works on records and
+ * does not care where a source came from. */
+#ifndef BT_ARC_INT_H
+#define BT_ARC_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "archive.h"
+#include "article.h"
+#include "hash.h"
+#include "util.h"
+
+#define ARC_STATE_NAME "bantin-state.jsonl"
+#define ARC_WORK_NAME ".bantin"
+#define ARC_STATE_VERSION 1
+
+/* An article's outcome (record.status). */
+typedef enum { ST_NONE, ST_OK, ST_FAILED, ST_DUP, ST_FILTERED } arc_status;
+/* What this run does with a source. */
+typedef enum { P_UNCHANGED, P_TODO, P_REMOVED } arc_plan_kind;
+
+/* Where a source comes from. Only files exist today; the others are the seam for web input. */
+typedef enum {
+    ARC_ORIGIN_FILE = 0, /* a file: src is its path */
+    ARC_ORIGIN_URL,      /* fetched over HTTP(S): src is the URL */
+    ARC_ORIGIN_WARC      /* a response record of a WARC file: src is "WARCFILE#OFFSET" */
+} arc_origin;
+
+const char *arc_status_name(arc_status s); /* "ok", "failed", "duplicate", "filtered", "none" */
+arc_status arc_status_parse(const char *s);
+const char *arc_origin_name(arc_origin o); /* "file", "url", "warc" */
+
+/* ---------- the per-article record (arc_state.c) ---------- */
+
+/* Everything the archive knows about one source. String members are heap strings or NULL
+ * (absent); the record owns them. Converted to and from JSON only by arc_state.c. */
+typedef struct {
+    arc_origin origin;
+    char *src;              /* the key: a path, a URL or a WARC reference */
+    int64_t size, mtime_ns; /* the source's bytes and modification time (files) */
+    char *sha256;           /* hex digest of the source bytes */
+    /* web origins: validators of the last fetch, and where the bytes are kept */
+    char *etag, *last_modified;
+    char *warc_file, *warc_record_id;
+    int64_t warc_offset;
+    /* what the parser found (title, category, author, url, language, date: as in the article;
+     * date in ISO 8601) */
+    char *title, *category, *author, *url, *language, *date;
+    char *canonical_url;    /* duplicate key 1 */
+    char *text_sha256;      /* duplicate key 2: digest of the normalised text */
+    bt_strvec warnings;     /* at most 20 */
+    /* outcome */
+    arc_status status;
+    char *reason;           /* failed / filtered: why */
+    char *duplicate_of;     /* duplicate: the src of the archived copy */
+    int has_pdf;            /* rendered: pdf_sha256, pdf_size; pdf_path once named */
+    char *pdf_sha256, *pdf_path; /* pdf_path relative to data/ */
+    int64_t pdf_size;
+    char *digest;           /* the digest EPUB it is in, relative to data/ */
+    int removed;            /* the source is gone; its outputs stay archived */
+    json_t *extra;          /* keys this version does not know, written back as they were */
+} arc_record;
+
+void arc_record_free(arc_record *r); /* frees the members; r is left zeroed */
+/* Replace a string member: *dst = copy of v (NULL stays NULL). */
+void arc_set(char **dst, const char *v);
+/* The same, but an empty string is stored as absent (the parser's metadata). */
+void arc_set_text(char **dst, const char *v);
+
+/* JSON form (one object; "kind": "article"). New reference. */
+json_t *arc_record_to_json(const arc_record *r);
+/* From a JSON object whose "kind" is "article" and that has a "src". r is filled (free it with
+ * arc_record_free); BT_EPARSE when j is not such an object. */
+bt_status arc_record_from_json(json_t *j, arc_record *r, bt_err *e);
+
+/* A digest line of the state file ("kind": "digest"). */
+typedef struct {
+    char *path, *sha256, *category, *label; /* path relative to data/ */
+    int64_t size, articles;
+} arc_digest_line;
+void arc_digest_line_free(arc_digest_line *d);
+
+/* One line of a state file. */
+typedef enum { ARC_LINE_SKIP, ARC_LINE_ARTICLE, ARC_LINE_DIGEST } arc_line_kind;
+typedef struct {
+    arc_line_kind kind;
+    arc_record rec;     /* ARC_LINE_ARTICLE */
+    arc_digest_line dg; /* ARC_LINE_DIGEST */
+} arc_line;
+void arc_line_free(arc_line *l);
+/* Parse one line (without its newline). Lines that are not JSON objects, or of another kind,
+ * are ARC_LINE_SKIP. */
+void arc_line_parse(const char *s, size_t len, arc_line *l);
+
+/* Open a bag's state file and read its header: the stream is positioned after it and *opts gets
+ * the options it was made with (canonical JSON, heap). NULL with e->code == BT_OK when there is no
+ * state file; NULL with BT_EPARSE when the file is not a bantin state file. */
+FILE *arc_state_open(const char *bag, char **opts, bt_err *e);
+/* The next line of an open state file: 1 with *l filled (arc_line_free it), 0 at the end. */
+int arc_state_next(FILE *f, arc_line *l);
+
+/* The options that make an archive (category, dates, digest period, outputs, shard) as canonical
+ * JSON (heap); the archive keeps them in its state header and refuses other ones. */
+char *arc_options_json(const bt_archive_opts *o, int with_shard);
+/* Fill the option fields of *o from such JSON (merge: the shards' options). Strings in *o point
+ * into *hold, which the caller frees with json_decref. */
+void arc_options_from_json(const char *json, bt_archive_opts *o, json_t **hold);
+
+/* ---------- the run's working data ---------- */
+
+/* Per source: only the small fixed data; the full record lives in the records work file on disk
+ * so memory stays flat as the batch grows. */
+typedef struct {
+    char *src;              /* the key (record.src) */
+    int64_t size, mtime_ns;
+    long rec, oldrec;       /* offsets in the records file (-1: none) */
+    int32_t ymd;            /* YYYYMMDD, 0 undated */
+    int32_t digest;         /* digest table index or -1 */
+    int16_t from_bag;       /* merge: index of the shard bag the PDF comes from, else -1 */
+    uint8_t origin;         /* arc_origin */
+    uint8_t status, plan, present;
+} arc_ent;
+
+typedef struct {
+    char *name;     /* "digests/x.epub" (relative to data/) */
+    char *category; /* display name */
+    char *label;    /* period display */
+    char sha[BT_SHA256_HEX];
+    uint64_t size;
+    int exists;     /* a file is in the bag (old) or staged (new) */
+    int dirty, failed, gone;
+    size_t members;
+    int16_t from_bag; /* merge: copy from this bag when all members come from it, else -1 */
+    int *mem;
+    size_t nmem;
+} arc_digest;
+
+typedef struct arc_ctx {
+    const bt_archive_opts *o;
+    bt_archive_stats *stats;
+    char *bag, *work, *stage, *stage_data;
+    char *opts_json;
+    FILE *recs;               /* the records work file */
+    pthread_mutex_t mu;
+    arc_ent *ents;
+    size_t n, cap;
+    arc_digest *dg;
+    size_t ndg, capdg;
+    bt_map dgmap;             /* digest name -> dg index */
+    bt_map urlmap, textmap;   /* duplicate keys -> ents index of the archived copy */
+    bt_map namemap;           /* PDF name (relative to data/) -> ents index */
+    bt_strvec dels;           /* bag-relative paths to delete at commit */
+    const char *const *bags;  /* merge inputs */
+    size_t nbags;
+    size_t next, done, total; /* work distribution */
+    size_t *list;             /* the items of the current phase */
+    int changed;
+    int lockfd;
+} arc_ctx;
+
+/* Report an event to the caller's progress callback (if any). */
+void arc_emit(arc_ctx *c, bt_archive_event_kind k, const char *phase, size_t done, size_t total,
+              const char *path, const char *msg);
+void arc_ent_push(arc_ctx *c, const arc_ent *x);
+int arc_cmp_ent(const void *a, const void *b); /* by src */
+
+/* archive.c: open (create, lock, replay, fresh stage) and close a bag; everything after parsing */
+bt_status arc_open(arc_ctx *c, int must_be_new, bt_err *e);
+void arc_close(arc_ctx *c);
+bt_status arc_finish(arc_ctx *c, bt_err *e);
+void arc_count_stats(arc_ctx *c);
+
+/* arc_state.c: the records work file (one JSON line per record version) */
+long arc_rec_append(arc_ctx *c, const arc_record *r); /* offset, -1 on error */
+int arc_rec_read(arc_ctx *c, long off, arc_record *r); /* 0 and *r filled, -1 when none */
+bt_status arc_write_state(arc_ctx *c, const char *path, bt_err *e);
+
+/* arc_walk.c */
+bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e);
+/* 0: changed; 1: unchanged (cheap check); 2: unchanged content (touched: the record needs its
+ * new mtime) */
+int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
+bt_status arc_source_digest(const arc_ent *x, char hex[BT_SHA256_HEX], uint64_t *size, bt_err *e);
+bt_status arc_source_load(const arc_ent *x, bt_article **a, bt_err *e);
+
+/* arc_plan.c */
+bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, bt_err *e);
+void arc_load_digest_line(arc_ctx *c, const arc_digest_line *r, int16_t from_bag);
+
+/* arc_pool.c: run fn(c, 0..total-1) on o->jobs threads (the calling thread is one of them) */
+typedef void (*arc_job_fn)(arc_ctx *c, size_t item);
+void arc_pool_run(arc_ctx *c, size_t total, arc_job_fn fn);
+
+/* arc_render.c */
+char *arc_stage_tmp_pdf(arc_ctx *c, size_t i);
+void arc_parse_job(arc_ctx *c, size_t k);
+
+/* arc_dedupe.c */
+bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e);
+void arc_text_fingerprint(const bt_article *a, char out[BT_SHA256_HEX]);
+
+/* arc_digest.c */
+int arc_ymd_from_iso(const char *s);
+int arc_date_ymd(const bt_date *d);
+int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label);
+void arc_digest_name(arc_ctx *c, const arc_record *r, char **name, char **cat, char **label);
+void arc_digest_job(arc_ctx *c, size_t k);
+void arc_render_digests(arc_ctx *c);
+
+/* arc_index.c */
+int arc_listed_in_index(const arc_ent *x);
+bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e);
+bt_status arc_write_index_html(arc_ctx *c, const char *path, bt_err *e);
+
+/* arc_commit.c */
+bt_status arc_take_lock(arc_ctx *c, bt_err *e);
+bt_status arc_journal_replay(arc_ctx *c, bt_err *e);
+bt_status arc_write_manifests(arc_ctx *c, bt_err *e);
+bt_status arc_commit(arc_ctx *c, bt_err *e);
+
+#endif

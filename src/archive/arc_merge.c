@@ -1,0 +1,133 @@
+/* arc_merge.c - joining shard bags into a new bag. Every input must verify and have been made with
+ * the same options (the shard aside). Their records are read in, sorted by source as one run
+ * would have them, and the usual finish (duplicates, names, digests, index, commit) runs on them:
+ * PDFs are copied from the shards instead of rendered, digests copied when one shard holds all
+ * their articles, else rendered again from the sources. */
+#include "arc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+static void count_problem(void *ud, bt_bag_problem kind, const char *path, const char *detail) {
+    (void)kind; (void)path; (void)detail;
+    (*(size_t *)ud)++;
+}
+
+/* Check the inputs; *common gets their shared options (canonical JSON without the shard). */
+static bt_status check_inputs(const char *const *bags, size_t nbags, char **common, bt_err *e) {
+    *common = NULL;
+    for (size_t b = 0; b < nbags; b++) {
+        size_t np = 0, nf = 0;
+        bt_err ve = {0};
+        if (bt_archive_verify(bags[b], count_problem, &np, NULL, &nf, &ve) != BT_OK || np) {
+            free(*common);
+            *common = NULL;
+            return bt_err_set(e, BT_EIO, "%s: not a valid bag (%s); run bantin verify on it", bags[b],
+                              ve.msg[0] ? ve.msg : "problems found");
+        }
+        char *opts = NULL;
+        FILE *f = arc_state_open(bags[b], &opts, &ve);
+        if (!f) {
+            free(*common);
+            *common = NULL;
+            return bt_err_set(e, BT_EUSAGE, "%s: not a bantin archive (no %s)", bags[b], ARC_STATE_NAME);
+        }
+        fclose(f);
+        json_t *j = json_loads(opts, 0, NULL);
+        free(opts);
+        json_object_del(j, "shard");
+        char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(j);
+        if (*common && strcmp(*common, s) != 0) {
+            bt_err_set(e, BT_EUSAGE, "%s was made with other options (%s, not %s)", bags[b], s, *common);
+            free(s);
+            free(*common);
+            *common = NULL;
+            return BT_EUSAGE;
+        }
+        if (!*common) *common = s;
+        else free(s);
+    }
+    return BT_OK;
+}
+
+/* Read one shard's state into the context. */
+static void read_shard(arc_ctx *c, size_t b) {
+    char *opts = NULL;
+    bt_err e = {0};
+    FILE *f = arc_state_open(c->bags[b], &opts, &e);
+    free(opts);
+    arc_line l;
+    while (f && arc_state_next(f, &l)) {
+        if (l.kind == ARC_LINE_DIGEST) {
+            arc_load_digest_line(c, &l.dg, (int16_t)b);
+        } else if (l.kind == ARC_LINE_ARTICLE) {
+            arc_ent x = {0};
+            x.src = bt_xstrdup(l.rec.src);
+            x.origin = (uint8_t)l.rec.origin;
+            x.size = l.rec.size;
+            x.mtime_ns = l.rec.mtime_ns;
+            x.oldrec = -1;
+            x.digest = -1;
+            x.from_bag = (int16_t)b;
+            x.present = !l.rec.removed;
+            x.status = (uint8_t)l.rec.status;
+            x.ymd = arc_ymd_from_iso(l.rec.date);
+            /* archived articles are named and filed again across all shards */
+            x.plan = x.status == ST_OK ? P_TODO : P_UNCHANGED;
+            x.rec = arc_rec_append(c, &l.rec);
+            arc_ent_push(c, &x);
+            c->stats->sources += x.present;
+        }
+        arc_line_free(&l);
+    }
+    if (f) fclose(f);
+}
+
+bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archive_opts *o,
+                           bt_archive_stats *stats, bt_err *e) {
+    bt_archive_stats dummy;
+    memset(stats ? stats : &dummy, 0, sizeof dummy);
+    xmlInitParser();
+    if (nbags > 30000) return bt_err_set(e, BT_EUSAGE, "too many bags");
+    char *common = NULL;
+    bt_status st = check_inputs(bags, nbags, &common, e);
+    if (st != BT_OK) return st;
+    bt_archive_opts mo = *o;
+    mo.shard_k = mo.shard_n = 0;
+    json_t *hold = NULL;
+    arc_options_from_json(common, &mo, &hold);
+    free(common);
+
+    arc_ctx c = {0};
+    c.o = &mo;
+    c.stats = stats ? stats : &dummy;
+    c.bags = bags;
+    c.nbags = nbags;
+    c.opts_json = arc_options_json(&mo, 1);
+    c.changed = 1;
+    st = arc_open(&c, 1, e);
+    for (size_t b = 0; b < nbags && st == BT_OK; b++) read_shard(&c, b);
+    if (st == BT_OK) {
+        qsort(c.ents, c.n, sizeof *c.ents, arc_cmp_ent);
+        size_t k = 0;
+        for (size_t i = 0; i < c.n; i++) {
+            if (k > 0 && strcmp(c.ents[k - 1].src, c.ents[i].src) == 0) { free(c.ents[i].src); continue; }
+            c.ents[k++] = c.ents[i];
+        }
+        c.n = k;
+        for (size_t d = 0; d < c.ndg; d++) {
+            c.dg[d].dirty = 1;   /* every digest is copied or rendered again */
+            c.dg[d].exists = 0;  /* nothing is in the new bag yet */
+        }
+        arc_emit(&c, BT_AEV_PHASE, "merge", 0, c.n, NULL, NULL);
+        st = arc_finish(&c, e);
+    }
+    arc_count_stats(&c);
+    c.stats->unchanged = 0;
+    arc_close(&c);
+    json_decref(hold);
+    return st;
+}

@@ -1,0 +1,152 @@
+/* arc_plan.c - the plan of a run: the walk merged with the previous state, in one pass over both
+ * (both are sorted by source key). Each source becomes unchanged (its record is carried over),
+ * to do (parsed and rendered this run) or removed (its source is gone; an archived article
+ * stays, marked). */
+#include "arc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Register an archived (unchanged or removed) ok article: its keys, its PDF name, its digest. */
+static void register_kept(arc_ctx *c, size_t i, const arc_record *r) {
+    arc_ent *x = &c->ents[i];
+    if (x->status != ST_OK) return;
+    if (r->canonical_url) bt_map_puts(&c->urlmap, r->canonical_url, (int32_t)i);
+    if (r->text_sha256) bt_map_puts(&c->textmap, r->text_sha256, (int32_t)i);
+    if (r->pdf_path) bt_map_puts(&c->namemap, r->pdf_path, (int32_t)i);
+    if (r->digest) {
+        int32_t d = bt_map_gets(&c->dgmap, r->digest);
+        if (d < 0) { /* state without that digest: render it */
+            char *name, *cat, *label;
+            arc_digest_name(c, r, &name, &cat, &label);
+            d = arc_digest_get(c, r->digest, cat, label);
+            c->dg[d].dirty = 1;
+            free(name);
+            free(cat);
+            free(label);
+        }
+        x->digest = d;
+    }
+}
+
+static void ent_from_record(arc_ent *x, const arc_record *r) {
+    x->status = (uint8_t)r->status;
+    x->ymd = arc_ymd_from_iso(r->date);
+}
+
+void arc_load_digest_line(arc_ctx *c, const arc_digest_line *r, int16_t from_bag) {
+    if (!r->path || !r->sha256 || strlen(r->sha256) != 64) return;
+    int32_t d = arc_digest_get(c, r->path, r->category, r->label);
+    arc_digest *g = &c->dg[d];
+    if (from_bag >= 0 && g->exists) { /* in two shards: must be re-rendered */
+        g->from_bag = -1;
+        g->dirty = 1;
+        return;
+    }
+    memcpy(g->sha, r->sha256, BT_SHA256_HEX);
+    g->size = (uint64_t)r->size;
+    g->members = (size_t)r->articles;
+    g->exists = 1;
+    g->from_bag = from_bag;
+    if (from_bag < 0) { /* gone from the bag (deleted by hand): render it again */
+        char *abs = bt_xasprintf("%s/data/%s", c->bag, r->path);
+        struct stat sb;
+        if (stat(abs, &sb) != 0) {
+            g->exists = 0;
+            g->dirty = 1;
+            c->changed = 1;
+        }
+        free(abs);
+    }
+}
+
+/* An unchanged ok article must still have its outputs in the bag, else it is rendered again. */
+static int outputs_present(arc_ctx *c, const arc_record *r) {
+    if (!r->pdf_path) return !c->o->pdf;
+    char *abs = bt_xasprintf("%s/data/%s", c->bag, r->pdf_path);
+    struct stat sb;
+    int ok = stat(abs, &sb) == 0;
+    free(abs);
+    return ok;
+}
+
+bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, bt_err *e) {
+    char *opts = NULL;
+    bt_err e2 = {0};
+    FILE *f = arc_state_open(c->bag, &opts, &e2);
+    if (!f && e2.code) return bt_err_set(e, BT_EPARSE, "%s", e2.msg);
+    if (f && strcmp(opts, c->opts_json) != 0) {
+        bt_err_set(e, BT_EUSAGE,
+                   "the archive was made with other options (%s; now %s): use the same options or "
+                   "a new archive directory", opts, c->opts_json);
+        free(opts);
+        fclose(f);
+        return BT_EUSAGE;
+    }
+    free(opts);
+    size_t wi = 0;
+    arc_line l;
+    while (f && arc_state_next(f, &l)) {
+        if (l.kind == ARC_LINE_DIGEST) arc_load_digest_line(c, &l.dg, -1);
+        if (l.kind != ARC_LINE_ARTICLE) {
+            arc_line_free(&l);
+            continue;
+        }
+        arc_record *r = &l.rec;
+        while (wi < nw && strcmp(w[wi].src, r->src) < 0) {
+            w[wi].plan = P_TODO;
+            arc_ent_push(c, &w[wi++]);
+        }
+        if (wi < nw && strcmp(w[wi].src, r->src) == 0) {
+            arc_ent x = w[wi++];
+            int same = 0;
+            if (r->status == ST_OK || r->status == ST_FILTERED) same = arc_source_same(c, &x, r);
+            if (same && r->status == ST_OK && !outputs_present(c, r)) same = 0;
+            if (same) {
+                x.plan = P_UNCHANGED;
+                ent_from_record(&x, r);
+                if (same == 2 || r->removed) {
+                    r->mtime_ns = x.mtime_ns;
+                    r->removed = 0;
+                    c->changed = 1;
+                }
+                x.rec = arc_rec_append(c, r);
+                arc_ent_push(c, &x);
+                register_kept(c, c->n - 1, r);
+            } else {
+                x.plan = P_TODO;
+                x.oldrec = arc_rec_append(c, r);
+                arc_ent_push(c, &x);
+            }
+        } else if (r->status == ST_OK) {
+            /* the source is gone: an archived article stays (marked); others are dropped */
+            arc_ent x = {0};
+            x.src = bt_xstrdup(r->src);
+            x.origin = (uint8_t)r->origin;
+            x.size = r->size;
+            x.mtime_ns = r->mtime_ns;
+            x.rec = x.oldrec = -1;
+            x.digest = -1;
+            x.from_bag = -1;
+            x.plan = P_REMOVED;
+            ent_from_record(&x, r);
+            if (!r->removed) {
+                r->removed = 1;
+                c->changed = 1;
+            }
+            x.rec = arc_rec_append(c, r);
+            arc_ent_push(c, &x);
+            register_kept(c, c->n - 1, r);
+        } else {
+            c->changed = 1;
+        }
+        arc_line_free(&l);
+    }
+    while (wi < nw) {
+        w[wi].plan = P_TODO;
+        arc_ent_push(c, &w[wi++]);
+    }
+    if (f) fclose(f);
+    return BT_OK;
+}

@@ -1,0 +1,144 @@
+/* arc_walk.c - finding the sources of a run, and the source seam: how a source is hashed, loaded
+ * and found unchanged. Only files exist today; web sources (feeds, WARC, fetch queue) add a
+ * producer to arc_walk() and a case to each arc_source_* function (see arc_int.h). */
+#include "arc_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input.h"
+
+void arc_ent_push(arc_ctx *c, const arc_ent *x) {
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->ents = bt_xrealloc(c->ents, c->cap * sizeof *c->ents);
+    }
+    c->ents[c->n++] = *x;
+}
+
+int arc_cmp_ent(const void *a, const void *b) {
+    return strcmp(((const arc_ent *)a)->src, ((const arc_ent *)b)->src);
+}
+
+/* --shard K/N: keep the sources whose key hashes to share K. The key is the path relative to the
+ * source folder (the file name for a file given by name), so that every machine of a cluster
+ * agrees whatever the folder is called there. */
+static int in_shard(const arc_ctx *c, const char *rel) {
+    if (c->o->shard_n <= 1) return 1;
+    uint64_t h = bt_sha256_u64(rel, strlen(rel));
+    return (int)(h % (uint64_t)c->o->shard_n) == c->o->shard_k - 1;
+}
+
+typedef struct {
+    arc_ctx *c;
+    const char *root;
+    arc_ent *w;
+    size_t n, cap;
+} walk_ctx;
+
+static void add_file(walk_ctx *k, char *src, const struct stat *fb) {
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 256;
+        k->w = bt_xrealloc(k->w, k->cap * sizeof *k->w);
+    }
+    arc_ent x = {0};
+    x.src = src;
+    x.origin = ARC_ORIGIN_FILE;
+    x.size = (int64_t)fb->st_size;
+    x.mtime_ns = (int64_t)fb->st_mtim.tv_sec * 1000000000LL + fb->st_mtim.tv_nsec;
+    x.rec = x.oldrec = -1;
+    x.digest = -1;
+    x.from_bag = -1;
+    x.present = 1;
+    k->w[k->n++] = x;
+}
+
+static int walk_one(void *ud, const bt_dir_entry *ent) {
+    walk_ctx *k = ud;
+    if (!bt_is_article_file(ent->rel) || !in_shard(k->c, ent->rel)) return 0;
+    add_file(k, bt_path_join(k->root, ent->rel), ent->st);
+    return 0;
+}
+
+/* Files: every article file under each source folder, and each source given as a file. */
+static bt_status walk_files(walk_ctx *k, bt_err *e) {
+    const bt_archive_opts *o = k->c->o;
+    for (size_t s = 0; s < o->nsrcs; s++) {
+        char *root = bt_xstrdup(o->srcs[s]);
+        size_t rl = strlen(root);
+        while (rl > 1 && root[rl - 1] == '/') root[--rl] = '\0';
+        struct stat sb;
+        bt_status st = BT_OK;
+        if (stat(root, &sb) != 0) {
+            st = bt_err_set(e, BT_EIO, "%s: %s", root, strerror(errno));
+        } else if (S_ISDIR(sb.st_mode)) {
+            k->root = root;
+            st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN, walk_one, k, e);
+        } else {
+            char *base = bt_path_basename(root);
+            if (in_shard(k->c, base)) add_file(k, bt_xstrdup(root), &sb);
+            free(base);
+        }
+        free(root);
+        if (st != BT_OK) return st;
+    }
+    return BT_OK;
+}
+
+bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
+    walk_ctx k = {c, NULL, NULL, 0, 0};
+    bt_status st = walk_files(&k, e);
+    /* (web producers go here: each appends its entries to k.w) */
+    if (st != BT_OK) {
+        for (size_t i = 0; i < k.n; i++) free(k.w[i].src);
+        free(k.w);
+        return st;
+    }
+    qsort(k.w, k.n, sizeof *k.w, arc_cmp_ent);
+    /* the same file reached through two arguments counts once */
+    size_t n = 0;
+    for (size_t i = 0; i < k.n; i++) {
+        if (n > 0 && strcmp(k.w[n - 1].src, k.w[i].src) == 0) {
+            free(k.w[i].src);
+            continue;
+        }
+        k.w[n++] = k.w[i];
+    }
+    *out = k.w;
+    *nout = n;
+    return BT_OK;
+}
+
+int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old) {
+    (void)c;
+    switch ((arc_origin)x->origin) {
+    case ARC_ORIGIN_FILE:
+        if (old->size == x->size && old->mtime_ns == x->mtime_ns) return 1;
+        if (old->size == x->size) { /* touched: compare the contents */
+            char hex[BT_SHA256_HEX];
+            bt_err e = {0};
+            if (bt_sha256_file(x->src, hex, NULL, &e) == BT_OK && old->sha256 && strcmp(hex, old->sha256) == 0)
+                return 2;
+        }
+        return 0;
+    case ARC_ORIGIN_URL:  /* web input: compare ETag / Last-Modified of a conditional fetch */
+    case ARC_ORIGIN_WARC: /* a WARC record does not change: same file, offset and record id */
+        break;
+    }
+    return 0;
+}
+
+bt_status arc_source_digest(const arc_ent *x, char hex[BT_SHA256_HEX], uint64_t *size, bt_err *e) {
+    if (x->origin != ARC_ORIGIN_FILE)
+        return bt_err_set(e, BT_EUSAGE, "%s sources are not supported by this build", arc_origin_name(x->origin));
+    return bt_sha256_file(x->src, hex, size, e);
+}
+
+bt_status arc_source_load(const arc_ent *x, bt_article **a, bt_err *e) {
+    if (x->origin != ARC_ORIGIN_FILE)
+        return bt_err_set(e, BT_EUSAGE, "%s sources are not supported by this build", arc_origin_name(x->origin));
+    bt_input_opts io = {0};
+    return bt_input_load(x->src, &io, a, e);
+}

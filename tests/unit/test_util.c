@@ -1,0 +1,126 @@
+/* test_util.c - the shared helpers: string vector, map (real keys, even when every hash collides),
+ * the "is this an article file" test, the directory walk, file helpers. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "util.h"
+
+static uint64_t same_hash(const void *key, size_t len) {
+    (void)key;
+    (void)len;
+    return 42; /* every key collides: only comparing the keys themselves keeps them apart */
+}
+
+static void touch(const char *dir, const char *rel) {
+    char *p = bt_path_join(dir, rel);
+    bt_err e = {0};
+    bt_write_file_nosync(p, "x", 1, &e);
+    free(p);
+}
+
+static int count_cb(void *ud, const bt_dir_entry *ent) {
+    (void)ent;
+    (*(int *)ud)++;
+    return 0;
+}
+
+int main(void) {
+    /* string vector */
+    bt_strvec v = {0};
+    const char *words[] = {"pear", "apple", "Zebra", "apple2", ""};
+    for (size_t i = 0; i < 5; i++) bt_strvec_push(&v, bt_xstrdup(words[i]));
+    bt_strvec_sort(&v);
+    CHECK("strvec: 5 items", v.n == 5);
+    CHECK_STR("strvec: sorted bytewise (first)", v.v[0], "");
+    CHECK_STR("strvec: sorted bytewise (second)", v.v[1], "Zebra");
+    CHECK_STR("strvec: sorted bytewise (last)", v.v[4], "pear");
+    bt_strvec_free(&v);
+    CHECK("strvec: free leaves it empty", v.n == 0 && v.v == NULL);
+
+    /* map: many keys, then the same keys with every hash colliding */
+    for (int weak = 0; weak < 2; weak++) {
+        bt_map m = {0};
+        if (weak) m.hash = same_hash;
+        int n = weak ? 500 : 20000, bad = 0;
+        char k[32];
+        for (int i = 0; i < n; i++) {
+            snprintf(k, sizeof k, "key-%d", i);
+            bt_map_puts(&m, k, i);
+        }
+        for (int i = 0; i < n; i++) {
+            snprintf(k, sizeof k, "key-%d", i);
+            bad += bt_map_gets(&m, k) != i;
+        }
+        snprintf(k, sizeof k, "key-%d", n);
+        CHECK(weak ? "map (all hashes equal): every key finds its own value" : "map: 20000 keys found", bad == 0);
+        CHECK(weak ? "map (all hashes equal): an absent key is absent" : "map: an absent key is absent",
+              bt_map_gets(&m, k) == -1);
+        bt_map_puts(&m, "key-7", 700);
+        CHECK("map: put replaces", bt_map_gets(&m, "key-7") == 700 && m.n == (size_t)n);
+        CHECK("map: a prefix is another key", bt_map_gets(&m, "key-") == -1);
+        unsigned char bin[3] = {0, 1, 0};
+        bt_map_put(&m, bin, 3, 5);
+        CHECK("map: binary keys with NUL bytes", bt_map_get(&m, bin, 3) == 5 && bt_map_get(&m, bin, 2) == -1);
+        bt_map_free(&m);
+    }
+    bt_map empty = {0};
+    CHECK("map: get on an empty map", bt_map_gets(&empty, "x") == -1);
+
+    /* is this an article file */
+    CHECK("article file: a.txt", bt_is_article_file("a.txt"));
+    CHECK("article file: dir/b.HTML (any case)", bt_is_article_file("dir/b.HTML"));
+    CHECK("article file: .text .xhtml .shtml .htm", bt_is_article_file("x.text") && bt_is_article_file("x.xhtml") &&
+                                                    bt_is_article_file("x.shtml") && bt_is_article_file("x.htm"));
+    CHECK("article file: not a.pdf", !bt_is_article_file("a.pdf"));
+    CHECK("article file: not a hidden .a.txt", !bt_is_article_file("d/.a.txt"));
+    CHECK("article file: not inside a hidden folder", !bt_is_article_file(".git/a.txt"));
+    CHECK("article file: not in page_files/", !bt_is_article_file("page_files/frame.html"));
+    CHECK("article file: x_files.html itself is one", bt_is_article_file("x_files.html"));
+    CHECK("article file: not a bare .txt", !bt_is_article_file(".txt"));
+    CHECK("article file: no extension", !bt_is_article_file("README"));
+
+    /* directory walk */
+    char tmpl[] = "/tmp/bt-test-util-XXXXXX";
+    char *root = mkdtemp(tmpl);
+    CHECK("mkdtemp", root != NULL);
+    if (root) {
+        touch(root, "a.txt");
+        touch(root, "sub/b.txt");
+        touch(root, "sub/deeper/c.html");
+        touch(root, ".hidden/d.txt");
+        char *link = bt_path_join(root, "loop");
+        CHECK("symlink to the root", symlink(root, link) == 0);
+        free(link);
+        bt_strvec got = {0};
+        bt_err e = {0};
+        CHECK("dir_list ok", bt_dir_list(root, "p", BT_WALK_SKIP_HIDDEN, &got, NULL, &e) == BT_OK);
+        CHECK("dir_list: 3 files, linked folder not followed, hidden skipped", got.n == 3);
+        if (got.n == 3) {
+            CHECK_STR("dir_list: sorted, prefixed (1)", got.v[0], "p/a.txt");
+            CHECK_STR("dir_list: sorted, prefixed (3)", got.v[2], "p/sub/deeper/c.html");
+        }
+        bt_strvec_free(&got);
+        int n = 0;
+        CHECK("dir_walk top only", bt_dir_walk(root, BT_WALK_TOP_ONLY, count_cb, &n, &e) == BT_OK && n == 1);
+        n = 0;
+        CHECK("dir_walk with hidden", bt_dir_walk(root, 0, count_cb, &n, &e) == BT_OK && n == 4);
+        char *missing = bt_path_join(root, "nope");
+        CHECK("dir_walk: a missing root is an error naming it",
+              bt_dir_walk(missing, 0, count_cb, &n, &e) == BT_EIO && strstr(e.msg, "nope"));
+        char *from = bt_path_join(root, "sub/b.txt"), *to = bt_path_join(root, "copy/x/b.txt");
+        CHECK("copy_file creates the folders", bt_copy_file(from, to, &e) == BT_OK && access(to, F_OK) == 0);
+        CHECK("copy_file from a missing file fails", bt_copy_file(missing, to, &e) == BT_EIO);
+        free(from);
+        free(to);
+        free(missing);
+        bt_rm_tree(root);
+        struct stat sb;
+        CHECK("rm_tree removes everything", lstat(root, &sb) != 0);
+    }
+    TEST_END();
+}
