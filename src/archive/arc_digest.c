@@ -12,15 +12,13 @@
 #include "text.h"
 
 int arc_date_ymd(const bt_date *d) {
-    if (!d || d->year <= 0 || d->month < 1 || d->month > 12 || d->day < 1 || d->day > 31) return 0;
+    if (!d || !bt_date_valid(d)) return 0;
     return d->year * 10000 + d->month * 100 + d->day;
 }
 
 int arc_ymd_from_iso(const char *s) {
-    int y, m, d;
-    if (!s || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3) return 0;
-    if (y <= 0 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-    return y * 10000 + m * 100 + d;
+    bt_date d;
+    return s && bt_date_parse_iso(s, &d) ? arc_date_ymd(&d) : 0;
 }
 
 /* ISO 8601 week of a date: sets *wy (week-based year) and *wk. */

@@ -42,6 +42,7 @@
 
 #include "archive.h"
 #include "article.h"
+#include "date.h"
 #include "hash.h"
 #include "util.h"
 

@@ -21,11 +21,9 @@ void arc_emit(arc_ctx *c, bt_archive_event_kind k, const char *phase, size_t don
 }
 
 int bt_archive_parse_day(const char *s) {
-    int y, m, d;
-    char tail;
-    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) return 0;
-    if (y < 1000 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
-    return y * 10000 + m * 100 + d;
+    bt_date d;
+    if (!s || strlen(s) != 10 || !bt_date_parse_iso(s, &d)) return 0;
+    return arc_date_ymd(&d);
 }
 
 void arc_close(arc_ctx *c) {

@@ -125,5 +125,8 @@ int main(void) {
     CHECK("parse_day rejects month 13", bt_archive_parse_day("2023-13-01") == 0);
     CHECK("parse_day rejects trailing text", bt_archive_parse_day("2023-01-01x") == 0);
     CHECK("parse_day rejects garbage", bt_archive_parse_day("yesterday") == 0);
+    CHECK("parse_day rejects 30 February", bt_archive_parse_day("2023-02-30") == 0);
+    CHECK("ymd of a record date with a time", arc_ymd_from_iso("2023-05-27T14:00:00+07:00") == 20230527);
+    CHECK("ymd of no date", arc_ymd_from_iso("") == 0 && arc_ymd_from_iso(NULL) == 0);
     TEST_END();
 }
