@@ -11,7 +11,13 @@
       Reads `pdftotext -bbox` output. Every word must lie inside the column (LEFT..PAGE_W-RIGHT);
       vertically inside the text area (TOP..PAGE_H-BOTTOM from the top edge), except the running
       header above it (words of TITLE or an ellipsis) and the footer below it ("Trang", "i/n").
+
+  pdfcheck.py batch LIST
+      Many checks in one process: each line of LIST is "KEY<TAB>words|bbox<TAB>ARG<TAB>ARG...";
+      prints "OK|FAIL<TAB>CHECK<TAB>KEY<TAB>message" per line. Exit 1 when any check fails.
 """
+import contextlib
+import io
 import re
 import sys
 import unicodedata
@@ -115,7 +121,22 @@ def cmd_bbox(path, pw, ph, left, right, top, bottom, title=''):
     return 1 if bad or n == 0 else 0
 
 
+def cmd_batch(path):
+    fails = 0
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            key, check, *args = line.rstrip('\n').split('\t')
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                rc = cmd_words(*args) if check == 'words' else cmd_bbox(*args)
+            fails += rc != 0
+            print('\t'.join(('FAIL' if rc else 'OK', check, key, out.getvalue().strip())))
+    return 1 if fails else 0
+
+
 if __name__ == '__main__':
+    if len(sys.argv) == 3 and sys.argv[1] == 'batch':
+        sys.exit(cmd_batch(sys.argv[2]))
     if len(sys.argv) >= 4 and sys.argv[1] == 'words':
         sys.exit(cmd_words(sys.argv[2], sys.argv[3]))
     if len(sys.argv) >= 9 and sys.argv[1] == 'bbox':

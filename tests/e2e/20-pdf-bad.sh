@@ -64,9 +64,7 @@ python3 -c "
 import sys
 w = ''.join('aăâbcdđeêghiklmnoôơpqrstuưvxy'[i % 29] for i in range(100000))
 sys.stdout.write('Một từ rất dài\n\nTrước ' + w + ' sau.\n')" >"$OUT/longword.txt"
-start=$(date +%s)
-bt pdf "$OUT/longword.txt" -o "$OUT/longword.pdf" 2>"$OUT/longword.err"; rc=$?
-secs=$(( $(date +%s) - start ))
+timed bt pdf "$OUT/longword.txt" -o "$OUT/longword.pdf" 2>"$OUT/longword.err"; secs=$((cpu_ms / 1000)) # CPU
 pdftotext "$OUT/longword.pdf" "$OUT/longword.out" 2>/dev/null
 pdftotext -bbox "$OUT/longword.pdf" "$OUT/longword.html" 2>/dev/null
 got=$(python3 -c "

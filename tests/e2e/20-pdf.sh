@@ -12,19 +12,25 @@ for t in pdftotext pdffonts qpdf pdfinfo python3; do
 done
 
 conv_fail="" text_fail="" warn_fail="" font_fail="" qpdf_fail="" bbox_fail="" n=0
+: >"$OUT/checks" # the Python checks of every article, run in one process after the loop
 for f in "$FIX"/text/*.txt; do
     b=$(basename "$f" .txt); n=$((n + 1))
     if ! bt pdf -q "$f" -o "$OUT/$b.pdf" 2>"$OUT/$b.err"; then conv_fail="$conv_fail $b"; continue; fi
     pdftotext "$OUT/$b.pdf" "$OUT/$b.out" 2>"$OUT/$b.warn"
     [ -s "$OUT/$b.warn" ] && warn_fail="$warn_fail $b"
-    $CHK words "$f" "$OUT/$b.out" >"$OUT/$b.wc" || text_fail="$text_fail $b[$(cut -c1-60 "$OUT/$b.wc")]"
+    printf '%s\twords\t%s\t%s\n' "$b" "$f" "$OUT/$b.out" >>"$OUT/checks"
     pdffonts "$OUT/$b.pdf" 2>/dev/null | awk 'NR > 2 { n++; if ($(NF-4) != "yes") bad = 1 } END { exit (bad || !n) }' \
         || font_fail="$font_fail $b"
     qpdf --check "$OUT/$b.pdf" >"$OUT/$b.qpdf" 2>&1 && ! grep -qi "warning" "$OUT/$b.qpdf" \
         || qpdf_fail="$qpdf_fail $b"
     pdftotext -bbox "$OUT/$b.pdf" "$OUT/$b.html" 2>/dev/null
-    $CHK bbox "$OUT/$b.html" $A4 "$(head -n 1 "$f")" >"$OUT/$b.bb" || bbox_fail="$bbox_fail $b[$(cut -c1-80 "$OUT/$b.bb")]"
+    printf '%s\tbbox\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$OUT/$b.html" $A4 "$(head -n 1 "$f")" >>"$OUT/checks"
 done
+$CHK batch "$OUT/checks" >"$OUT/checks.out"
+nchk=$(grep -cE '^(OK|FAIL)	' "$OUT/checks.out")
+[ "$nchk" -eq $(( $(wc -l <"$OUT/checks") )) ] || text_fail="$text_fail [only $nchk checks ran]"
+text_fail="$text_fail$(awk -F'\t' '$1 == "FAIL" && $2 == "words" { printf " %s[%s]", $3, substr($4, 1, 60) }' "$OUT/checks.out")"
+bbox_fail=$(awk -F'\t' '$1 == "FAIL" && $2 == "bbox" { printf " %s[%s]", $3, substr($4, 1, 80) }' "$OUT/checks.out")
 [ -z "$conv_fail" ] && pass "pdf: all $n corpus articles convert" || fail "pdf: conversion failed:$conv_fail"
 [ -z "$text_fail" ] && pass "pdf: pdftotext gives back every word in order with exact diacritics ($n articles)" \
     || fail "pdf: words missing:$text_fail"
