@@ -38,9 +38,10 @@ DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-d
             libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev
 # (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
 # (wget writes real WARC files; parallel runs shards; chromium + nodejs/npm for the catalogue's
-# browser test; locales for the comma-decimal test)
+# browser test; locales for the comma-decimal test; python3-yaml reads contrib/kubernetes; time
+# measures peak memory in make bench)
 DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db \
-            wget parallel mupdf-tools chromium nodejs locales
+            wget parallel mupdf-tools chromium nodejs locales python3-yaml time
 
 .PHONY: print-pkgs all deps deps-test demo test check asan valgrind bench fuzz install clean units
 

@@ -1,5 +1,6 @@
 /* cli.c - reporting for the command-line layer: "bantin: FILE: message". */
 #include "cli.h"
+#include "progress.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@ bt_cli_flags bt_cli;
 
 static void report(const char *kind, const char *file, const char *fmt, va_list ap)
 {
+    bt_progress_interrupt(); /* never glue a message to a progress line */
     fputs("bantin: ", stderr);
     if (file) fprintf(stderr, "%s: ", file);
     if (kind) fprintf(stderr, "%s: ", kind);
@@ -49,6 +51,7 @@ void bt_cli_info(const char *fmt, ...)
     if (!bt_cli.verbose || bt_cli.quiet) return;
     va_list ap;
     va_start(ap, fmt);
+    bt_progress_interrupt();
     fputs("bantin: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
 #include "cli.h"
+#include "progress.h"
 
 static void archive_usage(FILE *f) {
     fputs("usage: bantin archive SRC_DIR... -o ARCHIVE_DIR [options]\n"
@@ -29,6 +29,9 @@ static void archive_usage(FILE *f) {
           "      --epub-only         no per-article PDFs\n"
           "      --shard K/N         archive only share K (1..N) of the sources, by a hash of their\n"
           "                          path relative to SRC_DIR; join the shard bags with --merge\n"
+          "      --shard env         K and N from a Slurm job array (SLURM_ARRAY_TASK_ID and\n"
+          "                          SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job\n"
+          "                          (JOB_COMPLETION_INDEX, from 0, and BANTIN_SHARDS = completions)\n"
           "      --merge             join the bags given as arguments into the new bag -o\n"
           "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown)\n"
           "  -q, --quiet             no progress, only errors\n"
@@ -54,78 +57,27 @@ static void verify_usage(FILE *f) {
 
 /* ---- progress ---- */
 
-typedef struct {
-    int tty;
-    const char *phase;
-    size_t total, last_pct;
-    double last_draw;
-    int drawn;
-} progress;
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void clear_bar(progress *p) {
-    if (p->tty && p->drawn) {
-        fputs("\r\033[K", stderr);
-        p->drawn = 0;
-    }
-}
-
 static void on_event(void *ud, const bt_archive_event *ev) {
-    progress *p = ud;
+    bt_progress *p = ud;
     switch (ev->kind) {
     case BT_AEV_FAILED:
-        clear_bar(p);
         bt_cli_error(ev->path, "%s", ev->msg ? ev->msg : "failed");
         return;
     case BT_AEV_WARN:
-        if (bt_cli.verbose) {
-            clear_bar(p);
-            bt_cli_warn(ev->path, "%s", ev->msg ? ev->msg : "");
-        }
+        if (bt_cli.verbose) bt_cli_warn(ev->path, "%s", ev->msg ? ev->msg : "");
         return;
     case BT_AEV_PHASE:
-        clear_bar(p);
-        p->phase = ev->phase;
-        p->total = ev->total;
-        p->last_pct = 0;
-        if (!bt_cli.quiet && !p->tty && (ev->total || bt_cli.verbose))
-            fprintf(stderr, "bantin: archive: %s%s%zu\n", ev->phase, ev->total ? ": " : "",
-                    ev->total);
+        bt_progress_phase(p, ev->phase, ev->total);
         return;
     case BT_AEV_ITEM:
         break;
     }
-    if (bt_cli.quiet) return;
-    if (bt_cli.verbose && !p->tty) {
+    if (p->mode == BT_PROGRESS_PLAIN && bt_cli.verbose) { /* one line per item */
         fprintf(stderr, "bantin: archive: %s %zu/%zu %s\n", ev->phase, ev->done, ev->total,
                 ev->path ? ev->path : "");
         return;
     }
-    if (p->tty) {
-        double t = now_s();
-        if (ev->done != ev->total && t - p->last_draw < 0.1) return;
-        p->last_draw = t;
-        int width = 30, fill = ev->total ? (int)(width * ev->done / ev->total) : width;
-        char bar[64];
-        for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
-        bar[width] = '\0';
-        fprintf(stderr, "\r\033[K%-8s [%s] %zu/%zu", ev->phase, bar, ev->done, ev->total);
-        p->drawn = 1;
-        if (ev->done == ev->total) clear_bar(p);
-        return;
-    }
-    /* plain lines: every 10% */
-    size_t pct = ev->total ? ev->done * 10 / ev->total : 10;
-    if (pct > p->last_pct || ev->done == ev->total) {
-        if (pct == p->last_pct && ev->done != ev->total) return;
-        p->last_pct = pct;
-        fprintf(stderr, "bantin: archive: %s %zu/%zu\n", ev->phase, ev->done, ev->total);
-    }
+    bt_progress_update(p, ev->done);
 }
 
 static int parse_shard(const char *s, int *k, int *n) {
@@ -139,6 +91,64 @@ static int parse_shard(const char *s, int *k, int *n) {
     *k = (int)a;
     *n = (int)b;
     return 0;
+}
+
+/* A non-negative integer from the environment: 1 when name is set to one, 0 when unset, -1 when set
+ * to something else. */
+static int env_num(const char *name, long *out) {
+    const char *s = getenv(name);
+    if (!s || !*s) return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < 0 || v > 100000000L) return -1;
+    *out = v;
+    return 1;
+}
+
+/* --shard env: the share from a Slurm job array (SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT,
+ * or SLURM_ARRAY_TASK_MIN/MAX/STEP) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, 0-based,
+ * with BANTIN_SHARDS = the Job's completions). 0, or -1 with the reason in why. */
+static int shard_from_env(int *k, int *n, char *why, size_t cap) {
+    long id, min = 1, max, step = 1, count;
+    int has_id = env_num("SLURM_ARRAY_TASK_ID", &id);
+    if (has_id) {
+        if (has_id < 0 || env_num("SLURM_ARRAY_TASK_MIN", &min) < 0 || env_num("SLURM_ARRAY_TASK_STEP", &step) < 0 ||
+            step < 1) {
+            snprintf(why, cap, "SLURM_ARRAY_TASK_ID, _MIN or _STEP is not a number");
+            return -1;
+        }
+        int has_count = env_num("SLURM_ARRAY_TASK_COUNT", &count), has_max = env_num("SLURM_ARRAY_TASK_MAX", &max);
+        if (has_count < 0 || has_max < 0 || (!has_count && !has_max)) {
+            snprintf(why, cap, "SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor _MAX is (a number)");
+            return -1;
+        }
+        if (!has_count) count = max >= min ? (max - min) / step + 1 : 0;
+        if (id < min || (id - min) % step != 0 || (id - min) / step + 1 > count || count > 100000) {
+            snprintf(why, cap, "SLURM_ARRAY_TASK_ID %ld is not in a range of %ld tasks from %ld: use --array=1-N", id,
+                     count, min);
+            return -1;
+        }
+        *k = (int)((id - min) / step + 1);
+        *n = (int)count;
+        return 0;
+    }
+    int has_idx = env_num("JOB_COMPLETION_INDEX", &id);
+    if (has_idx) {
+        int has_n = env_num("BANTIN_SHARDS", &count);
+        if (has_idx < 0 || has_n <= 0 || count < 1 || count > 100000 || id >= count) {
+            snprintf(why, cap, has_n == 0 ? "JOB_COMPLETION_INDEX is set but BANTIN_SHARDS (the number of shards, the "
+                                            "Job's completions) is not"
+                                          : "JOB_COMPLETION_INDEX must be 0 to BANTIN_SHARDS - 1 (1 to 100000 shards)");
+            return -1;
+        }
+        *k = (int)id + 1;
+        *n = (int)count;
+        return 0;
+    }
+    snprintf(why, cap, "no shard in the environment: set SLURM_ARRAY_TASK_ID (a Slurm job array) or "
+                       "JOB_COMPLETION_INDEX and BANTIN_SHARDS (a Kubernetes Indexed Job)");
+    return -1;
 }
 
 int bt_cmd_archive(int argc, char **argv) {
@@ -196,7 +206,14 @@ int bt_cmd_archive(int argc, char **argv) {
         case O_PDFONLY: pdf_only = 1; break;
         case O_EPUBONLY: epub_only = 1; break;
         case O_SHARD:
-            if (parse_shard(optarg, &o.shard_k, &o.shard_n) != 0) {
+            if (strcmp(optarg, "env") == 0) {
+                char why[300];
+                if (shard_from_env(&o.shard_k, &o.shard_n, why, sizeof why) != 0) {
+                    bt_cli_error(NULL, "--shard env: %s", why);
+                    return BT_EXIT_USAGE;
+                }
+                bt_cli_info("archive: shard %d/%d from the environment", o.shard_k, o.shard_n);
+            } else if (parse_shard(optarg, &o.shard_k, &o.shard_n) != 0) {
                 bt_cli_error(NULL, "--shard needs K/N with 1 <= K <= N (e.g. 2/8)");
                 return BT_EXIT_USAGE;
             }
@@ -234,15 +251,15 @@ int bt_cmd_archive(int argc, char **argv) {
     o.srcs = (const char *const *)(argv + optind);
     o.nsrcs = (size_t)(argc - optind);
     o.epoch = bt_source_date_epoch();
-    progress p = {0};
-    p.tty = isatty(2);
+    bt_progress p;
+    bt_progress_init(&p, "archive", bt_cli.quiet, bt_cli.verbose, 1);
     o.progress = on_event;
     o.ud = &p;
 
     bt_archive_stats s;
     bt_err e = {0};
     bt_status st = merge ? bt_archive_merge(o.srcs, o.nsrcs, &o, &s, &e) : bt_archive_run(&o, &s, &e);
-    clear_bar(&p);
+    bt_progress_end(&p);
     if (st != BT_OK) {
         bt_cli_error(o.out, "%s", e.msg);
         return bt_cli_exit_for(st);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "input.h"
 #include "out_epub.h"
+#include "progress.h"
 #include "template.h"
 #include "text.h"
 
@@ -17,7 +18,8 @@ static void bt_epub_usage(FILE *f)
 {
     fputs("usage: bantin epub FILE...|DIR... -o OUT.epub [OPTIONS]\n"
           "Package one article, or a digest of many, as an EPUB 3 book (with an EPUB 2 NCX).\n"
-          "A DIR means every .txt, .html and .htm file in it, by name. OUT '-' is standard output.\n"
+          "A DIR means every article file in it (.txt, .text, .html, .htm, .xhtml, .shtml; not hidden), by\n"
+          "name. OUT '-' is standard output.\n"
           "\n"
           "  -o, --output FILE       the book to write (required with more than one input)\n"
           "  -t, --title TEXT        book title (default: the article's title, or a digest title)\n"
@@ -210,7 +212,11 @@ int bt_cmd_epub(int argc, char **argv)
     }
 
     arts = bt_xcalloc(paths.n ? paths.n : 1, sizeof *arts);
+    bt_progress pg;
+    bt_progress_init(&pg, "epub", bt_cli.quiet || paths.n < 2, bt_cli.verbose, 0);
+    bt_progress_phase(&pg, "parse", paths.n);
     for (size_t i = 0; i < paths.n; i++) {
+        bt_progress_update(&pg, i);
         bt_article *a = NULL;
         bt_err_clear(&e);
         if (bt_input_load(paths.v[i], &io, &a, &e) != BT_OK) {
@@ -224,6 +230,7 @@ int bt_cmd_epub(int argc, char **argv)
         arts[narts++] = a;
         bt_cli_info("%s: %s", paths.v[i], a->title ? a->title : "");
     }
+    bt_progress_end(&pg);
     if (narts == 0) {
         if (paths.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
         rc = BT_EXIT_OUTPUT;
@@ -239,7 +246,9 @@ int bt_cmd_epub(int argc, char **argv)
     eo.epoch = bt_source_date_epoch();
 
     bt_err_clear(&e);
+    bt_progress_phase(&pg, "epub", 0);
     bt_status st = bt_epub_render(arts, narts, &eo, &book, &blen, &e);
+    bt_progress_end(&pg);
     if (st != BT_OK) {
         bt_cli_error(output, "%s", e.msg);
         rc = bt_cli_exit_for(st);

@@ -10,6 +10,7 @@
 #include "text.h"
 #include "input.h"
 #include "out_pdf.h"
+#include "progress.h"
 
 static void pdf_usage(FILE *f)
 {
@@ -200,7 +201,11 @@ int bt_cmd_pdf(int argc, char **argv)
 
     /* one PDF per input */
     char **names = bt_xcalloc((size_t)ninputs, sizeof *names);
+    bt_progress pg;
+    bt_progress_init(&pg, "pdf", bt_cli.quiet || ninputs < 2, bt_cli.verbose, 0);
+    bt_progress_phase(&pg, "pdf", (size_t)ninputs);
     for (int i = optind; i < argc; i++) {
+        bt_progress_update(&pg, (size_t)(i - optind));
         char *out = pdf_output_name(outdir, argv[i]);
         int dup = 0;
         for (int k = 0; k < i - optind; k++)
@@ -228,6 +233,7 @@ int bt_cmd_pdf(int argc, char **argv)
         if (st != BT_OK) failed++;
         else written++;
     }
+    bt_progress_end(&pg);
     for (int k = 0; k < ninputs; k++) free(names[k]);
     free(names);
     if (rc != BT_EXIT_OK) return rc;

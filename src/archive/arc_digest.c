@@ -185,6 +185,31 @@ void arc_digest_job(arc_ctx *c, size_t k) {
     pthread_mutex_unlock(&c->mu);
 }
 
+/* Put the digest table in the order of each digest's first article in source order (digests no
+ * article refers to last, as they were). A fresh run creates them in that order anyway; a merge
+ * reads them shard by shard and an incremental run keeps older ones first: this makes the state,
+ * index.json and the manifest list them the same way whatever the history. */
+void arc_digest_order(arc_ctx *c) {
+    if (c->ndg < 2) return;
+    int32_t *newidx = bt_xmalloc(c->ndg * sizeof *newidx);
+    for (size_t d = 0; d < c->ndg; d++) newidx[d] = -1;
+    int32_t k = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int32_t d = c->ents[i].digest;
+        if (d >= 0 && newidx[d] < 0) newidx[d] = k++;
+    }
+    for (size_t d = 0; d < c->ndg; d++)
+        if (newidx[d] < 0) newidx[d] = k++;
+    arc_digest *dg = bt_xmalloc(c->capdg * sizeof *dg);
+    for (size_t d = 0; d < c->ndg; d++) dg[newidx[d]] = c->dg[d];
+    free(c->dg);
+    c->dg = dg;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->ents[i].digest >= 0) c->ents[i].digest = newidx[c->ents[i].digest];
+    for (size_t d = 0; d < c->ndg; d++) bt_map_puts(&c->dgmap, c->dg[d].name, (int32_t)d);
+    free(newidx);
+}
+
 /* Collect the members of the dirty digests, drop the empty ones, render (or copy) the rest. */
 void arc_render_digests(arc_ctx *c) {
     size_t ndirty = 0;

@@ -241,6 +241,7 @@ int arc_date_ymd(const bt_date *d);
 int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label);
 void arc_digest_name(arc_ctx *c, const arc_record *r, char **name, char **cat, char **label);
 void arc_digest_job(arc_ctx *c, size_t k);
+void arc_digest_order(arc_ctx *c);
 void arc_render_digests(arc_ctx *c);
 
 /* arc_index.c */

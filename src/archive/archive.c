@@ -116,6 +116,7 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
         if (c->ents[i].plan == P_TODO) st = arc_assign(c, i, e);
     if (st != BT_OK) return st;
 
+    arc_digest_order(c);
     arc_render_digests(c);
     if (!c->changed) return BT_OK;
 
