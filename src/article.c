@@ -102,6 +102,7 @@ const char *bt_block_type_name(bt_block_type t)
     case BT_BLOCK_IMAGE: return "image";
     case BT_BLOCK_QUOTE: return "quote";
     case BT_BLOCK_LIST_ITEM: return "list_item";
+    case BT_BLOCK_BOX: return "box";
     }
     return "paragraph";
 }
@@ -133,6 +134,7 @@ char *bt_article_to_json(const bt_article *a, int pretty)
         json_object_set_new(jb, "text", json_string(b->text ? b->text : ""));
         if (b->type == BT_BLOCK_HEADING) json_object_set_new(jb, "level", json_integer(b->level));
         if (b->type == BT_BLOCK_LIST_ITEM) json_object_set_new(jb, "ordered", json_boolean(b->level));
+        if (b->type == BT_BLOCK_BOX && b->level) json_object_set_new(jb, "title", json_true());
         if (b->type == BT_BLOCK_IMAGE && b->image) {
             json_object_set_new(jb, "mime", jstr(b->image->mime));
             json_object_set_new(jb, "width", json_integer(b->image->width));

@@ -17,7 +17,9 @@ typedef enum {
     BT_BLOCK_CAPTION,
     BT_BLOCK_IMAGE,
     BT_BLOCK_QUOTE,
-    BT_BLOCK_LIST_ITEM
+    BT_BLOCK_LIST_ITEM,
+    BT_BLOCK_BOX /* one line of a box set apart from the text (fact box, key points) at the top
+                  * of the body; consecutive box blocks are one box; level 1: the box's title */
 } bt_block_type;
 
 /* An image's bytes, already loaded and checked (never a remote or escaping path). */
@@ -32,7 +34,7 @@ typedef struct {
 typedef struct {
     bt_block_type type;
     char *text;      /* the block's text; for images the alt text ("" if none) */
-    int level;       /* headings: 2..6; list items: 1 = ordered, 0 = bulleted */
+    int level;       /* headings: 2..6; list items: 1 = ordered, 0 = bulleted; box: 1 = title */
     bt_image *image; /* images only; NULL if the image could not be loaded */
 } bt_block;
 

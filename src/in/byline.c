@@ -97,6 +97,27 @@ int bt_byline_plausible(const char *s)
     return 1;
 }
 
+/* Separators around a name in a byline ("Bình Minh -", "| Minh Anh", "Lan Chi –") are not part
+ * of it: strip them (and white space) from both ends in place; returns the new length. */
+static size_t trim_separators(char *s)
+{
+    static const char *const seps[] = {"-", "|", ":", "/", "–", "—", "·", "•", ",", NULL};
+    size_t n = strlen(s), b = 0;
+    for (int again = 1; again;) {
+        again = 0;
+        while (b < n && s[b] == ' ') b++;
+        while (n > b && s[n - 1] == ' ') n--;
+        for (const char *const *p = seps; *p; p++) {
+            size_t l = strlen(*p);
+            if (n - b >= l && memcmp(s + b, *p, l) == 0) { b += l; again = 1; }
+            if (n - b >= l && memcmp(s + n - l, *p, l) == 0) { n -= l; again = 1; }
+        }
+    }
+    memmove(s, s + b, n - b);
+    s[n - b] = '\0';
+    return n - b;
+}
+
 char *bt_byline_clean(const char *s)
 {
     static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
@@ -135,7 +156,7 @@ char *bt_byline_clean(const char *s)
             }
         size_t len = sep ? (size_t)(sep - q) : n;
         char *part = bt_text_clean(q, len);
-        size_t pl = strlen(part);
+        size_t pl = trim_separators(part);
         while (pl && (part[pl - 1] == '\'' || part[pl - 1] == '"' || part[pl - 1] == '.')) part[--pl] = '\0';
         if (*part && bt_byline_is_name(part, pl)) {
             if (out.len) bt_buf_adds(&out, "; ");
@@ -177,3 +198,206 @@ char *bt_byline_source_person(const char *t)
     return NULL;
 }
 
+
+/* Labels that put a byline on a line of its own ("Bài, ảnh: Bình Minh", "Thực hiện: Nhóm PV"),
+ * lower case as ci_prefix_utf8 wants them. A photo credit alone ("Ảnh: ...") is not a byline. */
+static const char *const line_labels[] = {
+    "bài và ảnh", "bài, ảnh", "bài - ảnh", "bài/ảnh", "bài, video", "bài và video", "bài",
+    "tin, ảnh", "tin và ảnh", "tin", "tác giả", "thực hiện", "nhóm thực hiện", "ghi chép",
+    "phóng viên", "nhóm phóng viên", "người viết", "by", "written by", "bởi", NULL};
+
+static int all_caps_word(const char *s)
+{
+    if (strchr(s, ' ')) return 0;
+    size_t n = strlen(s), letters = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(s + i, n - i, &cp);
+        if (!k) return 0;
+        i += k;
+        if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LL) return 0;
+        if (utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU) letters++;
+    }
+    return letters >= 2;
+}
+
+/* An outlet's name as a source line gives it ("Tuổi Trẻ", "Sức khỏe & Đời sống", "AFP"): starts
+ * with a capital, at most 8 words and 50 characters, no sentence punctuation. */
+static int outlet_like(const char *s, size_t n)
+{
+    uint32_t cp = 0;
+    bt_utf8_decode(s, n, &cp);
+    if (!utf8proc_isupper((utf8proc_int32_t)cp) || utf8_chars(s, n) > 50) return 0;
+    int words = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == ' ') words++;
+        if (strchr(".,;:!?\"", s[i])) return 0;
+    }
+    return words <= 8;
+}
+
+char *bt_byline_from_line(const char *line, int *source)
+{
+    int dummy;
+    if (!source) source = &dummy;
+    *source = 0;
+    char *t = bt_text_clean(line, strlen(line));
+    size_t chars = bt_utf8_length(t);
+    char *r = NULL;
+    if (chars < 2 || chars > 60) goto done;
+    if ((r = bt_byline_source_person(t))) goto done;
+    /* "Theo Tuổi Trẻ", "Nguồn: Reuters": the outlet the text comes from */
+    static const char *const src_labels[] = {"theo ", "nguồn:", "nguồn ", "source:", NULL};
+    for (const char *const *l = src_labels; *l; l++) {
+        size_t ll = strlen(*l);
+        if (!ci_prefix_utf8(t, *l, ll)) continue;
+        char *rest = bt_xstrdup(t + ll);
+        size_t rl = trim_separators(rest);
+        if (rl && outlet_like(rest, rl)) {
+            *source = 1;
+            r = rest;
+        } else {
+            free(rest);
+        }
+        goto done;
+    }
+    for (const char *const *l = line_labels; *l; l++) {
+        size_t ll = strlen(*l);
+        if (!ci_prefix_utf8(t, *l, ll)) continue;
+        const char *p = t + ll;
+        while (*p == ' ') p++;
+        if (*p != ':' && *p != '-' && strncmp(p, "–", strlen("–")) != 0 && p == t + ll) continue;
+        char *c = bt_byline_clean(p);
+        if (*c) r = c;
+        else free(c);
+        goto done;
+    }
+    /* a photo or video credit alone is not a byline */
+    static const char *const credits[] = {"ảnh", "photo", "video", "clip", "đồ họa", "infographic", NULL};
+    for (const char *const *l = credits; *l; l++)
+        if (ci_prefix_utf8(t, *l, strlen(*l))) goto done;
+    /* "Ngọc Ánh (theo Reuters)", "Minh Anh (tổng hợp)": the name before the parenthesis */
+    char *par = strstr(t, " (");
+    if (par && t[strlen(t) - 1] == ')') *par = '\0';
+    /* a name alone, maybe with a separator left over from a date after it */
+    size_t n = trim_separators(t);
+    if (n && t[n - 1] != '.' && !strpbrk(t, ":()[]\"") && bt_byline_is_name(t, n) &&
+        (strchr(t, ' ') || all_caps_word(t)))
+        r = bt_xstrdup(t);
+done:
+    free(t);
+    return r;
+}
+
+/* Host of an http(s) URL without "www." and the port, into buf ("" when none). */
+static void url_host(const char *url, char *buf, size_t sz)
+{
+    buf[0] = '\0';
+    if (!url) return;
+    const char *p = strstr(url, "://");
+    if (!p) return;
+    p += 3;
+    if (strncasecmp(p, "www.", 4) == 0) p += 4;
+    size_t n = strcspn(p, "/:?#");
+    if (n >= sz) n = sz - 1;
+    for (size_t i = 0; i < n; i++) buf[i] = (char)tolower((unsigned char)p[i]);
+    buf[n] = '\0';
+}
+
+/* Letters and digits of s folded to lower-case ASCII ("Báo Dân trí" -> "baodantri"). */
+static char *squeeze(const char *s)
+{
+    char *f = bt_fold_ascii(s);
+    size_t k = 0;
+    for (size_t i = 0; f[i]; i++)
+        if (isalnum((unsigned char)f[i])) f[k++] = (char)tolower((unsigned char)f[i]);
+    f[k] = '\0';
+    return f;
+}
+
+/* The name without the words that say "newspaper", "magazine", "online" in front of a brand. */
+static const char *brand_of(const char *sq)
+{
+    static const char *const pre[] = {"baodientu", "baomoi", "bao", "tapchi", "trangtin",
+                                      "tinnhanh", "congthongtin", "kenh", "the", NULL};
+    for (const char *const *p = pre; *p; p++) {
+        size_t l = strlen(*p);
+        if (strncmp(sq, *p, l) == 0 && strlen(sq) > l + 2) return sq + l;
+    }
+    return sq;
+}
+
+int bt_byline_is_outlet(const char *name, const char *const *outlets, size_t n, const char *url)
+{
+    if (!name || !*name) return 0;
+    /* "VCCorp.vn", "vnexpress.net": a domain name */
+    if (!strchr(name, ' ')) {
+        const char *dot = strrchr(name, '.');
+        if (dot && dot > name && strlen(dot + 1) >= 2 && strlen(dot + 1) <= 6) {
+            int alpha = 1;
+            for (const char *p = dot + 1; *p; p++) alpha &= isalpha((unsigned char)*p) != 0;
+            if (alpha) return 1;
+        }
+    }
+    char *sq = squeeze(name);
+    const char *b = brand_of(sq);
+    int hit = 0;
+    if (strlen(b) >= 3) {
+        for (size_t i = 0; i < n && !hit; i++) {
+            if (!outlets[i] || !*outlets[i]) continue;
+            char *o = squeeze(outlets[i]);
+            const char *ob = brand_of(o);
+            hit = strcmp(sq, o) == 0 || (strlen(ob) >= 3 && strcmp(b, ob) == 0);
+            free(o);
+        }
+        char host[256];
+        url_host(url, host, sizeof host);
+        if (!hit && *host) {
+            /* the first label of the host: "vnexpress" of vnexpress.net, "dantri" of dantri.com.vn */
+            size_t hl = strcspn(host, ".");
+            host[hl] = '\0';
+            hit = strcmp(b, host) == 0 || strcmp(sq, host) == 0;
+        }
+    }
+    free(sq);
+    return hit;
+}
+
+char *bt_byline_split_tail(char *para)
+{
+    size_t n = strlen(para);
+    for (size_t i = n; i > 1; i--) {
+        if (para[i - 1] == ' ' && (para[i - 2] == '.' || para[i - 2] == '!' || para[i - 2] == '?' ||
+                                   (unsigned char)para[i - 2] == 0x9D /* ” */)) {
+            const char *tail = para + i;
+            size_t tl = strlen(tail);
+            if (!tl || tail[tl - 1] == '.' || !strchr(tail, ' ') || strpbrk(tail, ":()[]\"") ||
+                !bt_byline_is_name(tail, tl) || strncmp(tail, "Theo ", 5) == 0 ||
+                strstr(tail, "Nguồn") || strstr(tail, "Ảnh"))
+                return NULL;
+            char *name = bt_xstrdup(tail);
+            para[i - 1] = '\0';
+            return name;
+        }
+        if (n - i > 60) return NULL;
+    }
+    return NULL;
+}
+
+char *bt_byline_photo_credit(const char *line)
+{
+    static const char *const labels[] = {"ảnh:", "ảnh -", "ảnh –", "ảnh ", "photo:", "photos:",
+                                         "photo ", "foto:", "ảnh và bài:", "ảnh, bài:", NULL};
+    char *t = bt_text_clean(line, strlen(line));
+    char *r = NULL;
+    for (const char *const *l = labels; *l && !r; l++) {
+        size_t ll = strlen(*l);
+        if (bt_utf8_length(t) > 60 || !ci_prefix_utf8(t, *l, ll)) continue;
+        char *c = bt_byline_clean(t + ll);
+        if (*c) r = c;
+        else free(c);
+        break;
+    }
+    free(t);
+    return r;
+}

@@ -61,13 +61,17 @@ static const char *const hard_junk[] = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "svg",
     "math", "canvas", "iframe", "frame", "frameset", "object", "applet", "param",
     "video", "audio", "map", "area", "input", "select", "option",
-    "textarea", "button", "datalist", "output", "progress", "meter", "dialog", NULL};
+    "textarea", "button", "datalist", "output", "progress", "meter", "dialog",
+    /* AMP's ads, trackers and players */
+    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-analytics", "amp-pixel",
+    "amp-video", "amp-youtube", "amp-iframe", "amp-consent", "amp-user-notification",
+    "amp-social-share", "amp-state", "amp-script", NULL};
 /* HTML5 void elements (embed, source, track, wbr, keygen) are unknown to libxml2's HTML 4
  * parser, which makes them containers of whatever follows: they hold no text of their own, so
  * they are simply transparent here (not junk, not blocks) and the swallowed content survives. */
 
 /* Structural boilerplate: not content (metadata may still read them). */
-static const char *const soft_junk[] = {"nav", "footer", "aside", "menu", "header", "form",
+static const char *const soft_junk[] = {"nav", "footer", "aside", "menu", "header", "form", "amp-sidebar",
                                         "label", "fieldset", "legend", NULL};
 
 /* ---- class/id hints ---- */
@@ -88,6 +92,10 @@ static const char *const neg_sub[] = {
 static const char *const neg_tok[] = {"ad", "ads", "adv", "nav", "tag", "date", "time", "meta",
                                       "box-tin", "more", "cmt", "fb", "share", "sns", "box_tin",
                                       "notice", "source", "credit", "credits", "info", NULL};
+/* A box set apart from the text: fact boxes, key points, notes, summaries. */
+static const char *const box_sub[] = {"box", "note", "fact", "summary", "highlight", "callout",
+                                      "tomtat", "tom-tat", "tom_tat", "keypoint", "key-point",
+                                      "key_point", "takeaway", "ghichu", "ghi-chu", NULL};
 static const char *const pos_sub[] = {"article", "content", "entry", "story", "body", "main",
                                       "detail", "post", "text", "fck", "hentry", "blog",
                                       "news-", "page-", "single", "chitiet", "noidung", NULL};
@@ -126,9 +134,17 @@ static void class_hints(const xmlNode *n, unsigned *flags)
     char buf[512];
     ex_classid(n, buf, sizeof buf);
     if (buf[0] == ' ' && buf[1] == '\0') return;
-    int neg = 0, pos = 0;
+    int neg = 0, pos = 0, box = 0;
     for (const char *const *p = neg_sub; *p && !neg; p++) neg = ex_ci_contains(buf, *p);
+    if (neg) *flags |= F_STRONGNEG;
     for (const char *const *p = neg_tok; *p && !neg; p++) neg = ex_has_token(buf, *p);
+    /* only "info"/"notice" against it: a box or a table may still be text ("box-info") */
+    int other = *flags & F_STRONGNEG;
+    for (const char *const *p = neg_tok; *p && !other; p++)
+        other = strcmp(*p, "info") != 0 && strcmp(*p, "notice") != 0 && ex_has_token(buf, *p);
+    if (!other) *flags |= F_BOXABLE;
+    for (const char *const *p = box_sub; *p && !box; p++) box = ex_ci_contains(buf, *p);
+    if (box) *flags |= F_BOX;
     for (const char *const *p = pos_sub; *p && !pos; p++) pos = ex_ci_contains(buf, *p);
     if (neg) *flags |= F_NEG;
     if (pos) *flags |= F_POS;
@@ -351,7 +367,16 @@ static void mark_soft(ctx *c)
         }
         if (f->flags & F_NEG) {
             if (is_tag(f->n, "article") || is_tag(f->n, "main") || heading_level(f->n)) continue;
-            int big = f->raw >= 1000 && page > 0 && f->raw * 2 > page;
+            /* "box-info", "table.tbl-info": a box in the text */
+            if ((f->flags & F_BOXABLE) && f->raw < 1500 &&
+                (is_tag(f->n, "table") ||
+                 ((f->flags & F_BOX) && (is_tag(f->n, "div") || is_tag(f->n, "aside") ||
+                                         is_tag(f->n, "section") || is_tag(f->n, "ul") || is_tag(f->n, "dl"))))) {
+                f->flags |= F_KEPTBOX;
+                continue;
+            }
+            /* most of the page's text: the main column, whatever its class says ("sidebar-1") */
+            int big = f->raw >= 200 && page > 0 && f->raw * 2 > page;
             if (f->flags & F_POS) {
                 if (f->raw < 250) f->flags |= F_JUNK;
             } else if (!big) {
@@ -387,7 +412,7 @@ static void measure(ctx *c)
         ninfo *f = &c->v[i];
         f->text = f->link = f->own = 0;
         f->commas = f->own_commas = 0;
-        f->np = f->nimg = f->nli = f->ninput = f->nembed = f->nheading = 0;
+        f->np = f->nimg = f->nli = f->ninput = f->nembed = f->nheading = f->ncap = 0;
     }
     for (int i = 0; i < c->n; i++) {
         ninfo *f = &c->v[i];
@@ -401,7 +426,7 @@ static void measure(ctx *c)
             f->nembed++;
         if (f->flags & F_JUNK) continue;
         if (strcasecmp(t, "p") == 0) f->np++;
-        if (strcasecmp(t, "img") == 0) f->nimg++;
+        if (strcasecmp(t, "img") == 0 || strcasecmp(t, "amp-img") == 0) f->nimg++;
         if (strcasecmp(t, "li") == 0) f->nli++;
         if (t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2]) f->nheading++;
         for (xmlNode *k = f->n->children; k; k = k->next) {
@@ -421,6 +446,9 @@ static void measure(ctx *c)
         int p = f->parent;
         if (p < 0) continue;
         ninfo *q = &c->v[p];
+        if (!(f->flags & F_JUNK) && f->text > 0 && !f->ncap &&
+            (is_tag(f->n, "figcaption") || (f->flags & F_CAPTION)))
+            f->ncap = 1;
         q->ninput += f->ninput;
         q->nembed += f->nembed;
         if (f->flags & F_JUNK) continue;
@@ -431,6 +459,7 @@ static void measure(ctx *c)
         q->nimg += f->nimg;
         q->nli += f->nli;
         q->nheading += f->nheading;
+        q->ncap += f->ncap;
     }
 }
 
@@ -482,9 +511,14 @@ bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a
         if (a->nblocks) bt_article_warn(a, "no article found in the page: its visible text is kept");
     }
     ex_trailing_byline(&c);
+    ex_mark_boxes(&c);
+    if (!a->author) bt_article_set(&a->author, c.source_author ? c.source_author : c.outlet_author);
+    free(c.source_author);
+    free(c.outlet_author);
     if (c.nremote > 0)
         bt_article_warn(a, "%d remote image%s not fetched (bantin works offline): %s%s", c.nremote,
                         c.nremote == 1 ? "" : "s", c.first_remote, c.nremote > 1 ? " ..." : "");
+    free(c.block_owner);
     free(c.first_remote);
     for (int k = 0; k < c.nseen; k++) free(c.seen[k]);
     clear_private(&c);

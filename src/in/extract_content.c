@@ -2,6 +2,7 @@
  * their ancestors, pick the box that holds the article and the siblings that belong to it, then
  * emit its blocks in document order, dropping boxes that are not article text on the way
  * (readability's conditional cleaning). */
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bt_limits.h"
 #include "byline.h"
 #include "date.h"
 #include "extract_int.h"
@@ -16,6 +18,14 @@
 #include "text.h"
 
 /* ---- pass 4: scoring ---- */
+
+/* Element k is at or above element e. */
+static int holds(const ctx *c, int k, int e)
+{
+    for (int hops = 0; e >= 0 && hops < BT_MAX_HTML_DEPTH + 8; e = c->v[e].parent, hops++)
+        if (e == k) return 1;
+    return 0;
+}
 
 static void init_score(ctx *c, int i)
 {
@@ -49,7 +59,8 @@ int ex_pick_content(ctx *c)
         if (!(f->flags & F_BLOCK)) continue;
         const char *t = nm(f->n);
         if (!strcasecmp(t, "body") || !strcasecmp(t, "html")) continue;
-        if (f->own < 25) continue;
+        /* captions count from 10 characters: in a photo story they are the text */
+        if (f->own < 25 && !(f->own >= 10 && (is_tag(f->n, "figcaption") || (f->flags & F_CAPTION)))) continue;
         double cs = 1 + f->own_commas + fmin((double)f->own / 100.0, 3.0);
         int p = f->parent;
         for (int level = 0; p >= 0 && level < 5; level++, p = c->v[p].parent) {
@@ -75,6 +86,7 @@ int ex_pick_content(ctx *c)
         ninfo *f = &c->v[i];
         if (!f->scored || (f->flags & F_JUNK) || i == best) continue;
         if (f->score < bs * 0.75) continue;
+        if (holds(c, best, i)) continue; /* inside the best already: not another candidate */
         for (int k = 0; k < 5; k++) {
             if (top[k] < 0 || c->v[top[k]].score < f->score) {
                 memmove(top + k + 1, top + k, (size_t)(4 - k) * sizeof *top);
@@ -135,6 +147,7 @@ static int drop_box(ctx *c, int i)
         return 1;
     }
     if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
+    if (f->flags & F_KEPTBOX) return link_density(f) > 0.5;
     double w = ex_class_weight(f);
     if (!strcasecmp(t, "p")) { /* "Read more: <link>"; a written-out address stays */
         if (!(f->text > 0 && f->text < 250 && link_density(f) > 0.6)) return 0;
@@ -147,7 +160,9 @@ static int drop_box(ctx *c, int i)
     if (f->commas >= 10) return 0;
     double ld = link_density(f);
     long p = f->np, img = f->nimg, li = f->nli - (list ? 0 : 0);
-    if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure")) return 1;
+    /* many pictures, little text: a gallery of teasers, unless the pictures have captions
+     * (a photo story, whose text is in them) */
+    if (f->nimg > 1 && p * 2 < img && !is_tag(f->n, "figure") && f->ncap * 2 < img) return 1;
     if (!list && li > p + 2 && ld > 0.2) return 1;
     if (f->ninput > p / 3 + 1 && f->text < 300 * (p + 1)) return 1;
     if (!list && f->text < 25 && (img == 0 || img > 2) && f->nheading == 0) {
@@ -176,7 +191,22 @@ static int drop_box(ctx *c, int i)
 typedef struct {
     bt_buf buf;
     int owner; /* block element the buffered text belongs to */
+    int owner_was; /* the same, for the block being flushed */
 } emitter;
+
+/* Remember which element the block just added came from (for ex_mark_boxes). */
+static void note_owner(ctx *c, int owner)
+{
+    size_t k = c->a->nblocks - 1;
+    if (k >= c->capowners) {
+        c->capowners = c->capowners ? c->capowners * 2 : 64;
+        while (c->capowners <= k) c->capowners *= 2;
+        c->block_owner = bt_xrealloc(c->block_owner, c->capowners * sizeof *c->block_owner);
+    }
+    for (size_t i = c->nowners; i < k; i++) c->block_owner[i] = -1;
+    c->block_owner[k] = owner;
+    c->nowners = k + 1;
+}
 
 /* Type of block for text whose nearest block ancestor is i, limited to root. */
 static bt_block_type block_type_of(ctx *c, int i, int root, int *level)
@@ -209,6 +239,7 @@ static void flush(ctx *c, emitter *em, int root)
     bt_block_type ty = em->owner >= 0 ? block_type_of(c, em->owner, root, &level) : BT_BLOCK_PARAGRAPH;
     char *clean = bt_text_clean(em->buf.data, em->buf.len);
     bt_buf_reset(&em->buf);
+    em->owner_was = em->owner;
     em->owner = -1;
     if (!*clean) { free(clean); return; }
     if (c->title_text && loose_eq(clean, c->title_text) &&
@@ -235,60 +266,130 @@ static void flush(ctx *c, emitter *em, int root)
         return;
     }
     bt_block *b = bt_article_add(c->a, ty, clean);
-    if (b) b->level = level;
-    free(clean);
-}
-
-static const char *img_src(const xmlNode *n)
-{
-    static const char *const lazy[] = {"data-src", "data-original", "data-lazy-src",
-                                       "data-srcset", "data-url", NULL};
-    const char *s = ex_attr(n, "src");
-    int placeholder = !s || !*s || (strncasecmp(s, "data:", 5) == 0 && strlen(s) < 200);
-    if (placeholder) {
-        for (const char *const *p = lazy; *p; p++) {
-            const char *v = ex_attr(n, *p);
-            if (v && *v) return v;
-        }
+    if (b) {
+        b->level = level;
+        note_owner(c, em->owner_was);
     }
-    return s;
+    free(clean);
 }
 
 static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
 {
-    const char *src = img_src(n);
-    if (!src || !*src) return;
+    const char *src = ex_image_main_src(n);
+    ex_srcs cand;
+    ex_image_sources(n, &cand);
+    c->last_img = n;
+    c->last_img_ok = 0;
+    if ((!src || !*src) && cand.n == 0) return;
+    c->last_img_ok = 1;
+    if (!src || !*src) src = cand.url[0];
     const char *w = ex_attr(n, "width"), *h = ex_attr(n, "height");
     long wv = w ? strtol(w, NULL, 10) : 0, hv = h ? strtol(h, NULL, 10) : 0;
-    if ((wv > 0 && wv < 40) || (hv > 0 && hv < 40)) return; /* icons, spacers */
     static const char *const decor[] = {"logo", "icon", "avatar", "spacer", "pixel", "blank.gif",
                                         "1x1", "tracking", "badge", NULL};
-    for (const char *const *d = decor; *d; d++)
-        if (strncasecmp(src, "data:", 5) != 0 && ex_ci_contains(src, *d)) return;
+    int skip = (wv > 0 && wv < 40) || (hv > 0 && hv < 40); /* icons, spacers */
+    for (const char *const *d = decor; *d && !skip; d++)
+        skip = strncasecmp(src, "data:", 5) != 0 && ex_ci_contains(src, *d);
     /* the same picture twice (lazy-load copies, <noscript> twins) is kept once */
-    for (int k = 0; k < c->nseen; k++)
-        if (strcmp(c->seen[k], src) == 0) return;
+    for (int k = 0; k < c->nseen && !skip; k++) {
+        skip = strcmp(c->seen[k], src) == 0;
+        for (int q = 0; q < cand.n && !skip; q++) skip = strcmp(c->seen[k], cand.url[q]) == 0;
+    }
+    if (skip) {
+        ex_image_sources_free(&cand);
+        return;
+    }
     if (c->nseen < 256) c->seen[c->nseen++] = bt_xstrdup(src);
+    for (int q = 0; q < cand.n && c->nseen < 256; q++) c->seen[c->nseen++] = bt_xstrdup(cand.url[q]);
     flush(c, em, root);
     c->nimages++;
+    bt_image *img = ex_image_load_best(c, &cand, src);
+    ex_image_sources_free(&cand);
     /* Remote images are never fetched: one summary warning instead of one per image. */
     int remote = strncmp(src, "//", 2) == 0 || strncasecmp(src, "http:", 5) == 0 ||
                  strncasecmp(src, "https:", 6) == 0 || strncasecmp(src, "ftp:", 4) == 0;
-    if (remote) {
+    if (!img && remote) {
         if (c->nremote++ == 0) {
             size_t l = strlen(src);
             c->first_remote = bt_xstrndup(src, l > 100 ? 100 : l);
         }
         return;
     }
-    bt_image *img = NULL;
-    if (c->base_dir || strncasecmp(src, "data:", 5) == 0)
+    if (!img && (c->base_dir || strncasecmp(src, "data:", 5) == 0))
         img = bt_image_load(src, c->base_dir, c->a);
     if (!img) return;
     const char *alt = ex_attr(n, "alt");
     bt_block *b = bt_article_add(c->a, BT_BLOCK_IMAGE, alt ? alt : "");
-    if (b) b->image = img;
-    else bt_image_free(img);
+    if (b) {
+        b->image = img;
+        note_owner(c, ex_owner(n));
+    } else {
+        bt_image_free(img);
+    }
+}
+
+/* A <noscript> holds the picture a script would have loaded: shown when the picture before it
+ * named no file (a placeholder only), or when it stands alone. */
+static void emit_noscript(ctx *c, emitter *em, int root, const xmlNode *ns)
+{
+    const xmlNode *prev = ns->prev;
+    while (prev && prev->type != XML_ELEMENT_NODE) prev = prev->prev;
+    if (c->last_img && c->last_img_ok) {
+        if (c->last_img->parent == ns->parent) return;
+        for (const xmlNode *p = c->last_img; p && prev; p = p->parent)
+            if (p == prev) return;
+    }
+    const xmlNode *k = ns->children;
+    for (int steps = 0; k && k != ns && steps < 200; steps++) { /* its pictures, in order */
+        if (k->type == XML_ELEMENT_NODE && (is_tag(k, "img") || is_tag(k, "amp-img")))
+            emit_image(c, em, root, k);
+        if (k->children && k->type == XML_ELEMENT_NODE) { k = k->children; continue; }
+        while (k && k != ns && !k->next) k = k->parent;
+        if (k && k != ns) k = k->next;
+    }
+}
+
+/* A clock time ("19:25", "19h25", "22/10 19:25", "19:25 22/10/2025"): short, with an H:MM in it. */
+static int clock_text(const char *t)
+{
+    size_t n = strlen(t);
+    if (n < 4 || bt_utf8_length(t) > 30) return 0;
+    for (size_t i = 1; i + 2 < n; i++)
+        if ((t[i] == ':' || t[i] == 'h') && isdigit((unsigned char)t[i - 1]) &&
+            isdigit((unsigned char)t[i + 1]) && isdigit((unsigned char)t[i + 2]))
+            return 1;
+    return 0;
+}
+
+/* Element i is an entry's time in a live blog: a <time> or an element classed as a time or date
+ * (boilerplate elsewhere), visible, not a link, its text a clock time. */
+static int live_time(const ctx *c, int i)
+{
+    const ninfo *f = &c->v[i];
+    if ((f->flags & (F_HIDDEN | F_INLINK)) || f->raw < 4 || f->raw > 30) return 0;
+    if (!is_tag(f->n, "time")) {
+        char buf[512];
+        ex_classid(f->n, buf, sizeof buf);
+        if (!ex_has_token(buf, "time") && !ex_has_token(buf, "date") && !ex_ci_contains(buf, "timestamp"))
+            return 0;
+    }
+    char *t = ex_node_text(f->n);
+    int r = clock_text(t);
+    free(t);
+    return r;
+}
+
+/* Three entry times or more in the content: a live blog, whose times belong to its text. */
+static int count_live_times(const ctx *c, int root)
+{
+    int n = 0;
+    for (int k = root + 1; k < c->n && c->v[k].depth > c->v[root].depth && n < 3; k++) {
+        if (!live_time(c, k)) continue;
+        n++;
+        int d = c->v[k].depth; /* not the <time> inside an element already counted */
+        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
+    }
+    return n;
 }
 
 static void emit_root(ctx *c, int root, emitter *em)
@@ -301,7 +402,20 @@ static void emit_root(ctx *c, int root, emitter *em)
         if (n->type == XML_ELEMENT_NODE) {
             if (i >= 0) {
                 ninfo *f = &c->v[i];
-                if (f->flags & F_JUNK) skip = 1;
+                if (f->flags & F_JUNK) {
+                    skip = 1;
+                    if (is_tag(n, "noscript") && !(f->flags & F_HIDDEN)) emit_noscript(c, em, root, n);
+                    else if (c->live && live_time(c, i)) { /* a live blog's entry time */
+                        flush(c, em, root);
+                        char *t = ex_node_text(n);
+                        bt_block *b = bt_article_add(c->a, BT_BLOCK_HEADING, t);
+                        if (b) {
+                            b->level = 3;
+                            note_owner(c, i);
+                        }
+                        free(t);
+                    }
+                }
                 else if (n != top && drop_box(c, i)) {
                     skip = 1;
                     if (f->flags & F_BLOCK) flush(c, em, root);
@@ -313,6 +427,9 @@ static void emit_root(ctx *c, int root, emitter *em)
                     flush(c, em, root);
                 } else if (is_tag(n, "img")) {
                     emit_image(c, em, root, n);
+                } else if (is_tag(n, "amp-img")) { /* AMP: its children are fallbacks */
+                    emit_image(c, em, root, n);
+                    skip = 1;
                 }
             } else {
                 /* flattened (too deep): its text joins the current block */
@@ -357,6 +474,17 @@ static void emit_root(ctx *c, int root, emitter *em)
     flush(c, em, root);
 }
 
+/* Most of the text is in captions: a photo story. */
+static int photo_story(const bt_article *a)
+{
+    size_t cap = 0, par = 0;
+    for (size_t i = 0; i + 1 < a->nblocks; i++) { /* the last block is the one in question */
+        if (a->blocks[i].type == BT_BLOCK_CAPTION) cap += strlen(a->blocks[i].text);
+        else if (a->blocks[i].type == BT_BLOCK_PARAGRAPH) par += strlen(a->blocks[i].text);
+    }
+    return cap > par;
+}
+
 /* Trailing byline and source lines: "Minh Anh" or "Theo VnExpress" closing the body are
  * metadata, not paragraphs. */
 void ex_trailing_byline(ctx *c)
@@ -367,19 +495,32 @@ void ex_trailing_byline(ctx *c)
         if (b->type != BT_BLOCK_PARAGRAPH) return;
         const char *t = b->text;
         size_t len = bt_utf8_length(t);
-        if (len > 60 || len < 3) return;
+        if (len > 60 || len < 2) {
+            /* "…last sentence. Minh Anh": a byline run into the last paragraph */
+            char *tail = !a->author && round == 0 ? bt_byline_split_tail(b->text) : NULL;
+            if (tail) bt_article_set(&a->author, tail);
+            free(tail);
+            return;
+        }
         int source = strncmp(t, "Theo ", 5) == 0 || strncmp(t, "Nguồn:", 7) == 0 ||
                      strncmp(t, "Nguồn ", 7) == 0;
-        int name = !source && bt_byline_is_name(t, strlen(t)) && t[strlen(t) - 1] != '.' &&
-                   strchr(t, ' ') != NULL;
-        if (!source && !name) return;
-        if (source && !a->author) {
-            char *who = bt_byline_source_person(t);
-            if (who) bt_article_set(&a->author, who);
-            free(who);
+        int src = 0;
+        char *who = bt_byline_from_line(t, &src);
+        if (!who && !source && photo_story(a)) /* "Ảnh: Hiểu Nhân" closing a photo story */
+            who = bt_byline_photo_credit(t);
+        if (!who && !source) return;
+        if (who && !src) {
+            if (!a->author) {
+                bt_article_set(&a->author, who);
+            } else if (!loose_eq(who, a->author) && !strstr(a->author, who) && !strstr(who, a->author)) {
+                free(who);
+                return; /* another name than the author's: text */
+            }
+        } else if (who && !a->author && !c->source_author) {
+            c->source_author = who; /* "Theo Tuổi Trẻ": the outlet, when no person is named */
+            who = NULL;
         }
-        if (name && !a->author) bt_article_set(&a->author, t);
-        else if (name && !loose_eq(t, a->author) && !strstr(t, a->author)) return;
+        free(who);
         free(b->text);
         bt_image_free(b->image);
         a->nblocks--;
@@ -389,7 +530,8 @@ void ex_trailing_byline(ctx *c)
 /* The content box plus the siblings that belong to it (readability's sibling rule). */
 void ex_emit_content(ctx *c, int best)
 {
-    emitter em = {{0}, -1};
+    c->live = count_live_times(c, best) >= 3;
+    emitter em = {{0}, -1, -1};
     ninfo *b = &c->v[best];
     int parent = b->parent;
     if (parent < 0 || best == c->body || (b->flags & F_SITE_CONTENT)) {
@@ -429,7 +571,119 @@ void ex_emit_content(ctx *c, int best)
 void ex_emit_page(ctx *c)
 {
     c->lenient = 1;
-    emitter em = {{0}, -1};
+    emitter em = {{0}, -1, -1};
     emit_root(c, c->body, &em);
     bt_buf_free(&em.buf);
+}
+
+/* ---- boxes at the top of the body ---- */
+
+static int owner_of_block(const ctx *c, size_t i)
+{
+    return i < c->nowners ? c->block_owner[i] : -1;
+}
+
+/* The element at or above e (below the body) that makes a box: a box class, a table, a list. */
+static int box_container(const ctx *c, int e)
+{
+    for (int k = e, hops = 0; k >= 0 && k != c->body && hops < 12; k = c->v[k].parent, hops++) {
+        const ninfo *f = &c->v[k];
+        if ((f->flags & F_BOX) && f->raw < 1500) return k;
+        if (is_tag(f->n, "table") && f->raw < 1500) return k;
+        if (is_tag(f->n, "article") || is_tag(f->n, "main")) break;
+    }
+    return -1;
+}
+
+static int row_of(const ctx *c, int e)
+{
+    for (int k = e, hops = 0; k >= 0 && hops < 4; k = c->v[k].parent, hops++)
+        if (is_tag(c->v[k].n, "tr")) return k;
+    return -1;
+}
+
+/* A line of a box: short and without a sentence's final punctuation. */
+static int short_line(const char *t)
+{
+    size_t n = strlen(t), chars = bt_utf8_length(t);
+    if (!n || chars > 100) return 0;
+    char last = t[n - 1];
+    if (last == '.' || last == '!' || last == '?' || last == ';') return 0;
+    if (n >= 3 && strcmp(t + n - 3, "…") == 0) return 0;
+    return 1;
+}
+
+/* The first paragraph of the text proper: long, or ending as a sentence does. */
+static int real_paragraph(const char *t)
+{
+    size_t chars = bt_utf8_length(t);
+    return chars >= 100 || (!short_line(t) && chars >= 30);
+}
+
+/* Block i sits in a box that ends before the text proper (whose first block is first). */
+static int in_box(const ctx *c, size_t i, size_t first)
+{
+    const bt_block *b = &c->a->blocks[i];
+    if (b->type == BT_BLOCK_PARAGRAPH && bt_utf8_length(b->text) >= 100) return 0; /* text proper */
+    int k = box_container(c, owner_of_block(c, i));
+    return k >= 0 && !(first < c->a->nblocks && holds(c, k, owner_of_block(c, first)));
+}
+
+void ex_mark_boxes(ctx *c)
+{
+    bt_article *a = c->a;
+    if (c->lenient) return; /* no article: nothing is at its top */
+    size_t first = a->nblocks, nboxed = 0, nshort = 0, nother = 0;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        const bt_block *b = &a->blocks[i];
+        if (b->type == BT_BLOCK_IMAGE || b->type == BT_BLOCK_CAPTION) continue;
+        if (box_container(c, owner_of_block(c, i)) < 0 || !in_box(c, i, a->nblocks)) {
+            if (b->type == BT_BLOCK_HEADING || b->type == BT_BLOCK_QUOTE ||
+                (b->type == BT_BLOCK_PARAGRAPH && real_paragraph(b->text))) {
+                first = i;
+                break;
+            }
+        }
+    }
+    /* nothing before the text proper, or no text proper at all (a photo story, a list page) */
+    if (first == a->nblocks || first == 0) return;
+    for (size_t i = 0; i < first; i++) {
+        const bt_block *b = &a->blocks[i];
+        if (b->type == BT_BLOCK_IMAGE || b->type == BT_BLOCK_CAPTION) continue;
+        if (in_box(c, i, first)) nboxed++;
+        else if (b->type == BT_BLOCK_LIST_ITEM || short_line(b->text)) nshort++;
+        else nother++;
+    }
+    int lines = nother == 0 && (nshort >= 2 || (nshort >= 1 && nboxed >= 1));
+    if (!nboxed && !lines) return;
+    size_t out = 0; /* blocks are rewritten in place: cells of one table row join */
+    int prev_row = -1;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        bt_block *b = &a->blocks[i];
+        int own = owner_of_block(c, i);
+        if (i < first && b->type != BT_BLOCK_IMAGE && b->type != BT_BLOCK_CAPTION &&
+            (lines || in_box(c, i, first))) {            int row = row_of(c, own);
+            if (row >= 0 && row == prev_row && out > 0 && a->blocks[out - 1].type == BT_BLOCK_BOX) {
+                bt_block *p = &a->blocks[out - 1];
+                size_t pl = strlen(p->text);
+                const char *sep = p->text[pl - 1] == ':' ? " " : strchr(p->text, ':') ? ", " : ": ";
+                char *j = bt_xasprintf("%s%s%s", p->text, sep, b->text);
+                free(p->text);
+                p->text = j;
+                free(b->text);
+                continue;
+            }
+            prev_row = row;
+            b->level = b->type == BT_BLOCK_HEADING;
+            b->type = BT_BLOCK_BOX;
+        } else {
+            prev_row = -1;
+        }
+        if (out != i) {
+            a->blocks[out] = *b;
+            if (i < c->nowners && out < c->nowners) c->block_owner[out] = c->block_owner[i];
+        }
+        out++;
+    }
+    a->nblocks = out;
 }

@@ -25,6 +25,10 @@ enum {
     F_POS = 1 << 6,      /* class/id says content */
     F_CAPTION = 1 << 7,
     F_SITE_CONTENT = 1 << 8, /* site rule: this is the content */
+    F_BOX = 1 << 9,          /* class/id names a box (fact box, key points, note) */
+    F_STRONGNEG = 1 << 10,   /* class/id says boilerplate by a whole word (related, comment, ...) */
+    F_BOXABLE = 1 << 12,     /* no class word against it but "info" or "notice" */
+    F_KEPTBOX = 1 << 11,     /* a box or table kept although a weak class word ("info") is against it */
 };
 
 typedef struct {
@@ -38,6 +42,7 @@ typedef struct {
     long raw;    /* all text incl. junk except hard junk (for pass 2) */
     int commas, own_commas;
     int np, nimg, nli, ninput, nembed, nheading;
+    int ncap;    /* figcaptions (or caption-classed elements) with text: a photo story's text */
     double score;
     int scored;
 } ninfo;
@@ -60,6 +65,13 @@ typedef struct {
     int nseen;
     int title_from_h1; /* the title is a visible h1 */
     int lenient; /* no box dropping: last resort for pages without an article */
+    char *outlet_author; /* the publication named as the author: used only when no byline is found */
+    int *block_owner; /* element each emitted block came from (-1: none), parallel to a->blocks */
+    size_t nowners, capowners;
+    char *source_author;
+    const xmlNode *last_img; /* the last picture met, and whether a file was named for it */
+    int last_img_ok;
+    int live; /* the content is a live blog: its entries' times are kept */ /* "Theo <outlet>" closing the body: before the publication, after a byline */
 } ctx;
 
 /* ---- small helpers on nodes and text (extract.c) ---- */
@@ -122,6 +134,26 @@ void ex_emit_content(ctx *c, int best);
 void ex_emit_page(ctx *c);
 /* Drop a trailing byline or source line from the blocks (it is metadata). */
 void ex_trailing_byline(ctx *c);
+/* Boxes at the top of the body (fact boxes, key points, tables, short unpunctuated lines
+ * before the first paragraph) become box blocks. */
+void ex_mark_boxes(ctx *c);
+
+/* ---- pictures (extract_image.c) ---- */
+
+#define EX_MAX_SRCS 24
+typedef struct {
+    char *url[EX_MAX_SRCS]; /* owned */
+    double weight[EX_MAX_SRCS];
+    int n;
+} ex_srcs;
+/* The main source of an <img> or <amp-img>: src, or a lazy-loading attribute behind a
+ * placeholder src (a tiny data: URI, "blank.gif", ...). NULL when it names none. */
+const char *ex_image_main_src(const xmlNode *n);
+/* Its srcset candidates (and those of its <picture>'s <source>s), best first. */
+void ex_image_sources(const xmlNode *n, ex_srcs *out);
+void ex_image_sources_free(ex_srcs *s);
+/* The best candidate found in the page's folder (none of them is main_src), or NULL. */
+bt_image *ex_image_load_best(ctx *c, const ex_srcs *s, const char *main_src);
 
 /* ---- metadata (extract_meta.c) ---- */
 

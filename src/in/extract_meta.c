@@ -22,6 +22,7 @@ struct ex_meta {
     char *og_title, *ld_headline, *tw_title, *title_tag, *site_name;
     char *pub_meta, *ld_date, *time_dt, *vis_date;
     char *author_meta, *author_alt, *ld_author, *byline;
+    char *ld_publisher, *app_name; /* the outlet's own names: never taken for a person */
     char *section, *ld_section, *crumb, *ld_crumb, *cat_vis;
     char *canonical, *og_url, *ld_url;
     char *lang, *lang2;
@@ -47,7 +48,7 @@ static void meta_free(meta *m)
 {
     char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
                   &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
-                  &m->ld_author, &m->byline, &m->section, &m->ld_section, &m->crumb, &m->cat_vis,
+                  &m->ld_author, &m->byline, &m->ld_publisher, &m->app_name, &m->section, &m->ld_section, &m->crumb, &m->cat_vis,
                   &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
                   &m->description};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
@@ -138,6 +139,8 @@ static void ld_object(json_t *o, meta *m, int depth)
     if (json_is_string(d)) set_once(&m->ld_date, json_string_value(d));
     json_t *a = json_object_get(o, "author");
     if (a && art == 2) ld_authors(a, m);
+    const char *pub = ld_name(json_object_get(o, "publisher"));
+    if (pub) set_once(&m->ld_publisher, pub);
     json_t *s = json_object_get(o, "articleSection");
     if (json_is_string(s)) set_once(&m->ld_section, json_string_value(s));
     else if (json_is_array(s) && json_array_size(s) && json_is_string(json_array_get(s, 0)))
@@ -185,6 +188,8 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                 set_once(&m->lang2, v);
             else if (!strcasecmp(k, "twitter:title")) set_once(&m->tw_title, v);
             else if (!strcasecmp(k, "og:site_name")) set_once(&m->site_name, v);
+            else if (!strcasecmp(k, "application-name") || !strcasecmp(k, "apple-mobile-web-app-title"))
+                set_once(&m->app_name, v);
             else if (!strcasecmp(k, "og:url")) set_once(&m->og_url, v);
             else if (!strcasecmp(k, "og:description") || !strcasecmp(k, "description"))
                 set_once(&m->description, v);
@@ -235,6 +240,16 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         }
         if (f->flags & F_HARDJUNK) continue;
         if (!strcasecmp(t, "h1") && *nh1 < maxh1) h1s[(*nh1)++] = n;
+        {
+            /* schema.org microdata on a visible element: <span itemprop="datePublished" content=...> */
+            const char *ipd = ex_attr(n, "itemprop");
+            if (ipd && !strcasecmp(ipd, "datePublished") && !m->pub_meta) {
+                const char *v = ex_attr(n, "datetime");
+                if (!v) v = ex_attr(n, "content");
+                bt_date d;
+                if (v && bt_date_parse(v, 0, &d)) set_once(&m->pub_meta, v);
+            }
+        }
         if (!strcasecmp(t, "time") && m->ndt < 16) {
             const char *dt = ex_attr(n, "datetime");
             bt_date d;
@@ -466,17 +481,24 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
 }
 
 /* Is element i usable as the article's own metadata? pass 0: inside the content box or the
- * box around it (its header); pass 1: anywhere outside boilerplate. */
+ * box around it (its header); pass 1 (and 2): anywhere outside boilerplate. */
 static int near_content(ctx *c, int i, int best, int pass)
 {
-    if (pass == 2) return 1;
+    /* a <time> may sit in the article's footer ("Published <time>"); other dates there are the
+     * site's */
+    int time_el = is_tag(c->v[i].n, "time");
+    char own[512];
+    ex_classid(c->v[i].n, own, sizeof own);
+    if (ex_ci_contains(own, "now") || ex_ci_contains(own, "today") || ex_ci_contains(own, "current"))
+        return 0; /* the site's clock: today's date, not the article's */
     for (int p = c->v[i].parent; p >= 0; p = c->v[p].parent) {
         const xmlNode *n = c->v[p].n;
         if (!(c->v[p].flags & F_JUNK) || (c->v[p].flags & F_HIDDEN)) continue;
         if (is_tag(n, "aside") || is_tag(n, "nav")) return 0;
         char buf[512];
         ex_classid(n, buf, sizeof buf);
-        if (ex_ci_contains(buf, "comment") || ex_ci_contains(buf, "related") || ex_ci_contains(buf, "footer") ||
+        if (ex_ci_contains(buf, "comment") || ex_ci_contains(buf, "related") ||
+            (!time_el && ex_ci_contains(buf, "footer")) ||
             ex_ci_contains(buf, "sidebar") || ex_ci_contains(buf, "teaser") || ex_ci_contains(buf, "recommend") ||
             ex_ci_contains(buf, "popular") || ex_ci_contains(buf, "listing") || ex_ci_contains(buf, "lienquan") ||
             ex_ci_contains(buf, "forum") || ex_ci_contains(buf, "reply") || ex_ci_contains(buf, "vcard") ||
@@ -491,6 +513,8 @@ static int near_content(ctx *c, int i, int best, int pass)
         if (p == up) return 1;
     return 0;
 }
+
+static int is_outlet(ctx *c, meta *m, const char *name);
 
 static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
 {
@@ -516,9 +540,13 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
      * they sit in or next to the article */
     free(m->vis_date);
     m->vis_date = NULL;
-    for (int pass = 0; pass < 2 && !m->vis_date; pass++)
-        for (int k = 0; k < m->ndt && !m->vis_date; k++)
+    for (int pass = 0; pass < 3 && !m->vis_date; pass++)
+        for (int k = 0; k < m->ndt && !m->vis_date; k++) {
+            const ninfo *f = &c->v[m->dt_idx[k]];
+            /* last: a <time datetime> wherever it is, but not a teaser's (a link) */
+            if (pass == 2 && (!is_tag(f->n, "time") || (f->flags & F_INLINK))) continue;
             if (near_content(c, m->dt_idx[k], best, pass)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
+        }
     free(m->byline);
     m->byline = NULL;
     /* near the article first; elsewhere only when no structured author exists */
@@ -581,22 +609,22 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
             break;
         }
     }
-    /* author */
-    if (m->author_meta && m->site_name && (loose_eq(m->author_meta, m->site_name) ||
-                                           loose_prefix(m->site_name, m->author_meta))) {
-        free(m->author_meta);
-        m->author_meta = NULL;
-    }
-    if (m->ld_author && m->site_name && loose_eq(m->ld_author, m->site_name)) {
-        free(m->ld_author);
-        m->ld_author = NULL;
+    /* author: the publication's own name given as the author (JSON-LD, meta tags, an author
+     * box) is not a person. It is kept aside and used only when no byline turns up, not even
+     * the one closing the body (see ex_trailing_byline). */
+    for (char **f[] = {&m->byline, &m->ld_author, &m->author_meta, &m->author_alt}, ***p = f;
+         p < f + 4; p++) {
+        if (!**p || !(is_outlet(c, m, **p) || (*p == &m->author_meta && m->site_name &&
+                                               loose_prefix(m->site_name, **p))))
+            continue;
+        if (!c->outlet_author) c->outlet_author = bt_byline_clean(**p);
+        free(**p);
+        **p = NULL;
     }
     const char *au = m->byline ? m->byline : m->ld_author ? m->ld_author
                    : m->author_meta ? m->author_meta : m->author_alt;
-    if (!au && m->nby > 0) { /* last resort: a byline wherever it is */
-        m->byline = bt_xstrdup(m->by_txt[0]);
-        au = m->byline;
-    }
+    for (int k = 0; !au && k < m->nby; k++) /* last resort: a byline wherever it is */
+        if (!is_outlet(c, m, m->by_txt[k])) au = m->byline = bt_xstrdup(m->by_txt[k]);
     if (m->byline && m->ld_author && !loose_eq(m->byline, m->ld_author) &&
         strstr(m->ld_author, m->byline) == NULL && bt_utf8_length(m->byline) > 40)
         au = m->ld_author;
@@ -630,6 +658,24 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
         if (bt_byline_plausible(b)) bt_article_set(&a->author, b);
         free(b);
     }
+}
+
+/* Is name the publication itself (its site name, publisher, <title> suffix or host)? */
+static int is_outlet(ctx *c, meta *m, const char *name)
+{
+    char *title_site = NULL;
+    if (m->title_tag) { /* "Headline - VnExpress": the part after the last separator */
+        static const char *const seps[] = {" - ", " | ", " – ", " — ", NULL};
+        for (const char *const *sp = seps; *sp && !title_site; sp++) {
+            const char *last = NULL;
+            for (const char *q = strstr(m->title_tag, *sp); q; q = strstr(q + 1, *sp)) last = q;
+            if (last && bt_utf8_length(last) <= 40) title_site = bt_xstrdup(last + strlen(*sp));
+        }
+    }
+    const char *outlets[] = {m->site_name, m->ld_publisher, m->app_name, title_site};
+    int r = bt_byline_is_outlet(name, outlets, sizeof outlets / sizeof outlets[0], c->a->source_url);
+    free(title_site);
+    return r;
 }
 
 static int lead_candidate(ctx *c, int i, int best)

@@ -251,26 +251,6 @@ static int caption_like(const char *s)
     return is_upper_cp(c) || (c >= '0' && c <= '9') || c == '"' || c == 0x201C;
 }
 
-/* "…last sentence. Nguyễn Văn A": split a trailing byline off the last paragraph. */
-static char *split_trailing_byline(char *para)
-{
-    size_t n = strlen(para);
-    for (size_t i = n; i > 1; i--) {
-        if ((para[i - 1] == ' ') && (para[i - 2] == '.' || para[i - 2] == '!' || para[i - 2] == '?' ||
-                                     (unsigned char)para[i - 2] == 0x9D /* ” */)) {
-            const char *tail = para + i;
-            if (looks_like_name(tail) && count_words(tail) >= 2 && last_cp(tail) != '.') {
-                char *name = bt_xstrdup(tail);
-                para[i - 1] = '\0';
-                return name;
-            }
-            return NULL;
-        }
-        if (n - i > 60) return NULL;
-    }
-    return NULL;
-}
-
 bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
 {
     /* Split into lines (LF, CRLF, CR), clean each. */
@@ -350,18 +330,23 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
     }
     bt_buf_free(&para);
 
-    /* Author: a short last line that is a name; or a byline ending the last paragraph. */
+    /* Author: a short last line that is a byline (byline.h: "Minh Anh", "Bài, ảnh: Bình Minh",
+     * "PV"; a source line "Theo ..." naming no person stays text); or a byline ending the last
+     * paragraph. */
     size_t nbody = np;
-    if (np >= 2 && looks_like_name(paras[np - 1]) && !has_photo_credit(paras[np - 1])) {
-        bt_article_set(&a->author, paras[np - 1]);
+    int src = 0;
+    char *who = np >= 2 ? bt_byline_from_line(paras[np - 1], &src) : NULL;
+    if (who && !src) {
+        bt_article_set(&a->author, who);
         nbody = np - 1;
     } else if (np >= 1) {
-        char *name = split_trailing_byline(paras[np - 1]);
+        char *name = bt_byline_split_tail(paras[np - 1]);
         if (name) {
             bt_article_set(&a->author, name);
             free(name);
         }
     }
+    free(who);
 
     /* Captions and sub-headings are both short unpunctuated lines. Where the article marks
      * its captions with a photo credit ("Ảnh: …"), the unmarked ones are sub-headings. */

@@ -815,6 +815,16 @@ static void layout_article(ctx *c, size_t ai)
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 number = 0;
                 break;
+            case BT_BLOCK_BOX: /* a fact box: smaller lines between two rules, kept together */
+                s = mkstyle(c, b->level ? BT_FACE_BOLD : BT_FACE_REGULAR, 0.92, 1.4, C_TEXT, AL_LEFT);
+                s.indent = s.rindent = body(c) * 1.2;
+                fb.space_before = body(c) * 0.2;
+                fb.keep_together = 1;
+                if (idx == 0 || a->blocks[idx - 1].type != BT_BLOCK_BOX) rule_line(c, &fb, body(c) * 0.9);
+                format_text(c, &fb, &s, b->text ? b->text : "", idx);
+                if (idx + 1 == a->nblocks || a->blocks[idx + 1].type != BT_BLOCK_BOX) rule_line(c, &fb, body(c) * 0.5);
+                number = 0;
+                break;
             case BT_BLOCK_LIST_ITEM: {
                 s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
                 s.indent = body(c) * 2.0;

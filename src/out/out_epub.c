@@ -632,6 +632,14 @@ static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err
             bt_xw_elem(&x, "p", NULL, bl->text);
             bt_xw_fend(&x);
             break;
+        case BT_BLOCK_BOX: /* consecutive box lines: one <aside class="box"> */
+            bt_xw_start(&x, "aside");
+            bt_xw_attr(&x, "class", "box");
+            for (; i < a->nblocks && a->blocks[i].type == BT_BLOCK_BOX; i++)
+                bt_xw_elem(&x, "p", a->blocks[i].level ? "box-title" : NULL, a->blocks[i].text);
+            i--;
+            bt_xw_fend(&x);
+            break;
         case BT_BLOCK_LIST_ITEM: {
             int ordered = bl->level == 1;
             bt_xw_start(&x, ordered ? "ol" : "ul");

@@ -36,6 +36,8 @@ static void t_clean(void)
     CLEAN("dangling von", "Artikel von", "");
     CLEAN("German Von", "Von Max Mustermann", "Max Mustermann");
     CLEAN("short label before colon", "Текст: Иван Петров", "Иван Петров");
+    CLEAN("separator after the name", "Bình Minh - ", "Bình Minh");
+    CLEAN("pipe before a date", "Minh Anh | 22/10/2025", "Minh Anh");
 #undef CLEAN
     s = bt_byline_source_person("Theo Minh Anh (Dân Việt)");
     CHECK_STR("source line gives the reporter", s, "Minh Anh");
@@ -51,9 +53,62 @@ static void t_clean(void)
     CHECK("e-mail is not plausible", !bt_byline_plausible("pv@example.vn"));
 }
 
+static void t_lines(void)
+{
+    char *s;
+    int src = 0;
+#define LINE(label, in, want, wsrc)                                                            \
+    do {                                                                                   \
+        s = bt_byline_from_line(in, &src);                                                 \
+        CHECK_STR(label, s, want);                                                         \
+        CHECK(label " (kind)", !s || src == (wsrc));                                       \
+        free(s);                                                                           \
+    } while (0)
+    LINE("name alone", "Lê Phương", "Lê Phương", 0);
+    LINE("label Bài, ảnh", "Bài, ảnh: Bình Minh", "Bình Minh", 0);
+    LINE("label Thực hiện", "Thực hiện: Nhóm PV", "Nhóm PV", 0);
+    LINE("separator left over", "Bình Minh -", "Bình Minh", 0);
+    LINE("pipe left over", "Minh Anh |", "Minh Anh", 0);
+    LINE("PV", "PV", "PV", 0);
+    LINE("group of reporters", "Nhóm PV", "Nhóm PV", 0);
+    LINE("name (theo outlet)", "Ngọc Ánh (Theo Reuters)", "Ngọc Ánh", 0);
+    LINE("reporter of another outlet", "Theo Minh Anh (Dân Việt)", "Minh Anh", 0);
+    LINE("source outlet", "Theo Tuổi Trẻ", "Tuổi Trẻ", 1);
+    LINE("source outlet with lower-case words", "Theo Sức khỏe & Đời sống", "Sức khỏe & Đời sống", 1);
+    LINE("photo credit is no byline", "Ảnh: Hiểu Nhân", NULL, 0);
+    LINE("a sentence is no byline", "Hà Nội mưa to.", NULL, 0);
+    LINE("one capitalised word is no byline", "Tin", NULL, 0);
+    LINE("Theo + sentence is no source", "Theo kế hoạch, dự án xong năm nay", NULL, 0);
+    LINE("a weekday date is no byline", "Thứ Ba, 12/03/2024", NULL, 0);
+#undef LINE
+    s = bt_byline_photo_credit("Ảnh: Hiểu Nhân");
+    CHECK_STR("photo credit", s, "Hiểu Nhân");
+    free(s);
+    char para[] = "Kết quả được công bố hôm qua. Lê Phương";
+    s = bt_byline_split_tail(para);
+    CHECK_STR("name run into the last paragraph", s, "Lê Phương");
+    CHECK_STR("paragraph without it", para, "Kết quả được công bố hôm qua.");
+    free(s);
+    char para2[] = "Kết quả được công bố hôm qua. Theo Reuters";
+    CHECK("source tail stays", bt_byline_split_tail(para2) == NULL);
+}
+
+static void t_outlets(void)
+{
+    const char *outlets[] = {"vnexpress.net", "Báo VnExpress", NULL, "VnExpress"};
+    CHECK("brand equal to publisher", bt_byline_is_outlet("VnExpress", outlets, 4, NULL));
+    CHECK("Báo prefix ignored", bt_byline_is_outlet("Báo VnExpress", outlets + 3, 1, NULL));
+    CHECK("host label", bt_byline_is_outlet("Dân trí", NULL, 0, "https://dantri.com.vn/a.htm"));
+    CHECK("a domain name", bt_byline_is_outlet("VCCorp.vn", NULL, 0, NULL));
+    CHECK("a person is no outlet", !bt_byline_is_outlet("Lê Phương", outlets, 4, "https://vnexpress.net/a"));
+    CHECK("another outlet is not this one", !bt_byline_is_outlet("Reuters", outlets, 4, "https://vnexpress.net/a"));
+}
+
 int main(void)
 {
     t_names();
     t_clean();
+    t_lines();
+    t_outlets();
     TEST_END();
 }

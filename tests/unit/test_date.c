@@ -97,6 +97,10 @@ static void t_tolerant(void)
     CHECK("Spanish 'de'", bt_date_parse("30 de septiembre de 2018", 0, &d) && d.month == 9 && d.day == 30);
     CHECK("Portuguese month", bt_date_parse("5 de outubro de 2018", 0, &d) && d.month == 10 && d.day == 5);
     CHECK("Italian month", bt_date_parse("12 maggio 2020", 0, &d) && d.month == 5 && d.day == 12);
+    CHECK("English edition, weekday and pm GMT+7", bt_date_parse("Wednesday, October 22, 2025 | 07:25 pm (GMT+7)", 0, &d) &&
+                                                     is(&d, 2025, 10, 22, 19, 25, 420));
+    CHECK("English short month with dot", bt_date_parse("Oct. 22, 2025, 7:25 am", 420, &d) && is(&d, 2025, 10, 22, 7, 25, 420));
+    CHECK("English day first", bt_date_parse("22 October 2025 19:25 GMT+7", 0, &d) && is(&d, 2025, 10, 22, 19, 25, 420));
     /* Vietnamese words */
     CHECK("ngày ... tháng ... năm", bt_date_parse("ngày 13 tháng 2 năm 2022", 420, &d) && is(&d, 2022, 2, 13, 0, 0, 420));
     CHECK("tháng with comma year", bt_date_parse("12 tháng 3, 2024 15:05", 420, &d) && is(&d, 2024, 3, 12, 15, 5, 420));

@@ -129,6 +129,18 @@ static void t_parser(void)
     CHECK_STR("an author named Anh (not a photo credit)", a ? a->author : NULL, "Nguyễn Lan Anh");
     bt_article_free(a);
 
+    /* the same byline lines as on HTML pages (byline.h) */
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nBài, ảnh: Bình Minh\n");
+    CHECK_STR("labelled byline line", a ? a->author : NULL, "Bình Minh");
+    CHECK("labelled byline line is not a paragraph", a && a->nblocks == 2);
+    bt_article_free(a);
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nMinh Anh |\n");
+    CHECK_STR("byline with a separator left over", a ? a->author : NULL, "Minh Anh");
+    bt_article_free(a);
+    a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nTheo VnExpress\n");
+    CHECK("a source line names no author in text", a && !a->author && a->nblocks == 3);
+    bt_article_free(a);
+
     a = parse("Tiêu đề\n\nĐoạn một.\n\nĐoạn hai.\n\nLê Thị Hoa\n\nTin liên quan\n\nBài khác\n");
     CHECK_STR("author line", a ? a->author : NULL, "Lê Thị Hoa");
     CHECK("boilerplate dropped", a && a->nblocks == 2);
