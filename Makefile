@@ -42,6 +42,8 @@ DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-d
 # measures peak memory in make bench)
 DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db \
             wget parallel mupdf-tools chromium nodejs locales python3-yaml time
+# DejaVu Sans for the fallback-face test (tests/e2e/20-pdf-bad.sh)
+DEB_TEST += fonts-dejavu-core
 
 .PHONY: print-pkgs all deps deps-test demo test check asan valgrind bench fuzz install clean units
 
@@ -86,6 +88,7 @@ deps:
 	@sh tests/deps.sh $(DEB_BUILD)
 deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@sh tests/deps.sh --locale de_DE.UTF-8
 	@command -v npm >/dev/null 2>&1 || sh tests/deps.sh npm
 
 demo: deps

@@ -24,6 +24,22 @@ timed() {
              "$OUT/.times0" "$OUT/.times1")
     return $rc
 }
+# documented RC : true when RC is one of bantin's documented exit codes (0-4, bantin(1)). A
+# signal (128+N), a timeout (124) or a sanitizer's exit code (99 in `make asan`) is not one.
+documented() { case $1 in 0|1|2|3|4) return 0 ;; *) return 1 ;; esac; }
+# crashed FILE : FILE (a captured stderr) holds a sanitizer report or a crash message.
+crashed() { grep -qE 'Sanitizer|runtime error|Segmentation fault|Aborted|core dumped' "$1" 2>/dev/null; }
+# unprivileged_bantin : prints a command that runs $BANTIN with file permissions enforced: $BANTIN
+# itself for a normal user; for root, a wrapper that gives up root's permission overrides
+# (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) through setpriv, so that a read-only directory is
+# read-only to it. Prints nothing when that is not possible.
+unprivileged_bantin() {
+    [ "$(id -u)" != 0 ] && { echo "$BANTIN"; return 0; }
+    set -- setpriv --bounding-set=-dac_override,-dac_read_search
+    "$@" true 2>/dev/null || return 0
+    printf '#!/bin/sh\nexec %s '"'%s'"' "$@"\n' "$*" "$BANTIN" >"$OUT/.bantin-unprivileged"
+    chmod +x "$OUT/.bantin-unprivileged" && echo "$OUT/.bantin-unprivileged"
+}
 # Run bantin with a time bound; under sanitizers allow more time.
 bt() { timeout "${BT_TIMEOUT:-60}" "$BANTIN" "$@"; }
 # EPUBCHECK FILE... : run epubcheck once over many files; prints its output.

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -170,7 +171,14 @@ static bt_status get_len(rd *r, json_t *v, const char *key, int allow_em, double
     } else if (json_is_string(v)) {
         const char *s = json_string_value(v);
         char *end;
+        /* strtod reads the locale's decimal point: "10.5pt" must mean the same under any locale */
+        locale_t cl = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+        locale_t prev = cl ? uselocale(cl) : (locale_t)0;
         l.v = strtod(s, &end);
+        if (cl) {
+            uselocale(prev);
+            freelocale(cl);
+        }
         if (end == s) goto fail;
         while (*end == ' ') end++;
         if (strcmp(end, "pt") == 0 || *end == '\0') {

@@ -54,23 +54,23 @@ for f in sorted(glob.glob(f'{fix}/text/*.txt')):
 print('PASS: all corpus articles parse to clean NFC JSON' if not bad else f'FAIL: corpus parse ({bad})')
 PY
 
-# 3. Bad input: one-line error naming the file, non-zero exit.
+# 3. Bad input: one-line error naming the file, exit 3 (no input usable, bantin(1)).
 printf '' >"$OUT/empty.txt"
 printf '  \n\n\t\n' >"$OUT/blank.txt"
 head -c 4096 /dev/urandom >"$OUT/junk.bin"
 printf '\211PNG\r\n\032\n\0\0\0\rIHDR' >"$OUT/image.txt"
 for f in missing.txt empty.txt blank.txt junk.bin image.txt; do
     bt parse --json "$OUT/$f" >"$OUT/o" 2>"$OUT/e"; rc=$?
-    if [ $rc -ne 0 ] && [ "$(wc -l <"$OUT/e")" -eq 1 ] && grep -q "$f" "$OUT/e" && [ ! -s "$OUT/o" ]; then
+    if [ $rc -eq 3 ] && [ "$(wc -l <"$OUT/e")" -eq 1 ] && grep -q "$f" "$OUT/e" && [ ! -s "$OUT/o" ]; then
         pass "bad input $f: one-line error, exit $rc"
     else fail "bad input $f (exit $rc: $(head -c 200 "$OUT/e"))"; fi
 done
-bt parse --json "$OUT" >/dev/null 2>"$OUT/e"; [ $? -ne 0 ] && grep -q 'directory' "$OUT/e" && pass "directory refused" || fail "directory refused"
+bt parse --json "$OUT" >/dev/null 2>"$OUT/e"; [ $? -eq 3 ] && grep -q 'directory' "$OUT/e" && pass "directory refused" || fail "directory refused"
 
 # Over the size limit (sparse file: no real disk use).
 truncate -s 60M "$OUT/huge.txt"
 bt parse --json "$OUT/huge.txt" >/dev/null 2>"$OUT/e"; rc=$?
-[ $rc -ne 0 ] && grep -q 'too large' "$OUT/e" && pass "50 MB limit" || fail "50 MB limit (exit $rc)"
+[ $rc -eq 3 ] && grep -q 'too large' "$OUT/e" && pass "50 MB limit" || fail "50 MB limit (exit $rc)"
 rm -f "$OUT/huge.txt"
 
 # Invalid UTF-8 is repaired with a warning, and the article is still converted.
@@ -94,5 +94,5 @@ bt --help | grep -q 'usage: bantin' && pass "--help" || fail "--help"
 
 # --max-input lowers (or raises) the size limit for any command.
 bt parse --max-input 100 --json "$FIX/text/000-seed.txt" >/dev/null 2>"$OUT/e"; rc=$?
-[ $rc -ne 0 ] && grep -q 'too large' "$OUT/e" && pass "--max-input lowers the limit" || fail "--max-input (exit $rc)"
+[ $rc -eq 3 ] && grep -q 'too large' "$OUT/e" && pass "--max-input lowers the limit" || fail "--max-input (exit $rc)"
 bt parse --max-input 1M --json "$FIX/text/000-seed.txt" >/dev/null 2>&1 && pass "--max-input 1M accepts" || fail "--max-input 1M"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Unusable input, for every command: exactly one error line naming the file, a non-zero exit,
+# Unusable input, for every command: exactly one error line naming the file, exit 3 (bantin(1)),
 # and no output file left behind.
 . tests/lib.sh
 printf '' >"$OUT/empty.txt"
@@ -10,7 +10,7 @@ for f in missing.txt empty.txt junk.txt huge.txt; do
         out="$OUT/o.$cmd"; rm -f "$out"
         bt $cmd "$OUT/$f" -o "$out" >/dev/null 2>"$OUT/e"; rc=$?
         lines=$(wc -l <"$OUT/e")
-        if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "$f" "$OUT/e" && [ ! -e "$out" ] &&
+        if [ $rc -eq 3 ] && [ "$lines" -eq 1 ] && grep -q "$f" "$OUT/e" && [ ! -e "$out" ] &&
            [ -z "$(ls -A "$OUT" | grep '^\.o\.')" ]; then
             pass "$cmd $f: one line, exit $rc, no file"
         else

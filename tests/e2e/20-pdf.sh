@@ -54,10 +54,13 @@ bt pdf -q "$seed" -o "$OUT/r1.pdf" && bt pdf -q "$seed" -o "$OUT/r2.pdf"
 check "pdf: same input twice gives identical bytes (SOURCE_DATE_EPOCH)" cmp "$OUT/r1.pdf" "$OUT/r2.pdf"
 loc=$(locale -a 2>/dev/null | grep -iE '^(de_DE|fr_FR|vi_VN|ru_RU)\.utf-?8$' | head -n 1)
 if [ -n "$loc" ]; then
+    dp=$(LC_ALL=$loc locale decimal_point 2>/dev/null)
+    [ "$dp" = "," ] && pass "pdf: locale $loc switched on (decimal point '$dp')" \
+        || fail "pdf: locale $loc did not take effect (decimal point '$dp')"
     LC_ALL=$loc bt pdf -q "$seed" -o "$OUT/r3.pdf"
     check "pdf: identical bytes under a comma-decimal locale ($loc)" cmp "$OUT/r1.pdf" "$OUT/r3.pdf"
 else
-    skip "pdf: comma-decimal locale check (no such locale installed)"
+    skip "pdf: comma-decimal locale check (no such locale installed: make deps-test generates de_DE.UTF-8)"
 fi
 grep -aq "/ID" "$OUT/r1.pdf" && pass "pdf: document has an /ID" || fail "pdf: no /ID in the trailer"
 grep -aq "/Lang (vi)" "$OUT/r1.pdf" && pass "pdf: catalog /Lang (vi)" || fail "pdf: no /Lang in the catalog"

@@ -164,7 +164,8 @@ int main(void)
     CHECK("layout: a heading never ends a page", heading_alone);
 
     /* the dump: text, with '.' decimals whatever the locale */
-    setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    if (!setlocale(LC_NUMERIC, "de_DE.UTF-8"))
+        printf("SKIPPED: dump under a comma-decimal locale (de_DE.UTF-8 not installed: make deps-test)\n");
     char *dump = bt_layout_dump(L);
     CHECK("dump: first page header line", strncmp(dump, "page 1/", 7) == 0);
     CHECK("dump: title words present", strstr(dump, "Tiêu đề bài") != NULL);
