@@ -1,17 +1,30 @@
-/* font.c - the font set: four faces + lazy fallback, metrics, coverage, subsetting (HarfBuzz). */
+/* font.c - the font set: four faces + lazy fallback, metrics, coverage, shaping with a cache,
+ * subsetting (HarfBuzz), and a process-wide pool of sets. */
 #include "font.h"
 
 #include <dirent.h>
-#include <errno.h>
+#include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <hb-ot.h>
 #include <hb-subset.h>
 #include <hb.h>
 
 #include "text.h"
+
+/* What the shaping cache may hold before it starts again (bytes of keys and glyphs). */
+#define SHAPE_CACHE_MAX ((size_t)8 << 20)
+/* Runs longer than this (bytes) are shaped each time: words repeat, lines rarely do. */
+#define SHAPE_KEY_MAX 64
+
+typedef struct {
+    int16_t adv;   /* 1/1000 em */
+    uint16_t gid;
+    uint8_t state; /* 0 unknown, 1 present, 2 missing */
+} glyph_slot;
 
 typedef struct {
     char *path;
@@ -20,21 +33,45 @@ typedef struct {
     hb_font_t *font;
     int upem;
     int ascent, descent; /* 1/1000 em */
-    int notdef;          /* advance of glyph 0, 1/1000 em */
-    int32_t *cache;      /* BMP: 0 unknown, -1 missing, else advance + 1 */
-    hb_set_t *used;      /* code points drawn with this face */
+    glyph_slot *cache;   /* BMP code points, allocated on first use */
+    uint16_t standin;    /* glyph drawn for characters the face lacks */
+    int16_t standin_w;
+    uint16_t space_gid;
+    int16_t space_w;
     int loaded;
 } bt_face_rec;
 
-#define STANDIN_BASE 0xEB00u
-#define STANDIN_MAX 1024u
+/* The shaping cache: an open-addressing table of entries kept in an arena. */
+typedef struct centry {
+    uint32_t hash;
+    uint16_t len;
+    uint8_t face;
+    uint32_t n;
+    long width;
+    const char *key;
+    bt_glyph *g;
+} centry;
+
+typedef struct ablock {
+    struct ablock *next;
+    size_t used, cap;
+    max_align_t data[];
+} ablock;
 
 struct bt_fontset {
     bt_face_rec f[BT_NFACES];
     int alias[BT_NFACES]; /* face actually used for each slot (bold -> regular when absent) */
     int fallback_tried;
-    uint32_t standin[STANDIN_MAX]; /* stand-in U+EB00 + i draws standin[i] */
-    unsigned nstandin;
+    hb_buffer_t *buf;
+    /* shaping cache */
+    centry **tab;
+    size_t tabcap, tabn, arena_bytes;
+    ablock *arena;
+    /* results of the last uncached run */
+    bt_glyph *scratch;
+    size_t scratch_cap;
+    uint32_t *cps;
+    size_t cps_cap;
 };
 
 /* Where a fallback face for rare characters may be found (only read when one is needed). */
@@ -45,6 +82,40 @@ static const char *const fallback_candidates[] = {
     NULL,
 };
 
+static int to1000(const bt_face_rec *r, long v)
+{
+    return (int)lround((double)v * 1000.0 / r->upem);
+}
+
+static int nominal(bt_face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
+{
+    if (!r->loaded) return 0;
+    if (cp < 0x10000 && r->cache && r->cache[cp].state) {
+        if (r->cache[cp].state == 2) return 0;
+        *gid = r->cache[cp].gid;
+        *adv = r->cache[cp].adv;
+        return 1;
+    }
+    hb_codepoint_t g = 0;
+    int ok = hb_font_get_nominal_glyph(r->font, cp, &g) && g > 0 && g <= 0xFFFF;
+    int a = 0;
+    if (ok) {
+        a = to1000(r, hb_font_get_glyph_h_advance(r->font, g));
+        if (a < 0) a = 0;
+        if (a > 32767) a = 32767;
+    }
+    if (cp < 0x10000) {
+        if (!r->cache) r->cache = bt_xcalloc(0x10000, sizeof *r->cache);
+        r->cache[cp].state = ok ? 1 : 2;
+        r->cache[cp].gid = (uint16_t)g;
+        r->cache[cp].adv = (int16_t)a;
+    }
+    if (!ok) return 0;
+    *gid = (uint16_t)g;
+    *adv = a;
+    return 1;
+}
+
 static int face_load(bt_face_rec *r, const char *path)
 {
     struct stat st;
@@ -53,14 +124,18 @@ static int face_load(bt_face_rec *r, const char *path)
     if (!blob) return 0;
     hb_face_t *face = hb_face_create(blob, 0);
     unsigned upem = hb_face_get_upem(face);
-    if (hb_face_get_glyph_count(face) == 0 || upem == 0) {
+    /* TrueType outlines only: a CFF-flavoured OpenType font has no glyf table */
+    hb_blob_t *glyf = hb_face_reference_table(face, HB_TAG('g', 'l', 'y', 'f'));
+    int has_glyf = hb_blob_get_length(glyf) > 0;
+    hb_blob_destroy(glyf);
+    if (hb_face_get_glyph_count(face) == 0 || upem == 0 || !has_glyf) {
         hb_face_destroy(face);
         hb_blob_destroy(blob);
         return 0;
     }
     hb_font_t *font = hb_font_create(face);
     hb_font_set_scale(font, (int)upem, (int)upem);
-    /* libharu needs a Unicode cmap: require that 'a' or a space is mapped. */
+    /* a Unicode cmap is needed: require that 'a' or a space is mapped */
     hb_codepoint_t g;
     if (!hb_font_get_nominal_glyph(font, ' ', &g) && !hb_font_get_nominal_glyph(font, 'a', &g)) {
         hb_font_destroy(font);
@@ -68,22 +143,40 @@ static int face_load(bt_face_rec *r, const char *path)
         hb_blob_destroy(blob);
         return 0;
     }
+    memset(r, 0, sizeof *r);
     r->path = bt_xstrdup(path);
     r->blob = blob;
     r->face = face;
     r->font = font;
     r->upem = (int)upem;
+    r->loaded = 1;
     hb_font_extents_t ext;
     if (hb_font_get_h_extents(font, &ext)) {
-        r->ascent = (int)((long)ext.ascender * 1000 / (long)upem);
-        r->descent = (int)((long)ext.descender * 1000 / (long)upem);
+        r->ascent = to1000(r, ext.ascender);
+        r->descent = to1000(r, ext.descender);
     } else {
         r->ascent = 900;
         r->descent = -250;
     }
-    r->notdef = (int)((long)hb_font_get_glyph_h_advance(font, 0) * 1000 / (long)upem);
-    r->used = hb_set_create();
-    r->loaded = 1;
+    static const uint32_t standins[] = {0xFFFD, 0x25A1, '?'};
+    for (size_t i = 0; i < sizeof standins / sizeof standins[0] && !r->standin; i++) {
+        uint16_t sg;
+        int sa;
+        if (nominal(r, standins[i], &sg, &sa)) {
+            r->standin = sg;
+            r->standin_w = (int16_t)sa;
+        }
+    }
+    uint16_t sg = 0;
+    int sa = 0;
+    if (nominal(r, ' ', &sg, &sa)) {
+        r->space_gid = sg;
+        r->space_w = (int16_t)sa;
+    } else {
+        r->space_gid = r->standin;
+        r->space_w = r->standin_w;
+    }
+    if (!r->standin) r->standin = r->space_gid;
     return 1;
 }
 
@@ -93,7 +186,6 @@ static void face_free(bt_face_rec *r)
     hb_font_destroy(r->font);
     hb_face_destroy(r->face);
     hb_blob_destroy(r->blob);
-    hb_set_destroy(r->used);
     free(r->cache);
     free(r->path);
     memset(r, 0, sizeof *r);
@@ -227,52 +319,131 @@ bt_status bt_fontset_open(const char *dir, bt_fontset **out, bt_err *e)
                                     : fs->f[BT_FACE_BOLD].loaded     ? BT_FACE_BOLD
                                     : fs->alias[BT_FACE_ITALIC];
     fs->alias[BT_FACE_FALLBACK] = BT_FACE_FALLBACK;
+    fs->buf = hb_buffer_create();
     *out = fs;
     return BT_OK;
+}
+
+static void cache_clear(bt_fontset *fs)
+{
+    while (fs->arena) {
+        ablock *b = fs->arena;
+        fs->arena = b->next;
+        free(b);
+    }
+    free(fs->tab);
+    fs->tab = NULL;
+    fs->tabcap = fs->tabn = fs->arena_bytes = 0;
 }
 
 void bt_fontset_free(bt_fontset *fs)
 {
     if (!fs) return;
     for (int i = 0; i < BT_NFACES; i++) face_free(&fs->f[i]);
+    cache_clear(fs);
+    hb_buffer_destroy(fs->buf);
+    free(fs->scratch);
+    free(fs->cps);
     free(fs);
 }
+
+/* ---------------------------------------------------------------- process-wide pool */
+
+typedef struct {
+    char *dir; /* "" = the bundled fonts */
+    bt_fontset *fs;
+    int busy;
+} pooled;
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pooled *pool;
+static size_t npool;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_free(void)
+{
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = 0; i < npool; i++) {
+        if (!pool[i].busy) bt_fontset_free(pool[i].fs);
+        free(pool[i].dir);
+    }
+    free(pool);
+    pool = NULL;
+    npool = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
+static void pool_init(void) { atexit(pool_free); }
+
+bt_status bt_fontset_acquire(const char *dir, bt_fontset **out, bt_err *e)
+{
+    pthread_once(&pool_once, pool_init);
+    const char *key = dir ? dir : "";
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = 0; i < npool; i++)
+        if (!pool[i].busy && strcmp(pool[i].dir, key) == 0) {
+            pool[i].busy = 1;
+            *out = pool[i].fs;
+            pthread_mutex_unlock(&pool_lock);
+            return BT_OK;
+        }
+    pthread_mutex_unlock(&pool_lock);
+    bt_status st = bt_fontset_open(dir, out, e);
+    if (st) return st;
+    pthread_mutex_lock(&pool_lock);
+    pool = bt_xrealloc(pool, (npool + 1) * sizeof *pool);
+    pool[npool].dir = bt_xstrdup(key);
+    pool[npool].fs = *out;
+    pool[npool].busy = 1;
+    npool++;
+    pthread_mutex_unlock(&pool_lock);
+    return BT_OK;
+}
+
+void bt_fontset_release(bt_fontset *fs)
+{
+    if (!fs) return;
+    pthread_mutex_lock(&pool_lock);
+    for (size_t i = 0; i < npool; i++)
+        if (pool[i].fs == fs) pool[i].busy = 0;
+    pthread_mutex_unlock(&pool_lock);
+}
+
+/* ---------------------------------------------------------------- coverage and metrics */
 
 static bt_face_rec *rec(bt_fontset *fs, bt_face face)
 {
     if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
-    return &fs->f[fs->alias[face]];
+    bt_face_rec *r = &fs->f[fs->alias[face]];
+    return r->loaded ? r : &fs->f[BT_FACE_REGULAR];
 }
 
-/* Advance in 1/1000 em, or -1 when the face has no glyph. */
-static int lookup(bt_face_rec *r, uint32_t cp)
+int bt_font_ignorable(uint32_t cp)
 {
-    if (!r->loaded) return -1;
-    if (cp < 0x10000 && r->cache && r->cache[cp]) return r->cache[cp] < 0 ? -1 : r->cache[cp] - 1;
-    hb_codepoint_t g;
-    int adv = -1;
-    if (hb_font_get_nominal_glyph(r->font, cp, &g)) {
-        long a = hb_font_get_glyph_h_advance(r->font, g);
-        adv = (int)(a * 1000 / r->upem); /* truncated, as libharu writes /W */
-        if (adv < 0) adv = 0;
-    }
-    if (cp < 0x10000) {
-        if (!r->cache) r->cache = bt_xcalloc(0x10000, sizeof *r->cache);
-        r->cache[cp] = adv < 0 ? -1 : adv + 1;
-    }
-    return adv;
+    return cp == 0x00AD || cp == 0x034F || cp == 0x061C || (cp >= 0x115F && cp <= 0x1160) ||
+           (cp >= 0x17B4 && cp <= 0x17B5) || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+           (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+           (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 int bt_font_has(bt_fontset *fs, bt_face face, uint32_t cp)
 {
-    return lookup(rec(fs, face), cp) >= 0;
+    if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
+    bt_face_rec *r = &fs->f[fs->alias[face]];
+    uint16_t g;
+    int a;
+    return r->loaded && nominal(r, cp, &g, &a);
 }
 
 int bt_font_advance(bt_fontset *fs, bt_face face, uint32_t cp)
 {
     bt_face_rec *r = rec(fs, face);
-    int a = lookup(r, cp);
-    return a < 0 ? r->notdef : a;
+    if (bt_font_ignorable(cp)) return 0;
+    uint16_t g;
+    int a;
+    return nominal(r, cp, &g, &a) ? a : r->standin_w;
 }
 
 static void load_fallback(bt_fontset *fs)
@@ -288,352 +459,318 @@ static void load_fallback(bt_fontset *fs)
 bt_face bt_font_pick(bt_fontset *fs, bt_face face, uint32_t cp, int *missing)
 {
     if (missing) *missing = 0;
-    if (lookup(rec(fs, face), cp) >= 0) return face;
-    /* Spaces and controls never need a glyph of their own. */
+    if (bt_font_ignorable(cp) || bt_font_has(fs, face, cp)) return face;
     load_fallback(fs);
-    if (lookup(&fs->f[BT_FACE_FALLBACK], cp) >= 0) return BT_FACE_FALLBACK;
+    if (bt_font_has(fs, BT_FACE_FALLBACK, cp)) return BT_FACE_FALLBACK;
     if (missing) *missing = 1;
     return face;
 }
 
 double bt_font_width(bt_fontset *fs, bt_face face, double size, const char *s, size_t len)
 {
-    bt_face_rec *r = rec(fs, face);
-    long total = 0;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = bt_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) break;
-        i += n;
-        int a = lookup(r, cp);
-        total += a < 0 ? r->notdef : a;
-    }
-    return (double)total * size / 1000.0;
+    const bt_glyph *g;
+    long w = 0;
+    bt_font_shape(fs, face, s, len, &g, &w);
+    return (double)w * size / 1000.0;
 }
 
 void bt_font_vmetrics(bt_fontset *fs, bt_face face, int *ascent, int *descent)
 {
     bt_face_rec *r = rec(fs, face);
-    if (!r->loaded) r = &fs->f[BT_FACE_REGULAR];
     if (ascent) *ascent = r->ascent;
     if (descent) *descent = r->descent;
 }
 
-void bt_font_use(bt_fontset *fs, bt_face face, const char *s, size_t len)
+/* ---------------------------------------------------------------- shaping */
+
+static void *arena_alloc(bt_fontset *fs, size_t n)
 {
-    bt_face_rec *r = rec(fs, face);
-    if (!r->loaded) return;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = bt_utf8_decode(s + i, len - i, &cp);
-        if (n == 0) break;
-        i += n;
-        hb_set_add(r->used, cp);
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    ablock *b = fs->arena;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 60000 ? n : 60000;
+        b = bt_xmalloc(sizeof *b + cap);
+        b->next = fs->arena;
+        b->used = 0;
+        b->cap = cap;
+        fs->arena = b;
+        fs->arena_bytes += sizeof *b + cap;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static uint32_t hash_key(int face, const char *s, size_t len)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)face;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h ? h : 1;
+}
+
+static centry *cache_find(bt_fontset *fs, uint32_t h, int face, const char *s, size_t len)
+{
+    if (!fs->tab) return NULL;
+    for (size_t i = h & (fs->tabcap - 1);; i = (i + 1) & (fs->tabcap - 1)) {
+        centry *c = fs->tab[i];
+        if (!c) return NULL;
+        if (c->hash == h && c->face == face && c->len == len && memcmp(c->key, s, len) == 0) return c;
     }
 }
 
-void bt_font_reset_used(bt_fontset *fs)
+static void cache_put(bt_fontset *fs, centry *c)
 {
-    for (int i = 0; i < BT_NFACES; i++)
-        if (fs->f[i].loaded) hb_set_clear(fs->f[i].used);
+    if (fs->arena_bytes > SHAPE_CACHE_MAX) cache_clear(fs);
+    if ((fs->tabn + 1) * 2 > fs->tabcap) {
+        size_t cap = fs->tabcap ? fs->tabcap * 2 : 4096;
+        centry **t = bt_xcalloc(cap, sizeof *t);
+        for (size_t i = 0; i < fs->tabcap; i++) {
+            centry *o = fs->tab[i];
+            if (!o) continue;
+            size_t k = o->hash & (cap - 1);
+            while (t[k]) k = (k + 1) & (cap - 1);
+            t[k] = o;
+        }
+        free(fs->tab);
+        fs->tab = t;
+        fs->tabcap = cap;
+    }
+    size_t k = c->hash & (fs->tabcap - 1);
+    while (fs->tab[k]) k = (k + 1) & (fs->tabcap - 1);
+    fs->tab[k] = c;
+    fs->tabn++;
 }
 
-uint32_t bt_font_standin(bt_fontset *fs, uint32_t cp)
+/* Kerning from HarfBuzz when it keeps one glyph per character, each the character's own
+ * glyph with no offset; otherwise (ligatures, marks, other scripts) the nominal advances stay. */
+static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
 {
-    for (unsigned i = 0; i < fs->nstandin; i++)
-        if (fs->standin[i] == cp) return STANDIN_BASE + i;
-    if (fs->nstandin == STANDIN_MAX) return 0xFFFD;
-    fs->standin[fs->nstandin] = cp;
-    return STANDIN_BASE + fs->nstandin++;
+    static const hb_feature_t off[] = {
+        {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('h', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+        {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}, {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
+    };
+    hb_buffer_t *b = fs->buf;
+    hb_buffer_clear_contents(b);
+    for (size_t i = 0; i < n; i++) hb_buffer_add(b, g[i].cp, (unsigned)i);
+    hb_buffer_set_content_type(b, HB_BUFFER_CONTENT_TYPE_UNICODE);
+    hb_buffer_guess_segment_properties(b);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_cluster_level(b, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_shape(r->font, b, off, sizeof off / sizeof off[0]);
+    unsigned m = 0;
+    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &m);
+    hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);
+    if (m != n) return;
+    for (size_t i = 0; i < n; i++)
+        if (info[i].cluster != i || info[i].codepoint != g[i].gid || pos[i].x_offset || pos[i].y_offset ||
+            pos[i].y_advance)
+            return;
+    for (size_t i = 0; i < n; i++) {
+        int a = to1000(r, pos[i].x_advance);
+        if (a < -32767) a = -32767;
+        if (a > 32767) a = 32767;
+        g[i].adv = (int16_t)a;
+    }
 }
 
-uint32_t bt_font_standin_of(const bt_fontset *fs, uint32_t standin)
+size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, const bt_glyph **out,
+                     long *width)
 {
-    if (standin < STANDIN_BASE || standin >= STANDIN_BASE + fs->nstandin) return 0;
-    return fs->standin[standin - STANDIN_BASE];
+    if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
+    bt_face_rec *r = rec(fs, face);
+    int fi = (int)(r - fs->f);
+    uint32_t h = 0;
+    if (len <= SHAPE_KEY_MAX) {
+        h = hash_key(fi, s, len);
+        centry *c = cache_find(fs, h, fi, s, len);
+        if (c) {
+            *out = c->g;
+            if (width) *width = c->width;
+            return c->n;
+        }
+    }
+    if (len + 1 > fs->scratch_cap) {
+        fs->scratch_cap = len + 16;
+        fs->scratch = bt_xrealloc(fs->scratch, fs->scratch_cap * sizeof *fs->scratch);
+    }
+    size_t n = 0, i = 0;
+    int plain = 1; /* every character present and drawn */
+    while (i < len) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(s + i, len - i, &cp);
+        if (!k) {
+            k = 1;
+            cp = 0xFFFD;
+        }
+        i += k;
+        bt_glyph *g = &fs->scratch[n++];
+        g->cp = cp;
+        uint16_t gid;
+        int a;
+        if (bt_font_ignorable(cp)) {
+            g->gid = r->space_gid;
+            g->w = r->space_w;
+            g->adv = 0;
+            plain = 0;
+        } else if (nominal(r, cp, &gid, &a)) {
+            g->gid = gid;
+            g->w = g->adv = (int16_t)a;
+        } else {
+            g->gid = r->standin;
+            g->w = g->adv = r->standin_w;
+            plain = 0;
+        }
+    }
+    if (plain && n > 1) kern(fs, r, fs->scratch, n);
+    long w = 0;
+    for (size_t k = 0; k < n; k++) w += fs->scratch[k].adv;
+    if (width) *width = w;
+    if (len <= SHAPE_KEY_MAX) {
+        centry *c = arena_alloc(fs, sizeof *c);
+        char *key = arena_alloc(fs, len ? len : 1);
+        memcpy(key, s, len);
+        bt_glyph *g = arena_alloc(fs, (n ? n : 1) * sizeof *g);
+        memcpy(g, fs->scratch, n * sizeof *g);
+        c->hash = h;
+        c->len = (uint16_t)len;
+        c->face = (uint8_t)fi;
+        c->n = (uint32_t)n;
+        c->width = w;
+        c->key = key;
+        c->g = g;
+        cache_put(fs, c);
+        *out = g;
+    } else {
+        *out = fs->scratch;
+    }
+    return n;
 }
 
-int bt_font_used(const bt_fontset *fs, bt_face face)
+/* ---------------------------------------------------------------- face facts */
+
+static int be16s(const char *p) { return (int16_t)((unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1]); }
+
+void bt_font_info(bt_fontset *fs, bt_face face, bt_face_info *o)
 {
-    if ((int)face < 0 || face >= BT_NFACES) return 0;
-    const bt_face_rec *r = &fs->f[fs->alias[face]];
-    return r->loaded && !hb_set_is_empty(r->used) && fs->alias[face] == (int)face;
+    bt_face_rec *r = rec(fs, face);
+    memset(o, 0, sizeof *o);
+    char name[128];
+    unsigned nlen = sizeof name;
+    nlen = hb_ot_name_get_utf8(r->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, hb_language_from_string("en", -1), &nlen,
+                               name);
+    size_t k = 0;
+    for (unsigned i = 0; i < nlen && k + 1 < sizeof o->psname; i++) {
+        char c = name[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+            o->psname[k++] = c;
+    }
+    if (k == 0) {
+        /* from the file name: "NotoSerif-Bold.ttf" -> "NotoSerif-Bold" */
+        const char *b = strrchr(r->path, '/');
+        b = b ? b + 1 : r->path;
+        for (; *b && *b != '.' && k + 1 < sizeof o->psname; b++)
+            if ((*b >= 'A' && *b <= 'Z') || (*b >= 'a' && *b <= 'z') || (*b >= '0' && *b <= '9') || *b == '-')
+                o->psname[k++] = *b;
+        if (k == 0) memcpy(o->psname, "Font", 5), k = 4;
+    }
+    o->psname[k] = '\0';
+    o->ascent = r->ascent;
+    o->descent = r->descent;
+    hb_position_t cap = 0;
+    o->cap_height = hb_ot_metrics_get_position(r->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap) ? to1000(r, cap)
+                                                                                            : r->ascent;
+    hb_blob_t *head = hb_face_reference_table(r->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned hl = 0;
+    const char *hd = hb_blob_get_data(head, &hl);
+    if (hd && hl >= 44)
+        for (int i = 0; i < 4; i++) o->bbox[i] = to1000(r, be16s(hd + 36 + 2 * i));
+    hb_blob_destroy(head);
+    o->italic_angle = hb_style_get_value(r->font, HB_STYLE_TAG_SLANT_ANGLE);
+    o->weight = (int)lround(hb_style_get_value(r->font, HB_STYLE_TAG_WEIGHT));
+    if (o->weight < 100 || o->weight > 900) o->weight = 400;
+    o->italic = hb_style_get_value(r->font, HB_STYLE_TAG_ITALIC) > 0.5f || o->italic_angle != 0;
+    o->space_w = r->space_w;
+    o->space_gid = r->space_gid;
 }
 
-size_t bt_font_used_chars(const bt_fontset *fs, bt_face face, uint32_t **out)
+/* ---------------------------------------------------------------- subsetting */
+
+bt_status bt_font_subset(bt_fontset *fs, bt_face face, const uint16_t *gids, size_t n, uint16_t *newgid,
+                         unsigned char **data, size_t *len, bt_err *e)
 {
-    *out = NULL;
-    if ((int)face < 0 || face >= BT_NFACES) return 0;
-    const bt_face_rec *r = &fs->f[fs->alias[face]];
-    if (!r->loaded) return 0;
-    size_t n = hb_set_get_population(r->used), i = 0;
-    uint32_t *v = bt_xmalloc((n ? n : 1) * sizeof *v);
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
-    while (i < n && hb_set_next(r->used, &cp)) v[i++] = cp;
-    *out = v;
-    return i;
+    *data = NULL;
+    *len = 0;
+    bt_face_rec *r = rec(fs, face);
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");
+    hb_set_t *gs = hb_subset_input_glyph_set(in);
+    hb_set_add(gs, 0);
+    for (size_t i = 0; i < n; i++) hb_set_add(gs, gids[i]);
+    hb_set_clear(hb_subset_input_unicode_set(in));
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    /* everything but the outlines and their metrics */
+    static const char keep[][5] = {"glyf", "loca", "head", "hhea", "hmtx", "maxp"};
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    hb_set_clear(drop);
+    unsigned ntab = hb_face_get_table_tags(r->face, 0, NULL, NULL);
+    hb_tag_t *tags = bt_xmalloc((ntab ? ntab : 1) * sizeof *tags);
+    hb_face_get_table_tags(r->face, 0, &ntab, tags);
+    for (unsigned i = 0; i < ntab; i++) {
+        int k = 0;
+        for (size_t j = 0; j < sizeof keep / sizeof keep[0]; j++)
+            if (tags[i] == hb_tag_from_string(keep[j], 4)) k = 1;
+        if (!k) hb_set_add(drop, tags[i]);
+    }
+    free(tags);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(r->face, in);
+    hb_subset_input_destroy(in);
+    if (!plan) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        hb_codepoint_t v = hb_map_get(map, gids[i]);
+        if (v == HB_MAP_VALUE_INVALID || v > 0xFFFF) ok = 0;
+        else newgid[i] = (uint16_t)v;
+    }
+    hb_face_t *sub = ok ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    hb_subset_plan_destroy(plan);
+    if (!sub) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned bl = 0;
+    const char *bd = hb_blob_get_data(blob, &bl);
+    bt_status st = BT_OK;
+    if (!bd || bl == 0) {
+        st = bt_err_set(e, BT_EFONT, "%s: subsetting gave an empty font", r->path);
+    } else {
+        *data = bt_xmalloc(bl);
+        memcpy(*data, bd, bl);
+        *len = bl;
+    }
+    hb_blob_destroy(blob);
+    hb_face_destroy(sub);
+    return st;
 }
 
 bt_face bt_font_resolve(const bt_fontset *fs, bt_face face)
 {
     if ((int)face < 0 || face >= BT_NFACES) return BT_FACE_REGULAR;
-    return (bt_face)fs->alias[face];
+    int a = fs->alias[face];
+    return fs->f[a].loaded ? (bt_face)a : BT_FACE_REGULAR;
+}
+
+int bt_font_loaded(const bt_fontset *fs, bt_face face)
+{
+    if ((int)face < 0 || face >= BT_NFACES) return 0;
+    return fs->f[fs->alias[face]].loaded;
 }
 
 const char *bt_font_path(const bt_fontset *fs, bt_face face)
 {
     if ((int)face < 0 || face >= BT_NFACES) return NULL;
     return fs->f[fs->alias[face]].path;
-}
-
-
-/* ---------------------------------------------------------------- compact cmap
- * libharu builds its CIDToGIDMap by asking its cmap parser for all 65,536 BMP code points, and
- * that parser scans the format-4 segments linearly: with the many small segments hb-subset
- * writes for Vietnamese text that loop is most of the time spent on a PDF. We replace the
- * subset's cmap with one holding a few wide segments (gaps filled with glyph 0 through
- * idRangeOffset), which maps exactly the same characters. */
-
-static void put16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)(v >> 8);
-    p[1] = (unsigned char)v;
-}
-static void put32(unsigned char *p, unsigned long v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-static unsigned get16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
-static unsigned long get32(const unsigned char *p)
-{
-    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
-}
-
-static unsigned long table_sum(const unsigned char *p, size_t len)
-{
-    unsigned long sum = 0;
-    size_t i = 0;
-    for (; i + 4 <= len; i += 4) sum = (sum + get32(p + i)) & 0xFFFFFFFFul;
-    if (i < len) {
-        unsigned char last[4] = {0, 0, 0, 0};
-        memcpy(last, p + i, len - i);
-        sum = (sum + get32(last)) & 0xFFFFFFFFul;
-    }
-    return sum;
-}
-
-/* A cmap table (encodings 0/3 and 3/1, one format-4 subtable) for cps[i] -> gids[i]
- * (ascending BMP code points). Heap buffer. */
-static unsigned char *build_cmap(const uint32_t *cps, const uint16_t *gids, size_t n, size_t *outlen)
-{
-    enum { GAP = 48 };
-    size_t cap = n + 1;
-    uint32_t *st = bt_xmalloc(cap * sizeof *st), *en = bt_xmalloc(cap * sizeof *en);
-    size_t nseg = 0, nglyph = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (nseg && cps[i] <= en[nseg - 1] + GAP) en[nseg - 1] = cps[i];
-        else {
-            st[nseg] = cps[i];
-            en[nseg] = cps[i];
-            nseg++;
-        }
-    }
-    if (nseg && en[nseg - 1] >= 0xFFFF) en[nseg - 1] = 0xFFFE; /* keep the terminator apart */
-    for (size_t i = 0; i < nseg; i++) nglyph += en[i] - st[i] + 1;
-    size_t segs = nseg + 1; /* + the 0xFFFF terminator */
-    size_t sublen = 16 + segs * 8 + nglyph * 2;
-    size_t len = 4 + 2 * 8 + sublen;
-    unsigned char *t = bt_xcalloc(1, len);
-    put16(t, 0);
-    put16(t + 2, 2);
-    put16(t + 4, 0);
-    put16(t + 6, 3);
-    put32(t + 8, 20);
-    put16(t + 12, 3);
-    put16(t + 14, 1);
-    put32(t + 16, 20);
-    unsigned char *s = t + 20;
-    put16(s, 4);
-    put16(s + 2, (unsigned)(sublen > 0xFFFF ? 0xFFFF : sublen));
-    put16(s + 4, 0);
-    put16(s + 6, (unsigned)(segs * 2));
-    unsigned sr = 1, es = 0;
-    while (sr * 2 <= segs) {
-        sr *= 2;
-        es++;
-    }
-    put16(s + 8, sr * 2);
-    put16(s + 10, es);
-    put16(s + 12, (unsigned)(segs * 2 - sr * 2));
-    unsigned char *endc = s + 14, *startc = endc + segs * 2 + 2, *delta = startc + segs * 2,
-                  *roff = delta + segs * 2, *glyphs = roff + segs * 2;
-    size_t gi = 0, k = 0;
-    for (size_t i = 0; i < nseg; i++) {
-        put16(endc + 2 * i, en[i]);
-        put16(startc + 2 * i, st[i]);
-        put16(delta + 2 * i, 0);
-        /* offset from this idRangeOffset entry to its first glyph entry */
-        put16(roff + 2 * i, (unsigned)(2 * (segs - i) + 2 * gi));
-        for (uint32_t cp = st[i]; cp <= en[i]; cp++) {
-            while (k < n && cps[k] < cp) k++;
-            put16(glyphs + 2 * (gi + (cp - st[i])), k < n && cps[k] == cp ? gids[k] : 0);
-        }
-        gi += en[i] - st[i] + 1;
-    }
-    put16(endc + 2 * nseg, 0xFFFF);
-    put16(startc + 2 * nseg, 0xFFFF);
-    put16(delta + 2 * nseg, 1);
-    put16(roff + 2 * nseg, 0);
-    free(st);
-    free(en);
-    *outlen = len;
-    return t;
-}
-
-/* The font file with its cmap table replaced (checksums recomputed). NULL if the file is not a
- * TrueType font we understand. */
-static unsigned char *replace_cmap(const unsigned char *f, size_t flen, const unsigned char *cmap,
-                                   size_t cmaplen, size_t *outlen)
-{
-    if (flen < 12) return NULL;
-    unsigned long ver = get32(f);
-    if (ver != 0x00010000ul && ver != 0x74727565ul) return NULL;
-    size_t nt = get16(f + 4);
-    if (nt == 0 || 12 + nt * 16 > flen) return NULL;
-    size_t total = 12 + nt * 16;
-    int have_cmap = 0;
-    for (size_t i = 0; i < nt; i++) {
-        const unsigned char *r = f + 12 + i * 16;
-        size_t off = get32(r + 8), len = get32(r + 12);
-        if (off > flen || len > flen - off) return NULL;
-        int is_cmap = memcmp(r, "cmap", 4) == 0;
-        have_cmap |= is_cmap;
-        total += ((is_cmap ? cmaplen : len) + 3) & ~(size_t)3;
-    }
-    if (!have_cmap) return NULL;
-    unsigned char *o = bt_xcalloc(1, total);
-    memcpy(o, f, 12 + nt * 16);
-    size_t pos = 12 + nt * 16, head_off = 0;
-    for (size_t i = 0; i < nt; i++) {
-        unsigned char *r = o + 12 + i * 16;
-        int is_cmap = memcmp(r, "cmap", 4) == 0;
-        const unsigned char *src = is_cmap ? cmap : f + get32(r + 8);
-        size_t len = is_cmap ? cmaplen : get32(r + 12);
-        memcpy(o + pos, src, len);
-        if (memcmp(r, "head", 4) == 0 && len >= 12) {
-            head_off = pos;
-            put32(o + pos + 8, 0); /* checkSumAdjustment, set below */
-        }
-        put32(r + 4, table_sum(o + pos, len));
-        put32(r + 8, pos);
-        put32(r + 12, len);
-        pos += (len + 3) & ~(size_t)3;
-    }
-    if (head_off) put32(o + head_off + 8, (0xB1B0AFBAul - table_sum(o, total)) & 0xFFFFFFFFul);
-    *outlen = total;
-    return o;
-}
-
-static bt_status write_temp(const char *data, size_t len, char **path, bt_err *e)
-{
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
-    char *tmpl = bt_xasprintf("%s/bantin-font-XXXXXX", dir);
-    int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        bt_err_set(e, BT_EIO, "cannot create a temporary font file in %s: %s", dir, strerror(errno));
-        free(tmpl);
-        return BT_EIO;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            bt_err_set(e, BT_EIO, "cannot write a temporary font file: %s", strerror(errno));
-            close(fd);
-            unlink(tmpl);
-            free(tmpl);
-            return BT_EIO;
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0) {
-        bt_err_set(e, BT_EIO, "cannot write a temporary font file: %s", strerror(errno));
-        unlink(tmpl);
-        free(tmpl);
-        return BT_EIO;
-    }
-    *path = tmpl;
-    return BT_OK;
-}
-
-bt_status bt_font_subset_file(bt_fontset *fs, bt_face face, unsigned pad, char **path, bt_err *e)
-{
-    *path = NULL;
-    bt_face_rec *r = rec(fs, face);
-    if (!r->loaded) return bt_err_set(e, BT_EFONT, "font face %d is not loaded", (int)face);
-    hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");
-    hb_set_t *u = hb_subset_input_unicode_set(in);
-    hb_set_union(u, r->used);
-    hb_set_add(u, ' ');
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
-    hb_set_add(drop, HB_TAG('G', 'S', 'U', 'B'));
-    hb_set_add(drop, HB_TAG('G', 'P', 'O', 'S'));
-    hb_set_add(drop, HB_TAG('G', 'D', 'E', 'F'));
-    hb_set_add(drop, HB_TAG('D', 'S', 'I', 'G'));
-    hb_set_add(drop, HB_TAG('k', 'e', 'r', 'n'));
-    hb_face_t *sub = hb_subset_or_fail(r->face, in);
-    if (!sub) {
-        hb_subset_input_destroy(in);
-        return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
-    }
-    hb_blob_t *blob = hb_face_reference_blob(sub);
-    unsigned len = 0;
-    const char *data = hb_blob_get_data(blob, &len);
-    bt_status st;
-    if (!data || len == 0) {
-        st = bt_err_set(e, BT_EFONT, "%s: subsetting gave an empty font", r->path);
-    } else {
-        /* the subset's own character -> glyph mapping, in a compact cmap */
-        hb_font_t *sf = hb_font_create(sub);
-        size_t n = hb_set_get_population(u), m = 0;
-        uint32_t *cps = bt_xmalloc((n + 1) * sizeof *cps);
-        uint16_t *gids = bt_xmalloc((n + 1) * sizeof *gids);
-        hb_codepoint_t cp = HB_SET_VALUE_INVALID, g;
-        while (hb_set_next(u, &cp) && cp <= 0xFFFF)
-            if (hb_font_get_nominal_glyph(sf, cp, &g) && g > 0 && g <= 0xFFFF) {
-                cps[m] = cp;
-                gids[m] = (uint16_t)g;
-                m++;
-            }
-        hb_font_destroy(sf);
-        size_t clen = 0, flen = 0;
-        unsigned char *cmap = m ? build_cmap(cps, gids, m, &clen) : NULL;
-        if (cmap && pad) { /* zeros after the subtable: the table means the same */
-            cmap = bt_xrealloc(cmap, clen + pad);
-            memset(cmap + clen, 0, pad);
-            clen += pad;
-        }
-        unsigned char *font = cmap ? replace_cmap((const unsigned char *)data, len, cmap, clen, &flen) : NULL;
-        if (font) st = write_temp((const char *)font, flen, path, e);
-        else st = write_temp(data, len, path, e);
-        free(font);
-        free(cmap);
-        free(cps);
-        free(gids);
-    }
-    hb_blob_destroy(blob);
-    hb_face_destroy(sub);
-    hb_subset_input_destroy(in);
-    return st;
 }
 
 bt_status bt_font_subset_mem(bt_fontset *fs, bt_face face, const uint32_t *cps, size_t n,

@@ -144,51 +144,24 @@ static void note_missing(ctx *c, uint32_t cp)
                         cp > 0xFFFF ? " (outside the Basic Multilingual Plane)" : "");
 }
 
-/* The face that draws cp. Characters libharu cannot encode (beyond U+FFFF) are drawn
- * through a stand-in code point that the PDF maps back to them (bt_font_standin). */
-static bt_face pick(ctx *c, bt_face face, uint32_t *cp, int *missing)
+/* The face that draws cp (a missing character is reported once per article). */
+static bt_face pick(ctx *c, bt_face face, uint32_t cp, int *missing)
 {
-    if (*cp > 0xFFFF) {
-        note_missing(c, *cp);
-        *cp = bt_font_standin(c->fs, *cp);
-        bt_face f = bt_font_pick(c->fs, face, *cp, missing);
-        *missing = 1; /* reported above, with the real code point */
-        return f;
-    }
-    bt_face f = bt_font_pick(c->fs, face, *cp, missing);
-    if (*missing) note_missing(c, *cp);
+    bt_face f = bt_font_pick(c->fs, face, cp, missing);
+    if (*missing) note_missing(c, cp);
     return f;
 }
 
-static double measure(ctx *c, bt_face face, double size, const char *s, size_t len)
-{
-    long total = 0;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = bt_utf8_decode(s + i, len - i, &cp);
-        if (!n) break;
-        i += n;
-        int miss;
-        bt_face f = pick(c, face, &cp, &miss);
-        total += bt_font_advance(c->fs, f, cp);
-    }
-    return (double)total * size / 1000.0;
-}
+/* Split s[0..len) into runs drawn by one face: a run ends where the face changes, and a
+ * character no face has is a run of its own. Calls fn for each run; the runs are what emit()
+ * turns into items and what measure() adds up, so both agree to the last kerning pair. */
+typedef void (*run_fn)(ctx *c, bt_face face, const char *s, size_t len, void *user);
 
-/* Append text items for s[0..len) starting at x (line-relative); one item per run of characters
- * drawn by the same face (a missing glyph gets a run of its own). Returns the width. */
-static double emit(ctx *c, fline *ln, bt_face face, double size, unsigned color, double x,
-                   const char *s, size_t len, size_t block)
+static void runs(ctx *c, bt_face face, const char *s, size_t len, run_fn fn, void *user)
 {
-    double x0 = x;
-    char tmp[256];
-    bt_buf run = {0};
+    size_t start = 0, i = 0;
     bt_face runface = face;
-    int runmiss = 0;
-    long runw = 0;
-    size_t i = 0;
-    int have = 0;
+    int runmiss = 0, have = 0;
     while (i <= len) {
         uint32_t cp = 0;
         size_t n = 0;
@@ -197,38 +170,73 @@ static double emit(ctx *c, fline *ln, bt_face face, double size, unsigned color,
         if (i < len) {
             n = bt_utf8_decode(s + i, len - i, &cp);
             if (!n) n = 1;
-            f = pick(c, face, &cp, &miss);
+            f = pick(c, face, cp, &miss);
         }
         if (have && (i == len || f != runface || miss || runmiss)) {
-            bt_item *it = scratch_item(c);
-            it->kind = BT_ITEM_TEXT;
-            it->face = runface;
-            it->size = size;
-            it->x = x;
-            it->y = 0;
-            it->w = (double)runw * size / 1000.0;
-            it->h = size;
-            it->color = color;
-            it->text = pool_add(c->L, run.data, run.len);
-            it->len = run.len;
-            it->block = block;
-            ln->nitems++;
-            x += it->w;
-            bt_buf_reset(&run);
-            runw = 0;
+            fn(c, runface, s + start, i - start, user);
+            start = i;
             have = 0;
         }
         if (i == len) break;
-        size_t k = bt_utf8_encode(cp, tmp);
-        bt_buf_add(&run, tmp, k);
-        runw += bt_font_advance(c->fs, f, cp);
         runface = f;
         runmiss = miss;
         have = 1;
         i += n;
     }
-    bt_buf_free(&run);
-    return x - x0;
+}
+
+static void add_width(ctx *c, bt_face face, const char *s, size_t len, void *user)
+{
+    const bt_glyph *g;
+    long w = 0;
+    bt_font_shape(c->fs, face, s, len, &g, &w);
+    *(long *)user += w;
+}
+
+static double measure(ctx *c, bt_face face, double size, const char *s, size_t len)
+{
+    long total = 0;
+    runs(c, face, s, len, add_width, &total);
+    return (double)total * size / 1000.0;
+}
+
+typedef struct {
+    fline *ln;
+    double size, x;
+    unsigned color;
+    size_t block;
+} emit_state;
+
+static void emit_run(ctx *c, bt_face face, const char *s, size_t len, void *user)
+{
+    emit_state *es = user;
+    const bt_glyph *g;
+    long w = 0;
+    bt_font_shape(c->fs, face, s, len, &g, &w);
+    bt_item *it = scratch_item(c);
+    it->kind = BT_ITEM_TEXT;
+    it->face = face;
+    it->size = es->size;
+    it->x = es->x;
+    it->y = 0;
+    it->w = (double)w * es->size / 1000.0;
+    it->h = es->size;
+    it->color = es->color;
+    it->text = pool_add(c->L, s, len);
+    it->len = len;
+    it->block = es->block;
+    es->ln->nitems++;
+    es->x += it->w;
+}
+
+/* Append text items for s[0..len) starting at x (line-relative); one item per run of characters
+ * drawn by the same face (a missing glyph gets a run of its own). Returns the width. */
+static double emit(ctx *c, fline *ln, bt_face face, double size, unsigned color, double x,
+                   const char *s, size_t len, size_t block)
+{
+    emit_state es = {ln, size, x, color, block};
+    runs(c, face, s, len, emit_run, &es);
+    return es.x - x;
 }
 
 typedef enum { AL_JUSTIFY, AL_LEFT, AL_CENTER, AL_RIGHT } align;
@@ -261,26 +269,42 @@ static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, siz
         push_box(c, (box){s, e, w, sp, hy});
         return;
     }
-    size_t ps = s, j = s;
-    long acc = 0;
     long hya = (long)bt_font_advance(c->fs, st->face, '-');
+    double hyw = (double)hya * st->size / 1000.0;
     long lim = (long)floor(maxw * 1000.0 / st->size) - hya;
-    while (j < e) {
-        uint32_t q;
-        size_t m = bt_utf8_decode(text + j, e - j, &q);
-        if (!m) m = 1;
-        int miss;
-        bt_face f = pick(c, st->face, &q, &miss);
-        long adv = bt_font_advance(c->fs, f, q);
-        if (acc + adv > lim && j > ps) {
-            push_box(c, (box){ps, j, (double)acc * st->size / 1000.0, 0, (double)hya * st->size / 1000.0});
-            ps = j;
-            acc = 0;
+    size_t ps = s;
+    while (ps < e) {
+        /* as many characters as their own advances allow... */
+        size_t j = ps;
+        long acc = 0;
+        while (j < e) {
+            uint32_t q;
+            size_t m = bt_utf8_decode(text + j, e - j, &q);
+            if (!m) m = 1;
+            int miss;
+            bt_face f = pick(c, st->face, q, &miss);
+            long adv = bt_font_advance(c->fs, f, q);
+            if (acc + adv > lim && j > ps) break;
+            acc += adv;
+            j += m;
         }
-        acc += adv;
-        j += m;
+        double pw = measure(c, st->face, st->size, text + ps, j - ps);
+        if (j >= e && pw + hy <= maxw) {
+            push_box(c, (box){ps, e, pw, sp, hy});
+            return;
+        }
+        /* ...fewer when kerning makes the piece wider than that */
+        while (pw + hyw > maxw) {
+            size_t k = j; /* the start of the character before j */
+            do k--;
+            while (k > ps && ((unsigned char)text[k] & 0xC0) == 0x80);
+            if (k <= ps) break;
+            j = k;
+            pw = measure(c, st->face, st->size, text + ps, j - ps);
+        }
+        push_box(c, (box){ps, j, pw, 0, hyw});
+        ps = j;
     }
-    push_box(c, (box){ps, e, (double)acc * st->size / 1000.0, sp, hy});
 }
 
 /* 1 if the UTF-8 text ending at e ends with a hyphen (a break after it reads back fine). */
@@ -339,6 +363,8 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
         double ww = 0;
         for (size_t k = 0; k < nseg; k++) ww += segs[k].w;
         if (ww <= maxw) {
+            /* measured whole, as it is drawn: kerning across its inner break points counts */
+            if (nseg > 1) ww = measure(c, st->face, st->size, text + wstart, e - wstart);
             push_box(c, (box){wstart, e, ww, sp, 0});
         } else {
             /* a word wider than the line: break at its inner opportunities, a hyphen marking
@@ -448,14 +474,9 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
             x += maxw - w;
         }
         fline *ln = fb_line(fb, c, st->leading, ascent);
-        /* words: maximal runs of boxes joined without a space; a line that is not stretched
-         * is one run, spaces included (they have the font's own advance) */
+        /* words: maximal runs of boxes joined without a space, each its own items; the gaps
+         * between them are drawn as spaces (out_pdf.c) */
         size_t k = i;
-        if (extra == 0) {
-            size_t s = c->boxes[i].s, e = c->boxes[j - 1].e;
-            x += emit(c, ln, st->face, st->size, st->color, x, text + s, e - s, block);
-            k = j;
-        }
         while (k < j) {
             size_t m = k;
             while (m + 1 < j && c->boxes[m].sp == 0) m++;

@@ -38,9 +38,26 @@ typedef enum {
     BT_ROLE_FOOTER    /* page number (bottom margin) */
 } bt_item_role;
 
+/* What an item is in the article's structure (tagged PDF). Items of one structure element
+ * share tag and block. */
+typedef enum {
+    BT_TAG_ARTIFACT = 0, /* not part of the text: rules, running header, footer */
+    BT_TAG_CATEGORY,     /* the category line above the title */
+    BT_TAG_TITLE,        /* the title */
+    BT_TAG_DATE,         /* the date line */
+    BT_TAG_URL,          /* the source URL under the title (a link) */
+    BT_TAG_LEAD,         /* the lead paragraph */
+    BT_TAG_BLOCK,        /* an article block (its type says paragraph, heading, image...) */
+    BT_TAG_LABEL,        /* a list item's marker */
+    BT_TAG_AUTHOR,       /* the author line */
+    BT_TAG_TOC_TITLE,    /* contents page: its heading */
+    BT_TAG_TOC_ENTRY     /* contents page: one article (block = the article's index) */
+} bt_tag;
+
 typedef struct {
     bt_item_kind kind;
     bt_item_role role;
+    bt_tag tag;
     bt_face face;      /* text */
     double size;       /* text: font size */
     double x, y;       /* text: baseline origin; image/rule: lower-left corner */

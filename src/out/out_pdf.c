@@ -1,26 +1,40 @@
-/* out_pdf.c - draw a layout with libharu. The only file that includes hpdf.h.
+/* out_pdf.c - articles to a PDF: layout, fonts and content (plain data from layout.h,
+ * pdf_font.h, pdf_content.h) assembled into PDF objects with libharu, which keeps the objects,
+ * numbers them and writes the file. The only file that includes hpdf.h.
  *
- * Fonts: each face that is drawn is subset to the characters it draws (font.h, hb-subset),
- * written to a temporary file (libharu 2.3.0 cannot load a font from memory), loaded with
- * embedding and unlinked at once (libharu keeps the open file until it saves).
- * ToUnicode: libharu writes its UTF-8 encoder's CMap (with begincidrange) as /ToUnicode; we
- * rewrite that stream as a proper ToUnicode CMap (bfrange: code -> UTF-16BE) for the used
- * characters. With the UTF-8 encoder a code is the character's own code point. */
+ * libharu 2.3.0 has no API for CID fonts keyed by glyph, TJ arrays, or most of what a tagged
+ * archival PDF holds, so those objects are libharu dictionaries whose entries we write
+ * ourselves (a write callback, "raw" objects below) and streams whose bytes we compress
+ * ourselves. libharu still numbers every object, writes the cross-reference table and the
+ * trailer, and builds pages, outlines and the information dictionary.
+ *
+ * A document is made in two passes: every article is laid out first (which glyphs each face
+ * draws, how many pages), the fonts are subset once, then the pages are written. A document of
+ * many articles lays each out again in the second pass instead of keeping every layout, so
+ * memory stays flat whatever the number of articles. */
 #include "out_pdf.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <hpdf.h>
-#include <hpdf_font.h>
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
+#include <zlib.h>
 
 #include "font.h"
 #include "layout.h"
+#include "pdf_content.h"
+#include "pdf_font.h"
+#include "text.h"
+
+/* zlib level for the streams we compress (fonts, content, CMaps): 6 is zlib's default; the
+ * higher levels gain under 1 % on this data. */
+#define DEFLATE_LEVEL 6
+/* Documents of at most this many articles keep their layouts between the two passes. */
+#define KEEP_LAYOUTS 16
 
 typedef struct {
     HPDF_STATUS code, detail;
@@ -40,236 +54,10 @@ int bt_pdf_paper_valid(const char *name)
     return bt_layout_paper(name, NULL);
 }
 
-static bt_status hfail(herr *h, HPDF_Doc pdf, bt_err *e, const char *what)
-{
-    bt_err_set(e, BT_EPDF, "libharu error 0x%04X (detail %u) while %s", (unsigned)h->code,
-               (unsigned)h->detail, what);
-    h->code = 0;
-    if (pdf) HPDF_ResetError(pdf);
-    return BT_EPDF;
-}
-
-/* Replace the font's /ToUnicode stream contents with a real ToUnicode CMap for cps; stand-ins
- * for characters beyond U+FFFF map to those characters (UTF-16 surrogate pairs). */
-static int fix_tounicode(HPDF_Font font, const bt_fontset *fs, const uint32_t *cps, size_t n)
-{
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (!attr || !attr->cmap_stream || !attr->cmap_stream->stream) return 0;
-    HPDF_Dict cm = attr->cmap_stream;
-    HPDF_MemStream_FreeData(cm->stream);
-    HPDF_Dict_RemoveElement(cm, "Type");
-    HPDF_Dict_RemoveElement(cm, "CMapName");
-    HPDF_Dict_RemoveElement(cm, "CIDSystemInfo");
-    HPDF_Dict_RemoveElement(cm, "WMode");
-    cm->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    bt_buf b = {0};
-    bt_buf_adds(&b, "/CIDInit /ProcSet findresource begin\n"
-                    "12 dict begin\n"
-                    "begincmap\n"
-                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n"
-                    "/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    /* ranges of consecutive BMP code points that stay within one low-byte page */
-    typedef struct {
-        uint32_t lo, hi;
-    } rng;
-    rng *r = bt_xmalloc((n ? n : 1) * sizeof *r);
-    size_t nr = 0;
-    uint32_t *sc = bt_xmalloc((n ? n : 1) * sizeof *sc); /* stand-ins among cps */
-    size_t ns = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t cp = cps[i];
-        if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) continue;
-        if (bt_font_standin_of(fs, cp) > 0xFFFF) {
-            sc[ns++] = cp;
-            continue;
-        }
-        if (nr && r[nr - 1].hi + 1 == cp && (cp & 0xFF) != 0) r[nr - 1].hi = cp;
-        else r[nr++] = (rng){cp, cp};
-    }
-    for (size_t i = 0; i < nr; i += 100) {
-        size_t m = nr - i < 100 ? nr - i : 100;
-        bt_buf_printf(&b, "%zu beginbfrange\n", m);
-        for (size_t k = i; k < i + m; k++)
-            bt_buf_printf(&b, "<%04X> <%04X> <%04X>\n", (unsigned)r[k].lo, (unsigned)r[k].hi, (unsigned)r[k].lo);
-        bt_buf_adds(&b, "endbfrange\n");
-    }
-    free(r);
-    for (size_t i = 0; i < ns; i += 100) {
-        size_t m = ns - i < 100 ? ns - i : 100;
-        bt_buf_printf(&b, "%zu beginbfchar\n", m);
-        for (size_t k = i; k < i + m; k++) {
-            uint32_t v = bt_font_standin_of(fs, sc[k]) - 0x10000;
-            bt_buf_printf(&b, "<%04X> <%04X%04X>\n", (unsigned)sc[k], (unsigned)(0xD800 + (v >> 10)),
-                          (unsigned)(0xDC00 + (v & 0x3FF)));
-        }
-        bt_buf_adds(&b, "endbfchar\n");
-    }
-    free(sc);
-    bt_buf_adds(&b, "endcmap\n"
-                    "CMapName currentdict /CMap defineresource pop\n"
-                    "end\n"
-                    "end\n");
-    HPDF_STATUS st = HPDF_Stream_Write(cm->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
-    bt_buf_free(&b);
-    return st == HPDF_OK;
-}
-
-/* libharu writes a CIDToGIDMap for all 65,536 CIDs (128 KB to compress per font); CIDs past
- * the highest one we use are never shown, so cut the map after it. */
-static int shrink_cidmap(HPDF_Font font, uint32_t maxcid)
-{
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (!attr || !attr->map_stream || !attr->map_stream->stream) return 1;
-    HPDF_Stream st = attr->map_stream->stream;
-    HPDF_UINT32 size = HPDF_Stream_Size(st);
-    HPDF_UINT keep = (HPDF_UINT)(2 * (maxcid + 1));
-    if (keep >= size) return 1;
-    HPDF_BYTE *buf = bt_xmalloc(keep);
-    HPDF_UINT got = keep;
-    int ok = HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET) == HPDF_OK && HPDF_Stream_Read(st, buf, &got) == HPDF_OK &&
-             got == keep;
-    if (ok) {
-        HPDF_MemStream_FreeData(st);
-        ok = HPDF_Stream_Write(st, buf, keep) == HPDF_OK;
-    }
-    free(buf);
-    return ok;
-}
-
-/* A deterministic document /ID from the layout's text and the options. */
-static void set_id(HPDF_Doc pdf, const bt_layout *L, int64_t epoch, const char *paper)
-{
-    uint64_t h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
-    const unsigned char *p = (const unsigned char *)L->pool;
-    for (size_t i = 0; i < L->pool_len; i++) {
-        h1 = (h1 ^ p[i]) * 1099511628211ULL;
-        h2 = (h2 ^ p[i]) * 0x100000001B3ULL + (h2 >> 29);
-    }
-    char extra[64];
-    snprintf(extra, sizeof extra, "%lld|%s|%zu", (long long)epoch, paper ? paper : "a4", L->npages);
-    for (const char *q = extra; *q; q++) {
-        h1 = (h1 ^ (unsigned char)*q) * 1099511628211ULL;
-        h2 = (h2 ^ (unsigned char)*q) * 0x100000001B3ULL + (h2 >> 29);
-    }
-    HPDF_BYTE id[16];
-    for (int i = 0; i < 8; i++) {
-        id[i] = (HPDF_BYTE)(h1 >> (8 * i));
-        id[8 + i] = (HPDF_BYTE)(h2 >> (8 * i));
-    }
-    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
-    if (!arr) return;
-    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
-    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
-    HPDF_Dict_Add(pdf->trailer, "ID", arr);
-}
-
-static void to_hdate(int64_t t, int tzmin, HPDF_Date *d)
-{
-    time_t tt = (time_t)(t + (int64_t)tzmin * 60);
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    memset(d, 0, sizeof *d);
-    d->year = tm.tm_year + 1900;
-    d->month = tm.tm_mon + 1;
-    d->day = tm.tm_mday;
-    d->hour = tm.tm_hour;
-    d->minutes = tm.tm_min;
-    d->seconds = tm.tm_sec > 59 ? 59 : tm.tm_sec;
-    if (tzmin == 0) d->ind = 'Z';
-    else {
-        d->ind = tzmin > 0 ? '+' : '-';
-        int a = tzmin < 0 ? -tzmin : tzmin;
-        d->off_hour = a / 60;
-        d->off_minutes = a % 60;
-    }
-}
-
-static void set_info(HPDF_Doc pdf, bt_article **arts, size_t n, int64_t epoch)
-{
-    const bt_article *a = arts[0];
-    if (a->title && *a->title) HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, a->title);
-    /* author / subject: the first article that has one */
-    for (size_t i = 0; i < n; i++)
-        if (arts[i]->author && *arts[i]->author) {
-            HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, arts[i]->author);
-            break;
-        }
-    for (size_t i = 0; i < n; i++)
-        if (arts[i]->category && *arts[i]->category) {
-            HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, arts[i]->category);
-            break;
-        }
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION);
-    /* the document language, for screen readers and text extraction (an ASCII BCP 47 tag) */
-    const char *lang = a->language && *a->language ? a->language : "vi";
-    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
-        HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, lang, NULL));
-    HPDF_Date d;
-    int have = 0;
-    if (epoch >= 0) {
-        to_hdate(epoch, 0, &d);
-        have = 1;
-    } else {
-        for (size_t i = 0; i < n && !have; i++) {
-            int64_t t = bt_date_epoch(&arts[i]->published);
-            if (t >= 0) {
-                to_hdate(t, arts[i]->published.tz_minutes, &d);
-                have = 1;
-            }
-        }
-        if (!have) {
-            to_hdate((int64_t)time(NULL), 0, &d);
-            have = 1;
-        }
-    }
-    if (have) {
-        HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
-        HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
-    }
-}
-
-static void rgb(unsigned c, HPDF_REAL *r, HPDF_REAL *g, HPDF_REAL *b)
-{
-    *r = (HPDF_REAL)((c >> 16) & 0xFF) / 255.0f;
-    *g = (HPDF_REAL)((c >> 8) & 0xFF) / 255.0f;
-    *b = (HPDF_REAL)(c & 0xFF) / 255.0f;
-}
-
-typedef struct {
-    const bt_image *img;
-    HPDF_Image h; /* NULL: could not be loaded */
-} imgcache;
-
-static HPDF_Image load_image(HPDF_Doc pdf, herr *h, const bt_image *img, bt_article *a, imgcache **cache,
-                             size_t *n)
-{
-    for (size_t i = 0; i < *n; i++)
-        if ((*cache)[i].img == img) return (*cache)[i].h;
-    HPDF_Image im = NULL;
-    int png = img->len >= 8 && memcmp(img->data, "\x89PNG", 4) == 0;
-    if (png) im = HPDF_LoadPngImageFromMem(pdf, img->data, (HPDF_UINT)img->len);
-    else im = HPDF_LoadJpegImageFromMem(pdf, img->data, (HPDF_UINT)img->len);
-    if (!im || h->code) {
-        bt_article_warn(a, "image %s could not be embedded (libharu error 0x%04X); left blank",
-                        img->name ? img->name : "(unnamed)", (unsigned)h->code);
-        h->code = 0;
-        HPDF_ResetError(pdf);
-        im = NULL;
-    }
-    *cache = bt_xrealloc(*cache, (*n + 1) * sizeof **cache);
-    (*cache)[*n].img = img;
-    (*cache)[*n].h = im;
-    (*n)++;
-    return im;
-}
-
-/* libharu's memory, tracked per document: on one error path (the 0x1033 retry below)
- * libharu 2.3.0 itself loses a few small blocks. Every block it takes is linked into a list
- * owned by the document being built on this thread, and whatever is left after HPDF_Free is
- * released, so no run leaks whatever libharu does. (Its allocator hooks carry no user data:
- * hence the thread-local list; one thread builds one document at a time.) */
+/* ---------------------------------------------------------------- libharu's memory
+ * Every block libharu takes is linked into a list owned by the document being built on this
+ * thread; whatever is left after HPDF_Free is released, so no run leaks whatever libharu does
+ * on an error path. (Its allocator hooks carry no user data: hence the thread-local list.) */
 typedef struct hmem {
     struct hmem *prev, *next;
     max_align_t align[]; /* the caller's bytes */
@@ -298,7 +86,6 @@ static void hmem_free(void *p)
     free(m);
 }
 
-/* Free what libharu left behind after HPDF_Free. */
 static void hmem_release_all(void)
 {
     while (hmem_list) {
@@ -308,176 +95,621 @@ static void hmem_release_all(void)
     }
 }
 
-/* Draw the layout with libharu into a PDF in memory. pad: bytes added to each font subset's
- * cmap table. *retry is set when libharu 2.3.0 failed on its own mem-stream bug: when it
- * rewrites a font it seeks to the offset of each absent hinting table ('cvt ', 'fpgm', 'prep',
- * which our subsets drop) = the current end of its buffer, and that seek fails when the size is
- * an exact multiple of the buffer size (1 font in ~4000). Another pad gives other offsets. */
-static bt_status build(bt_article **arts, size_t n, const bt_pdf_opts *o, const bt_page_geom *gp, bt_fontset *fs,
-                       const bt_layout *L, unsigned pad, unsigned char **out, size_t *len, bt_err *e, int *retry)
+/* ---------------------------------------------------------------- the document */
+
+typedef struct {
+    const bt_image *img;
+    HPDF_Image h; /* NULL: could not be loaded */
+    int id;       /* resource name /Im<id> */
+} imgcache;
+
+typedef struct {
+    bt_article **arts;
+    size_t n;
+    const bt_pdf_opts *o;
+    bt_page_geom g;
+    bt_fontset *fs;
+    bt_pdffonts *pf;
+    bt_layout **lay;   /* per article, kept from the first pass (or NULL) */
+    size_t *npages;    /* per article */
+    HPDF_Doc pdf;
+    herr h;
+    HPDF_Dict fontres; /* the /Font resources shared by every page */
+    imgcache *ic;
+    size_t nic;
+    unsigned char *idbytes; /* scratch */
+} doc;
+
+static bt_status hfail(doc *d, bt_err *e, const char *what)
 {
-    bt_page_geom g = *gp;
-    bt_status st = BT_OK;
-    herr h = {0, 0};
-    HPDF_Doc pdf = NULL;
-    HPDF_Font hf[BT_NFACES] = {0};
-    imgcache *ic = NULL;
-    size_t nic = 0;
-    unsigned char *buf = NULL;
+    bt_err_set(e, BT_EPDF, "libharu error 0x%04X (detail %u) while %s", (unsigned)d->h.code,
+               (unsigned)d->h.detail, what);
+    d->h.code = 0;
+    if (d->pdf) HPDF_ResetError(d->pdf);
+    return BT_EPDF;
+}
 
-    pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &h);
-    if (!pdf) {
-        st = bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
-        goto done;
-    }
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(pdf);
-    HPDF_SetCurrentEncoder(pdf, "UTF-8");
-    if (h.code) {
-        st = hfail(&h, pdf, e, "setting up UTF-8");
-        goto done;
-    }
+static unsigned objnum(const void *obj)
+{
+    return (unsigned)(((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu);
+}
 
+/* ---------------------------------------------------------------- raw objects
+ * A libharu dictionary whose entries are text we wrote (attr), emitted by its write callback
+ * between "<<" and ">>". Object numbers of other objects are known as soon as they exist, so
+ * the text can refer to them ("12 0 R"). */
+
+typedef struct {
+    char *text;
+    size_t len;
+} rawbody;
+
+static HPDF_STATUS raw_write(HPDF_Dict obj, HPDF_Stream s)
+{
+    rawbody *r = obj->attr;
+    if (!r || !r->len) return HPDF_OK;
+    return HPDF_Stream_Write(s, (const HPDF_BYTE *)r->text, (HPDF_UINT)r->len);
+}
+
+static void raw_free(HPDF_Dict obj)
+{
+    rawbody *r = obj->attr;
+    if (r) {
+        free(r->text);
+        free(r);
+    }
+    obj->attr = NULL;
+}
+
+/* Give obj the entries in b (b is emptied). */
+static void raw_set(HPDF_Dict obj, bt_buf *b)
+{
+    rawbody *r = obj->attr;
+    if (!r) r = obj->attr = bt_xcalloc(1, sizeof *r);
+    free(r->text);
+    r->text = bt_buf_detach(b, &r->len);
+    obj->write_fn = raw_write;
+    obj->free_fn = raw_free;
+}
+
+/* A new indirect dictionary with the given entries (NULL: set later with raw_set). */
+static HPDF_Dict raw_dict(doc *d, const char *entries)
+{
+    HPDF_Dict obj = HPDF_Dict_New(d->pdf->mmgr);
+    if (!obj) return NULL;
+    if (HPDF_Xref_Add(d->pdf->xref, obj) != HPDF_OK) return NULL;
+    obj->write_fn = raw_write;
+    obj->free_fn = raw_free;
+    if (entries) {
+        bt_buf b = {0};
+        bt_buf_adds(&b, entries);
+        raw_set(obj, &b);
+    }
+    return obj;
+}
+
+/* Stream bytes held by us (no copy into libharu's buffers). */
+typedef struct {
+    unsigned char *data;
+    size_t len, pos;
+} bstream;
+
+static HPDF_STATUS bs_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    bstream *b = s->attr;
+    size_t k = b->len - b->pos < *siz ? b->len - b->pos : *siz;
+    memcpy(ptr, b->data + b->pos, k);
+    b->pos += k;
+    *siz = (HPDF_UINT)k;
+    return b->pos >= b->len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS bs_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    bstream *b = s->attr;
+    long p = mode == HPDF_SEEK_CUR ? (long)b->pos + pos : mode == HPDF_SEEK_END ? (long)b->len - pos : pos;
+    if (p < 0 || (size_t)p > b->len) return HPDF_STREAM_EOF;
+    b->pos = (size_t)p;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 bs_tell(HPDF_Stream s) { return (HPDF_INT32)((bstream *)s->attr)->pos; }
+static HPDF_UINT32 bs_size(HPDF_Stream s) { return (HPDF_UINT32)((bstream *)s->attr)->len; }
+
+static void bs_free(HPDF_Stream s)
+{
+    bstream *b = s->attr;
+    if (b) {
+        free(b->data);
+        free(b);
+    }
+    s->attr = NULL;
+}
+
+/* Put data (taken) as the bytes of stream dictionary obj. */
+static int stream_take(doc *d, HPDF_Dict obj, unsigned char *data, size_t len)
+{
+    bstream *b = bt_xcalloc(1, sizeof *b);
+    b->data = data;
+    b->len = len;
+    HPDF_Stream s = HPDF_CallbackReader_New(d->pdf->mmgr, bs_read, bs_seek, bs_tell, bs_size, b);
+    if (!s) {
+        free(data);
+        free(b);
+        return 0;
+    }
+    s->free_fn = bs_free;
+    if (obj->stream) HPDF_Stream_Free(obj->stream);
+    obj->stream = s;
+    obj->filter = HPDF_STREAM_FILTER_NONE;
+    return 1;
+}
+
+static unsigned char *deflate_bytes(const void *in, size_t len, size_t *outlen)
+{
+    uLongf cap = compressBound((uLong)len);
+    unsigned char *out = bt_xmalloc(cap ? cap : 1);
+    if (compress2(out, &cap, in, (uLong)len, DEFLATE_LEVEL) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    *outlen = cap;
+    return out;
+}
+
+/* A new stream object: entries (without Length and Filter) and the data (copied), compressed
+ * when deflate is set. */
+static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_t len, int deflate)
+{
+    HPDF_Dict obj = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
+    if (!obj) return NULL;
+    unsigned char *bytes;
+    size_t blen = len;
+    if (deflate) {
+        bytes = deflate_bytes(data, len, &blen);
+        if (!bytes) return NULL;
+    } else {
+        bytes = bt_xmalloc(len ? len : 1);
+        memcpy(bytes, data, len);
+    }
+    if (!stream_take(d, obj, bytes, blen)) return NULL;
+    bt_buf b = {0};
+    if (deflate) bt_buf_adds(&b, "/Filter /FlateDecode\n");
+    bt_buf_adds(&b, entries);
+    raw_set(obj, &b);
+    return obj;
+}
+
+/* ---------------------------------------------------------------- strings */
+
+/* A text string as UTF-16BE with a byte order mark, as a libharu binary (hex) string. */
+static HPDF_Binary text_string(doc *d, const char *s)
+{
+    size_t len = strlen(s), i = 0, k = 2;
+    unsigned char *u = bt_xmalloc(4 * len + 2);
+    u[0] = 0xFE;
+    u[1] = 0xFF;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (!n) {
+            n = 1;
+            cp = 0xFFFD;
+        }
+        i += n;
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000;
+            unsigned hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            u[k++] = (unsigned char)(hi >> 8);
+            u[k++] = (unsigned char)hi;
+            u[k++] = (unsigned char)(lo >> 8);
+            u[k++] = (unsigned char)lo;
+        } else {
+            u[k++] = (unsigned char)(cp >> 8);
+            u[k++] = (unsigned char)cp;
+        }
+    }
+    HPDF_Binary bin = HPDF_Binary_New(d->pdf->mmgr, u, (HPDF_UINT)k);
+    free(u);
+    return bin;
+}
+
+/* ---------------------------------------------------------------- fonts */
+
+static bt_status write_fonts(doc *d, bt_err *e)
+{
+    bt_buf res = {0};
     for (int f = 0; f < BT_NFACES; f++) {
-        if (!bt_font_used(fs, (bt_face)f)) continue;
-        char *path = NULL;
-        st = bt_font_subset_file(fs, (bt_face)f, pad, &path, e);
-        if (st) goto done;
-        const char *name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
-        unlink(path);
-        free(path);
-        if (!name || h.code) {
-            st = hfail(&h, pdf, e, "loading a font subset");
-            bt_err_set(e, BT_EFONT, "%s: libharu cannot load this font", bt_font_path(fs, (bt_face)f));
-            goto done;
-        }
-        hf[f] = HPDF_GetFont(pdf, name, "UTF-8");
-        if (!hf[f] || h.code) {
-            st = hfail(&h, pdf, e, "selecting a font");
-            goto done;
-        }
-        uint32_t *cps = NULL;
-        size_t nc = bt_font_used_chars(fs, (bt_face)f, &cps);
-        uint32_t maxcid = 0;
-        for (size_t k = 0; k < nc; k++)
-            if (cps[k] <= 0xFFFF && cps[k] > maxcid) maxcid = cps[k];
-        int ok = fix_tounicode(hf[f], fs, cps, nc) && shrink_cidmap(hf[f], maxcid);
-        free(cps);
-        if (!ok || h.code) {
-            st = hfail(&h, pdf, e, "writing the ToUnicode map");
-            goto done;
-        }
+        if (bt_font_resolve(d->fs, (bt_face)f) != (bt_face)f) continue;
+        const bt_pdffont_face *ff = bt_pdffonts_face(d->pf, (bt_face)f);
+        if (!ff->used) continue;
+        const bt_face_info *fi = &ff->info;
+        bt_buf b = {0};
+        bt_buf_printf(&b, "/Length1 %zu\n", ff->program_len);
+        HPDF_Dict file = raw_stream(d, b.data, ff->program, ff->program_len, 1);
+        bt_buf_reset(&b);
+        HPDF_Dict tu = raw_stream(d, "", ff->tounicode, strlen(ff->tounicode), 1);
+        HPDF_Dict map = ff->cidtogid ? raw_stream(d, "", ff->cidtogid, ff->cidtogid_len, 1) : NULL;
+        if (!file || !tu || (ff->cidtogid && !map)) break;
+        bt_buf_printf(&b, "/Type /FontDescriptor\n/FontName /%s\n/Flags %d\n/FontBBox [%d %d %d %d]\n/ItalicAngle ",
+                      ff->basefont, 32 | (fi->italic ? 64 : 0), fi->bbox[0], fi->bbox[1], fi->bbox[2], fi->bbox[3]);
+        bt_pdf_num(&b, fi->italic_angle, 2);
+        bt_buf_printf(&b, "\n/Ascent %d\n/Descent %d\n/CapHeight %d\n/StemV %d\n/FontFile2 %u 0 R\n", fi->ascent,
+                      fi->descent, fi->cap_height, fi->weight >= 600 ? 140 : 80, objnum(file));
+        HPDF_Dict desc = raw_dict(d, b.data);
+        bt_buf_reset(&b);
+        if (!desc) break;
+        bt_buf_printf(&b,
+                      "/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /%s\n"
+                      "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
+                      "/FontDescriptor %u 0 R\n/W %s\n",
+                      ff->basefont, objnum(desc), ff->widths);
+        if (map) bt_buf_printf(&b, "/CIDToGIDMap %u 0 R\n", objnum(map));
+        else bt_buf_adds(&b, "/CIDToGIDMap /Identity\n");
+        HPDF_Dict cid = raw_dict(d, b.data);
+        bt_buf_reset(&b);
+        if (!cid) break;
+        bt_buf_printf(&b,
+                      "/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n"
+                      "/DescendantFonts [%u 0 R]\n/ToUnicode %u 0 R\n",
+                      ff->basefont, objnum(cid), objnum(tu));
+        HPDF_Dict t0 = raw_dict(d, b.data);
+        bt_buf_free(&b);
+        if (!t0) break;
+        bt_buf_printf(&res, "/F%d %u 0 R\n", f, objnum(t0));
     }
+    d->fontres = raw_dict(d, NULL);
+    if (d->fontres) raw_set(d->fontres, &res);
+    bt_buf_free(&res);
+    if (!d->fontres || d->h.code) return hfail(d, e, "writing the fonts");
+    return BT_OK;
+}
 
+/* ---------------------------------------------------------------- images */
+
+static int load_image(doc *d, const bt_image *img, bt_article *a)
+{
+    for (size_t i = 0; i < d->nic; i++)
+        if (d->ic[i].img == img) return d->ic[i].h ? d->ic[i].id : -1;
+    HPDF_Image im = NULL;
+    int png = img->len >= 8 && memcmp(img->data, "\x89PNG", 4) == 0;
+    if (png) im = HPDF_LoadPngImageFromMem(d->pdf, img->data, (HPDF_UINT)img->len);
+    else im = HPDF_LoadJpegImageFromMem(d->pdf, img->data, (HPDF_UINT)img->len);
+    if (!im || d->h.code) {
+        bt_article_warn(a, "image %s could not be embedded (libharu error 0x%04X); left blank",
+                        img->name ? img->name : "(unnamed)", (unsigned)d->h.code);
+        d->h.code = 0;
+        HPDF_ResetError(d->pdf);
+        im = NULL;
+    }
+    d->ic = bt_xrealloc(d->ic, (d->nic + 1) * sizeof *d->ic);
+    d->ic[d->nic].img = img;
+    d->ic[d->nic].h = im;
+    d->ic[d->nic].id = (int)d->nic + 1;
+    d->nic++;
+    return im ? (int)d->nic : -1;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* Record every glyph the layout draws (and each face's space glyph, drawn between words). */
+static void use_glyphs(doc *d, const bt_layout *L)
+{
+    int spaced[BT_NFACES] = {0};
+    for (size_t i = 0; i < L->npages; i++)
+        for (size_t j = 0; j < L->pages[i].nitems; j++) {
+            const bt_item *it = &L->pages[i].items[j];
+            if (it->kind != BT_ITEM_TEXT || it->len == 0) continue;
+            const bt_glyph *g;
+            size_t n = bt_font_shape(d->fs, it->face, bt_layout_text(L, it), it->len, &g, NULL);
+            bt_pdffonts_use(d->pf, it->face, g, n);
+            int f = (int)bt_font_resolve(d->fs, it->face);
+            if (!spaced[f]) {
+                spaced[f] = 1;
+                n = bt_font_shape(d->fs, it->face, " ", 1, &g, NULL);
+                bt_pdffonts_use(d->pf, it->face, g, n);
+            }
+        }
+}
+
+static bt_status lay_out(doc *d, size_t i, int quiet, bt_layout **L, bt_err *e)
+{
+    bt_article *a = d->arts[i];
+    /* warnings were given in the first pass */
+    size_t nw = a->nwarnings;
+    bt_status st = bt_layout_articles(&a, 1, d->fs, &d->g, L, e);
+    if (quiet) {
+        for (size_t k = nw; k < a->nwarnings; k++) free(a->warnings[k]);
+        a->nwarnings = nw;
+    }
+    return st;
+}
+
+static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
+{
+    bt_article *a = d->arts[ai];
+    bt_buf cs = {0};
+    int *img = NULL;
+    size_t imgcap = 0;
     for (size_t pi = 0; pi < L->npages; pi++) {
         const bt_page *p = &L->pages[pi];
-        HPDF_Page page = HPDF_AddPage(pdf);
-        if (!page || h.code) {
-            st = hfail(&h, pdf, e, "adding a page");
-            goto done;
-        }
-        HPDF_Page_SetWidth(page, (HPDF_REAL)g.width);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)g.height);
-        bt_article *a = arts[p->article];
-        if (n > 1 && p->number == 1) {
-            HPDF_Outline ol = HPDF_CreateOutline(pdf, NULL, a->title && *a->title ? a->title : "?",
-                                                 HPDF_GetEncoder(pdf, "UTF-8"));
+        HPDF_Page page = HPDF_AddPage(d->pdf);
+        if (!page || d->h.code) break;
+        HPDF_Page_SetWidth(page, (HPDF_REAL)d->g.width);
+        HPDF_Page_SetHeight(page, (HPDF_REAL)d->g.height);
+        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+        if (!res) break;
+        HPDF_Dict_RemoveElement(res, "ProcSet"); /* obsolete since PDF 1.4 */
+        HPDF_Dict_Add(res, "Font", d->fontres);
+        if (d->n > 1 && pi == 0) {
+            HPDF_Outline ol = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
             if (ol) {
+                HPDF_Dict_Add(ol, "Title", text_string(d, a->title && *a->title ? a->title : "?"));
                 HPDF_Destination dst = HPDF_Page_CreateDestination(page);
                 if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
             }
         }
-        /* images and rules: outside text objects */
+        /* images: loaded once per document, named in the page's resources */
+        if (p->nitems > imgcap) {
+            imgcap = p->nitems;
+            img = bt_xrealloc(img, imgcap * sizeof *img);
+        }
+        HPDF_Dict xo = NULL;
         for (size_t j = 0; j < p->nitems; j++) {
+            img[j] = -1;
             const bt_item *it = &p->items[j];
-            if (it->kind == BT_ITEM_IMAGE) {
-                HPDF_Image im = load_image(pdf, &h, it->image, a, &ic, &nic);
-                if (im) HPDF_Page_DrawImage(page, im, (HPDF_REAL)it->x, (HPDF_REAL)it->y, (HPDF_REAL)it->w,
-                                            (HPDF_REAL)it->h);
-            } else if (it->kind == BT_ITEM_RULE) {
-                HPDF_REAL r, gg, b;
-                rgb(it->color, &r, &gg, &b);
-                HPDF_Page_SetRGBStroke(page, r, gg, b);
-                HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->h);
-                HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y);
-                HPDF_Page_LineTo(page, (HPDF_REAL)(it->x + it->w), (HPDF_REAL)it->y);
-                HPDF_Page_Stroke(page);
+            if (it->kind != BT_ITEM_IMAGE) continue;
+            img[j] = load_image(d, it->image, a);
+            if (img[j] < 0) continue;
+            if (!xo) {
+                xo = HPDF_Dict_New(d->pdf->mmgr);
+                if (!xo || HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK) break;
+            }
+            char name[32];
+            snprintf(name, sizeof name, "Im%d", img[j]);
+            if (!HPDF_Dict_GetItem(xo, name, HPDF_OCLASS_DICT)) HPDF_Dict_Add(xo, name, d->ic[img[j] - 1].h);
+        }
+        bt_buf_reset(&cs);
+        bt_pdf_content(&cs, L, p, d->fs, d->pf, img, NULL);
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        size_t zl = 0;
+        unsigned char *z = deflate_bytes(cs.data, cs.len, &zl);
+        if (!z || !stream_take(d, attr->contents, z, zl)) break;
+        attr->stream = attr->contents->stream;
+        bt_buf fl = {0};
+        bt_buf_adds(&fl, "/Filter /FlateDecode\n");
+        raw_set(attr->contents, &fl);
+        if (d->h.code) break;
+    }
+    bt_buf_free(&cs);
+    free(img);
+    if (d->h.code) return hfail(d, e, "writing a page");
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------- document information */
+
+/* A deterministic document /ID from the text of the articles and the options. */
+static void set_id(doc *d)
+{
+    uint64_t h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const bt_article *a = d->arts[i];
+        const char *parts[3] = {a->title, a->lead, a->author};
+        for (int k = 0; k < 3; k++)
+            for (const unsigned char *p = (const unsigned char *)(parts[k] ? parts[k] : ""); *p; p++) {
+                h1 = (h1 ^ *p) * 1099511628211ULL;
+                h2 = (h2 ^ *p) * 0x100000001B3ULL + (h2 >> 29);
+            }
+        for (size_t b = 0; b < a->nblocks; b++)
+            for (const unsigned char *p = (const unsigned char *)(a->blocks[b].text ? a->blocks[b].text : "");
+                 *p; p++) {
+                h1 = (h1 ^ *p) * 1099511628211ULL;
+                h2 = (h2 ^ *p) * 0x100000001B3ULL + (h2 >> 29);
+            }
+    }
+    char extra[96];
+    size_t np = 0;
+    for (size_t i = 0; i < d->n; i++) np += d->npages[i];
+    snprintf(extra, sizeof extra, "%lld|%s|%zu", (long long)d->o->epoch, d->o->paper ? d->o->paper : "a4", np);
+    for (const char *q = extra; *q; q++) {
+        h1 = (h1 ^ (unsigned char)*q) * 1099511628211ULL;
+        h2 = (h2 ^ (unsigned char)*q) * 0x100000001B3ULL + (h2 >> 29);
+    }
+    HPDF_BYTE id[16];
+    for (int i = 0; i < 8; i++) {
+        id[i] = (HPDF_BYTE)(h1 >> (8 * i));
+        id[8 + i] = (HPDF_BYTE)(h2 >> (8 * i));
+    }
+    HPDF_Array arr = HPDF_Array_New(d->pdf->mmgr);
+    if (!arr) return;
+    HPDF_Array_Add(arr, HPDF_Binary_New(d->pdf->mmgr, id, 16));
+    HPDF_Array_Add(arr, HPDF_Binary_New(d->pdf->mmgr, id, 16));
+    HPDF_Dict_Add(d->pdf->trailer, "ID", arr);
+}
+
+static void to_hdate(int64_t t, int tzmin, HPDF_Date *dt)
+{
+    time_t tt = (time_t)(t + (int64_t)tzmin * 60);
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    memset(dt, 0, sizeof *dt);
+    dt->year = tm.tm_year + 1900;
+    dt->month = tm.tm_mon + 1;
+    dt->day = tm.tm_mday;
+    dt->hour = tm.tm_hour;
+    dt->minutes = tm.tm_min;
+    dt->seconds = tm.tm_sec > 59 ? 59 : tm.tm_sec;
+    if (tzmin == 0) dt->ind = 'Z';
+    else {
+        dt->ind = tzmin > 0 ? '+' : '-';
+        int a = tzmin < 0 ? -tzmin : tzmin;
+        dt->off_hour = a / 60;
+        dt->off_minutes = a % 60;
+    }
+}
+
+static void set_info(doc *d)
+{
+    bt_article **arts = d->arts;
+    size_t n = d->n;
+    HPDF_Doc pdf = d->pdf;
+    const bt_article *a = arts[0];
+    /* creates the information dictionary (libharu fills in Producer) */
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION);
+    HPDF_Dict info = pdf->info;
+    if (!info) return;
+    if (a->title && *a->title) HPDF_Dict_Add(info, "Title", text_string(d, a->title));
+    /* author / subject: the first article that has one */
+    for (size_t i = 0; i < n; i++)
+        if (arts[i]->author && *arts[i]->author) {
+            HPDF_Dict_Add(info, "Author", text_string(d, arts[i]->author));
+            break;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (arts[i]->category && *arts[i]->category) {
+            HPDF_Dict_Add(info, "Subject", text_string(d, arts[i]->category));
+            break;
+        }
+    HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")", NULL));
+    /* the document language, for screen readers and text extraction (an ASCII BCP 47 tag) */
+    const char *lang = a->language && *a->language ? a->language : "vi";
+    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
+        HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, lang, NULL));
+    HPDF_Date dt;
+    int have = 0;
+    if (d->o->epoch >= 0) {
+        to_hdate(d->o->epoch, 0, &dt);
+        have = 1;
+    } else {
+        for (size_t i = 0; i < n && !have; i++) {
+            int64_t t = bt_date_epoch(&arts[i]->published);
+            if (t >= 0) {
+                to_hdate(t, arts[i]->published.tz_minutes, &dt);
+                have = 1;
             }
         }
-        if (h.code) {
-            st = hfail(&h, pdf, e, "drawing images");
-            goto done;
-        }
-        HPDF_Page_BeginText(page);
-        HPDF_Font curf = NULL;
-        double cursize = -1;
-        unsigned curcol = 0xFFFFFFFFu;
-        for (size_t j = 0; j < p->nitems; j++) {
-            const bt_item *it = &p->items[j];
-            if (it->kind != BT_ITEM_TEXT || it->len == 0) continue;
-            HPDF_Font f = hf[bt_font_resolve(fs, it->face)];
-            if (!f) continue;
-            if (f != curf || it->size != cursize) {
-                HPDF_Page_SetFontAndSize(page, f, (HPDF_REAL)it->size);
-                curf = f;
-                cursize = it->size;
-            }
-            if (it->color != curcol) {
-                HPDF_REAL r, gg, b;
-                rgb(it->color, &r, &gg, &b);
-                HPDF_Page_SetRGBFill(page, r, gg, b);
-                curcol = it->color;
-            }
-            HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)it->y, bt_layout_text(L, it));
-        }
-        HPDF_Page_EndText(page);
-        if (h.code) {
-            st = hfail(&h, pdf, e, "drawing text");
-            goto done;
+        if (!have) {
+            to_hdate((int64_t)time(NULL), 0, &dt);
+            have = 1;
         }
     }
-    if (n > 1) HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+}
 
-    set_info(pdf, arts, n, o->epoch);
-    set_id(pdf, L, o->epoch, o->paper);
-    if (h.code) {
-        st = hfail(&h, pdf, e, "writing the document information");
-        goto done;
-    }
+/* ---------------------------------------------------------------- saving */
 
-    if (HPDF_SaveToStream(pdf) != HPDF_OK || h.code) {
-        if (h.code == HPDF_INVALID_OBJECT) *retry = 1;
-        st = hfail(&h, pdf, e, "saving");
-        goto done;
-    }
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-    buf = bt_xmalloc(size ? size : 1);
-    size_t got = 0;
-    while (got < size) {
-        HPDF_UINT32 chunk = size - (HPDF_UINT32)got;
-        HPDF_STATUS rs = HPDF_ReadFromStream(pdf, buf + got, &chunk);
-        got += chunk;
-        if (rs == HPDF_STREAM_EOF || chunk == 0) break;
-        if (rs != HPDF_OK) break;
-    }
-    h.code = 0;
-    HPDF_ResetError(pdf);
-    if (got != size) {
-        st = bt_err_set(e, BT_EPDF, "libharu: could not read back the document (%zu of %u bytes)", got,
-                        (unsigned)size);
-        goto done;
-    }
-    *out = buf;
-    *len = got;
-    buf = NULL;
-    st = BT_OK;
+typedef struct {
+    bt_pdf_sink fn;
+    void *user;
+    int failed;
+} sinkctx;
 
-done:
-    free(buf);
-    free(ic);
-    if (pdf) HPDF_Free(pdf);
+static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    sinkctx *k = s->attr;
+    if (k->failed) return HPDF_FILE_IO_ERROR;
+    if (k->fn(k->user, ptr, siz) != 0) {
+        k->failed = 1;
+        return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
+    }
+    return HPDF_OK;
+}
+
+/* The header, every object, the cross-reference table and the trailer, in one pass. */
+static bt_status save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
+{
+    sinkctx k = {fn, user, 0};
+    HPDF_Stream out = HPDF_CallbackWriter_New(d->pdf->mmgr, sink_write, &k);
+    if (!out) return hfail(d, e, "saving");
+    /* PDF 1.7; the second line holds bytes above 127 so that the file reads as binary */
+    HPDF_Stream_WriteStr(out, "%PDF-1.7\n%\xB5\xB6\xB7\xB8\n");
+    HPDF_Dict_Add(d->pdf->trailer, "Root", d->pdf->catalog);
+    HPDF_Dict_Add(d->pdf->trailer, "Info", d->pdf->info);
+    HPDF_STATUS st = HPDF_Xref_WriteToStream(d->pdf->xref, out, NULL);
+    HPDF_Stream_Free(out);
+    if (k.failed) return bt_err_set(e, BT_EIO, "cannot write the PDF");
+    if (st != HPDF_OK || d->h.code) return hfail(d, e, "saving");
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
+{
+    bt_status st;
+    /* pass 1: layouts, glyphs, page counts */
+    for (size_t i = 0; i < d->n; i++) {
+        bt_layout *L = NULL;
+        st = lay_out(d, i, 0, &L, e);
+        if (st) return st;
+        use_glyphs(d, L);
+        d->npages[i] = L->npages;
+        if (d->n <= KEEP_LAYOUTS) d->lay[i] = L;
+        else bt_layout_free(L);
+    }
+    st = bt_pdffonts_finish(d->pf, e);
+    if (st) return st;
+
+    d->pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &d->h);
+    if (!d->pdf) return bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
+    HPDF_SetCompressionMode(d->pdf, HPDF_COMP_IMAGE);
+    st = write_fonts(d, e);
+    if (st) return st;
+
+    /* pass 2: pages */
+    for (size_t i = 0; i < d->n; i++) {
+        bt_layout *L = d->lay[i];
+        if (!L) {
+            st = lay_out(d, i, 1, &L, e);
+            if (st) return st;
+        }
+        st = write_pages(d, i, L, e);
+        bt_layout_free(L);
+        d->lay[i] = NULL;
+        if (st) return st;
+    }
+    if (d->n > 1) HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    set_info(d);
+    set_id(d);
+    if (d->h.code) return hfail(d, e, "writing the document information");
+    return save(d, fn, user, e);
+}
+
+bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e)
+{
+    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
+    bt_pdf_opts defaults = {NULL, NULL, -1};
+    if (!o) o = &defaults;
+    doc d;
+    memset(&d, 0, sizeof d);
+    d.arts = arts;
+    d.n = n;
+    d.o = o;
+    if (!bt_layout_paper(o->paper, &d.g))
+        return bt_err_set(e, BT_EUSAGE, "unknown paper size '%s' (a4, a5, letter)", o->paper);
+    bt_status st = bt_fontset_acquire(o->font_dir, &d.fs, e);
+    if (st) return st;
+    d.pf = bt_pdffonts_new(d.fs);
+    d.lay = bt_xcalloc(n, sizeof *d.lay);
+    d.npages = bt_xcalloc(n, sizeof *d.npages);
+    st = build(&d, fn, user, e);
+    for (size_t i = 0; i < n; i++) bt_layout_free(d.lay[i]);
+    free(d.lay);
+    free(d.npages);
+    free(d.ic);
+    if (d.pdf) HPDF_Free(d.pdf);
     hmem_release_all();
+    bt_pdffonts_free(d.pf);
+    bt_fontset_release(d.fs);
     return st;
+}
+
+static int buf_sink(void *user, const void *data, size_t len)
+{
+    bt_buf_add(user, data, len);
+    return 0;
 }
 
 bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsigned char **out, size_t *len,
@@ -485,45 +717,12 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
 {
     *out = NULL;
     *len = 0;
-    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
-    bt_pdf_opts defaults = {NULL, NULL, -1};
-    if (!o) o = &defaults;
-    bt_page_geom g;
-    if (!bt_layout_paper(o->paper, &g))
-        return bt_err_set(e, BT_EUSAGE, "unknown paper size '%s' (a4, a5, letter)", o->paper);
-
-    bt_fontset *fs = NULL;
-    bt_status st = bt_fontset_open(o->font_dir, &fs, e);
-    if (st) return st;
-    bt_layout *L = NULL;
-    st = bt_layout_articles(arts, n, fs, &g, &L, e);
+    bt_buf b = {0};
+    bt_status st = bt_pdf_write(arts, n, o, buf_sink, &b, e);
     if (st) {
-        bt_fontset_free(fs);
+        bt_buf_free(&b);
         return st;
     }
-
-    /* which characters each face draws */
-    bt_font_reset_used(fs);
-    for (size_t i = 0; i < L->npages; i++)
-        for (size_t j = 0; j < L->pages[i].nitems; j++) {
-            const bt_item *it = &L->pages[i].items[j];
-            if (it->kind == BT_ITEM_TEXT) bt_font_use(fs, it->face, bt_layout_text(L, it), it->len);
-        }
-
-    /* warnings added while drawing (images) are dropped again before a retry */
-    size_t *nw = bt_xcalloc(n, sizeof *nw);
-    for (size_t i = 0; i < n; i++) nw[i] = arts[i]->nwarnings;
-    for (unsigned attempt = 0;; attempt++) {
-        int retry = 0;
-        st = build(arts, n, o, &g, fs, L, attempt * 4, out, len, e, &retry);
-        if (st == BT_OK || !retry || attempt == 3) break;
-        for (size_t i = 0; i < n; i++) {
-            for (size_t k = nw[i]; k < arts[i]->nwarnings; k++) free(arts[i]->warnings[k]);
-            arts[i]->nwarnings = nw[i];
-        }
-    }
-    free(nw);
-    bt_layout_free(L);
-    bt_fontset_free(fs);
-    return st;
+    *out = (unsigned char *)bt_buf_detach(&b, len);
+    return BT_OK;
 }

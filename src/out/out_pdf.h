@@ -2,6 +2,7 @@
 #ifndef BT_OUT_PDF_H
 #define BT_OUT_PDF_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "article.h"
 #include "util.h"
@@ -14,6 +15,13 @@ typedef struct {
 
 /* 1 if name is a paper size we know. */
 int bt_pdf_paper_valid(const char *name);
+
+/* Where bt_pdf_write puts the bytes: returns 0, or non-zero when they could not be written. */
+typedef int (*bt_pdf_sink)(void *user, const void *data, size_t len);
+
+/* Render n >= 1 articles into one PDF, handing its bytes to fn in order as they are made (no
+ * copy of the whole file is kept). Otherwise as bt_pdf_render. */
+bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e);
 
 /* Render n >= 1 articles into one PDF in memory; each starts on a new page, and with n > 1 each
  * gets a bookmark. *out is heap memory owned by the caller. Problems that do not stop the

@@ -169,8 +169,10 @@ int main(void)
     char *dump = bt_layout_dump(L);
     CHECK("dump: first page header line", strncmp(dump, "page 1/", 7) == 0);
     CHECK("dump: title words present", strstr(dump, "Tiêu đề bài") != NULL);
-    CHECK("dump: date line in Vietnamese", strstr(dump, "\"Thứ Bảy, 27/05/2023, 14:00\"") != NULL);
-    CHECK("dump: author present", strstr(dump, "\"Dương Trường\"") != NULL);
+    /* one item per word: the spaces between them are drawn from the gaps */
+    CHECK("dump: date line in Vietnamese", strstr(dump, "\"Thứ\"") && strstr(dump, "\"27/05/2023,\"") &&
+                                               strstr(dump, "\"14:00\""));
+    CHECK("dump: author present", strstr(dump, "\"Dương\"") && strstr(dump, "\"Trường\""));
     CHECK("dump: numbered list marker", strstr(dump, "\"1.\"") && strstr(dump, "\"2.\""));
     CHECK("dump: no comma decimals", strstr(dump, ",00 ") == NULL && strstr(dump, " 62.00 ") != NULL);
     setlocale(LC_NUMERIC, "C");
