@@ -20,6 +20,7 @@
 #define C_MUTED 0x555555u
 #define C_CAPTION 0x333333u
 #define C_RULE 0xBBBBBBu
+#define C_LINK 0x1F4E8Cu
 
 /* ---------------------------------------------------------------- paper */
 
@@ -65,7 +66,14 @@ typedef struct {
     double sp;    /* width of the trailing space (0: none, no stretch after this box) */
     double hy;    /* a forced break inside a word: width of the hyphen drawn when a line ends
                    * here (pdftotext joins the word again), 0 otherwise */
+    int one;      /* the content is a single character */
 } box;
+
+/* Word gaps in a line made only of one-character words ("a ă â"), in em. poppler's text
+ * extraction reads evenly spaced single characters as one letter-spaced word, whatever space
+ * glyphs are drawn, unless the gaps reach 0.4 em (its maxWideCharSpacing): such lines get a
+ * little more room so that every reader finds the words. */
+#define ONE_CHAR_GAP 0.44
 
 typedef struct {
     bt_layout *L;
@@ -84,6 +92,8 @@ typedef struct {
     size_t brks_cap;
     box *boxes;
     size_t nboxes, boxes_cap;
+    const char *cur_text; /* the text the boxes are cut from */
+    bt_tag tag;           /* structure tag of the items being made */
     double *cost;       /* line breaking */
     size_t cost_cap, *prev, prev_cap, *next, next_cap;
     /* pagination */
@@ -225,6 +235,7 @@ static void emit_run(ctx *c, bt_face face, const char *s, size_t len, void *user
     it->text = pool_add(c->L, s, len);
     it->len = len;
     it->block = es->block;
+    it->tag = c->tag;
     es->ln->nitems++;
     es->x += it->w;
 }
@@ -257,6 +268,12 @@ static void lb_init(void) { init_linebreak(); }
 static void push_box(ctx *c, box bx)
 {
     c->boxes = grow(c->boxes, &c->boxes_cap, c->nboxes + 1, sizeof *c->boxes);
+    bx.one = 0;
+    if (c->cur_text && bx.e > bx.s) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(c->cur_text + bx.s, bx.e - bx.s, &cp);
+        bx.one = k == bx.e - bx.s;
+    }
     c->boxes[c->nboxes++] = bx;
 }
 
@@ -266,7 +283,7 @@ static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, siz
                         double maxw, double hy)
 {
     if (w + hy <= maxw) {
-        push_box(c, (box){s, e, w, sp, hy});
+        push_box(c, (box){s, e, w, sp, hy, 0});
         return;
     }
     long hya = (long)bt_font_advance(c->fs, st->face, '-');
@@ -290,7 +307,7 @@ static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, siz
         }
         double pw = measure(c, st->face, st->size, text + ps, j - ps);
         if (j >= e && pw + hy <= maxw) {
-            push_box(c, (box){ps, e, pw, sp, hy});
+            push_box(c, (box){ps, e, pw, sp, hy, 0});
             return;
         }
         /* ...fewer when kerning makes the piece wider than that */
@@ -302,7 +319,7 @@ static void piece_boxes(ctx *c, const style *st, const char *text, size_t s, siz
             j = k;
             pw = measure(c, st->face, st->size, text + ps, j - ps);
         }
-        push_box(c, (box){ps, j, pw, 0, hyw});
+        push_box(c, (box){ps, j, pw, 0, hyw, 0});
         ps = j;
     }
 }
@@ -328,6 +345,7 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
     set_linebreaks_utf8((const utf8_t *)text, len, c->art && c->art->language ? c->art->language : "vi",
                         c->brks);
     c->nboxes = 0;
+    c->cur_text = text;
     double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
     /* segments of the current word */
     typedef struct {
@@ -365,7 +383,7 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
         if (ww <= maxw) {
             /* measured whole, as it is drawn: kerning across its inner break points counts */
             if (nseg > 1) ww = measure(c, st->face, st->size, text + wstart, e - wstart);
-            push_box(c, (box){wstart, e, ww, sp, 0});
+            push_box(c, (box){wstart, e, ww, sp, 0, 0});
         } else {
             /* a word wider than the line: break at its inner opportunities, a hyphen marking
              * each break taken (except after a hyphen already there) */
@@ -395,19 +413,25 @@ static void choose_breaks(ctx *c, const style *st, const char *text, double maxw
     size_t *prev = c->prev;
     cost[0] = 0;
     int justify = st->al == AL_JUSTIFY;
+    double onegap = ONE_CHAR_GAP * st->size;
     for (size_t k = 1; k <= n; k++) {
         cost[k] = HUGE_VAL;
         prev[k] = k - 1;
-        double w = 0;
-        int gaps = 0;
+        double w = 0, wide = 0;
+        int gaps = 0, one = 1;
         /* line = boxes [i, k) */
         for (size_t i = k; i-- > 0;) {
             w += c->boxes[i].w;
+            one &= c->boxes[i].one;
             if (i + 1 < k) {
                 w += c->boxes[i].sp;
-                if (c->boxes[i].sp > 0) gaps++;
+                if (c->boxes[i].sp > 0) {
+                    gaps++;
+                    if (c->boxes[i].sp < onegap) wide += onegap - c->boxes[i].sp;
+                }
             }
             double wl = k < n ? w + c->boxes[k - 1].hy : w; /* the hyphen of a forced break */
+            if (one) wl += wide;
             if (wl > maxw + 1e-6 && i + 1 < k) break;
             if (cost[i] == HUGE_VAL) continue;
             double slack = maxw - wl, d;
@@ -458,15 +482,20 @@ static void format_text(ctx *c, fblock *fb, const style *st, const char *text, s
         double hy = last ? 0 : c->boxes[j - 1].hy;
         w += hy;
         /* gaps that may stretch: between boxes where the first has a trailing space */
-        int gaps = 0;
-        for (size_t k = i; k + 1 < j; k++)
-            if (c->boxes[k].sp > 0) gaps++;
-        double extra = 0, x = st->indent;
+        int gaps = 0, one = 1;
+        for (size_t k = i; k < j; k++) {
+            one &= c->boxes[k].one;
+            if (k + 1 < j && c->boxes[k].sp > 0) gaps++;
+        }
+        /* a line of one-character words: wider gaps (ONE_CHAR_GAP) */
+        double need = one && gaps && spw < ONE_CHAR_GAP * st->size ? ONE_CHAR_GAP * st->size - spw : 0;
+        w += gaps * need;
+        double extra = need, x = st->indent;
         align al = st->al;
         if (al == AL_JUSTIFY) {
             if (!last && gaps > 0) {
-                extra = (maxw - w) / gaps;
-                if (extra > 3 * spw + st->size) extra = 0; /* a very loose line: leave it ragged */
+                extra = need + (maxw - w) / gaps;
+                if (extra > 3 * spw + st->size) extra = need; /* a very loose line: leave it ragged */
             }
         } else if (al == AL_CENTER) {
             x += (maxw - w) / 2;
@@ -661,6 +690,7 @@ static void add_text_item(ctx *c, bt_page *p, bt_item_role role, bt_face face, d
 {
     /* Through a scratch line so missing glyphs and fallback faces are handled alike. */
     fline ln = {c->nitems, 0, 0, 0, 0};
+    c->tag = BT_TAG_ARTIFACT;
     emit(c, &ln, face, size, color, x, s, strlen(s), NOBLOCK);
     for (size_t i = 0; i < ln.nitems; i++) {
         bt_item it = c->items[ln.item0 + i];
@@ -738,6 +768,7 @@ static void image_block(ctx *c, fblock *fb, const bt_block *b, size_t bi)
     it->h = h;
     it->image = img;
     it->block = bi;
+    it->tag = BT_TAG_BLOCK;
     ln->nitems = 1;
 }
 
@@ -767,19 +798,30 @@ static void layout_article(ctx *c, size_t ai)
     tb.keep_together = 1;
     if (a->category && *a->category) {
         style s = mkstyle(c, BT_FACE_BOLD, 0.82, 1.6, C_CATEGORY, AL_LEFT);
+        c->tag = BT_TAG_CATEGORY;
         format_text(c, &tb, &s, a->category, NOBLOCK);
     }
     {
         style s = mkstyle(c, BT_FACE_BOLD, 1.9, 1.22, C_TEXT, AL_LEFT);
+        c->tag = BT_TAG_TITLE;
         format_text(c, &tb, &s, a->title && *a->title ? a->title : "", NOBLOCK);
     }
     char *date = bt_date_vi(&a->published);
     if (date && *date) {
         fb_line(&tb, c, body(c) * 0.4, 0); /* small gap */
         style s = mkstyle(c, BT_FACE_ITALIC, 0.86, 1.5, C_MUTED, AL_LEFT);
+        c->tag = BT_TAG_DATE;
         format_text(c, &tb, &s, date, NOBLOCK);
     }
     free(date);
+    if (a->source_url && *a->source_url) {
+        /* where the article comes from, on one line (a link in the PDF) */
+        style s = mkstyle(c, BT_FACE_REGULAR, 0.78, 1.5, C_LINK, AL_LEFT);
+        char *u = shorten(c, s.face, s.size, a->source_url, c->colw);
+        c->tag = BT_TAG_URL;
+        format_text(c, &tb, &s, u, NOBLOCK);
+        free(u);
+    }
     rule_line(c, &tb, body(c) * 1.4);
     place_block(c, ai, &tb, NULL);
     c->nitems = 0;
@@ -789,6 +831,7 @@ static void layout_article(ctx *c, size_t ai)
         fblock fb = {0};
         fb.space_before = 0;
         style s = mkstyle(c, BT_FACE_BOLD, 1.04, 1.45, C_TEXT, AL_JUSTIFY);
+        c->tag = BT_TAG_LEAD;
         format_text(c, &fb, &s, a->lead, NOBLOCK);
         place_block(c, ai, &fb, NULL);
         c->nitems = 0;
@@ -807,6 +850,7 @@ static void layout_article(ctx *c, size_t ai)
             const bt_block *b = &a->blocks[bi];
             size_t idx = bi++;
             style s;
+            c->tag = BT_TAG_BLOCK;
             switch (b->type) {
             case BT_BLOCK_PARAGRAPH:
                 s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
@@ -860,7 +904,9 @@ static void layout_article(ctx *c, size_t ai)
                  * so its items sit right before the first line's */
                 double mw = measure(c, s.face, s.size, mark, strlen(mark));
                 fline mk = {c->nitems, 0, 0, 0, 0};
+                c->tag = BT_TAG_LABEL;
                 emit(c, &mk, s.face, s.size, s.color, s.indent - mw - body(c) * 0.5, mark, strlen(mark), idx);
+                c->tag = BT_TAG_BLOCK;
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 if (fb.n > 0) {
                     fb.lines[0].item0 = mk.item0;
@@ -903,6 +949,7 @@ static void layout_article(ctx *c, size_t ai)
         fb.space_before = body(c) * 0.9;
         fb.keep_together = 1;
         style s = mkstyle(c, BT_FACE_BOLD, 1.0, c->g->leading, C_TEXT, AL_RIGHT);
+        c->tag = BT_TAG_AUTHOR;
         format_text(c, &fb, &s, a->author, NOBLOCK);
         place_block(c, ai, &fb, NULL);
         fblock_free(&fb);

@@ -28,6 +28,7 @@
 #include "layout.h"
 #include "pdf_content.h"
 #include "pdf_font.h"
+#include "pdf_struct.h"
 #include "text.h"
 
 /* zlib level for the streams we compress (fonts, content, CMaps): 6 is zlib's default; the
@@ -117,7 +118,9 @@ typedef struct {
     HPDF_Dict fontres; /* the /Font resources shared by every page */
     imgcache *ic;
     size_t nic;
-    unsigned char *idbytes; /* scratch */
+    bt_pdfstruct *ps;    /* the structure tree */
+    unsigned *pageobj;   /* object number of each page written */
+    size_t npg, total;   /* pages written, pages in all */
 } doc;
 
 static bt_status hfail(doc *d, bt_err *e, const char *what)
@@ -425,9 +428,64 @@ static bt_status lay_out(doc *d, size_t i, int quiet, bt_layout **L, bt_err *e)
     return st;
 }
 
+typedef struct {
+    bt_pdfstruct *ps;
+    size_t page;
+} markctx;
+
+static int mark_cb(void *user, const bt_item *it, const char **tag)
+{
+    markctx *m = user;
+    return bt_pdfstruct_mark(m->ps, m->page, it, tag);
+}
+
+/* A URI as the 7-bit ASCII a link action needs: other bytes percent-encoded. Heap string. */
+static char *uri_ascii(const char *u)
+{
+    bt_buf b = {0};
+    for (const unsigned char *p = (const unsigned char *)u; *p; p++) {
+        if (*p > 0x20 && *p < 0x7F && !strchr("\"<>\\^`{|}", *p)) bt_buf_addc(&b, (char)*p);
+        else bt_buf_printf(&b, "%%%02X", *p);
+    }
+    return bt_buf_detach(&b, NULL);
+}
+
+/* Link annotations over the items of tag (one per block): the source URL under a title. */
+static void url_links(doc *d, HPDF_Page page, size_t pg, const bt_page *p, const char *url)
+{
+    HPDF_Rect r = {0, 0, 0, 0};
+    int have = 0;
+    for (size_t j = 0; j < p->nitems; j++) {
+        const bt_item *it = &p->items[j];
+        if (it->kind != BT_ITEM_TEXT || it->tag != BT_TAG_URL) continue;
+        HPDF_REAL l = (HPDF_REAL)it->x, b = (HPDF_REAL)(it->y - 0.25 * it->size),
+                  rr = (HPDF_REAL)(it->x + it->w), t = (HPDF_REAL)(it->y + 0.9 * it->size);
+        if (!have) r = (HPDF_Rect){l, b, rr, t};
+        else {
+            if (l < r.left) r.left = l;
+            if (b < r.bottom) r.bottom = b;
+            if (rr > r.right) r.right = rr;
+            if (t > r.top) r.top = t;
+        }
+        have = 1;
+    }
+    if (!have) return;
+    char *u = uri_ascii(url);
+    HPDF_Annotation an = HPDF_Page_CreateURILinkAnnot(page, r, u);
+    free(u);
+    if (!an) return;
+    HPDF_Dict_AddNumber(an, "F", 4); /* printed */
+    HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+    HPDF_Dict_Add(an, "Contents", text_string(d, url));
+    int key = bt_pdfstruct_objr(d->ps, pg, objnum(an), BT_TAG_URL, (size_t)-1);
+    if (key >= 0) HPDF_Dict_AddNumber(an, "StructParent", key);
+    HPDF_Dict_AddName(page, "Tabs", "S");
+}
+
 static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
 {
     bt_article *a = d->arts[ai];
+    bt_pdfstruct_article(d->ps, a);
     bt_buf cs = {0};
     int *img = NULL;
     size_t imgcap = 0;
@@ -441,6 +499,9 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         if (!res) break;
         HPDF_Dict_RemoveElement(res, "ProcSet"); /* obsolete since PDF 1.4 */
         HPDF_Dict_Add(res, "Font", d->fontres);
+        size_t pg = d->npg++;
+        d->pageobj[pg] = objnum(page);
+        HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)pg);
         if (d->n > 1 && pi == 0) {
             HPDF_Outline ol = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
             if (ol) {
@@ -470,7 +531,10 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
             if (!HPDF_Dict_GetItem(xo, name, HPDF_OCLASS_DICT)) HPDF_Dict_Add(xo, name, d->ic[img[j] - 1].h);
         }
         bt_buf_reset(&cs);
-        bt_pdf_content(&cs, L, p, d->fs, d->pf, img, NULL);
+        markctx mc = {d->ps, pg};
+        bt_pdfmark mk = {mark_cb, &mc};
+        bt_pdf_content(&cs, L, p, d->fs, d->pf, img, &mk);
+        if (a->source_url && *a->source_url) url_links(d, page, pg, p, a->source_url);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         size_t zl = 0;
         unsigned char *z = deflate_bytes(cs.data, cs.len, &zl);
@@ -549,6 +613,15 @@ static void to_hdate(int64_t t, int tzmin, HPDF_Date *dt)
     }
 }
 
+/* The document's language: the first article's (an ASCII BCP 47 tag), "vi" by default. */
+static const char *doc_lang(const bt_article *a)
+{
+    const char *lang = a->language && *a->language ? a->language : "vi";
+    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
+        return lang;
+    return "vi";
+}
+
 static void set_info(doc *d)
 {
     bt_article **arts = d->arts;
@@ -572,10 +645,8 @@ static void set_info(doc *d)
             break;
         }
     HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")", NULL));
-    /* the document language, for screen readers and text extraction (an ASCII BCP 47 tag) */
-    const char *lang = a->language && *a->language ? a->language : "vi";
-    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
-        HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, lang, NULL));
+    /* the document language, for screen readers and text extraction */
+    HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, doc_lang(a), NULL));
     HPDF_Date dt;
     int have = 0;
     if (d->o->epoch >= 0) {
@@ -596,6 +667,80 @@ static void set_info(doc *d)
     }
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+}
+
+/* ---------------------------------------------------------------- structure */
+
+/* Number-tree leaves hold this many keys (a flat /Nums array up to twice as many). */
+#define TREE_LEAF 256
+
+static bt_status write_struct(doc *d, bt_err *e)
+{
+    size_t n = bt_pdfstruct_count(d->ps);
+    HPDF_Dict root = raw_dict(d, NULL);
+    HPDF_Dict *objs = bt_xmalloc(n * sizeof *objs);
+    unsigned *eo = bt_xmalloc(n * sizeof *eo);
+    bt_status st = BT_OK;
+    for (size_t i = 0; i < n; i++) {
+        objs[i] = raw_dict(d, NULL);
+        if (!objs[i]) {
+            st = hfail(d, e, "writing the structure tree");
+            goto done;
+        }
+        eo[i] = objnum(objs[i]);
+    }
+    bt_buf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0) bt_buf_printf(&b, "/P %u 0 R\n", objnum(root));
+        bt_pdfstruct_elem_dict(d->ps, i, eo, d->pageobj, &b);
+        raw_set(objs[i], &b);
+    }
+    /* the parent tree: one /Nums array, or leaves under /Kids for long documents */
+    size_t keys = bt_pdfstruct_parent_keys(d->ps);
+    HPDF_Dict tree = raw_dict(d, NULL);
+    if (keys <= 2 * TREE_LEAF) {
+        bt_buf_adds(&b, "/Nums [\n");
+        bt_pdfstruct_parent_tree(d->ps, 0, keys, eo, &b);
+        bt_buf_adds(&b, "]\n");
+    } else {
+        bt_buf kids = {0};
+        bt_buf_adds(&kids, "/Kids [");
+        for (size_t k = 0; k < keys; k += TREE_LEAF) {
+            size_t to = k + TREE_LEAF < keys ? k + TREE_LEAF : keys;
+            bt_buf_printf(&b, "/Limits [%zu %zu]\n/Nums [\n", k, to - 1);
+            bt_pdfstruct_parent_tree(d->ps, k, to, eo, &b);
+            bt_buf_adds(&b, "]\n");
+            HPDF_Dict leaf = raw_dict(d, NULL);
+            if (!leaf) break;
+            raw_set(leaf, &b);
+            bt_buf_printf(&kids, "%s%u 0 R", k ? " " : "", objnum(leaf));
+        }
+        bt_buf_adds(&kids, "]\n");
+        bt_buf_free(&b);
+        b = kids;
+    }
+    if (!tree || !root) {
+        bt_buf_free(&b);
+        st = hfail(d, e, "writing the structure tree");
+        goto done;
+    }
+    raw_set(tree, &b);
+    bt_buf_printf(&b, "/Type /StructTreeRoot\n/K %u 0 R\n/ParentTree %u 0 R\n/ParentTreeNextKey %zu\n", eo[0],
+                  objnum(tree), keys);
+    raw_set(root, &b);
+    bt_buf_free(&b);
+    HPDF_Dict cat = d->pdf->catalog;
+    HPDF_Dict_Add(cat, "StructTreeRoot", root);
+    HPDF_Dict mi = HPDF_Dict_New(d->pdf->mmgr);
+    if (mi && HPDF_Dict_Add(cat, "MarkInfo", mi) == HPDF_OK) HPDF_Dict_AddBoolean(mi, "Marked", HPDF_TRUE);
+    HPDF_Dict vp = HPDF_Dict_New(d->pdf->mmgr);
+    if (vp && HPDF_Dict_Add(cat, "ViewerPreferences", vp) == HPDF_OK)
+        HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE);
+    if (d->h.code) st = hfail(d, e, "writing the structure tree");
+done:
+    free(objs);
+    free(eo);
+    return st;
 }
 
 /* ---------------------------------------------------------------- saving */
@@ -651,6 +796,9 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     }
     st = bt_pdffonts_finish(d->pf, e);
     if (st) return st;
+    for (size_t i = 0; i < d->n; i++) d->total += d->npages[i];
+    d->pageobj = bt_xcalloc(d->total ? d->total : 1, sizeof *d->pageobj);
+    d->ps = bt_pdfstruct_new(doc_lang(d->arts[0]), d->n, d->total);
 
     d->pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &d->h);
     if (!d->pdf) return bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
@@ -671,6 +819,8 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         if (st) return st;
     }
     if (d->n > 1) HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    st = write_struct(d, e);
+    if (st) return st;
     set_info(d);
     set_id(d);
     if (d->h.code) return hfail(d, e, "writing the document information");
@@ -702,6 +852,8 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     if (d.pdf) HPDF_Free(d.pdf);
     hmem_release_all();
     bt_pdffonts_free(d.pf);
+    bt_pdfstruct_free(d.ps);
+    free(d.pageobj);
     bt_fontset_release(d.fs);
     return st;
 }
