@@ -90,6 +90,8 @@ deps-test:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 	@sh tests/deps.sh --locale de_DE.UTF-8
 	@command -v npm >/dev/null 2>&1 || sh tests/deps.sh npm
+	@# the catalogue's browser test: puppeteer-core (drives the system's Chromium, downloads none)
+	@cd tests/browser && { [ -d node_modules/puppeteer-core ] || npm ci --no-audit --no-fund --silent; }
 
 demo: deps
 	@$(MAKE) --no-print-directory all
