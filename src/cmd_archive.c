@@ -9,6 +9,7 @@
 #include "archive.h"
 #include "cli.h"
 #include "progress.h"
+#include "template.h"
 
 static void archive_usage(FILE *f) {
     fputs("usage: bantin archive SRC_DIR... -o ARCHIVE_DIR [options]\n"
@@ -16,7 +17,8 @@ static void archive_usage(FILE *f) {
           "\n"
           "Archive every text and HTML article under the sources into a BagIt bag: one PDF per\n"
           "article (data/articles/YYYY/MM/), digest EPUBs per category and period (data/digests/),\n"
-          "data/index.json, data/index.html, SHA-256 manifests. Re-running adds only what changed.\n"
+          "data/index.json, a catalogue (data/index.html for people, data/opds.xml for e-reader\n"
+          "apps), SHA-256 manifests. Re-running adds only what changed.\n"
           "\n"
           "  -o, --output DIR        the archive directory (created if missing)\n"
           "      --category NAME     only articles of this category (case and accents ignored)\n"
@@ -33,7 +35,9 @@ static void archive_usage(FILE *f) {
           "                          SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job\n"
           "                          (JOB_COMPLETION_INDEX, from 0, and BANTIN_SHARDS = completions)\n"
           "      --merge             join the bags given as arguments into the new bag -o\n"
-          "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown)\n"
+          "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown); also\n"
+          "                          the {org} of the template\n"
+          "      --template NAME|DIR the look of the digests and the catalogue (bantin templates)\n"
           "  -q, --quiet             no progress, only errors\n"
           "  -v, --verbose           per-article progress and warnings\n"
           "\n"
@@ -152,7 +156,7 @@ static int shard_from_env(int *k, int *n, char *why, size_t cap) {
 }
 
 int bt_cmd_archive(int argc, char **argv) {
-    enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG };
+    enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"category", required_argument, NULL, O_CAT},
         {"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -160,6 +164,7 @@ int bt_cmd_archive(int argc, char **argv) {
         {"pdf-only", no_argument, NULL, O_PDFONLY}, {"epub-only", no_argument, NULL, O_EPUBONLY},
         {"shard", required_argument, NULL, O_SHARD}, {"merge", no_argument, NULL, O_MERGE},
         {"source-org", required_argument, NULL, O_ORG}, {"quiet", no_argument, NULL, 'q'},
+        {"template", required_argument, NULL, O_TEMPLATE},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     bt_archive_opts o = {0};
@@ -168,6 +173,7 @@ int bt_cmd_archive(int argc, char **argv) {
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = ncpu > 0 ? (int)ncpu : 1;
     int merge = 0, pdf_only = 0, epub_only = 0, c;
+    const char *tname = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
         switch (c) {
@@ -220,6 +226,7 @@ int bt_cmd_archive(int argc, char **argv) {
             break;
         case O_MERGE: merge = 1; break;
         case O_ORG: o.source_org = optarg; break;
+        case O_TEMPLATE: tname = optarg; break;
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': archive_usage(stdout); return BT_EXIT_OK;
@@ -248,6 +255,10 @@ int bt_cmd_archive(int argc, char **argv) {
         bt_cli_error(NULL, "--merge and --shard exclude each other");
         return BT_EXIT_USAGE;
     }
+    bt_template *tpl = NULL;
+    int rc = bt_cli_template(tname, &tpl);
+    if (rc != BT_EXIT_OK) return rc;
+    o.tpl = tpl;
     o.srcs = (const char *const *)(argv + optind);
     o.nsrcs = (size_t)(argc - optind);
     o.epoch = bt_source_date_epoch();
@@ -260,6 +271,7 @@ int bt_cmd_archive(int argc, char **argv) {
     bt_err e = {0};
     bt_status st = merge ? bt_archive_merge(o.srcs, o.nsrcs, &o, &s, &e) : bt_archive_run(&o, &s, &e);
     bt_progress_end(&p);
+    bt_template_free(tpl);
     if (st != BT_OK) {
         bt_cli_error(o.out, "%s", e.msg);
         return bt_cli_exit_for(st);

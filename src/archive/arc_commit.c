@@ -124,15 +124,15 @@ bt_status arc_write_manifests(arc_ctx *c, bt_err *e) {
         st = bt_bag_manifest_add(m, p, g->sha, g->size, e);
         free(p);
     }
-    static const char *const idx[] = {"index.json", "index.html"};
-    for (int k = 0; k < 2 && st == BT_OK; k++) {
-        char *p = bt_path_join(c->stage_data, idx[k]);
+    for (size_t k = 0; k <= c->catalogue.n && st == BT_OK; k++) { /* index.json, then the catalogue */
+        const char *name = k == 0 ? "index.json" : c->catalogue.v[k - 1];
+        char *p = bt_path_join(c->stage_data, name);
         char hex[BT_SHA256_HEX];
         uint64_t size = 0;
         st = bt_sha256_file(p, hex, &size, e);
         free(p);
         if (st != BT_OK) break;
-        char *rel = bt_xasprintf("data/%s", idx[k]);
+        char *rel = bt_xasprintf("data/%s", name);
         st = bt_bag_manifest_add(m, rel, hex, size, e);
         free(rel);
     }

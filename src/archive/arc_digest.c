@@ -151,6 +151,7 @@ void arc_digest_job(arc_ctx *c, size_t k) {
         bt_epub_opts eo = {0};
         eo.title = title;
         eo.publisher = c->o->source_org;
+        eo.tpl = c->o->tpl;
         eo.group = BT_GROUP_NONE;
         eo.sort = BT_SORT_DATE;
         eo.epoch = c->o->epoch;

@@ -1,13 +1,15 @@
 /* arc_index.c - the bag's own catalogue: data/index.json (every listed article's public record
- * and the digests) and data/index.html (a table per month, newest first), both streamed from the
- * records work file so memory does not grow with the archive. */
+ * and the digests, streamed from the records work file so memory does not grow with the
+ * archive), and data/index.html with the OPDS feeds (written by the catalogue module). */
 #include "arc_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
+#include <sys/stat.h>
+
+#include "catalogue.h"
+#include "template.h"
 
 int arc_listed_in_index(const arc_ent *x) {
     return x->status == ST_OK || x->status == ST_FAILED || x->status == ST_DUP;
@@ -102,166 +104,73 @@ bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e) {
     return bt_outfile_commit(&of, e);
 }
 
-typedef struct {
-    int32_t ymd;
-    uint32_t i;
-} hkey;
-
-static int cmp_hkey(const void *a, const void *b) {
-    const hkey *x = a, *y = b;
-    /* newest month first, undated last; source order within */
-    int32_t kx = x->ymd ? x->ymd : -1, ky = y->ymd ? y->ymd : -1;
-    if (kx / 100 != ky / 100) return kx / 100 > ky / 100 ? -1 : 1;
-    if (kx != ky) return kx > ky ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
-}
-
-#define W(call) do { if ((call) < 0) bad = 1; } while (0)
-
-bt_status arc_write_index_html(arc_ctx *c, const char *path, bt_err *e) {
-    bt_outfile of;
-    bt_status st = bt_outfile_open(&of, path, e);
-    if (st != BT_OK) return st;
-    xmlOutputBufferPtr ob = xmlOutputBufferCreateFile(of.f, NULL);
-    xmlTextWriterPtr w = ob ? xmlNewTextWriter(ob) : NULL;
-    if (!w) {
-        if (ob) xmlOutputBufferClose(ob);
-        bt_outfile_abort(&of);
-        return bt_err_set(e, BT_ENOMEM, "libxml2 could not create a writer");
-    }
-    int bad = 0;
-    size_t nk = 0, nok = 0, nfail = 0, ndup = 0;
-    hkey *keys = bt_xmalloc((c->n ? c->n : 1) * sizeof *keys);
+/* data/index.html and the OPDS feeds: the catalogue module (catalogue.h) fed with the records.
+ * The files written go into c->catalogue (for the manifests); OPDS feeds of the previous run
+ * that this one does not write again (a category gone) are deleted at commit. */
+bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
+    size_t n = 0;
+    bt_cat_article *arts = bt_xcalloc(c->n ? c->n : 1, sizeof *arts);
+    arc_record *recs = bt_xcalloc(c->n ? c->n : 1, sizeof *recs);
     for (size_t i = 0; i < c->n; i++) {
         arc_ent *x = &c->ents[i];
-        if (!arc_listed_in_index(x)) continue;
-        keys[nk].ymd = x->ymd;
-        keys[nk++].i = (uint32_t)i;
-        nok += x->status == ST_OK;
-        nfail += x->status == ST_FAILED;
-        ndup += x->status == ST_DUP;
-    }
-    qsort(keys, nk, sizeof *keys, cmp_hkey);
-    xmlTextWriterSetIndent(w, 1);
-    W(xmlTextWriterWriteDTD(w, BAD_CAST "html", NULL, NULL, NULL));
-    W(xmlTextWriterStartElement(w, BAD_CAST "html"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "lang", BAD_CAST "vi"));
-    W(xmlTextWriterStartElement(w, BAD_CAST "head"));
-    W(xmlTextWriterStartElement(w, BAD_CAST "meta"));
-    W(xmlTextWriterWriteAttribute(w, BAD_CAST "charset", BAD_CAST "utf-8"));
-    W(xmlTextWriterEndElement(w));
-    W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST "M\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c l\xc6\xb0u tr\xe1\xbb\xaf"));
-    W(xmlTextWriterWriteElement(w, BAD_CAST "style",
-        BAD_CAST "body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
-                 "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;"
-                 "padding:.3em;text-align:left;vertical-align:top}.failed{color:#a00}.duplicate{color:#777}"));
-    W(xmlTextWriterEndElement(w)); /* head */
-    W(xmlTextWriterStartElement(w, BAD_CAST "body"));
-    W(xmlTextWriterWriteElement(w, BAD_CAST "h1", BAD_CAST "M\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c l\xc6\xb0u tr\xe1\xbb\xaf"));
-    W(xmlTextWriterWriteFormatElement(w, BAD_CAST "p", "%zu b\xc3\xa0i \xc4\x91\xc3\xa3 l\xc6\xb0u, %zu l\xe1\xbb\x97i, %zu tr\xc3\xb9ng l\xe1\xba\xb7p.", nok, nfail, ndup));
-    /* a line of links to the months, newest first */
-    W(xmlTextWriterStartElement(w, BAD_CAST "nav"));
-    int prev = -2;
-    for (size_t k = 0; k < nk; k++) {
-        int month = c->ents[keys[k].i].ymd ? c->ents[keys[k].i].ymd / 100 : 0;
-        if (month == prev) continue;
-        prev = month;
-        char href[32], text[16];
-        if (month) {
-            snprintf(href, sizeof href, "#%04d-%02d", month / 100, month % 100);
-            snprintf(text, sizeof text, "%02d/%04d", month % 100, month / 100);
-        } else {
-            snprintf(href, sizeof href, "#undated");
-            snprintf(text, sizeof text, "?");
+        if (!arc_listed_in_index(x) || arc_rec_read(c, x->rec, &recs[n]) != 0) continue;
+        const arc_record *r = &recs[n];
+        bt_cat_article *a = &arts[n++];
+        a->title = r->title ? r->title : x->src;
+        a->category = r->category;
+        a->date = r->date;
+        a->author = r->author;
+        a->language = r->language;
+        if (x->status == ST_OK && r->has_pdf && r->pdf_path) {
+            a->pdf = r->pdf_path;
+            a->pdf_size = (uint64_t)r->pdf_size;
         }
-        W(xmlTextWriterStartElement(w, BAD_CAST "a"));
-        W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST href));
-        W(xmlTextWriterWriteString(w, BAD_CAST text));
-        W(xmlTextWriterEndElement(w));
-        W(xmlTextWriterWriteString(w, BAD_CAST " "));
+        if (x->status == ST_OK) a->digest = r->digest;
+        a->url = r->url;
+        a->status = arc_status_name((arc_status)x->status);
+        a->reason = r->reason ? r->reason : r->duplicate_of;
+        a->key = r->text_sha256;
     }
-    W(xmlTextWriterEndElement(w));
-    int cur = -2, open = 0;
-    for (size_t k = 0; k < nk && !bad; k++) {
-        arc_ent *x = &c->ents[keys[k].i];
-        int month = x->ymd ? x->ymd / 100 : 0;
-        if (month != cur) {
-            if (open) W(xmlTextWriterEndElement(w)); /* table */
-            cur = month;
-            char id[32], head[64];
-            if (month) {
-                snprintf(id, sizeof id, "%04d-%02d", month / 100, month % 100);
-                snprintf(head, sizeof head, "Th\xc3\xa1ng %02d/%04d", month % 100, month / 100);
-            } else {
-                snprintf(id, sizeof id, "undated");
-                snprintf(head, sizeof head, "Kh\xc3\xb4ng r\xc3\xb5 ng\xc3\xa0y");
+    bt_cat_digest *dg = bt_xcalloc(c->ndg ? c->ndg : 1, sizeof *dg);
+    size_t nd = 0;
+    for (size_t d = 0; d < c->ndg; d++) {
+        arc_digest *g = &c->dg[d];
+        if (g->exists && !g->gone) dg[nd++] = (bt_cat_digest){g->name, g->category, g->label, g->members, g->size};
+    }
+    /* the look: the template's stylesheet and title ({org}: --source-org, else the template's) */
+    bt_template *own = NULL;
+    const bt_template *t = c->o->tpl;
+    if (!t && bt_template_load(NULL, &own, NULL) == BT_OK) t = own;
+    const char *org = c->o->source_org ? c->o->source_org : t && t->org && *t->org ? t->org : NULL;
+    bt_tpl_vars v = {org, NULL, NULL, NULL, 0, 0};
+    char *title = t ? bt_template_expand(t->catalogue_title, &v) : NULL;
+    char gen[64];
+    snprintf(gen, sizeof gen, "bantin %s", BT_VERSION);
+    bt_catalogue cat = {arts, n, dg, nd, title && *title ? title : NULL, org, t ? t->catalogue_css : NULL,
+                        NULL, c->o->epoch, gen};
+    bt_cat_file *files = NULL;
+    size_t nf = 0;
+    bt_status st = bt_catalogue_write(c->stage_data, &cat, &files, &nf, e);
+    for (size_t i = 0; st == BT_OK && i < nf; i++) bt_strvec_push(&c->catalogue, bt_xstrdup(files[i].name));
+    if (st == BT_OK) { /* feeds of categories that are gone */
+        bt_strvec old = {0};
+        char *od = bt_path_join(c->bag, "data/opds");
+        struct stat sb;
+        if (stat(od, &sb) == 0 && bt_dir_list(od, "opds", BT_WALK_SKIP_HIDDEN, &old, NULL, NULL) == BT_OK)
+            for (size_t k = 0; k < old.n; k++) {
+                int kept = 0;
+                for (size_t i = 0; i < nf && !kept; i++) kept = strcmp(old.v[k], files[i].name) == 0;
+                if (!kept) bt_strvec_push(&c->dels, bt_xasprintf("data/%s", old.v[k]));
             }
-            W(xmlTextWriterStartElement(w, BAD_CAST "h2"));
-            W(xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST id));
-            W(xmlTextWriterWriteString(w, BAD_CAST head));
-            W(xmlTextWriterEndElement(w));
-            W(xmlTextWriterStartElement(w, BAD_CAST "table"));
-            W(xmlTextWriterStartElement(w, BAD_CAST "tr"));
-            static const char *const heads[] = {"Ng\xc3\xa0y", "Ti\xc3\xaau \xc4\x91\xe1\xbb\x81",
-                                                "Chuy\xc3\xaan m\xe1\xbb\xa5" "c", "Tuy\xe1\xbb\x83n t\xe1\xba\xadp",
-                                                "Tr\xe1\xba\xa1ng th\xc3\xa1i"};
-            for (size_t hh = 0; hh < 5; hh++) W(xmlTextWriterWriteElement(w, BAD_CAST "th", BAD_CAST heads[hh]));
-            W(xmlTextWriterEndElement(w));
-            open = 1;
-        }
-        arc_record r;
-        if (arc_rec_read(c, x->rec, &r) != 0) continue;
-        W(xmlTextWriterStartElement(w, BAD_CAST "tr"));
-        W(xmlTextWriterWriteAttribute(w, BAD_CAST "class", BAD_CAST arc_status_name((arc_status)x->status)));
-        const char *date = r.date;
-        char shown[24] = "";
-        if (date) { /* "2023-05-27T14:00:00+07:00" -> "2023-05-27 14:00" */
-            snprintf(shown, sizeof shown, "%.10s", date);
-            if (strlen(date) >= 16 && date[10] == 'T')
-                snprintf(shown + 10, sizeof shown - 10, " %.5s", date + 11);
-        }
-        W(xmlTextWriterWriteElement(w, BAD_CAST "td", BAD_CAST shown));
-        W(xmlTextWriterStartElement(w, BAD_CAST "td"));
-        const char *title = r.title ? r.title : x->src;
-        if (x->status == ST_OK && r.has_pdf && r.pdf_path) {
-            W(xmlTextWriterStartElement(w, BAD_CAST "a"));
-            W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r.pdf_path));
-            W(xmlTextWriterWriteString(w, BAD_CAST title));
-            W(xmlTextWriterEndElement(w));
-        } else {
-            W(xmlTextWriterWriteString(w, BAD_CAST title));
-        }
-        W(xmlTextWriterEndElement(w));
-        const char *cat = r.category;
-        W(xmlTextWriterWriteElement(w, BAD_CAST "td", BAD_CAST(cat ? cat : "")));
-        W(xmlTextWriterStartElement(w, BAD_CAST "td"));
-        if (x->status == ST_OK && r.digest) {
-            W(xmlTextWriterStartElement(w, BAD_CAST "a"));
-            W(xmlTextWriterWriteAttribute(w, BAD_CAST "href", BAD_CAST r.digest));
-            W(xmlTextWriterWriteString(w, BAD_CAST "EPUB"));
-            W(xmlTextWriterEndElement(w));
-        }
-        W(xmlTextWriterEndElement(w));
-        bt_buf note = {0};
-        bt_buf_adds(&note, arc_status_name((arc_status)x->status));
-        if (r.reason) bt_buf_printf(&note, ": %s", r.reason);
-        if (r.duplicate_of) bt_buf_printf(&note, " (%s)", r.duplicate_of);
-        if (x->plan == P_REMOVED) bt_buf_adds(&note, "; source removed");
-        W(xmlTextWriterWriteElement(w, BAD_CAST "td", BAD_CAST note.data));
-        bt_buf_free(&note);
-        W(xmlTextWriterEndElement(w)); /* tr */
-        arc_record_free(&r);
+        bt_strvec_free(&old);
+        free(od);
     }
-    if (open) W(xmlTextWriterEndElement(w));
-    W(xmlTextWriterEndElement(w)); /* body */
-    W(xmlTextWriterEndElement(w)); /* html */
-    W(xmlTextWriterFlush(w));
-    free(keys);
-    xmlFreeTextWriter(w); /* flushes and closes the output buffer, not the FILE */
-    if (bad || ferror(of.f)) {
-        bt_outfile_abort(&of);
-        return bt_err_set(e, BT_EIO, "cannot write %s", path);
-    }
-    return bt_outfile_commit(&of, e);
+    bt_catalogue_files_free(files, nf);
+    free(title);
+    bt_template_free(own);
+    for (size_t i = 0; i < n; i++) arc_record_free(&recs[i]);
+    free(recs);
+    free(arts);
+    free(dg);
+    return st;
 }
-

@@ -13,7 +13,7 @@
  *   arc_dedupe.c  canonical URLs, text fingerprints, duplicates and PDF names (one thread, in
  *                 source order, so the result does not depend on the workers' timing)
  *   arc_digest.c  digest names and periods, digest EPUBs (in the workers)
- *   arc_index.c   data/index.json and data/index.html
+ *   arc_index.c   data/index.json; data/index.html and the OPDS feeds (through catalogue.h)
  *   arc_commit.c  lock, manifests, the commit journal and its replay
  *   arc_verify.c  bantin verify: bag + PDF/EPUB content checks
  *   arc_merge.c   joining shard bags
@@ -186,6 +186,7 @@ typedef struct arc_ctx {
     bt_map urlmap, textmap;   /* duplicate keys -> ents index of the archived copy */
     bt_map namemap;           /* PDF name (relative to data/) -> ents index */
     bt_strvec dels;           /* bag-relative paths to delete at commit */
+    bt_strvec catalogue;      /* files of the catalogue written under data/ (index.html, opds...) */
     const char *const *bags;  /* merge inputs */
     size_t nbags;
     size_t next, done, total; /* work distribution */
@@ -247,7 +248,7 @@ void arc_render_digests(arc_ctx *c);
 /* arc_index.c */
 int arc_listed_in_index(const arc_ent *x);
 bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e);
-bt_status arc_write_index_html(arc_ctx *c, const char *path, bt_err *e);
+bt_status arc_write_catalogue(arc_ctx *c, bt_err *e); /* index.html, opds.xml, opds/ */
 
 /* arc_commit.c */
 bt_status arc_take_lock(arc_ctx *c, bt_err *e);

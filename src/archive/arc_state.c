@@ -6,6 +6,8 @@
 #define _GNU_SOURCE /* getline */
 #include "arc_int.h"
 
+#include "template.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -355,6 +357,9 @@ char *arc_options_json(const bt_archive_opts *o, int with_shard) {
                                                  : o->digest == BT_DIGEST_NONE ? "none" : "month"));
     json_object_set_new(j, "pdf", json_boolean(o->pdf));
     json_object_set_new(j, "epub", json_boolean(o->epub));
+    /* another look than the default is another archive (its PDFs and digests look different) */
+    if (o->tpl && o->tpl->name && strcmp(o->tpl->name, "default") != 0)
+        json_object_set_new(j, "template", json_string(o->tpl->name));
     if (with_shard && o->shard_n > 1) {
         char s[32];
         snprintf(s, sizeof s, "%d/%d", o->shard_k, o->shard_n);

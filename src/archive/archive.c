@@ -41,6 +41,7 @@ void arc_close(arc_ctx *c) {
     bt_map_free(&c->textmap);
     bt_map_free(&c->namemap);
     bt_strvec_free(&c->dels);
+    bt_strvec_free(&c->catalogue);
     if (c->recs) fclose(c->recs);
     free(c->list);
     free(c->opts_json);
@@ -124,11 +125,7 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
     char *ij = bt_path_join(c->stage_data, "index.json");
     st = arc_write_index_json(c, ij, e);
     free(ij);
-    if (st == BT_OK) {
-        char *ih = bt_path_join(c->stage_data, "index.html");
-        st = arc_write_index_html(c, ih, e);
-        free(ih);
-    }
+    if (st == BT_OK) st = arc_write_catalogue(c, e);
     if (st == BT_OK) {
         char *sp = bt_path_join(c->stage, ARC_STATE_NAME);
         st = arc_write_state(c, sp, e);

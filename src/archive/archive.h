@@ -6,7 +6,7 @@
  *   bantin-state.jsonl          tag file: one JSON record per source (the incremental state)
  *   data/articles/YYYY/MM/YYYY-MM-DD-<slug>.pdf, data/articles/undated/<slug>.pdf
  *   data/digests/<category-slug>-<YYYY-MM | YYYY-Www | undated>.epub
- *   data/index.json data/index.html
+ *   data/index.json data/index.html data/opds.xml data/opds/ (the catalogue: catalogue.h)
  *   .bantin/                    lock file, staging area and commit journal (not part of the bag)
  *
  * A run renders into .bantin/stage, then writes a journal of renames and carries it out (payload
@@ -53,6 +53,7 @@ typedef struct {
     int shard_k, shard_n;    /* keep sources with hash(relative path) % n == k - 1; n == 0: all */
     int64_t epoch;           /* SOURCE_DATE_EPOCH or -1 */
     const char *source_org;  /* bag-info Source-Organization, or NULL */
+    const struct bt_template *tpl; /* the look of digests and the catalogue; NULL: default */
     bt_archive_progress_fn progress;
     void *ud;
 } bt_archive_opts;

@@ -11,7 +11,7 @@
 
 #include <libxml/HTMLtree.h>
 
-#define PALETTE 10       /* chart colours: .s0 ... .s9 in catalogue.css */
+#define PALETTE 12       /* chart colours: .s0 ... .s11 in catalogue.css; .sx for "Khác" */
 #define MAX_MONTH_BINS 120 /* beyond ten years the chart counts years */
 
 /* The search and ordering, the only script of the page. It folds the query the way
@@ -132,6 +132,13 @@ static int is_web_url(const char *u)
 }
 
 /* ---------------------------------------------------------------- parts of the page */
+
+/* The colour class of a category in the chart: its place in the list, grey for "Khác". */
+static void colour_class(const cat_group *g, char *buf, size_t cap)
+{
+    if (strcmp(g->slug, "khac") == 0) snprintf(buf, cap, "sx");
+    else snprintf(buf, cap, "s%zu", g->index % PALETTE);
+}
 
 static void summary(const cat_model *m, xmlNodePtr parent)
 {
@@ -254,7 +261,7 @@ static void chart(const cat_model *m, xmlNodePtr main)
             double hh = ph * (double)c / (double)ymax;
             double yy = ybase - ph * (double)(acc + c) / (double)ymax;
             char cls[16];
-            snprintf(cls, sizeof cls, "s%zu", m->groups[g].index % PALETTE);
+            colour_class(&m->groups[g], cls, sizeof cls);
             xmlNodePtr r = el_cls(svg, "rect", cls, NULL);
             atf(r, "x", "%.2f", x + gap / 2);
             atf(r, "y", "%.2f", yy);
@@ -292,7 +299,8 @@ static void chart(const cat_model *m, xmlNodePtr main)
         if (!m->groups[g].n) continue;
         xmlNodePtr li = el(ul, "li", NULL);
         char cls[24];
-        snprintf(cls, sizeof cls, "sw s%zu", m->groups[g].index % PALETTE);
+        snprintf(cls, sizeof cls, "sw ");
+        colour_class(&m->groups[g], cls + 3, sizeof cls - 3);
         xmlNodePtr sw = el_cls(li, "span", cls, NULL);
         at(sw, "aria-hidden", "true");
         text(li, m->groups[g].name);

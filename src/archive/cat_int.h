@@ -12,6 +12,7 @@ typedef struct {
     int ymd;            /* 20230527, or 0 when undated */
     int hm;             /* 1400, or -1 when the time is unknown */
     int tz;             /* offset from UTC in minutes (when the date has one) */
+    int64_t t;          /* the instant, seconds since 1970 (UTC), or -1 when undated */
     size_t group;       /* index in the groups */
     char *title_key;    /* Vietnamese sort key of the title */
     size_t title_rank;  /* position in Vietnamese title order */

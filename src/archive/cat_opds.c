@@ -41,9 +41,9 @@ typedef struct {
 /* "urn:uuid:..." from the seed and a name (SHA-256, shaped as a version 5 UUID). */
 static void uuid_of(const cat_model *m, const char *name, char out[48])
 {
-    const char *seed = m->c->id_seed ? m->c->id_seed : m->c->title ? m->c->title : "bantin";
     bt_buf b = {0};
-    bt_buf_printf(&b, "%s\n%s", seed, name);
+    if (m->c->id_seed) bt_buf_printf(&b, "%s\n%s", m->c->id_seed, name);
+    else bt_buf_printf(&b, "%s\n%s\n%s", m->c->org ? m->c->org : "", m->c->title ? m->c->title : "", name);
     unsigned char h[BT_SHA256_LEN];
     bt_sha256(b.data, b.len, h);
     bt_buf_free(&b);
@@ -241,7 +241,7 @@ static void article_entry(feed *f, const cat_item *it)
     xmlNodePtr en = child(f->feed, NULL, "entry", NULL);
     char id[48], when[40];
     child(en, NULL, "title", a->title);
-    uuid_of(m, a->pdf, id);
+    uuid_of(m, a->key && *a->key ? a->key : a->pdf, id);
     child(en, NULL, "id", id);
     cat_item_time(m, it, when, sizeof when);
     child(en, NULL, "updated", when);
@@ -271,30 +271,44 @@ static void article_entry(feed *f, const cat_item *it)
         link_el(en, "alternate", a->url, "text/html", "Ngu\xe1\xbb\x93n");
 }
 
-/* Entries of an acquisition feed, most recently updated first: digests and articles merged by
- * time (group: only that category; (size_t)-1 for all). */
+typedef struct {
+    int64_t t;   /* the entry's updated instant */
+    int digest;  /* 1: a digest (before articles of the same instant) */
+    size_t i;    /* index of the digest, or of the article in the model's order */
+} slot;
+
+static int cmp_slot(const void *pa, const void *pb)
+{
+    const slot *a = pa, *b = pb;
+    if (a->t != b->t) return a->t > b->t ? -1 : 1;
+    if (a->digest != b->digest) return b->digest - a->digest;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Entries of an acquisition feed, most recently updated first (a complete acquisition feed must
+ * be in that order): digests and articles merged by their updated instants (group: only that
+ * category; (size_t)-1 for all). An undated entry's updated time is the feed's. */
 static void entries(feed *f, size_t group)
 {
     const cat_model *m = f->m;
-    size_t nd = m->c->ndigests;
-    long *dk = bt_xmalloc((nd ? nd : 1) * sizeof *dk);
-    int *done = bt_xcalloc(nd ? nd : 1, sizeof *done);
-    for (size_t d = 0; d < nd; d++) dk[d] = digest_newest(m, d);
-    /* a digest goes right before its newest article (items are newest first); digests without
-     * a dated article at the end */
+    size_t nd = m->c->ndigests, n = 0;
+    slot *v = bt_xmalloc((m->n + nd + 1) * sizeof *v);
+    for (size_t d = 0; d < nd; d++) {
+        if (group != (size_t)-1 && m->digest_group[d] != group) continue;
+        long k = digest_newest(m, d);
+        v[n++] = (slot){k >= 0 && m->items[k].t >= 0 ? m->items[k].t : m->updated, 1, d};
+    }
     for (size_t i = 0; i < m->n; i++) {
         const cat_item *it = &m->items[i];
-        for (size_t d = 0; d < nd; d++)
-            if (!done[d] && dk[d] == (long)i && (group == (size_t)-1 || m->digest_group[d] == group)) {
-                digest_entry(f, d);
-                done[d] = 1;
-            }
-        if (it->a->pdf && (group == (size_t)-1 || it->group == group)) article_entry(f, it);
+        if (!it->a->pdf || (group != (size_t)-1 && it->group != group)) continue;
+        v[n++] = (slot){it->t >= 0 ? it->t : m->updated, 0, i};
     }
-    for (size_t d = 0; d < nd; d++)
-        if (!done[d] && (group == (size_t)-1 || m->digest_group[d] == group)) digest_entry(f, d);
-    free(dk);
-    free(done);
+    qsort(v, n, sizeof *v, cmp_slot);
+    for (size_t k = 0; k < n; k++) {
+        if (v[k].digest) digest_entry(f, v[k].i);
+        else article_entry(f, &m->items[v[k].i]);
+    }
+    free(v);
 }
 
 bt_status cat_write_opds(const cat_model *m, bt_cat_file **files, size_t *n, size_t *cap, bt_err *e)

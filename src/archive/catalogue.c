@@ -147,6 +147,13 @@ static int all_caps(const char *s)
     return letters;
 }
 
+static int starts_upper(const char *s)
+{
+    uint32_t cp = 0;
+    bt_utf8_decode(s, strlen(s), &cp);
+    return (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp) != cp;
+}
+
 /* Lower case, then an upper-case first letter for the whole and for each part after a dash,
  * slash, '&' or ','. */
 static char *sentence_case(const char *s)
@@ -176,8 +183,9 @@ char *bt_catalogue_category_name(const char *const *v, const size_t *counts, siz
     for (size_t i = 0; i < n; i++) {
         if (all_caps(v[i])) {
             if (best_caps == n || counts[i] > counts[best_caps]) best_caps = i;
-        } else if (best == n || counts[i] > counts[best]) {
-            best = i;
+        } else if (best == n || counts[i] > counts[best] ||
+                   (counts[i] == counts[best] && starts_upper(v[i]) && !starts_upper(v[best]))) {
+            best = i; /* the most frequent; of as frequent ones, one with a capital first */
         }
     }
     if (best < n) return bt_xstrdup(v[best]);
@@ -222,7 +230,8 @@ typedef struct {
     size_t nv;
 } gather;
 
-static size_t group_of(gather **gs, size_t *ng, const char *category)
+/* The group of a category (made when new); weight: how much this use counts for the name. */
+static size_t group_of(gather **gs, size_t *ng, const char *category, size_t weight)
 {
     char *key = bt_catalogue_category_key(category);
     size_t g;
@@ -250,7 +259,7 @@ static size_t group_of(gather **gs, size_t *ng, const char *category)
     } else {
         free(v);
     }
-    x->counts[k]++;
+    x->counts[k] += weight;
     return g;
 }
 
@@ -260,7 +269,9 @@ static void parse_date(cat_item *it)
     it->ymd = 0;
     it->hm = -1;
     it->tz = 420;
+    it->t = -1;
     if (!it->a->date || !bt_date_parse_iso(it->a->date, &d) || !bt_date_valid(&d)) return;
+    it->t = bt_date_epoch(&d);
     it->ymd = d.year * 10000 + d.month * 100 + d.day;
     if (d.has_time) it->hm = d.hour * 100 + d.minute;
     it->tz = d.tz_minutes;
@@ -318,7 +329,7 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
         it.title_key = bt_catalogue_sort_key(a->title);
         if (is_ok(a)) {
             m->items = bt_xrealloc(m->items, (m->n + 1) * sizeof *m->items);
-            it.group = group_of(&gs, &ng, a->category);
+            it.group = group_of(&gs, &ng, a->category, 1);
             m->items[m->n++] = it;
         } else {
             m->others = bt_xrealloc(m->others, (m->nothers + 1) * sizeof *m->others);
@@ -326,7 +337,7 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
         }
     }
     size_t *dg_raw = bt_xcalloc(c->ndigests ? c->ndigests : 1, sizeof *dg_raw);
-    for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, &ng, c->digests[d].category);
+    for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, &ng, c->digests[d].category, 0); /* names come from articles */
     (void)item_g;
     /* groups: display names, then Vietnamese order */
     m->groups = bt_xcalloc(ng ? ng : 1, sizeof *m->groups);
@@ -381,13 +392,8 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
     m->updated = c->updated;
     if (m->updated < 0) {
         m->updated = 0;
-        for (size_t i = 0; i < m->n; i++) {
-            bt_date d;
-            if (m->items[i].a->date && bt_date_parse_iso(m->items[i].a->date, &d)) {
-                int64_t t = bt_date_epoch(&d);
-                if (t > m->updated) m->updated = t;
-            }
-        }
+        for (size_t i = 0; i < m->n; i++)
+            if (m->items[i].t > m->updated) m->updated = m->items[i].t;
     }
     return BT_OK;
 }

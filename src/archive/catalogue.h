@@ -34,6 +34,8 @@ typedef struct {
     const char *url;      /* the source's address (http/https only are linked), or NULL */
     const char *status;   /* NULL or "ok": archived; else ("failed", "duplicate") listed apart */
     const char *reason;   /* why it failed, or what it duplicates */
+    const char *key;      /* what identifies the publication for good (its text's SHA-256), so
+                           * its feed entry keeps its id; NULL: its PDF's path */
 } bt_cat_article;
 
 typedef struct {
@@ -52,7 +54,8 @@ typedef struct {
     const char *title;   /* the page's and the feeds' title */
     const char *org;     /* the publisher (feed author); NULL: the title */
     const char *css;     /* the template's catalogue.css, or NULL */
-    const char *id_seed; /* what makes the feeds' ids unique and stable (e.g. the bag's name) */
+    const char *id_seed; /* what makes the feeds' ids unique and stable wherever the files are
+                          * moved; NULL: the org and the title */
     int64_t updated;     /* the feeds' atom:updated (seconds since 1970); < 0: the newest date */
     const char *generator; /* "bantin 0.1.0" */
 } bt_catalogue;

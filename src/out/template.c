@@ -677,14 +677,15 @@ static bt_status apply_json(bt_template *t, const char *file, const char *dir, i
     if (s == BT_OK && (v = json_object_get(root, "epub"))) s = rd_css(&r, v, "epub", &t->epub_css_path);
     if (s == BT_OK && (v = json_object_get(root, "catalogue"))) s = rd_css(&r, v, "catalogue", &t->catalogue_css_path);
     /* stylesheets by their usual names when the file does not name them */
-    if (s == BT_OK && !json_object_get(root, "epub")) {
+    json_t *ep = json_object_get(root, "epub"), *ca = json_object_get(root, "catalogue");
+    if (s == BT_OK && !(ep && json_object_get(ep, "css"))) {
         char *p = bt_path_join(dir, "epub.css");
         if (is_file(p)) {
             free(t->epub_css_path);
             t->epub_css_path = p;
         } else free(p);
     }
-    if (s == BT_OK && !json_object_get(root, "catalogue")) {
+    if (s == BT_OK && !(ca && json_object_get(ca, "css"))) {
         char *p = bt_path_join(dir, "catalogue.css");
         if (is_file(p)) {
             free(t->catalogue_css_path);

@@ -38,7 +38,7 @@ ls "$BAG"/data/articles/undated/tin-khong-ngay-thang*.pdf >/dev/null 2>&1 && pas
 [ -f "$BAG/data/digests/khac-undated.epub" ] && pass "archive: undated, uncategorised article in khac-undated digest" || fail "archive: khac-undated digest ($(ls "$BAG/data/digests"))"
 for p in "$BAG"/data/articles/*/*/*.pdf; do head -c 5 "$p" | grep -q '%PDF-' || { fail "archive: PDFs start with %PDF- ($p)"; break; }; done
 python3 - "$BAG" "$SRC" <<'PY'
-import json, sys, os, hashlib, re
+import json, sys, os, hashlib, re, unicodedata
 bag, src = sys.argv[1], sys.argv[2]
 d = json.load(open(f'{bag}/data/index.json', encoding='utf-8'))
 arts = d['articles']
@@ -55,8 +55,9 @@ html = open(f'{bag}/data/index.html', encoding='utf-8').read()
 links = set(re.findall(r'href="([^"]+\.pdf)"', html))
 want = {a['outputs']['pdf']['path'] for a in ok}
 print('PASS: index.html links every PDF' if links == want else f'FAIL: index.html links every PDF ({len(links)} vs {len(want)})')
-months = re.findall(r'<h2 id="([0-9]{4}-[0-9]{2}|undated)"', html)
-print('PASS: index.html grouped by month, newest first' if months and months == sorted(set(months) - {'undated'}, reverse=True) + (['undated'] if 'undated' in months else []) else f'FAIL: index.html months {months}')
+cats = re.findall(r'<section class="cat" id="c-([a-z0-9-]+)"', html)
+want_cats = {re.sub(r'[^a-z0-9]+', '-', unicodedata.normalize('NFD', a.get('category') or 'khac').replace('đ', 'd').replace('Đ', 'D').encode('ascii', 'ignore').decode().lower()).strip('-') for a in ok}
+print('PASS: index.html grouped by category' if sorted(cats) == sorted(want_cats) else f'FAIL: index.html categories {cats} vs {sorted(want_cats)}')
 print('PASS: index.html shows Vietnamese titles' if 'Tỉnh ủy Hải Dương' in html else 'FAIL: index.html shows Vietnamese titles')
 PY
 first_ms=$(( (t1 - t0) / 1000000 ))

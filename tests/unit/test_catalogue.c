@@ -97,13 +97,13 @@ int main(void)
     bt_cat_article arts[] = {
         {"Tỉnh ủy Hải Dương làm tốt công tác cơ yếu", "AN NINH – QUỐC PHÒNG", "2023-05-27T14:00:00+07:00", "Dương Trường",
          "vi", "articles/2023/05/2023-05-27-tinh-uy.pdf", 35265, "digests/an-ninh-quoc-phong-2023-05.epub",
-         "https://example.vn/tinh-uy?a=1&b=2", NULL, NULL},
+         "https://example.vn/tinh-uy?a=1&b=2", NULL, NULL, "text-sha-1"},
         {"Giá vàng <b>tăng</b> & “nóng”", "KINH DOANH", "2020-10-03", NULL, "vi", "articles/2020/10/gia-vang.pdf", 1000,
-         "digests/kinh-doanh-2020-10.epub", NULL, "ok", NULL},
+         "digests/kinh-doanh-2020-10.epub", NULL, "ok", NULL, NULL},
         {"Cổ phiếu ngân hàng", "Kinh doanh", "2020-11-15", NULL, NULL, "articles/2020/11/co phieu.pdf", 2000,
-         NULL, "javascript:alert(1)", NULL, NULL},
-        {"Bài không ngày", NULL, NULL, NULL, NULL, "articles/undated/bai.pdf", 10, NULL, NULL, NULL, NULL},
-        {"Bài hỏng", "XÃ HỘI", "2021-01-01", NULL, NULL, NULL, 0, NULL, NULL, "failed", "empty article"},
+         NULL, "javascript:alert(1)", NULL, NULL, NULL},
+        {"Bài không ngày", NULL, NULL, NULL, NULL, "articles/undated/bai.pdf", 10, NULL, NULL, NULL, NULL, NULL},
+        {"Bài hỏng", "XÃ HỘI", "2021-01-01", NULL, NULL, NULL, 0, NULL, NULL, "failed", "empty article", NULL},
     };
     bt_cat_digest dgs[] = {
         {"digests/an-ninh-quoc-phong-2023-05.epub", "AN NINH – QUỐC PHÒNG", "tháng 05/2023", 1, 43245},
@@ -191,6 +191,10 @@ int main(void)
               count(x, "/a:feed/a:entry[count(a:link[@rel='http://opds-spec.org/acquisition'][@type]) = 1]", ctx) == 6 &&
                   count(x, "//a:link[@rel='http://opds-spec.org/acquisition'][@type='application/pdf']", ctx) == 4);
         CHECK("opds: facets per category", count(x, "/a:feed/a:link[@rel='http://opds-spec.org/facet'][@opds:facetGroup]", ctx) == 3);
+        char *id1 = str(x, "/a:feed/a:entry[a:link[contains(@href, 'tinh-uy')]]/a:id", ctx);
+        CHECK("opds: an article's id comes from its key (stays when the files move)",
+              id1 && strncmp(id1, "urn:uuid:", 9) == 0 && strlen(id1) == 45);
+        xmlFree(id1);
         CHECK("opds: newest first", count(x, "/a:feed/a:entry[1]/a:updated[.='2023-05-27T14:00:00+07:00']", ctx) == 1);
         xmlXPathFreeContext(ctx);
         xmlFreeDoc(x);
