@@ -83,6 +83,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | $(BUILD)
 
 units: $(UNIT_BIN)
 
+# The layout goldens (tests/layout/): the tool that prints bt_layout_dump, run by
+# tests/e2e/15-layout.sh; `make layout-update` rewrites the goldens after a layout change.
+LAYOUT_DUMP = $(BUILD)/tests/layout-dump
+$(LAYOUT_DUMP): tests/layout/dump.c $(LIBOBJ) | $(BUILD)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+units: $(LAYOUT_DUMP)
+layout-update: units
+	@LAYOUT_UPDATE=1 UNIT_DIR=$(BUILD)/tests sh tests/e2e/15-layout.sh
+.PHONY: layout-update
+
 # Installs only what is missing; needs root (or sudo) when something is.
 deps:
 	@sh tests/deps.sh $(DEB_BUILD)

@@ -32,7 +32,7 @@ if [ "${1:-}" = --one ]; then
     exit 0
 fi
 
-export BANTIN
+export BANTIN UNIT_DIR
 # One Python interpreter for the hundreds of small checks: Debian's (DEB_TEST installs it), or
 # the one python3 on PATH resolves to, found once (a version manager's shim costs a process start
 # per call). tests/lib.sh runs python3 through $PYTHON. The checks use the standard library only.
