@@ -49,7 +49,11 @@ void bt_article_free(bt_article *a)
 
 bt_block *bt_article_add(bt_article *a, bt_block_type type, const char *text)
 {
-    char *clean = bt_text_clean(text ? text : "", text ? strlen(text) : 0);
+    return bt_article_add_clean(a, type, bt_text_clean(text ? text : "", text ? strlen(text) : 0));
+}
+
+bt_block *bt_article_add_clean(bt_article *a, bt_block_type type, char *clean)
+{
     if (!*clean && type != BT_BLOCK_IMAGE) {
         free(clean);
         return NULL;

@@ -65,6 +65,9 @@ void bt_article_free(bt_article *a);
 /* Append a block; text is copied and cleaned (NFC, white space). Empty text is skipped for all
  * but images (returns NULL then). The returned pointer is valid until the next append. */
 bt_block *bt_article_add(bt_article *a, bt_block_type type, const char *text);
+/* The same for text already cleaned by bt_text_clean (not cleaned twice); the article takes
+ * clean over (it is freed when the block is not added). */
+bt_block *bt_article_add_clean(bt_article *a, bt_block_type type, char *clean);
 /* Replace *field with a cleaned copy of s (NULL or empty clears it). */
 void bt_article_set(char **field, const char *s);
 /* Record a warning (printf-style). */

@@ -77,6 +77,18 @@ int bt_date_weekday(const bt_date *d)
     return (int)(w < 0 ? w + 7 : w);
 }
 
+void bt_date_iso_week(const bt_date *d, int *week_year, int *week)
+{
+    /* the week holds the year's first Thursday: take the Thursday of d's week (Monday first) */
+    int64_t days = days_from_civil(d->year, d->month, d->day);
+    int wd = (bt_date_weekday(d) + 6) % 7; /* 0 = Monday */
+    int64_t thu = days - wd + 3;
+    int y = d->year + (d->month == 12 && thu > days_from_civil(d->year, 12, 31)) -
+            (d->month == 1 && thu < days_from_civil(d->year, 1, 1));
+    *week_year = y;
+    *week = (int)((thu - days_from_civil(y, 1, 1)) / 7 + 1);
+}
+
 char *bt_date_vi(const bt_date *d)
 {
     static const char *wd[] = {"Chủ Nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư",

@@ -25,6 +25,9 @@ char *bt_date_vi(const bt_date *d);
 int64_t bt_date_epoch(const bt_date *d);
 /* 0 = Sunday ... 6 = Saturday. */
 int bt_date_weekday(const bt_date *d);
+/* ISO 8601 week of the date: *week_year (the week-based year, which may differ from the
+ * calendar year near New Year) and *week (1-53). */
+void bt_date_iso_week(const bt_date *d, int *week_year, int *week);
 /* The same instant shown at another UTC offset (minutes); dates without a time are unchanged. */
 void bt_date_to_zone(bt_date *d, int tz_minutes);
 

@@ -67,22 +67,36 @@ char *bt_utf8_repair(const char *s, size_t len, size_t *nbad)
     bt_buf b = {0};
     size_t bad = 0, i = 0;
     const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0; /* start of the valid bytes not copied yet: copied a run at a time */
     bt_buf_add(&b, "", 0);
     while (i < len) {
+        if (u[i] < 0x80 && u[i] != 0) { /* ASCII (NUL is repaired), eight bytes at a time */
+            uint64_t w;
+            while (i + 8 <= len) {
+                memcpy(&w, u + i, 8);
+                if ((w & 0x8080808080808080ull) || ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                    break;
+                i += 8;
+            }
+            if (i < len && u[i] < 0x80 && u[i] != 0) i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_seq(u + i, len - i, &cp);
         if (n) {
-            bt_buf_add(&b, s + i, n);
             i += n;
         } else {
             /* One U+FFFD per maximal subpart of an ill-formed sequence (Unicode's "best
              * practice", as WHATWG and Python decode): a valid lead and the continuation
              * bytes that could still follow it, or else the single byte. */
+            bt_buf_add(&b, s + run, i - run);
             bt_buf_add(&b, "\xEF\xBF\xBD", 3);
             bad++;
             i += maximal_subpart(u + i, len - i);
+            run = i;
         }
     }
+    bt_buf_add(&b, s + run, len - run);
     if (nbad) *nbad = bad;
     return bt_buf_detach(&b, NULL);
 }
@@ -140,8 +154,29 @@ size_t bt_utf8_length(const char *s)
     return n;
 }
 
+/* Code points that are NFC as they stand and never compose with what comes before them: text
+ * made only of these is its own NFC (nearly all news text: ASCII, Latin letters with their
+ * Vietnamese precomposed forms, punctuation, Cyrillic, CJK, Hangul syllables). Anything else
+ * (a combining mark, a singleton such as U+2126) goes through utf8proc. */
+static int nfc_stable(uint32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x4FF) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F) ||
+           (cp >= 0x20A0 && cp <= 0x20BF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3);
+}
+
 char *bt_nfc(const char *s)
 {
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = (unsigned char)s[i] < 0x80 ? (cp = (unsigned char)s[i], 1) : bt_utf8_decode(s + i, n - i, &cp);
+        if (!k || !nfc_stable(cp)) break;
+        i += k;
+    }
+    if (i == n) return bt_xstrdup(s);
+
     utf8proc_uint8_t *r = utf8proc_NFC((const utf8proc_uint8_t *)s);
     if (!r) { /* invalid input: repair first, then normalise */
         char *fixed = bt_utf8_repair(s, strlen(s), NULL);

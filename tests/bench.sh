@@ -7,7 +7,7 @@
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-5}
 CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
-SECTIONS=${BENCH_SECTIONS:-pdf epub archive}
+SECTIONS=${BENCH_SECTIONS:-pdf epub archive html}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -75,6 +75,30 @@ bench_archive() {
     # re-run, verify, and peak RSS for 10,000 vs 1,000 articles. Details: tests/bench-archive.sh.
     BENCH_N=${BENCH_ARCHIVE_N:-1000} BENCH_BIG=${BENCH_ARCHIVE_BIG:-10000} BENCH_DIR="$W/archive" \
         sh tests/bench-archive.sh "$BANTIN"
+}
+
+bench_html() {
+    # HTML extraction: per saved page, the median over N rounds of the CPU time `bantin parse`
+    # takes for one page (20 copies in one process, less a run of one copy: start-up does not
+    # count; CPU time, as other jobs share the machine), and that time scaled to a 200 KB page.
+    # Target: at most 5 ms for a 200 KB page.
+    python3 - "$BANTIN" "$N" tests/fixtures/html/pages/*.html <<'PY'
+import os, resource, statistics, subprocess, sys
+bantin, n, pages = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+def cpu(args):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run([bantin, 'parse', '-q'] + args, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        print(f'html: {args[0]} FAILED (exit {r.returncode})'); sys.exit(1)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+for p in sorted(pages, key=os.path.getsize):
+    kb = os.path.getsize(p) / 1024
+    runs = [(cpu([p] * 21) - cpu([p])) * 1000 / 20 for _ in range(max(n, 3))]
+    med = statistics.median(runs)
+    print(f'html: {os.path.basename(p)[:36]:<36} {kb:6.0f} KB {med:7.2f} ms/page (median CPU) '
+          f'{med * 200 / kb:6.2f} ms per 200 KB')
+PY
 }
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"

@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "out_epub.h"
 #include "text.h"
@@ -23,16 +22,8 @@ int arc_ymd_from_iso(const char *s) {
 
 /* ISO 8601 week of a date: sets *wy (week-based year) and *wk. */
 static void iso_week(int ymd, int *wy, int *wk) {
-    struct tm tm = {0};
-    tm.tm_year = ymd / 10000 - 1900;
-    tm.tm_mon = ymd / 100 % 100 - 1;
-    tm.tm_mday = ymd % 100;
-    tm.tm_hour = 12;
-    time_t t = timegm(&tm);
-    gmtime_r(&t, &tm);
-    char buf[16];
-    strftime(buf, sizeof buf, "%G %V", &tm);
-    if (sscanf(buf, "%d %d", wy, wk) != 2) { *wy = ymd / 10000; *wk = 1; }
+    bt_date d = {ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0, 0, 420};
+    bt_date_iso_week(&d, wy, wk);
 }
 
 int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label) {

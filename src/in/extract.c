@@ -43,8 +43,9 @@ const char *ex_attr(const xmlNode *n, const char *name)
 
 int ex_in_list(const char *s, const char *const *list)
 {
-    for (; *list; list++)
-        if (strcasecmp(s, *list) == 0) return 1;
+    int f = tolower((unsigned char)s[0]);
+    for (; *list; list++) /* the first letter first: tag lists are checked for every element */
+        if (tolower((unsigned char)(*list)[0]) == f && strcasecmp(s, *list) == 0) return 1;
     return 0;
 }
 
@@ -103,8 +104,10 @@ static const char *const pos_sub[] = {"article", "content", "entry", "story", "b
 int ex_ci_contains(const char *h, const char *n)
 {
     size_t nl = strlen(n);
-    for (; *h; h++)
-        if (strncasecmp(h, n, nl) == 0) return 1;
+    if (!nl) return 1;
+    int f = tolower((unsigned char)n[0]);
+    for (; *h; h++) /* the first letter first: this runs for every element and hint word */
+        if (tolower((unsigned char)*h) == f && strncasecmp(h, n, nl) == 0) return 1;
     return 0;
 }
 
@@ -125,7 +128,15 @@ int ex_has_token(const char *s, const char *tok)
 const char *ex_classid(const xmlNode *n, char *buf, size_t sz)
 {
     const char *c = ex_attr(n, "class"), *i = ex_attr(n, "id");
-    snprintf(buf, sz, "%s %s", c ? c : "", i ? i : "");
+    size_t cl = c ? strlen(c) : 0, il = i ? strlen(i) : 0;
+    if (!sz) return buf;
+    if (cl > sz - 1) cl = sz - 1;
+    memcpy(buf, c ? c : "", cl);
+    size_t k = cl;
+    if (k < sz - 1) buf[k++] = ' ';
+    if (il > sz - 1 - k) il = sz - 1 - k;
+    memcpy(buf + k, i ? i : "", il);
+    buf[k + il] = '\0';
     return buf;
 }
 
@@ -134,21 +145,33 @@ static void class_hints(const xmlNode *n, unsigned *flags)
     char buf[512];
     ex_classid(n, buf, sizeof buf);
     if (buf[0] == ' ' && buf[1] == '\0') return;
+    for (char *q = buf; *q; q++) *q = (char)tolower((unsigned char)*q); /* the lists are lower case */
     int neg = 0, pos = 0, box = 0;
-    for (const char *const *p = neg_sub; *p && !neg; p++) neg = ex_ci_contains(buf, *p);
+    for (const char *const *p = neg_sub; *p && !neg; p++) neg = strstr(buf, *p) != NULL;
     if (neg) *flags |= F_STRONGNEG;
-    for (const char *const *p = neg_tok; *p && !neg; p++) neg = ex_has_token(buf, *p);
-    /* only "info"/"notice" against it: a box or a table may still be text ("box-info") */
-    int other = *flags & F_STRONGNEG;
-    for (const char *const *p = neg_tok; *p && !other; p++)
-        other = strcmp(*p, "info") != 0 && strcmp(*p, "notice") != 0 && ex_has_token(buf, *p);
+    /* whole words ("ad", "date", ...); only "info"/"notice" against it: a box or a table may
+     * still be text ("box-info") */
+    int other = neg;
+    for (char *q = buf; *q;) {
+        while (*q && !isalnum((unsigned char)*q)) q++;
+        char *b = q;
+        while (isalnum((unsigned char)*q)) q++;
+        if (q == b) break;
+        char save = *q;
+        *q = '\0';
+        if (ex_in_list(b, neg_tok)) {
+            neg = 1;
+            other |= strcmp(b, "info") != 0 && strcmp(b, "notice") != 0;
+        }
+        *q = save;
+    }
     if (!other) *flags |= F_BOXABLE;
-    for (const char *const *p = box_sub; *p && !box; p++) box = ex_ci_contains(buf, *p);
+    for (const char *const *p = box_sub; *p && !box; p++) box = strstr(buf, *p) != NULL;
     if (box) *flags |= F_BOX;
-    for (const char *const *p = pos_sub; *p && !pos; p++) pos = ex_ci_contains(buf, *p);
+    for (const char *const *p = pos_sub; *p && !pos; p++) pos = strstr(buf, *p) != NULL;
     if (neg) *flags |= F_NEG;
     if (pos) *flags |= F_POS;
-    if (ex_ci_contains(buf, "caption") || ex_ci_contains(buf, "figcaption")) *flags |= F_CAPTION;
+    if (strstr(buf, "caption")) *flags |= F_CAPTION;
 }
 
 static int is_hidden(const xmlNode *n)

@@ -265,12 +265,11 @@ static void flush(ctx *c, emitter *em, int root)
         free(clean);
         return;
     }
-    bt_block *b = bt_article_add(c->a, ty, clean);
+    bt_block *b = bt_article_add_clean(c->a, ty, clean); /* takes clean over */
     if (b) {
         b->level = level;
         note_owner(c, em->owner_was);
     }
-    free(clean);
 }
 
 static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)

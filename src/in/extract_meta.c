@@ -158,12 +158,6 @@ static void json_ld(const char *txt, meta *m)
     json_decref(j);
 }
 
-static int cls_has(const xmlNode *n, const char *what)
-{
-    char buf[512];
-    ex_classid(n, buf, sizeof buf);
-    return ex_ci_contains(buf, what);
-}
 
 static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
 {
@@ -172,6 +166,8 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         ninfo *f = &c->v[i];
         xmlNode *n = f->n;
         const char *t = nm(n);
+        char cid[512]; /* read once: it is asked about a dozen words */
+        ex_classid(n, cid, sizeof cid);
         if (!strcasecmp(t, "html")) {
             set_once(&m->lang, ex_attr(n, "lang"));
             set_once(&m->lang, ex_attr(n, "xml:lang"));
@@ -263,12 +259,12 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         int by = (rel && !strcasecmp(rel, "author")) || (ip && !strcasecmp(ip, "author")) ||
                  ((f->flags & F_BLOCK || !strcasecmp(t, "span") || !strcasecmp(t, "a") ||
                    !strcasecmp(t, "strong") || !strcasecmp(t, "b") || !strcasecmp(t, "address")) &&
-                  (cls_has(n, "author") || cls_has(n, "byline") || cls_has(n, "writer") ||
-                   cls_has(n, "reporter") || cls_has(n, "tac-gia") || cls_has(n, "tacgia") ||
-                   cls_has(n, "autor") || cls_has(n, "auteur") || cls_has(n, "firma")));
-        if (by && (cls_has(n, "foto") || cls_has(n, "photo") || cls_has(n, "credit") ||
-                   cls_has(n, "img") || cls_has(n, "image") || cls_has(n, "comment") ||
-                   cls_has(n, "avatar") || cls_has(n, "-bio") || cls_has(n, "desc")))
+                  (ex_ci_contains(cid, "author") || ex_ci_contains(cid, "byline") || ex_ci_contains(cid, "writer") ||
+                   ex_ci_contains(cid, "reporter") || ex_ci_contains(cid, "tac-gia") || ex_ci_contains(cid, "tacgia") ||
+                   ex_ci_contains(cid, "autor") || ex_ci_contains(cid, "auteur") || ex_ci_contains(cid, "firma")));
+        if (by && (ex_ci_contains(cid, "foto") || ex_ci_contains(cid, "photo") || ex_ci_contains(cid, "credit") ||
+                   ex_ci_contains(cid, "img") || ex_ci_contains(cid, "image") || ex_ci_contains(cid, "comment") ||
+                   ex_ci_contains(cid, "avatar") || ex_ci_contains(cid, "-bio") || ex_ci_contains(cid, "desc")))
             by = 0;
         if (by && f->parent >= 0 && (c->v[f->parent].flags & F_INLINK)) by = 0; /* a teaser */
         if (by && m->nby < 8 && !(f->flags & F_HIDDEN) && f->raw < 200) {
@@ -308,7 +304,7 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             }
         }
         /* breadcrumb: last item */
-        if (!m->crumb && (cls_has(n, "breadcrumb") || cls_has(n, "bread-crumb") ||
+        if (!m->crumb && (ex_ci_contains(cid, "breadcrumb") || ex_ci_contains(cid, "bread-crumb") ||
                           (ex_attr(n, "itemtype") && ex_ci_contains(ex_attr(n, "itemtype"), "BreadcrumbList")))) {
             /* last non-empty <a> or <li> text inside */
             char *lastt = NULL;

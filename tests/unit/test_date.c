@@ -39,6 +39,15 @@ static void t_formats(void)
     CHECK("29 February of a leap year", bt_date_valid(&(bt_date){2024, 2, 29, 0, 0, 0, 0, 420}));
     CHECK("29 February of 1900 is not", !bt_date_valid(&(bt_date){1900, 2, 29, 0, 0, 0, 0, 420}));
     CHECK("hour 24 is not valid", !bt_date_valid(&(bt_date){2023, 5, 27, 24, 0, 0, 1, 420}));
+    int wy = 0, wk = 0;
+    bt_date_iso_week(&(bt_date){2023, 5, 27, 0, 0, 0, 0, 420}, &wy, &wk);
+    CHECK("ISO week", wy == 2023 && wk == 21);
+    bt_date_iso_week(&(bt_date){2021, 1, 3, 0, 0, 0, 0, 420}, &wy, &wk);
+    CHECK("ISO week: early January in the last week of the year before", wy == 2020 && wk == 53);
+    bt_date_iso_week(&(bt_date){2024, 12, 30, 0, 0, 0, 0, 420}, &wy, &wk);
+    CHECK("ISO week: late December in week 1 of the next year", wy == 2025 && wk == 1);
+    bt_date_iso_week(&(bt_date){2026, 1, 1, 0, 0, 0, 0, 420}, &wy, &wk);
+    CHECK("ISO week: 1 January on a Thursday", wy == 2026 && wk == 1);
     bt_date z = {2019, 10, 18, 22, 4, 0, 1, 0};
     bt_date_to_zone(&z, 420);
     CHECK("UTC evening is the next morning in Vietnam", is(&z, 2019, 10, 19, 5, 4, 420));

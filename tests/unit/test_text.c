@@ -27,6 +27,15 @@ static void t_utf8(void)
     r = bt_utf8_repair("a\0b", 3, &bad);
     CHECK("NUL replaced", bad == 1 && strlen(r) == 5);
     free(r);
+    /* ASCII is read eight bytes at a time: bad bytes inside and at the end of long runs */
+    r = bt_utf8_repair("abcdefghijk\0mnopqrstuvwxyz0123456\xFF", 34, &bad);
+    CHECK_STR("NUL and a bad byte after long ASCII runs", r,
+              "abcdefghijk\xEF\xBF\xBDmnopqrstuvwxyz0123456\xEF\xBF\xBD");
+    CHECK("  counted", bad == 2);
+    free(r);
+    r = bt_utf8_repair("0123456789abcdef\xC3\xA9", 18, &bad);
+    CHECK_STR("a letter after sixteen ASCII bytes", r, "0123456789abcdef\xC3\xA9");
+    free(r);
     CHECK("valid utf8", bt_utf8_valid("Tiếng Việt", strlen("Tiếng Việt")));
     CHECK("truncated invalid", !bt_utf8_valid("\xE1\xBB", 2));
 }
