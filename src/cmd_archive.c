@@ -1,6 +1,7 @@
 /* cmd_archive.c - `bantin archive` and `bantin verify`: options, progress display, exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,12 +39,17 @@ static void archive_usage(FILE *f) {
           "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown); also\n"
           "                          the {org} of the template\n"
           "      --template NAME|DIR the look of the digests and the catalogue (bantin templates)\n"
+          "      --follow-symlinks   also follow symbolic links that lead out of a source folder\n"
+          "                          (files and folders; without it they are skipped and counted)\n"
+          "      --rebuild-state     rebuild a damaged bantin-state.jsonl from the bag's own\n"
+          "                          data/index.json (give the options the archive was made with)\n"
           "  -q, --quiet             no progress, only errors\n"
           "  -v, --verbose           per-article progress and warnings\n"
           "\n"
           "exit status: 0 all archived, 1 some articles or digests failed (recorded in index.json),\n"
-          "2 usage (also: archive made with other options), 3 the archive could not be written or\n"
-          "is locked by another run, 4 internal error.\n",
+          "2 usage (also: archive made with other options), 3 the archive could not be written\n"
+          "(disk full: the archive is left as it was), is locked by another run, or its state file\n"
+          "is damaged (--rebuild-state), 4 internal error.\n",
           f);
 }
 
@@ -156,7 +162,8 @@ static int shard_from_env(int *k, int *n, char *why, size_t cap) {
 }
 
 int bt_cmd_archive(int argc, char **argv) {
-    enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE };
+    enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE,
+           O_FOLLOW, O_REBUILD };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"category", required_argument, NULL, O_CAT},
         {"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -165,8 +172,11 @@ int bt_cmd_archive(int argc, char **argv) {
         {"shard", required_argument, NULL, O_SHARD}, {"merge", no_argument, NULL, O_MERGE},
         {"source-org", required_argument, NULL, O_ORG}, {"quiet", no_argument, NULL, 'q'},
         {"template", required_argument, NULL, O_TEMPLATE},
+        {"follow-symlinks", no_argument, NULL, O_FOLLOW}, {"rebuild-state", no_argument, NULL, O_REBUILD},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
+    /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill the run */
+    signal(SIGXFSZ, SIG_IGN);
     bt_archive_opts o = {0};
     o.digest = BT_DIGEST_MONTH;
     o.pdf = o.epub = 1;
@@ -227,6 +237,8 @@ int bt_cmd_archive(int argc, char **argv) {
         case O_MERGE: merge = 1; break;
         case O_ORG: o.source_org = optarg; break;
         case O_TEMPLATE: tname = optarg; break;
+        case O_FOLLOW: o.follow_symlinks = 1; break;
+        case O_REBUILD: o.rebuild_state = 1; break;
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': archive_usage(stdout); return BT_EXIT_OK;
@@ -249,6 +261,10 @@ int bt_cmd_archive(int argc, char **argv) {
     }
     if (optind >= argc) {
         bt_cli_error(NULL, merge ? "--merge needs the shard bags to join" : "archive needs at least one SRC_DIR");
+        return BT_EXIT_USAGE;
+    }
+    if (merge && o.rebuild_state) {
+        bt_cli_error(NULL, "--merge and --rebuild-state exclude each other (rebuild each shard first)");
         return BT_EXIT_USAGE;
     }
     if (merge && o.shard_n) {
@@ -284,6 +300,9 @@ int bt_cmd_archive(int argc, char **argv) {
                 o.out, s.ok, s.parsed, s.unchanged, s.failed, s.duplicates, s.filtered, s.removed,
                 s.digests_rendered, s.digests_failed ? ", some digests failed" : "",
                 s.committed ? "" : "; nothing changed");
+    if (s.links_skipped)
+        bt_cli_warn(o.out, "%zu symbolic link%s leading out of the source folders not followed "
+                    "(--follow-symlinks follows them; -v names them)", s.links_skipped, s.links_skipped == 1 ? "" : "s");
     return (s.failed || s.digests_failed) ? BT_EXIT_FAILED : BT_EXIT_OK;
 }
 

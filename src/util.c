@@ -609,12 +609,24 @@ int bt_is_article_file(const char *relpath)
     return 1;
 }
 
+/* BT_WALK_FOLLOW_LINKS: 1 the first time a folder (device, inode) is seen. */
+static int first_visit(bt_map *seen, const struct stat *sb)
+{
+    uint64_t key[2] = {(uint64_t)sb->st_dev, (uint64_t)sb->st_ino};
+    if (bt_map_get(seen, key, sizeof key) >= 0) return 0;
+    bt_map_put(seen, key, sizeof key, 1);
+    return 1;
+}
+
 bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_err *e)
 {
     bt_strvec todo = {0}; /* folders still to read, relative to root ("" = root) */
     bt_strvec_push(&todo, bt_xstrdup(""));
     bt_status st = BT_OK;
     int stop = 0;
+    bt_map seen = {0};
+    struct stat rsb;
+    if ((flags & BT_WALK_FOLLOW_LINKS) && stat(root, &rsb) == 0) first_visit(&seen, &rsb);
     while (todo.n > 0 && st == BT_OK && !stop) {
         char *rel = todo.v[--todo.n];
         char *abs = rel[0] ? bt_path_join(root, rel) : bt_xstrdup(root);
@@ -630,12 +642,16 @@ bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_er
                 char *crel = rel[0] ? bt_path_join(rel, nm) : bt_xstrdup(nm);
                 char *cabs = bt_path_join(abs, nm);
                 struct stat sb, lsb;
-                if (lstat(cabs, &lsb) == 0 && S_ISDIR(lsb.st_mode)) {
-                    if (!(flags & BT_WALK_TOP_ONLY)) {
-                        bt_strvec_push(&todo, crel); /* real folders only: linked ones could loop */
+                int lok = lstat(cabs, &lsb) == 0, sok = stat(cabs, &sb) == 0;
+                int dir = lok && (S_ISDIR(lsb.st_mode) ||
+                                  ((flags & BT_WALK_FOLLOW_LINKS) && S_ISLNK(lsb.st_mode) && sok && S_ISDIR(sb.st_mode)));
+                if (dir) {
+                    /* real folders only, unless told: linked ones could loop */
+                    if (!(flags & BT_WALK_TOP_ONLY) && (!(flags & BT_WALK_FOLLOW_LINKS) || first_visit(&seen, &sb))) {
+                        bt_strvec_push(&todo, crel);
                         crel = NULL;
                     }
-                } else if (stat(cabs, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                } else if (sok && S_ISREG(sb.st_mode)) {
                     bt_dir_entry ent = {crel, cabs, &sb, S_ISLNK(lsb.st_mode)};
                     stop = fn(ud, &ent) != 0;
                 }
@@ -648,6 +664,7 @@ bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_er
         free(rel);
     }
     bt_strvec_free(&todo);
+    bt_map_free(&seen);
     return st;
 }
 
@@ -705,9 +722,16 @@ bt_status bt_write_file_nosync(const char *path, const void *data, size_t len, b
     }
     if (bad) {
         unlink(path);
-        return bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(err));
+        bt_err_set(e, BT_EIO, "cannot write %s: %s", path, strerror(err));
+        errno = err;
+        return BT_EIO;
     }
     return BT_OK;
+}
+
+int bt_errno_is_full(int err)
+{
+    return err == ENOSPC || err == EFBIG || err == EDQUOT;
 }
 
 bt_status bt_copy_file(const char *from, const char *to, bt_err *e)
@@ -715,21 +739,23 @@ bt_status bt_copy_file(const char *from, const char *to, bt_err *e)
     int in = open(from, O_RDONLY | O_CLOEXEC);
     if (in < 0) return bt_err_set(e, BT_EIO, "%s: cannot open: %s", from, strerror(errno));
     bt_status st = bt_mkdirs_for(to, e);
+    int err = 0;
     FILE *f = st == BT_OK ? fopen(to, "wb") : NULL;
-    if (st == BT_OK && !f) st = bt_err_set(e, BT_EIO, "cannot create %s: %s", to, strerror(errno));
+    if (st == BT_OK && !f) st = bt_err_set(e, BT_EIO, "cannot create %s: %s", to, strerror(err = errno));
     char buf[65536];
     while (st == BT_OK) {
         ssize_t n = read(in, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) st = bt_err_set(e, BT_EIO, "%s: read error: %s", from, strerror(errno));
+        if (n < 0) st = bt_err_set(e, BT_EIO, "%s: read error: %s", from, strerror(err = errno));
         if (n <= 0) break;
         if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
-            st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(errno));
+            st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(err = errno));
     }
     close(in);
     if (f && fclose(f) != 0 && st == BT_OK)
-        st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(errno));
+        st = bt_err_set(e, BT_EIO, "cannot write %s: %s", to, strerror(err = errno));
     if (f && st != BT_OK) unlink(to);
+    if (st != BT_OK) errno = err;
     return st;
 }
 

@@ -154,12 +154,14 @@ typedef int (*bt_dir_fn)(void *ud, const bt_dir_entry *ent);
 
 enum {
     BT_WALK_SKIP_HIDDEN = 1, /* skip names starting with '.' (files and folders) */
-    BT_WALK_TOP_ONLY = 2     /* do not descend into sub-folders */
+    BT_WALK_TOP_ONLY = 2,    /* do not descend into sub-folders */
+    BT_WALK_FOLLOW_LINKS = 4 /* descend into symbolically linked folders too (each folder once) */
 };
 
-/* Visit every regular file under root, without recursion (a stack of folders) and without
- * descending into symbolically linked folders (they could loop). Order: unspecified; sort if it
- * matters. BT_EIO (naming the folder) when a folder cannot be read. */
+/* Visit every regular file under root, without recursion (a stack of folders). Symbolically
+ * linked folders are not descended into unless BT_WALK_FOLLOW_LINKS (then every folder is visited
+ * once, so a link to an ancestor cannot loop). Order: unspecified; sort if it matters. BT_EIO
+ * (naming the folder) when a folder cannot be read. */
 bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_err *e);
 
 /* The same as a sorted list: paths relative to root, with prefix + "/" in front when prefix is
@@ -172,11 +174,15 @@ bt_status bt_mkdirs_for(const char *path, bt_err *e);
 
 /* Write data to path, creating its folders, WITHOUT fsync: for staging areas that the caller
  * makes durable all at once (syncfs) before anything depends on them. On failure the file is
- * removed. */
+ * removed and errno is the failing call's (ENOSPC, EFBIG: see bt_errno_is_full). */
 bt_status bt_write_file_nosync(const char *path, const void *data, size_t len, bt_err *e);
 
-/* Copy a regular file (streamed) to path like bt_write_file_nosync. */
+/* Copy a regular file (streamed) to path like bt_write_file_nosync (errno likewise). */
 bt_status bt_copy_file(const char *from, const char *to, bt_err *e);
+
+/* 1 when err means the output is full (no space, over a quota or a file-size limit): the whole
+ * run must stop, not just one file. */
+int bt_errno_is_full(int err);
 
 /* rm -rf path (does not follow symbolic links); errors are ignored. */
 void bt_rm_tree(const char *path);

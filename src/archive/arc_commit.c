@@ -30,6 +30,33 @@ bt_status arc_take_lock(arc_ctx *c, bt_err *e) {
     return BT_OK;
 }
 
+static int safe_rel(const char *p) {
+    if (!*p || *p == '/') return 0;
+    for (const char *s = p; s; s = strchr(s, '/')) { /* each component */
+        if (*s == '/') s++;
+        if (!*s || *s == '/' || (s[0] == '.' && (!s[1] || s[1] == '/' || (s[1] == '.' && (!s[2] || s[2] == '/')))))
+            return 0;
+    }
+    return 1;
+}
+
+int arc_journal_line(const char *l, size_t n, const char **rel) {
+    *rel = NULL;
+    if (n > 0 && l[n - 1] == '\n') n--;
+    if (n == 3 && memcmp(l, "END", 3) == 0) return 'E';
+    if (n < 3 || l[1] != '\t' || (l[0] != 'D' && l[0] != 'M') || memchr(l, '\0', n)) return 0;
+    char path[4096];
+    if (n - 2 >= sizeof path) return 0;
+    memcpy(path, l + 2, n - 2);
+    path[n - 2] = '\0';
+    if (!safe_rel(path) || strchr(path, '\n')) return 0;
+    /* deletions are payload only; moves are payload or a tag file at the top */
+    int payload = strncmp(path, "data/", 5) == 0;
+    if (!payload && (l[0] == 'D' || strchr(path, '/'))) return 0;
+    *rel = l + 2;
+    return l[0];
+}
+
 /* Carry out a journal: "D\tpath" deletes, "M\tpath" renames stage/path to bag/path (skipped when
  * already done). A journal never deletes a path it also moves. Idempotent, so a run killed in the
  * middle is completed by replaying it. Read line by line: memory does not grow with the archive. */
@@ -54,17 +81,33 @@ bt_status arc_journal_replay(arc_ctx *c, bt_err *e) {
     char *l = NULL;
     size_t cap = 0;
     ssize_t n;
+    size_t lineno = 0;
+    const char *rel;
+    /* first check every line: a damaged journal must not delete or move anything */
+    while ((n = getline(&l, &cap, f)) > 0) {
+        lineno++;
+        if (arc_journal_line(l, (size_t)n, &rel) == 0) {
+            st = bt_err_set(e, BT_EPARSE, "the commit journal %s is damaged (line %zu): remove it and run again "
+                            "(bantin verify then says what the bag lacks)", jp, lineno);
+            break;
+        }
+    }
+    if (st != BT_OK || fseek(f, 0, SEEK_SET) != 0) {
+        free(l);
+        fclose(f);
+        free(jp);
+        return st != BT_OK ? st : bt_err_set(e, BT_EIO, "cannot read the commit journal");
+    }
     const char *crash = getenv("BANTIN_TEST_CRASH_AFTER_MOVES"); /* tests: die half-way */
     long moves = 0, crash_at = crash ? strtol(crash, NULL, 10) : -1;
     while (st == BT_OK && (n = getline(&l, &cap, f)) > 0) {
+        int op = arc_journal_line(l, (size_t)n, &rel);
         if (l[n - 1] == '\n') l[--n] = '\0';
-        if (n < 3 || l[1] != '\t') continue;
-        const char *rel = l + 2;
-        if (l[0] == 'D') {
+        if (op == 'D') {
             char *p = bt_path_join(c->bag, rel);
             unlink(p);
             free(p);
-        } else if (l[0] == 'M') {
+        } else if (op == 'M') {
             char *from = bt_path_join(c->stage, rel);
             char *to = bt_path_join(c->bag, rel);
             struct stat sb;
@@ -109,7 +152,10 @@ bt_status arc_write_manifests(arc_ctx *c, bt_err *e) {
         arc_ent *x = &c->ents[i];
         if (x->status != ST_OK) continue;
         arc_record r;
-        if (arc_rec_read(c, x->rec, &r) != 0) continue;
+        if (arc_rec_read(c, x->rec, &r) != 0) {
+            st = bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
+            break;
+        }
         if (r.has_pdf && r.pdf_path && r.pdf_sha256) {
             char *p = bt_xasprintf("data/%s", r.pdf_path);
             st = bt_bag_manifest_add(m, p, r.pdf_sha256, (uint64_t)r.pdf_size, e);

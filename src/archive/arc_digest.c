@@ -4,6 +4,7 @@
  * their articles. */
 #include "arc_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,15 +85,17 @@ static void digest_copy(arc_ctx *c, arc_digest *d) {
     char *from = bt_xasprintf("%s/data/%s", c->bags[d->from_bag], d->name);
     char *dest = bt_path_join(c->stage_data, d->name);
     bt_status cs = bt_copy_file(from, dest, &ce);
+    int full = cs != BT_OK && bt_errno_is_full(errno);
     free(from);
     free(dest);
     pthread_mutex_lock(&c->mu);
+    if (full) arc_fail(c, "%s", ce.msg);
     if (cs == BT_OK) {
         d->exists = 1;
     } else {
         d->failed = 1;
         c->stats->digests_failed++;
-        arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, ce.msg);
+        if (!full) arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, ce.msg);
     }
     digest_done(c, d);
     pthread_mutex_unlock(&c->mu);
@@ -101,6 +104,12 @@ static void digest_copy(arc_ctx *c, arc_digest *d) {
 /* Render one dirty digest from its articles' sources, into the stage. */
 void arc_digest_job(arc_ctx *c, size_t k) {
     arc_digest *d = &c->dg[c->list[k]];
+    if (arc_failed(c)) {
+        pthread_mutex_lock(&c->mu);
+        digest_done(c, d);
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
     if (d->from_bag >= 0) {
         digest_copy(c, d);
         return;
@@ -146,14 +155,17 @@ void arc_digest_job(arc_ctx *c, size_t k) {
         eo.group = BT_GROUP_NONE;
         eo.sort = BT_SORT_DATE;
         eo.epoch = c->o->epoch;
+        errno = 0;
         st = bt_epub_render(arts, na, &eo, &out, &len, &e);
         free(title);
         if (st != BT_OK) snprintf(why, sizeof why, "EPUB: %s", e.msg);
     }
+    int full = st != BT_OK && bt_errno_is_full(errno);
     if (st == BT_OK) {
         char *dest = bt_path_join(c->stage_data, d->name);
         st = bt_write_file_nosync(dest, out, len, &e);
         if (st != BT_OK) snprintf(why, sizeof why, "%s", e.msg);
+        full = st != BT_OK && bt_errno_is_full(errno);
         free(dest);
     }
     char hex[BT_SHA256_HEX] = "";
@@ -162,6 +174,7 @@ void arc_digest_job(arc_ctx *c, size_t k) {
     for (size_t m = 0; m < na; m++) bt_article_free(arts[m]);
     free(arts);
     pthread_mutex_lock(&c->mu);
+    if (full) arc_fail(c, "%s", why); /* not this digest's fault: stop the run */
     if (st == BT_OK) {
         memcpy(d->sha, hex, BT_SHA256_HEX);
         d->size = len;
@@ -171,7 +184,7 @@ void arc_digest_job(arc_ctx *c, size_t k) {
     } else {
         d->failed = 1;
         c->stats->digests_failed++;
-        arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, why);
+        if (!c->fatal.code) arc_emit(c, BT_AEV_FAILED, "digests", c->done, c->total, d->name, why);
     }
     digest_done(c, d);
     pthread_mutex_unlock(&c->mu);

@@ -69,7 +69,10 @@ bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e) {
         arc_ent *x = &c->ents[i];
         if (!arc_listed_in_index(x)) continue;
         arc_record r;
-        if (arc_rec_read(c, x->rec, &r) != 0) continue;
+        if (arc_rec_read(c, x->rec, &r) != 0) {
+            bt_outfile_abort(&of);
+            return bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
+        }
         json_t *p = public_record(&r, x);
         char *s = json_dumps(p, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
         fprintf(f, "%s%s", first ? "" : ",\n", s);
@@ -113,7 +116,13 @@ bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
     arc_record *recs = bt_xcalloc(c->n ? c->n : 1, sizeof *recs);
     for (size_t i = 0; i < c->n; i++) {
         arc_ent *x = &c->ents[i];
-        if (!arc_listed_in_index(x) || arc_rec_read(c, x->rec, &recs[n]) != 0) continue;
+        if (!arc_listed_in_index(x)) continue;
+        if (arc_rec_read(c, x->rec, &recs[n]) != 0) {
+            for (size_t k = 0; k < n; k++) arc_record_free(&recs[k]);
+            free(recs);
+            free(arts);
+            return bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
+        }
         const arc_record *r = &recs[n];
         bt_cat_article *a = &arts[n++];
         a->title = r->title ? r->title : x->src;

@@ -117,23 +117,45 @@ typedef struct {
 void arc_digest_line_free(arc_digest_line *d);
 
 /* One line of a state file. */
-typedef enum { ARC_LINE_SKIP, ARC_LINE_ARTICLE, ARC_LINE_DIGEST } arc_line_kind;
+typedef enum {
+    ARC_LINE_BAD,     /* damaged: not a JSON object with a kind, an article without its src, a
+                       * digest without path and SHA-256 */
+    ARC_LINE_SKIP,    /* a kind this version does not know (a newer bantin's): ignored */
+    ARC_LINE_ARTICLE,
+    ARC_LINE_DIGEST
+} arc_line_kind;
 typedef struct {
     arc_line_kind kind;
     arc_record rec;     /* ARC_LINE_ARTICLE */
     arc_digest_line dg; /* ARC_LINE_DIGEST */
 } arc_line;
 void arc_line_free(arc_line *l);
-/* Parse one line (without its newline). Lines that are not JSON objects, or of another kind,
- * are ARC_LINE_SKIP. */
+/* Parse one line (without its newline). Never fails: damage is ARC_LINE_BAD. */
 void arc_line_parse(const char *s, size_t len, arc_line *l);
 
-/* Open a bag's state file and read its header: the stream is positioned after it and *opts gets
- * the options it was made with (canonical JSON, heap). NULL with e->code == BT_OK when there is no
- * state file; NULL with BT_EPARSE when the file is not a bantin state file. */
-FILE *arc_state_open(const char *bag, char **opts, bt_err *e);
-/* The next line of an open state file: 1 with *l filled (arc_line_free it), 0 at the end. */
-int arc_state_next(FILE *f, arc_line *l);
+/* A state file being read, line by line (memory does not grow with the archive). */
+typedef struct {
+    FILE *f;
+    const char *name; /* for messages: "bantin-state.jsonl" or the shard's path */
+    size_t lineno;
+    char *buf;
+    size_t cap;
+} arc_state_reader;
+
+/* Open a state file and read its header: *opts gets the options it was made with (canonical JSON,
+ * heap). BT_OK with r->f == NULL when there is no such file; BT_EPARSE (naming it) when it is not
+ * a bantin state file. name is used in messages. */
+bt_status arc_state_open(arc_state_reader *r, const char *path, const char *name, char **opts, bt_err *e);
+/* The header from an open stream (fuzzing, tests). */
+bt_status arc_state_read_header(arc_state_reader *r, char **opts, bt_err *e);
+/* The next line: 1 with *l filled (arc_line_free it), 0 at the end, -1 when the file is damaged
+ * (a bad line, or a last line cut short: e names the file and line). Unknown kinds are skipped. */
+int arc_state_next(arc_state_reader *r, arc_line *l, bt_err *e);
+void arc_state_close(arc_state_reader *r);
+/* The state file of a bag matches its entry in tagmanifest-sha256.txt: BT_OK, or BT_EPARSE with a
+ * message that names it and says how to rebuild it. */
+bt_status arc_state_check(const char *bag, bt_err *e);
+
 
 /* The options that make an archive (category, dates, digest period, outputs, shard) as canonical
  * JSON (heap); the archive keeps them in its state header and refuses other ones. */
@@ -193,12 +215,18 @@ typedef struct arc_ctx {
     size_t *list;             /* the items of the current phase */
     int changed;
     int lockfd;
+    bt_err fatal;             /* set: the run cannot finish (disk full, work file lost); the
+                               * workers skip what is left and nothing is committed */
 } arc_ctx;
 
 /* Report an event to the caller's progress callback (if any). */
 void arc_emit(arc_ctx *c, bt_archive_event_kind k, const char *phase, size_t done, size_t total,
               const char *path, const char *msg);
 void arc_ent_push(arc_ctx *c, const arc_ent *x);
+/* Stop the run (the first reason is kept). In the workers: with c->mu held. */
+void arc_fail(arc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 once the run has been stopped (takes c->mu). */
+int arc_failed(arc_ctx *c);
 int arc_cmp_ent(const void *a, const void *b); /* by src */
 
 /* archive.c: open (create, lock, replay, fresh stage) and close a bag; everything after parsing */
@@ -212,6 +240,10 @@ long arc_rec_append(arc_ctx *c, const arc_record *r); /* offset, -1 on error */
 int arc_rec_read(arc_ctx *c, long off, arc_record *r); /* 0 and *r filled, -1 when none */
 bt_status arc_write_state(arc_ctx *c, const char *path, bt_err *e);
 
+/* arc_rebuild.c: write a state rebuilt from the bag's own payload (data/index.json, checked
+ * against the manifest) to path, with the options of this run (--rebuild-state). */
+bt_status arc_rebuild_state(arc_ctx *c, const char *path, bt_err *e);
+
 /* arc_walk.c */
 bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e);
 /* 0: changed; 1: unchanged (cheap check); 2: unchanged content (touched: the record needs its
@@ -221,7 +253,8 @@ bt_status arc_source_digest(const arc_ent *x, char hex[BT_SHA256_HEX], uint64_t 
 bt_status arc_source_load(const arc_ent *x, bt_article **a, bt_err *e);
 
 /* arc_plan.c */
-bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, bt_err *e);
+/* rebuilt: a state file to read instead of the bag's (--rebuild-state), or NULL. */
+bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_err *e);
 void arc_load_digest_line(arc_ctx *c, const arc_digest_line *r, int16_t from_bag);
 
 /* arc_pool.c: run fn(c, 0..total-1) on o->jobs threads (the calling thread is one of them) */
@@ -253,6 +286,10 @@ bt_status arc_write_catalogue(arc_ctx *c, bt_err *e); /* index.html, opds.xml, o
 /* arc_commit.c */
 bt_status arc_take_lock(arc_ctx *c, bt_err *e);
 bt_status arc_journal_replay(arc_ctx *c, bt_err *e);
+/* One journal line (with or without its newline): 'D' (delete) or 'M' (move into place) with *rel
+ * pointing at the bag-relative path (up to the newline), 'E' for the closing "END", 0 when the
+ * line is damaged or unsafe (absolute, "..", a deletion outside data/, a NUL byte). */
+int arc_journal_line(const char *l, size_t n, const char **rel);
 bt_status arc_write_manifests(arc_ctx *c, bt_err *e);
 bt_status arc_commit(arc_ctx *c, bt_err *e);
 

@@ -28,13 +28,18 @@ static bt_status check_inputs(const char *const *bags, size_t nbags, char **comm
                               ve.msg[0] ? ve.msg : "problems found");
         }
         char *opts = NULL;
-        FILE *f = arc_state_open(bags[b], &opts, &ve);
-        if (!f) {
+        char *sp = bt_path_join(bags[b], ARC_STATE_NAME);
+        arc_state_reader rd;
+        bt_status st = arc_state_open(&rd, sp, sp, &opts, &ve);
+        int found = rd.f != NULL;
+        arc_state_close(&rd);
+        free(sp);
+        if (st != BT_OK || !found) {
             free(*common);
             *common = NULL;
+            if (st != BT_OK) return bt_err_set(e, st, "%s", ve.msg);
             return bt_err_set(e, BT_EUSAGE, "%s: not a bantin archive (no %s)", bags[b], ARC_STATE_NAME);
         }
-        fclose(f);
         json_t *j = json_loads(opts, 0, NULL);
         free(opts);
         json_object_del(j, "shard");
@@ -54,13 +59,15 @@ static bt_status check_inputs(const char *const *bags, size_t nbags, char **comm
 }
 
 /* Read one shard's state into the context. */
-static void read_shard(arc_ctx *c, size_t b) {
+static bt_status read_shard(arc_ctx *c, size_t b, bt_err *e) {
     char *opts = NULL;
-    bt_err e = {0};
-    FILE *f = arc_state_open(c->bags[b], &opts, &e);
+    char *sp = bt_path_join(c->bags[b], ARC_STATE_NAME);
+    arc_state_reader rd;
+    bt_status st = arc_state_open(&rd, sp, sp, &opts, e);
     free(opts);
     arc_line l;
-    while (f && arc_state_next(f, &l)) {
+    int more = 0;
+    while (st == BT_OK && rd.f && (more = arc_state_next(&rd, &l, e)) > 0) {
         if (l.kind == ARC_LINE_DIGEST) {
             arc_load_digest_line(c, &l.dg, (int16_t)b);
         } else if (l.kind == ARC_LINE_ARTICLE) {
@@ -83,7 +90,10 @@ static void read_shard(arc_ctx *c, size_t b) {
         }
         arc_line_free(&l);
     }
-    if (f) fclose(f);
+    if (st == BT_OK && more < 0) st = BT_EPARSE;
+    arc_state_close(&rd);
+    free(sp);
+    return st;
 }
 
 bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archive_opts *o,
@@ -109,7 +119,7 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     c.opts_json = arc_options_json(&mo, 1);
     c.changed = 1;
     st = arc_open(&c, 1, e);
-    for (size_t b = 0; b < nbags && st == BT_OK; b++) read_shard(&c, b);
+    for (size_t b = 0; b < nbags && st == BT_OK; b++) st = read_shard(&c, b, e);
     if (st == BT_OK) {
         qsort(c.ents, c.n, sizeof *c.ents, arc_cmp_ent);
         size_t k = 0;

@@ -71,23 +71,27 @@ static int outputs_present(arc_ctx *c, const arc_record *r) {
     return ok;
 }
 
-bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, bt_err *e) {
+/* Takes over every entry of w (also when it fails). */
+bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_err *e) {
     char *opts = NULL;
-    bt_err e2 = {0};
-    FILE *f = arc_state_open(c->bag, &opts, &e2);
-    if (!f && e2.code) return bt_err_set(e, BT_EPARSE, "%s", e2.msg);
-    if (f && strcmp(opts, c->opts_json) != 0) {
-        bt_err_set(e, BT_EUSAGE,
-                   "the archive was made with other options (%s; now %s): use the same options or "
-                   "a new archive directory", opts, c->opts_json);
-        free(opts);
-        fclose(f);
-        return BT_EUSAGE;
-    }
+    char *sp = rebuilt ? bt_xstrdup(rebuilt) : bt_path_join(c->bag, ARC_STATE_NAME);
+    arc_state_reader rd;
+    bt_status st = arc_state_open(&rd, sp, ARC_STATE_NAME, &opts, e);
+    free(sp);
+    if (st == BT_OK && rd.f && !rebuilt) st = arc_state_check(c->bag, e);
+    if (st == BT_OK && rd.f && strcmp(opts, c->opts_json) != 0)
+        st = bt_err_set(e, BT_EUSAGE,
+                        "the archive was made with other options (%s; now %s): use the same options or "
+                        "a new archive directory", opts, c->opts_json);
     free(opts);
     size_t wi = 0;
     arc_line l;
-    while (f && arc_state_next(f, &l)) {
+    int more = 0;
+    while (st == BT_OK && rd.f && (more = arc_state_next(&rd, &l, e)) != 0) {
+        if (more < 0) { /* damaged: the run stops (e names the line) */
+            st = BT_EPARSE;
+            break;
+        }
         if (l.kind == ARC_LINE_DIGEST) arc_load_digest_line(c, &l.dg, -1);
         if (l.kind != ARC_LINE_ARTICLE) {
             arc_line_free(&l);
@@ -143,10 +147,10 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, bt_err *e) {
         }
         arc_line_free(&l);
     }
-    while (wi < nw) {
+    while (wi < nw) { /* (also on failure: the context owns every entry) */
         w[wi].plan = P_TODO;
         arc_ent_push(c, &w[wi++]);
     }
-    if (f) fclose(f);
-    return BT_OK;
+    arc_state_close(&rd);
+    return st;
 }

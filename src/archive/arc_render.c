@@ -3,6 +3,7 @@
  * new record. */
 #include "arc_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +36,24 @@ static bt_status render_pdf(arc_ctx *c, size_t ei, bt_article *a, arc_record *r,
     unsigned char *pdf = NULL;
     size_t plen = 0;
     bt_err e = {0};
+    errno = 0;
     bt_status st = bt_pdf_render(&a, 1, &po, &pdf, &plen, &e);
     if (st != BT_OK) {
         snprintf(why, cap, "PDF: %s", e.msg);
+        if (bt_errno_is_full(errno)) { /* a temporary file did not fit: not this article's fault */
+            pthread_mutex_lock(&c->mu);
+            arc_fail(c, "%s", why);
+            pthread_mutex_unlock(&c->mu);
+        }
         return st;
     }
     char *tmp = arc_stage_tmp_pdf(c, ei);
     st = bt_write_file_nosync(tmp, pdf, plen, &e);
+    if (st != BT_OK && bt_errno_is_full(errno)) { /* not this article's fault: stop the run */
+        pthread_mutex_lock(&c->mu);
+        arc_fail(c, "%s", e.msg);
+        pthread_mutex_unlock(&c->mu);
+    }
     free(tmp);
     if (st == BT_OK) {
         char ph[BT_SHA256_HEX];
@@ -115,7 +127,8 @@ done:
     x->status = (uint8_t)status;
     x->ymd = ymd;
     c->done++;
-    if (status == ST_FAILED) arc_emit(c, BT_AEV_FAILED, "render", c->done, c->total, x->src, reason);
+    if (status == ST_FAILED && !c->fatal.code) /* (a stopped run reports its own reason) */
+        arc_emit(c, BT_AEV_FAILED, "render", c->done, c->total, x->src, reason);
     for (size_t k = 0; a && k < a->nwarnings; k++)
         arc_emit(c, BT_AEV_WARN, "render", c->done, c->total, x->src, a->warnings[k]);
     arc_emit(c, BT_AEV_ITEM, c->o->pdf ? "render" : "parse", c->done, c->total, x->src, NULL);
@@ -124,4 +137,12 @@ done:
     arc_record_free(&r);
 }
 
-void arc_parse_job(arc_ctx *c, size_t k) { parse_one(c, c->list[k]); }
+void arc_parse_job(arc_ctx *c, size_t k) {
+    if (arc_failed(c)) { /* the run stops: what is left is not parsed */
+        pthread_mutex_lock(&c->mu);
+        c->done++;
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    parse_one(c, c->list[k]);
+}

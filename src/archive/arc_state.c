@@ -8,8 +8,10 @@
 
 #include "template.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *arc_status_name(arc_status s) {
     switch (s) {
@@ -228,50 +230,100 @@ void arc_line_parse(const char *s, size_t len, arc_line *l) {
     memset(l, 0, sizeof *l);
     json_t *j = json_loadb(s, len, 0, NULL);
     const char *kind = jstr(j, "kind");
+    l->kind = ARC_LINE_BAD;
     if (kind && strcmp(kind, "digest") == 0) {
-        l->kind = ARC_LINE_DIGEST;
         digest_from_json(j, &l->dg);
-    } else if (kind && arc_record_from_json(j, &l->rec, NULL) == BT_OK) {
-        l->kind = ARC_LINE_ARTICLE;
+        if (l->dg.path && l->dg.sha256 && strlen(l->dg.sha256) == 64) l->kind = ARC_LINE_DIGEST;
+        else arc_digest_line_free(&l->dg);
+    } else if (kind && strcmp(kind, "article") == 0) {
+        if (arc_record_from_json(j, &l->rec, NULL) == BT_OK) l->kind = ARC_LINE_ARTICLE;
+    } else if (kind) {
+        l->kind = ARC_LINE_SKIP;
     }
     json_decref(j);
 }
 
-FILE *arc_state_open(const char *bag, char **opts, bt_err *e) {
-    bt_err_clear(e);
-    char *p = bt_path_join(bag, ARC_STATE_NAME);
-    FILE *f = fopen(p, "r");
-    free(p);
-    if (!f) return NULL;
-    char *line = NULL;
-    size_t cap = 0;
+static const char *rebuild_hint = "rebuild it from the bag with bantin archive --rebuild-state (the same "
+                                  "sources and options)";
+
+bt_status arc_state_read_header(arc_state_reader *r, char **opts, bt_err *e) {
     json_t *h = NULL;
-    if (getline(&line, &cap, f) > 0) h = json_loads(line, 0, NULL);
-    free(line);
+    ssize_t n = getline(&r->buf, &r->cap, r->f);
+    if (n > 0 && r->buf[n - 1] == '\n') h = json_loadb(r->buf, (size_t)n, 0, NULL);
+    r->lineno = 1;
     if (!h || !jstr(h, "format") || strcmp(jstr(h, "format"), "bantin-state") != 0) {
         json_decref(h);
-        fclose(f);
-        bt_err_set(e, BT_EPARSE, "%s is not a bantin state file", ARC_STATE_NAME);
-        return NULL;
+        return bt_err_set(e, BT_EPARSE, "%s is not a bantin state file (damaged?): %s", r->name, rebuild_hint);
     }
     json_t *o = json_object_get(h, "options");
-    *opts = o ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : bt_xstrdup("{}");
+    *opts = json_is_object(o) ? json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS) : bt_xstrdup("{}");
     json_decref(h);
-    return f;
+    return BT_OK;
 }
 
-int arc_state_next(FILE *f, arc_line *l) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    if (n <= 0) {
-        free(line);
-        memset(l, 0, sizeof *l);
-        return 0;
+bt_status arc_state_open(arc_state_reader *r, const char *path, const char *name, char **opts, bt_err *e) {
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    *opts = NULL;
+    r->f = fopen(path, "r");
+    if (!r->f) return BT_OK;
+    bt_status st = arc_state_read_header(r, opts, e);
+    if (st != BT_OK) arc_state_close(r);
+    return st;
+}
+
+int arc_state_next(arc_state_reader *r, arc_line *l, bt_err *e) {
+    memset(l, 0, sizeof *l);
+    for (;;) {
+        ssize_t n = getline(&r->buf, &r->cap, r->f);
+        if (n <= 0) return 0;
+        r->lineno++;
+        if (r->buf[n - 1] != '\n') {
+            bt_err_set(e, BT_EPARSE, "%s is cut short at line %zu (damaged): %s", r->name, r->lineno, rebuild_hint);
+            return -1;
+        }
+        arc_line_parse(r->buf, (size_t)n, l);
+        if (l->kind == ARC_LINE_BAD) {
+            bt_err_set(e, BT_EPARSE, "%s line %zu is not a state record (damaged): %s", r->name, r->lineno, rebuild_hint);
+            return -1;
+        }
+        if (l->kind != ARC_LINE_SKIP) return 1;
     }
-    arc_line_parse(line, (size_t)n, l);
-    free(line);
-    return 1;
+}
+
+void arc_state_close(arc_state_reader *r) {
+    if (r->f) fclose(r->f);
+    free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+bt_status arc_state_check(const char *bag, bt_err *e) {
+    char *tp = bt_path_join(bag, "tagmanifest-sha256.txt");
+    char *buf = NULL;
+    size_t len = 0;
+    bt_err e2 = {0};
+    bt_status st = bt_read_file(tp, (size_t)1 << 20, &buf, &len, &e2);
+    free(tp);
+    char want[BT_SHA256_HEX] = "";
+    for (char *line = buf; st == BT_OK && line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        size_t ll = strlen(line);
+        if (ll == 64 + 2 + strlen(ARC_STATE_NAME) && strcmp(line + 66, ARC_STATE_NAME) == 0) {
+            memcpy(want, line, 64);
+            want[64] = '\0';
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(buf);
+    char got[BT_SHA256_HEX] = "";
+    char *sp = bt_path_join(bag, ARC_STATE_NAME);
+    if (want[0]) bt_sha256_file(sp, got, NULL, &e2);
+    free(sp);
+    if (!want[0] || strcasecmp(want, got) != 0)
+        return bt_err_set(e, BT_EPARSE, "%s does not match tagmanifest-sha256.txt (damaged): %s", ARC_STATE_NAME,
+                          rebuild_hint);
+    return BT_OK;
 }
 
 static int write_line(FILE *f, json_t *j) {
@@ -303,7 +355,10 @@ bt_status arc_write_state(arc_ctx *c, const char *path, bt_err *e) {
     for (size_t i = 0; i < c->n; i++) {
         arc_ent *x = &c->ents[i];
         arc_record r;
-        if (arc_rec_read(c, x->rec, &r) != 0) continue;
+        if (arc_rec_read(c, x->rec, &r) != 0) {
+            bt_outfile_abort(&of);
+            return bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
+        }
         if (x->plan == P_REMOVED) r.removed = 1;
         json_t *j = arc_record_to_json(&r);
         bad |= write_line(f, j);
@@ -323,13 +378,12 @@ long arc_rec_append(arc_ctx *c, const arc_record *r) {
     json_t *j = arc_record_to_json(r);
     char *s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (!s || fseek(c->recs, 0, SEEK_END) != 0) {
-        free(s);
-        return -1;
+    long off = -1;
+    if (s && fseek(c->recs, 0, SEEK_END) == 0) off = ftell(c->recs);
+    if (off < 0 || fputs(s, c->recs) < 0 || fputc('\n', c->recs) < 0) {
+        arc_fail(c, "cannot write the work file %s/records.jsonl: %s", c->stage, strerror(errno));
+        off = -1;
     }
-    long off = ftell(c->recs);
-    fputs(s, c->recs);
-    fputc('\n', c->recs);
     free(s);
     return off;
 }
@@ -337,7 +391,11 @@ long arc_rec_append(arc_ctx *c, const arc_record *r) {
 int arc_rec_read(arc_ctx *c, long off, arc_record *r) {
     memset(r, 0, sizeof *r);
     if (off < 0) return -1;
-    if (fflush(c->recs) != 0 || fseek(c->recs, off, SEEK_SET) != 0) return -1;
+    if (fflush(c->recs) != 0) {
+        arc_fail(c, "cannot write the work file %s/records.jsonl: %s", c->stage, strerror(errno));
+        return -1;
+    }
+    if (fseek(c->recs, off, SEEK_SET) != 0) return -1;
     json_error_t je;
     json_t *j = json_loadf(c->recs, JSON_DISABLE_EOF_CHECK, &je);
     if (!j) return -1;

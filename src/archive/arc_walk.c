@@ -34,6 +34,7 @@ static int in_shard(const arc_ctx *c, const char *rel) {
 typedef struct {
     arc_ctx *c;
     const char *root;
+    char *root_real; /* the source folder with its links resolved */
     arc_ent *w;
     size_t n, cap;
 } walk_ctx;
@@ -55,9 +56,25 @@ static void add_file(walk_ctx *k, char *src, const struct stat *fb) {
     k->w[k->n++] = x;
 }
 
+/* A symbolic link is followed only when it stays inside the source folder (or when told to):
+ * otherwise a link in a shared folder could put any file of the machine into the archive. */
+static int link_inside(const walk_ctx *k, const char *abs) {
+    char *real = realpath(abs, NULL);
+    size_t rl = k->root_real ? strlen(k->root_real) : 0;
+    int inside = real && rl && strncmp(real, k->root_real, rl) == 0 && (real[rl] == '/' || k->root_real[rl - 1] == '/');
+    free(real);
+    return inside;
+}
+
 static int walk_one(void *ud, const bt_dir_entry *ent) {
     walk_ctx *k = ud;
     if (!bt_is_article_file(ent->rel) || !in_shard(k->c, ent->rel)) return 0;
+    if (ent->is_link && !k->c->o->follow_symlinks && !link_inside(k, ent->abs)) {
+        k->c->stats->links_skipped++;
+        arc_emit(k->c, BT_AEV_WARN, "scan", 0, 0, ent->abs,
+                 "a symbolic link leading out of the source folder: not followed (--follow-symlinks)");
+        return 0;
+    }
     add_file(k, bt_path_join(k->root, ent->rel), ent->st);
     return 0;
 }
@@ -75,7 +92,10 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
             st = bt_err_set(e, BT_EIO, "%s: %s", root, strerror(errno));
         } else if (S_ISDIR(sb.st_mode)) {
             k->root = root;
-            st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN, walk_one, k, e);
+            k->root_real = realpath(root, NULL);
+            st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN | (o->follow_symlinks ? BT_WALK_FOLLOW_LINKS : 0), walk_one, k, e);
+            free(k->root_real);
+            k->root_real = NULL;
         } else {
             char *base = bt_path_basename(root);
             if (in_shard(k->c, base)) add_file(k, bt_xstrdup(root), &sb);
@@ -88,7 +108,7 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
 }
 
 bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
-    walk_ctx k = {c, NULL, NULL, 0, 0};
+    walk_ctx k = {c, NULL, NULL, NULL, 0, 0};
     bt_status st = walk_files(&k, e);
     /* (web producers go here: each appends its entries to k.w) */
     if (st != BT_OK) {

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,22 @@ void arc_emit(arc_ctx *c, bt_archive_event_kind k, const char *phase, size_t don
     if (!c->o->progress) return;
     bt_archive_event ev = {k, phase, done, total, path, msg};
     c->o->progress(c->o->ud, &ev);
+}
+
+void arc_fail(arc_ctx *c, const char *fmt, ...) {
+    if (c->fatal.code) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->fatal.msg, sizeof c->fatal.msg, fmt, ap);
+    va_end(ap);
+    c->fatal.code = BT_EIO;
+}
+
+int arc_failed(arc_ctx *c) {
+    pthread_mutex_lock(&c->mu);
+    int f = c->fatal.code != BT_OK;
+    pthread_mutex_unlock(&c->mu);
+    return f;
 }
 
 int bt_archive_parse_day(const char *s) {
@@ -115,10 +132,12 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
     bt_status st = BT_OK;
     for (size_t i = 0; i < c->n && st == BT_OK; i++)
         if (c->ents[i].plan == P_TODO) st = arc_assign(c, i, e);
+    if (st == BT_OK && c->fatal.code) st = bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (st != BT_OK) return st;
 
     arc_digest_order(c);
     arc_render_digests(c);
+    if (c->fatal.code) return bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (!c->changed) return BT_OK;
 
     arc_emit(c, BT_AEV_PHASE, "index", 0, 0, NULL, NULL);
@@ -153,6 +172,18 @@ void arc_count_stats(arc_ctx *c) {
     }
 }
 
+/* After a failure: say what became of the archive. */
+static void note_state(arc_ctx *c, bt_err *e) {
+    if (!e || e->code == BT_EUSAGE) return;
+    char *jp = bt_path_join(c->work, "journal");
+    struct stat sb;
+    int pending = stat(jp, &sb) == 0;
+    free(jp);
+    size_t l = strlen(e->msg);
+    snprintf(e->msg + l, sizeof e->msg - l, "%s", pending ? "; the commit is unfinished: run bantin archive again to complete it"
+                                                          : "; the archive was left as it was");
+}
+
 bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_err *e) {
     arc_ctx c = {0};
     bt_archive_stats dummy;
@@ -164,15 +195,19 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
     bt_status st = arc_open(&c, 0, e);
     arc_ent *w = NULL;
     size_t nw = 0;
+    char *rebuilt = NULL;
+    if (st == BT_OK && o->rebuild_state) {
+        rebuilt = bt_path_join(c.stage, "rebuilt-state.jsonl");
+        st = arc_rebuild_state(&c, rebuilt, e);
+        c.changed = 1;
+    }
     if (st == BT_OK) {
         arc_emit(&c, BT_AEV_PHASE, "scan", 0, 0, NULL, NULL);
         st = arc_walk(&c, &w, &nw, e);
     }
     if (st == BT_OK) {
         c.stats->sources = nw;
-        st = arc_plan(&c, w, nw, e);
-        if (st != BT_OK) /* plan fails before taking any entry over */
-            for (size_t i = 0; i < nw; i++) free(w[i].src);
+        st = arc_plan(&c, w, nw, rebuilt, e);
         free(w);
     }
     if (st == BT_OK) {
@@ -190,8 +225,10 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
         c.stats->parsed = ntodo;
         arc_emit(&c, BT_AEV_PHASE, o->pdf ? "render" : "parse", 0, ntodo, NULL, NULL);
         if (ntodo) arc_pool_run(&c, ntodo, arc_parse_job);
-        st = arc_finish(&c, e);
+        st = c.fatal.code ? bt_err_set(e, c.fatal.code, "%s", c.fatal.msg) : arc_finish(&c, e);
     }
+    if (st != BT_OK && c.work) note_state(&c, e);
+    free(rebuilt);
     arc_count_stats(&c);
     arc_close(&c);
     return st;

@@ -52,6 +52,8 @@ typedef struct {
     int pdf, epub;           /* produce per-article PDFs / period digests */
     int shard_k, shard_n;    /* keep sources with hash(relative path) % n == k - 1; n == 0: all */
     int64_t epoch;           /* SOURCE_DATE_EPOCH or -1 */
+    int follow_symlinks;     /* follow symbolic links that lead out of a source folder */
+    int rebuild_state;       /* rebuild bantin-state.jsonl from the bag's data/index.json first */
     const char *source_org;  /* bag-info Source-Organization, or NULL */
     const struct bt_template *tpl; /* the look of digests and the catalogue; NULL: default */
     bt_archive_progress_fn progress;
@@ -66,6 +68,7 @@ typedef struct {
     size_t ok, failed, duplicates, filtered, removed; /* the archive's articles after the run */
     size_t digests_rendered, digests_failed;
     int committed;    /* 0 when nothing had changed and the bag was left as it was */
+    size_t links_skipped; /* symbolic links leading out of a source folder, not followed */
 } bt_archive_stats;
 
 /* "2023-01-01" -> 20230101; 0 when not a valid date. */

@@ -13,7 +13,7 @@
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 65536
-FUZZERS      ?= text html pdf epub image
+FUZZERS      ?= text html pdf epub image state
 FZ           ?= build-fuzz
 
 PKGS      ?= $(shell $(MAKE) -s --no-print-directory print-pkgs)

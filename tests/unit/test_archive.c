@@ -54,11 +54,24 @@ static void record_roundtrip(void) {
     json_decref(j);
     arc_line l;
     arc_line_parse("not json", 8, &l);
-    CHECK("state line: garbage is skipped", l.kind == ARC_LINE_SKIP);
+    CHECK("state line: garbage is damage", l.kind == ARC_LINE_BAD);
     arc_line_free(&l);
     const char *dl = "{\"kind\":\"digest\",\"path\":\"digests/a.epub\",\"articles\":3}";
     arc_line_parse(dl, strlen(dl), &l);
-    CHECK("state line: a digest", l.kind == ARC_LINE_DIGEST && l.dg.articles == 3 && l.dg.path && !l.dg.sha256);
+    CHECK("state line: a digest without its SHA-256 is damage", l.kind == ARC_LINE_BAD);
+    arc_line_free(&l);
+    dl = "{\"kind\":\"digest\",\"path\":\"digests/a.epub\",\"articles\":3,\"sha256\":"
+         "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}";
+    arc_line_parse(dl, strlen(dl), &l);
+    CHECK("state line: a digest", l.kind == ARC_LINE_DIGEST && l.dg.articles == 3 && l.dg.path);
+    arc_line_free(&l);
+    dl = "{\"kind\":\"future\"}";
+    arc_line_parse(dl, strlen(dl), &l);
+    CHECK("state line: an unknown kind is skipped", l.kind == ARC_LINE_SKIP);
+    arc_line_free(&l);
+    dl = "{\"kind\":\"article\"}";
+    arc_line_parse(dl, strlen(dl), &l);
+    CHECK("state line: an article without src is damage", l.kind == ARC_LINE_BAD);
     arc_line_free(&l);
 }
 
