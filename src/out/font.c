@@ -520,7 +520,6 @@ static centry *cache_find(bt_fontset *fs, uint32_t h, int face, const char *s, s
 
 static void cache_put(bt_fontset *fs, centry *c)
 {
-    if (fs->arena_bytes > SHAPE_CACHE_MAX) cache_clear(fs);
     if ((fs->tabn + 1) * 2 > fs->tabcap) {
         size_t cap = fs->tabcap ? fs->tabcap * 2 : 4096;
         centry **t = bt_xcalloc(cap, sizeof *t);
@@ -629,6 +628,9 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
     for (size_t k = 0; k < n; k++) w += fs->scratch[k].adv;
     if (width) *width = w;
     if (len <= SHAPE_KEY_MAX) {
+        /* a full cache is emptied before the new entry is allocated, not after (it would be
+         * freed with the rest) */
+        if (fs->arena_bytes > SHAPE_CACHE_MAX) cache_clear(fs);
         centry *c = arena_alloc(fs, sizeof *c);
         char *key = arena_alloc(fs, len ? len : 1);
         memcpy(key, s, len);
