@@ -190,6 +190,14 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
 {
     d->tz_minutes = default_tz;
     while (*p == ' ' || *p == 'T' || *p == ',' || *p == '-' || *p == '|') p++;
+    /* "lúc 19:25", "at 7:25 pm", "às 20:13", "um 13:30": the word before a time */
+    static const char *const at[] = {"lúc ", "at ", "às ", "as ", "um ", "à ", "a las ", "alle ",
+                                     "klo ", "vào lúc ", NULL};
+    for (const char *const *w = at; *w; w++)
+        if (strncasecmp(p, *w, strlen(*w)) == 0) {
+            p += strlen(*w);
+            break;
+        }
     int h, mi, s = 0;
     const char *q = p;
     if (num(&q, 2, &h) && *q == ':' && (q++, num(&q, 2, &mi) == 2)) {

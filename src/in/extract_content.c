@@ -232,6 +232,21 @@ static bt_block_type block_type_of(ctx *c, int i, int root, int *level)
     return BT_BLOCK_PARAGRAPH;
 }
 
+/* A line that is a date and little else ("Cập nhật: 15/04/2009 10:20", "sexta-feira, 22 de
+ * outubro de 2010 às 20:13"): up to 40 characters, or up to 60 in at most 8 words that do not
+ * end a sentence. */
+static int date_line(const char *t)
+{
+    size_t chars = bt_utf8_length(t), n = strlen(t), words = 1;
+    if (chars > 60 || !n) return 0;
+    if (chars > 40) {
+        for (const char *p = t; *p; p++) words += *p == ' ';
+        if (words > 8 || t[n - 1] == '.') return 0;
+    }
+    bt_date d;
+    return bt_date_parse(t, 0, &d);
+}
+
 static void flush(ctx *c, emitter *em, int root)
 {
     if (em->buf.len == 0) return;
@@ -247,12 +262,9 @@ static void flush(ctx *c, emitter *em, int root)
         free(clean);
         return;
     }
-    if (ty == BT_BLOCK_PARAGRAPH && bt_utf8_length(clean) <= 40) {
-        bt_date d;
-        if (bt_date_parse(clean, 0, &d)) { /* "Cập nhật: 15/04/2009 10:20": metadata */
-            free(clean);
-            return;
-        }
+    if (ty == BT_BLOCK_PARAGRAPH && date_line(clean)) { /* "Cập nhật: 15/04/2009 10:20": metadata */
+        free(clean);
+        return;
     }
     if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && loose_eq(clean, c->lead_text)) {
         free(clean);
@@ -486,10 +498,72 @@ static int photo_story(const bt_article *a)
 
 /* Trailing byline and source lines: "Minh Anh" or "Theo VnExpress" closing the body are
  * metadata, not paragraphs. */
+/* 1 when t starts with one of the lower-case ASCII labels (case ignored). */
+static int starts_with_any(const char *t, const char *const *labels)
+{
+    for (; *labels; labels++)
+        if (strncasecmp(t, *labels, strlen(*labels)) == 0) return 1;
+    return 0;
+}
+
+/* What closes many bodies without being text: a heading with nothing under it ("More:",
+ * "Related"), wire-service credits ("Reporting by ...; Editing by ..."), the article's
+ * categories and tags ("Filed under: ...", "Từ khóa: ..."), a date line. */
+static void trailing_boilerplate(bt_article *a)
+{
+    static const char *const credits[] = {"reporting by", "additional reporting by", "(reporting by",
+                                          "editing by", "edited by", "writing by", "compiled by",
+                                          "(editing by", NULL};
+    static const char *const taxonomy[] = {"filed under", "tags:", "tagged:", "tagged with",
+                                           "posted in", "categories:", "category:", "từ khóa",
+                                           "từ khoá", "chủ đề:", "thẻ:", "tags ", NULL};
+    for (int round = 0; round < 3 && a->nblocks > 1; round++) {
+        bt_block *b = &a->blocks[a->nblocks - 1];
+        size_t chars = bt_utf8_length(b->text);
+        bt_date d;
+        size_t n = strlen(b->text);
+        int drop = b->type == BT_BLOCK_HEADING ||
+                   (b->type == BT_BLOCK_PARAGRAPH &&
+                    ((chars <= 300 && starts_with_any(b->text, credits)) ||
+                     (chars <= 120 && starts_with_any(b->text, taxonomy)) ||
+                     /* the date line under the text: "Thứ Tư, 22 tháng 10, 2025 lúc 19:25" */
+                     (chars <= 80 && n && b->text[n - 1] != '.' && bt_date_parse(b->text, 0, &d))));
+        if (!drop) return;
+        free(b->text);
+        bt_image_free(b->image);
+        a->nblocks--;
+    }
+}
+
+/* A short heading that announces a list ("More:", "Xem thêm:", "Related:") whose items were
+ * links and are gone: nothing follows it that it introduces. */
+static void orphan_intros(ctx *c)
+{
+    bt_article *a = c->a;
+    size_t out = 0;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        bt_block *b = &a->blocks[i];
+        size_t n = strlen(b->text), words = 1;
+        for (const char *p = b->text; *p; p++) words += *p == ' ';
+        int orphan = b->type == BT_BLOCK_HEADING && n && b->text[n - 1] == ':' && words <= 3 &&
+                     (i + 1 == a->nblocks || a->blocks[i + 1].type != BT_BLOCK_LIST_ITEM);
+        if (orphan) {
+            free(b->text);
+            bt_image_free(b->image);
+            continue;
+        }
+        if (out < c->nowners && i < c->nowners) c->block_owner[out] = c->block_owner[i]; /* kept in step */
+        a->blocks[out++] = *b;
+    }
+    a->nblocks = out;
+}
+
 void ex_trailing_byline(ctx *c)
 {
     bt_article *a = c->a;
+    orphan_intros(c);
     for (int round = 0; round < 2 && a->nblocks > 1; round++) {
+        trailing_boilerplate(a); /* before and after a byline */
         bt_block *b = &a->blocks[a->nblocks - 1];
         if (b->type != BT_BLOCK_PARAGRAPH) return;
         const char *t = b->text;

@@ -112,6 +112,8 @@ static void t_tolerant(void)
     CHECK("English day first", bt_date_parse("22 October 2025 19:25 GMT+7", 0, &d) && is(&d, 2025, 10, 22, 19, 25, 420));
     /* Vietnamese words */
     CHECK("ngày ... tháng ... năm", bt_date_parse("ngày 13 tháng 2 năm 2022", 420, &d) && is(&d, 2022, 2, 13, 0, 0, 420));
+    CHECK("weekday, tháng with comma year, lúc", bt_date_parse("Thứ Tư, 22 tháng 10, 2025 lúc 19:25 (giờ Hà Nội)", 420, &d) &&
+                                                   is(&d, 2025, 10, 22, 19, 25, 420));
     CHECK("tháng with comma year", bt_date_parse("12 tháng 3, 2024 15:05", 420, &d) && is(&d, 2024, 3, 12, 15, 5, 420));
     /* refusals */
     CHECK("no date", !bt_date_parse("Tin mới nhất hôm nay", 420, &d));
