@@ -13,7 +13,7 @@ WERROR   ?= -Werror
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
 # The one package list; tests/fuzz/fuzz.mk reads it through `make print-pkgs`.
 PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz harfbuzz-subset \
-            libpng libwebp libgif uchardet libcurl zlib
+            libpng libwebp libgif uchardet libcurl zlib libbrotlidec
 HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -35,13 +35,13 @@ BIN     ?= bantin
 # Debian packages: to build, and to run the tests (validators).
 DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-dev \
             libunibreak-dev libjansson-dev libssl-dev libharfbuzz-dev libpng-dev libjpeg-dev \
-            libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev
+            libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev
 # (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
 # (wget writes real WARC files; parallel runs shards; chromium + nodejs/npm for the catalogue's
 # browser test; locales for the comma-decimal test; python3-yaml reads contrib/kubernetes; time
-# measures peak memory in make bench)
+# measures peak memory in make bench; brotli encodes br bodies for the web tests' server)
 DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db \
-            wget parallel mupdf-tools chromium nodejs locales python3-yaml time
+            wget parallel mupdf-tools chromium nodejs locales python3-yaml time brotli
 # DejaVu Sans for the fallback-face test (tests/e2e/20-pdf-bad.sh)
 DEB_TEST += fonts-dejavu-core
 
