@@ -18,7 +18,7 @@ static struct {
 } netsrv;
 
 /* Write a file under the server's root. */
-static void netsrv_put(const char *name, const void *data, size_t len)
+static inline void netsrv_put(const char *name, const void *data, size_t len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", netsrv.root, name);
@@ -67,7 +67,7 @@ static const char *netsrv_start(void)
 }
 
 /* How many log lines contain all of the given substrings (NULL-terminated list). */
-static int netsrv_count(const char *a, const char *b)
+static inline int netsrv_count(const char *a, const char *b)
 {
     FILE *f = fopen(netsrv.log, "r");
     if (!f) return 0;

@@ -1,0 +1,26 @@
+/* robots.h - robots.txt (RFC 9309): may bantin fetch this path?
+ *
+ * The group for the product token "bantin" is used when the file has one, else the "*" group.
+ * Allow and Disallow rules match path prefixes with '*' and a final '$'; the longest match wins
+ * and Allow wins a tie. Honoured for the items of feeds and sitemaps (the user named the feed;
+ * the site decides about the rest); --ignore-robots turns it off. */
+#ifndef BT_ROBOTS_H
+#define BT_ROBOTS_H
+
+#include <stddef.h>
+
+typedef struct bt_robots bt_robots;
+
+/* Parse robots.txt text (any size; only the first 512 KB are read, as RFC 9309 allows). */
+bt_robots *bt_robots_parse(const char *txt, size_t len, const char *product);
+/* Rules that allow everything (no robots.txt, or a 4xx for it) or nothing (5xx, unreachable). */
+bt_robots *bt_robots_all(int allowed);
+void bt_robots_free(bt_robots *r);
+
+/* 1 if path (with its query) may be fetched. */
+int bt_robots_allowed(const bt_robots *r, const char *path);
+
+/* Crawl-delay of the group in seconds (0 when none). */
+double bt_robots_crawl_delay(const bt_robots *r);
+
+#endif
