@@ -8,18 +8,23 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cmd_sources.h"
 #include "input.h"
+#include "netopt.h"
 #include "out_epub.h"
 #include "progress.h"
 #include "template.h"
 #include "text.h"
+#include "url.h"
 
 static void bt_epub_usage(FILE *f)
 {
-    fputs("usage: bantin epub FILE...|DIR... -o OUT.epub [OPTIONS]\n"
+    fputs("usage: bantin epub SOURCE...|DIR... -o OUT.epub [OPTIONS]\n"
           "Package one article, or a digest of many, as an EPUB 3 book (with an EPUB 2 NCX).\n"
           "A DIR means every article file in it (.txt, .text, .html, .htm, .xhtml, .shtml; not hidden), by\n"
           "name. OUT '-' is standard output.\n"
+          "A SOURCE may be the URL of a page, or of a feed or sitemap: a digest of its items titled\n"
+          "like the feed, in the feed's order unless --sort is given; or a WARC file.\n"
           "\n"
           "  -o, --output FILE       the book to write (required with more than one input)\n"
           "  -t, --title TEXT        book title (default: the article's title, or a digest title)\n"
@@ -36,6 +41,8 @@ static void bt_epub_usage(FILE *f)
           "      --from html|text    input format (default: detected)\n"
           "  -q, --quiet             only errors\n"
           "  -v, --verbose           progress\n"
+          "      --jobs N            fetch N pages at a time (default 4)\n"
+          BT_NET_USAGE
           "\n"
           "With SOURCE_DATE_EPOCH set, the same input gives the same bytes.\n"
           "exit status: 0 ok, 1 some inputs left out, 2 usage, 3 nothing written, 4 missing resources.\n",
@@ -106,18 +113,25 @@ int bt_cmd_epub(int argc, char **argv)
         {"font-dir", required_argument, NULL, O_FONTDIR}, {"template", required_argument, NULL, O_TEMPLATE},
         {"no-fonts", no_argument, NULL, O_NOFONTS}, {"from", required_argument, NULL, O_FROM},
         {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},           {"jobs", required_argument, NULL, 'J'},
+        BT_NET_LONGOPTS,                            {NULL, 0, NULL, 0}};
     bt_epub_opts eo;
     const char *tname = NULL;
     bt_template *tpl = NULL;
-    bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
+    bt_input_opts io = {BT_FROM_AUTO, NULL, 0, NULL};
     const char *output = NULL;
     const char *title = NULL, *author = NULL, *publisher = NULL;
     char *ctitle = NULL, *cauthor = NULL, *cpublisher = NULL, *defout = NULL;
     bt_strvec paths = {0};
     bt_article **arts = NULL;
     size_t narts = 0;
-    int failed = 0, rc = BT_EXIT_OK, c;
+    int failed = 0, rc = BT_EXIT_OK, c, jobs = 4, sort_given = 0;
+    bt_source_opts so;
+    bt_source *src = NULL;
+    bt_item_list items = {0};
+    bt_err *errs = NULL;
+    char msg[200];
+    memset(&so, 0, sizeof so);
     unsigned char *book = NULL;
     size_t blen = 0;
     bt_err e;
@@ -152,6 +166,7 @@ int bt_cmd_epub(int argc, char **argv)
             }
             break;
         case O_SORT:
+            sort_given = 1;
             if (strcmp(optarg, "date") == 0) eo.sort = BT_SORT_DATE;
             else if (strcmp(optarg, "title") == 0) eo.sort = BT_SORT_TITLE;
             else if (strcmp(optarg, "input") == 0) eo.sort = BT_SORT_INPUT;
@@ -173,7 +188,23 @@ int bt_cmd_epub(int argc, char **argv)
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': bt_epub_usage(stdout); return BT_EXIT_OK;
-        default: bt_epub_usage(stderr); return BT_EXIT_USAGE;
+        case 'J': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 64) {
+                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
+                return BT_EXIT_USAGE;
+            }
+            jobs = (int)v;
+            break;
+        }
+        default: {
+            int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
+            if (r > 0) break;
+            if (r < 0) bt_cli_error(NULL, "%s", msg);
+            else bt_epub_usage(stderr);
+            return BT_EXIT_USAGE;
+        }
         }
     }
     if (optind >= argc) {
@@ -200,10 +231,25 @@ int bt_cmd_epub(int argc, char **argv)
             bt_strvec_push(&paths, bt_xstrdup(argv[i]));
         }
     }
+    so.io = io;
+    src = bt_source_new(&so);
+    bt_cmd_expand(src, paths.v, (int)paths.n, &items, &failed);
     if (!output) {
         if (paths.n == 1 && optind + 1 == argc && strcmp(paths.v[0], "-") != 0) {
-            defout = bt_epub_default_output(paths.v[0]);
+            if (bt_url_has_scheme(paths.v[0]) && items.n) {
+                defout = items.n == 1 ? bt_cmd_item_stem(&items.v[0], ".epub") : NULL;
+                if (!defout) {
+                    bt_cli_error(NULL, "epub: -o OUT.epub is required for a feed or sitemap");
+                    rc = BT_EXIT_USAGE;
+                    goto done;
+                }
+            } else {
+                defout = bt_epub_default_output(paths.v[0]);
+            }
             output = defout;
+        } else if (paths.n == 1 && failed) {
+            rc = BT_EXIT_OUTPUT;
+            goto done;
         } else {
             bt_cli_error(NULL, "epub: -o OUT.epub is required with more than one input");
             rc = BT_EXIT_USAGE;
@@ -211,31 +257,35 @@ int bt_cmd_epub(int argc, char **argv)
         }
     }
 
-    arts = bt_xcalloc(paths.n ? paths.n : 1, sizeof *arts);
+    arts = bt_xcalloc(items.n ? items.n : 1, sizeof *arts);
+    errs = bt_xcalloc(items.n ? items.n : 1, sizeof *errs);
     bt_progress pg;
-    bt_progress_init(&pg, "epub", bt_cli.quiet || paths.n < 2, bt_cli.verbose, 0);
-    bt_progress_phase(&pg, "parse", paths.n);
-    for (size_t i = 0; i < paths.n; i++) {
+    bt_progress_init(&pg, "epub", bt_cli.quiet || items.n < 2, bt_cli.verbose, 0);
+    bt_progress_phase(&pg, "parse", items.n);
+    bt_source_load_all(src, &items, jobs, arts, errs);
+    for (size_t i = 0; i < items.n; i++) {
         bt_progress_update(&pg, i);
-        bt_article *a = NULL;
-        bt_err_clear(&e);
-        if (bt_input_load(paths.v[i], &io, &a, &e) != BT_OK) {
+        bt_article *a = arts[i];
+        if (!a) {
             /* one input: one line, the reason; several: say it is left out of the digest */
-            if (paths.n > 1) bt_cli_error(paths.v[i], "%s (left out of the book)", e.msg);
-            else bt_cli_error(paths.v[i], "%s", e.msg);
+            if (items.n + (size_t)failed > 1) bt_cli_error(items.v[i].name, "%s (left out of the book)", errs[i].msg);
+            else bt_cli_error(items.v[i].name, "%s", errs[i].msg);
             failed++;
             continue;
         }
         bt_cli_print_warnings(a);
         arts[narts++] = a;
-        bt_cli_info("%s: %s", paths.v[i], a->title ? a->title : "");
+        bt_cli_info("%s: %s", items.v[i].name, a->title ? a->title : "");
     }
     bt_progress_end(&pg);
     if (narts == 0) {
-        if (paths.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
+        if (items.n + (size_t)failed > 1) bt_cli_error(output, "no article could be loaded; nothing written");
         rc = BT_EXIT_OUTPUT;
         goto done;
     }
+    /* a feed's digest: the feed's title, its items in the feed's order */
+    if (!title && items.title && narts > 1) title = items.title;
+    if (items.from_feed && !sort_given) eo.sort = BT_SORT_INPUT;
 
     ctitle = bt_epub_clean_arg(title);
     cauthor = bt_epub_clean_arg(author);
@@ -273,5 +323,8 @@ done:
     free(cpublisher);
     free(defout);
     bt_template_free(tpl);
+    free(errs);
+    bt_item_list_free(&items);
+    bt_source_free(src);
     return rc;
 }

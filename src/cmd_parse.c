@@ -5,13 +5,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_sources.h"
 #include "input.h"
+#include "netopt.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: bantin parse [--json | --dump] [--from html|text] [--lang LANG] FILE...\n"
-          "Print the parsed article: JSON (one object per file; --json, the default) or a\n"
-          "readable dump (--dump). FILE may be '-' for standard input.\n",
+    fputs("usage: bantin parse [--json | --dump] [--from html|text] [--lang LANG] SOURCE...\n"
+          "Print the parsed article: JSON (one object per article; --json, the default) or a\n"
+          "readable dump (--dump). SOURCE is a file ('-' for standard input), the URL of a page,\n"
+          "feed or sitemap (one object per item), or a WARC file.\n"
+          "      --jobs N            fetch N pages at a time (default 4)\n"
+          BT_NET_USAGE,
           f);
 }
 
@@ -36,9 +41,13 @@ int bt_cmd_parse(int argc, char **argv)
         {"from", required_argument, NULL, 'F'}, {"lang", required_argument, NULL, 'L'},
         {"quiet", no_argument, NULL, 'q'},  {"verbose", no_argument, NULL, 'v'},
         {"pretty", no_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'J'}, BT_NET_LONGOPTS,
         {NULL, 0, NULL, 0}};
-    bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
-    int as_dump = 0, pretty = 0, c;
+    bt_input_opts io = {BT_FROM_AUTO, NULL, 0, NULL};
+    bt_source_opts so;
+    memset(&so, 0, sizeof so);
+    int as_dump = 0, pretty = 0, c, jobs = 4;
+    char msg[200];
     optind = 1;
     while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
         switch (c) {
@@ -54,8 +63,24 @@ int bt_cmd_parse(int argc, char **argv)
         case 'L': io.lang = optarg; break;
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
+        case 'J': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 64) {
+                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
+                return BT_EXIT_USAGE;
+            }
+            jobs = (int)v;
+            break;
+        }
         case 'h': usage(stdout); return BT_EXIT_OK;
-        default: usage(stderr); return BT_EXIT_USAGE;
+        default: {
+            int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
+            if (r > 0) break;
+            if (r < 0) bt_cli_error(NULL, "%s", msg);
+            else usage(stderr);
+            return BT_EXIT_USAGE;
+        }
         }
     }
     if (optind >= argc) {
@@ -63,12 +88,17 @@ int bt_cmd_parse(int argc, char **argv)
         return BT_EXIT_USAGE;
     }
     int failed = 0, done = 0;
-    for (int i = optind; i < argc; i++) {
-        bt_article *a;
-        bt_err e;
-        bt_err_clear(&e);
-        if (bt_input_load(argv[i], &io, &a, &e) != BT_OK) {
-            bt_cli_error(argv[i], "%s", e.msg);
+    so.io = io;
+    bt_source *src = bt_source_new(&so);
+    bt_item_list l = {0};
+    bt_cmd_expand(src, argv + optind, argc - optind, &l, &failed);
+    bt_article **arts = bt_xcalloc(l.n ? l.n : 1, sizeof *arts);
+    bt_err *errs = bt_xcalloc(l.n ? l.n : 1, sizeof *errs);
+    bt_source_load_all(src, &l, jobs, arts, errs);
+    for (size_t i = 0; i < l.n; i++) {
+        bt_article *a = arts[i];
+        if (!a) {
+            bt_cli_error(l.v[i].name, "%s", errs[i].msg);
             failed++;
             continue;
         }
@@ -83,6 +113,10 @@ int bt_cmd_parse(int argc, char **argv)
         bt_article_free(a);
         done++;
     }
+    free(arts);
+    free(errs);
+    bt_item_list_free(&l);
+    bt_source_free(src);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         bt_cli_error(NULL, "cannot write to standard output");
         return BT_EXIT_OUTPUT;

@@ -7,10 +7,12 @@
 #include <time.h>
 
 #include "cli.h"
-#include "text.h"
+#include "cmd_sources.h"
 #include "input.h"
+#include "netopt.h"
 #include "out_pdf.h"
 #include "progress.h"
+#include "text.h"
 
 static void pdf_usage(FILE *f)
 {
@@ -18,7 +20,8 @@ static void pdf_usage(FILE *f)
           "       bantin pdf [OPTIONS] FILE... -d DIR/      one PDF per input (a.txt -> DIR/a.pdf)\n"
           "       bantin pdf [OPTIONS] FILE                 FILE's name with .pdf\n"
           "\n"
-          "FILE is plain text or a saved HTML page; '-' reads stdin, -o - writes stdout.\n"
+          "FILE is plain text or a saved HTML page ('-' reads stdin; -o - writes stdout), the URL of\n"
+          "an article page, feed or sitemap (every item), or a WARC file (every HTML page in it).\n"
           "\n"
           "options:\n"
           "  -o, --output FILE     write one PDF with every article, each from a new page\n"
@@ -31,6 +34,8 @@ static void pdf_usage(FILE *f)
           "  -q, --quiet           only errors\n"
           "  -v, --verbose         progress, sizes and times\n"
           "  -h, --help            this help\n"
+          "      --jobs N          fetch N pages at a time (default 4)\n"
+          BT_NET_USAGE
           "\n"
           "SOURCE_DATE_EPOCH, when set, fixes the PDF dates and makes the output reproducible.\n",
           f);
@@ -96,11 +101,15 @@ int bt_cmd_pdf(int argc, char **argv)
         {"paper", required_argument, NULL, O_PAPER},  {"font-dir", required_argument, NULL, O_FONTDIR},
         {"lang", required_argument, NULL, O_LANG},    {"from", required_argument, NULL, O_FROM},
         {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},             {"jobs", required_argument, NULL, 'J'},
+        BT_NET_LONGOPTS,                              {NULL, 0, NULL, 0}};
     const char *output = NULL, *outdir = NULL;
     bt_pdf_opts po = {"a4", NULL, -1};
-    bt_input_opts io = {BT_FROM_AUTO, NULL, 0};
-    int c;
+    bt_input_opts io = {BT_FROM_AUTO, NULL, 0, NULL};
+    bt_source_opts so;
+    memset(&so, 0, sizeof so);
+    int c, jobs = 4;
+    char msg[200];
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:d:qvh", longopts, NULL)) != -1) {
@@ -131,7 +140,23 @@ int bt_cmd_pdf(int argc, char **argv)
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': pdf_usage(stdout); return BT_EXIT_OK;
-        default: pdf_usage(stderr); return BT_EXIT_USAGE;
+        case 'J': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 64) {
+                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
+                return BT_EXIT_USAGE;
+            }
+            jobs = (int)v;
+            break;
+        }
+        default: {
+            int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
+            if (r > 0) break;
+            if (r < 0) bt_cli_error(NULL, "%s", msg);
+            else pdf_usage(stderr);
+            return BT_EXIT_USAGE;
+        }
         }
     }
     int ninputs = argc - optind;
@@ -167,25 +192,40 @@ int bt_cmd_pdf(int argc, char **argv)
         }
     }
 
-    if (output || (!outdir && ninputs == 1)) {
+    so.io = io;
+    bt_source *src = bt_source_new(&so);
+    bt_item_list l = {0};
+    bt_cmd_expand(src, argv + optind, ninputs, &l, &failed);
+    if (!output && !outdir && l.n > 1) {
+        bt_cli_error(NULL, "pdf: %s gives %zu articles: give -o OUT.pdf (one PDF) or -d DIR (one each)",
+                     argv[optind], l.n);
+        bt_item_list_free(&l);
+        bt_source_free(src);
+        return BT_EXIT_USAGE;
+    }
+    bt_article **arts = bt_xcalloc(l.n ? l.n : 1, sizeof *arts);
+    bt_err *errs = bt_xcalloc(l.n ? l.n : 1, sizeof *errs);
+    bt_source_load_all(src, &l, jobs, arts, errs);
+    for (size_t i = 0; i < l.n; i++)
+        if (!arts[i]) {
+            bt_cli_error(l.v[i].name, "%s", errs[i].msg);
+            failed++;
+        }
+    free(errs);
+
+    if (output || !outdir) {
         /* one PDF with every article */
         char *defout = NULL;
-        if (!output) output = defout = strcmp(argv[optind], "-") == 0 ? bt_xstrdup("-")
-                                                                      : pdf_output_name(NULL, argv[optind]);
-        bt_article **arts = bt_xcalloc((size_t)ninputs, sizeof *arts);
-        size_t n = 0;
-        for (int i = optind; i < argc; i++) {
-            bt_article *a = NULL;
-            bt_err_clear(&e);
-            if (bt_input_load(argv[i], &io, &a, &e) != BT_OK) {
-                bt_cli_error(argv[i], "%s", e.msg);
-                failed++;
-                continue;
-            }
-            arts[n++] = a;
+        if (!output) {
+            if (strcmp(argv[optind], "-") == 0) output = defout = bt_xstrdup("-");
+            else if (l.n == 1 && l.v[0].kind != BT_ITEM_FILE) output = defout = bt_cmd_item_stem(&l.v[0], ".pdf");
+            else output = defout = pdf_output_name(NULL, argv[optind]);
         }
+        size_t n = 0;
+        for (size_t i = 0; i < l.n; i++)
+            if (arts[i]) arts[n++] = arts[i];
         if (n == 0) {
-            if (ninputs > 1) bt_cli_error(output, "no article could be loaded; nothing written");
+            if (ninputs > 1 || l.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
             rc = BT_EXIT_OUTPUT;
         } else {
             bt_status st = render_one(arts, n, &po, output);
@@ -195,47 +235,48 @@ int bt_cmd_pdf(int argc, char **argv)
         for (size_t i = 0; i < n; i++) bt_article_free(arts[i]);
         free(arts);
         free(defout);
+        bt_item_list_free(&l);
+        bt_source_free(src);
         if (rc != BT_EXIT_OK) return rc;
         return failed ? BT_EXIT_FAILED : BT_EXIT_OK;
     }
 
-    /* one PDF per input */
-    char **names = bt_xcalloc((size_t)ninputs, sizeof *names);
+    /* one PDF per article */
+    char **names = bt_xcalloc(l.n ? l.n : 1, sizeof *names);
     bt_progress pg;
-    bt_progress_init(&pg, "pdf", bt_cli.quiet || ninputs < 2, bt_cli.verbose, 0);
-    bt_progress_phase(&pg, "pdf", (size_t)ninputs);
-    for (int i = optind; i < argc; i++) {
-        bt_progress_update(&pg, (size_t)(i - optind));
-        char *out = pdf_output_name(outdir, argv[i]);
+    bt_progress_init(&pg, "pdf", bt_cli.quiet || l.n < 2, bt_cli.verbose, 0);
+    bt_progress_phase(&pg, "pdf", l.n);
+    for (size_t i = 0; i < l.n; i++) {
+        bt_progress_update(&pg, i);
+        bt_article *a = arts[i];
+        if (!a) continue;
+        char *stem = bt_cmd_item_stem(&l.v[i], ".pdf");
+        char *out = bt_path_join(outdir, stem);
+        free(stem);
         int dup = 0;
-        for (int k = 0; k < i - optind; k++)
+        for (size_t k = 0; k < i; k++)
             if (names[k] && strcmp(names[k], out) == 0) dup = 1;
         if (dup) {
-            bt_cli_error(argv[i], "output %s would overwrite the PDF of an earlier input; skipped", out);
+            bt_cli_error(l.v[i].name, "output %s would overwrite the PDF of an earlier input; skipped", out);
             free(out);
+            bt_article_free(a);
             failed++;
             continue;
         }
-        names[i - optind] = out;
-        bt_article *a = NULL;
-        bt_err_clear(&e);
-        if (bt_input_load(argv[i], &io, &a, &e) != BT_OK) {
-            bt_cli_error(argv[i], "%s", e.msg);
-            failed++;
-            continue;
-        }
-        bt_status st = render_one(&a, 1, &po, out);
+        names[i] = out;
+        bt_status st = rc == BT_EXIT_OK ? render_one(&a, 1, &po, out) : BT_EOTHER;
         bt_article_free(a);
-        if (st == BT_EFONT || st == BT_ENOMEM) {
-            rc = bt_cli_exit_for(st);
-            break;
-        }
-        if (st != BT_OK) failed++;
+        if (rc != BT_EXIT_OK) continue;
+        if (st == BT_EFONT || st == BT_ENOMEM) rc = bt_cli_exit_for(st);
+        else if (st != BT_OK) failed++;
         else written++;
     }
     bt_progress_end(&pg);
-    for (int k = 0; k < ninputs; k++) free(names[k]);
+    for (size_t k = 0; k < l.n; k++) free(names[k]);
     free(names);
+    free(arts);
+    bt_item_list_free(&l);
+    bt_source_free(src);
     if (rc != BT_EXIT_OK) return rc;
     if (written == 0) return BT_EXIT_OUTPUT;
     return failed ? BT_EXIT_FAILED : BT_EXIT_OK;

@@ -246,6 +246,12 @@ static void utf8_stats(const char *buf, size_t len, size_t *good, size_t *bad)
 bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t namesz,
                                size_t *bom_len)
 {
+    return bt_charset_detect_hint(buf, len, NULL, name, namesz, bom_len);
+}
+
+bt_cs_source bt_charset_detect_hint(const char *buf, size_t len, const char *transport, char *name,
+                                    size_t namesz, size_t *bom_len)
+{
     const unsigned char *u = (const unsigned char *)buf;
     if (bom_len) *bom_len = 0;
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
@@ -275,12 +281,15 @@ bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t n
         utf8_stats(buf, len, &good, &bad);
         if (good >= 20 && bad * 10 <= good) valid = 1;
     }
-    char decl[48];
-    bt_charset_declared(buf, len, decl, sizeof decl);
+    char decl[48] = "";
+    bt_cs_source from_decl = BT_CS_FROM_DECLARED;
+    if (transport && *transport) bt_charset_canonical(transport, decl, sizeof decl);
+    if (decl[0]) from_decl = BT_CS_FROM_TRANSPORT; /* the header outranks the page, as in browsers */
+    else bt_charset_declared(buf, len, decl, sizeof decl);
     if (decl[0] && strncmp(decl, "UTF-16", 6) == 0) snprintf(decl, sizeof decl, "UTF-8");
     if (decl[0]) {
         if (strcmp(decl, "UTF-8") == 0) {
-            if (valid) { snprintf(name, namesz, "UTF-8"); return BT_CS_FROM_DECLARED; }
+            if (valid) { snprintf(name, namesz, "UTF-8"); return from_decl; }
             /* declared UTF-8 but it is not: detect below */
         } else if (high && valid) {
             /* Declared a single-byte charset, but the non-ASCII bytes form valid UTF-8: the
@@ -294,7 +303,7 @@ bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t n
                 return BT_CS_FROM_DETECTED;
             }
             snprintf(name, namesz, "%s", decl);
-            return BT_CS_FROM_DECLARED;
+            return from_decl;
         }
     }
     if (!high || valid) {

@@ -18,13 +18,21 @@ typedef enum {
     BT_CS_FROM_DEFAULT, /* nothing else worked: windows-1252 */
     BT_CS_FROM_BOM,
     BT_CS_FROM_DECLARED,
-    BT_CS_FROM_DETECTED
+    BT_CS_FROM_DETECTED,
+    BT_CS_FROM_TRANSPORT /* the HTTP Content-Type header named it */
 } bt_cs_source;
 
 /* Decide the charset of buf. name (namesz >= 32) gets the canonical name; *bom_len (may be NULL)
  * the number of BOM bytes to skip. */
 bt_cs_source bt_charset_detect(const char *buf, size_t len, char *name, size_t namesz,
                                size_t *bom_len);
+
+/* The same with the charset the transport named (the charset parameter of an HTTP Content-Type
+ * header, or NULL): as in browsers it ranks after a BOM and before the page's own declaration.
+ * It is checked against the bytes like a declaration (a header saying UTF-8 over bytes that are
+ * not loses); an unknown label is ignored. */
+bt_cs_source bt_charset_detect_hint(const char *buf, size_t len, const char *transport, char *name,
+                                    size_t namesz, size_t *bom_len);
 
 /* The charset named in the first bytes of an HTML page (meta or XML declaration), canonical, or
  * "" when none. namesz >= 32. */

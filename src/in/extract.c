@@ -495,11 +495,18 @@ static void clear_private(ctx *c)
 
 bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a, bt_err *e)
 {
+    return bt_extract_article_from(doc, base_dir, NULL, a, e);
+}
+
+bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const struct bt_origin *origin,
+                                  bt_article *a, bt_err *e)
+{
     ctx c;
     memset(&c, 0, sizeof c);
     c.doc = doc;
     c.a = a;
     c.base_dir = base_dir;
+    c.origin = origin;
     if (!xmlDocGetRootElement(doc)) return bt_err_set(e, BT_EEMPTY, "no HTML content");
     record(&c);
     if (c.n == 0) return bt_err_set(e, BT_EEMPTY, "no HTML content");

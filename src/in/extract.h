@@ -15,5 +15,9 @@
 
 /* Fill a from doc. base_dir: folder for local images (NULL: images are not loaded). */
 bt_status bt_extract_article(htmlDocPtr doc, const char *base_dir, bt_article *a, bt_err *e);
+/* The same for a page from the web or a WARC: its images are loaded through origin (input.h). */
+struct bt_origin;
+bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const struct bt_origin *origin,
+                                  bt_article *a, bt_err *e);
 
 #endif

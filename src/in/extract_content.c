@@ -15,6 +15,7 @@
 #include "date.h"
 #include "extract_int.h"
 #include "image.h"
+#include "input.h"
 #include "text.h"
 
 /* ---- pass 4: scoring ---- */
@@ -316,18 +317,21 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
     c->nimages++;
     bt_image *img = ex_image_load_best(c, &cand, src);
     ex_image_sources_free(&cand);
-    /* Remote images are never fetched: one summary warning instead of one per image. */
+    /* Remote images of a local page are never fetched: one summary warning instead of one per
+     * image. A page from the web (c->origin) loads its images through the origin. */
     int remote = strncmp(src, "//", 2) == 0 || strncasecmp(src, "http:", 5) == 0 ||
                  strncasecmp(src, "https:", 6) == 0 || strncasecmp(src, "ftp:", 4) == 0;
-    if (!img && remote) {
+    if (!img && c->origin && c->origin->load_image && strncasecmp(src, "data:", 5) != 0) {
+        img = c->origin->load_image(c->origin->ctx, src, c->a);
+    } else if (!img && remote) {
         if (c->nremote++ == 0) {
             size_t l = strlen(src);
             c->first_remote = bt_xstrndup(src, l > 100 ? 100 : l);
         }
         return;
-    }
-    if (!img && (c->base_dir || strncasecmp(src, "data:", 5) == 0))
+    } else if (!img && (c->base_dir || strncasecmp(src, "data:", 5) == 0)) {
         img = bt_image_load(src, c->base_dir, c->a);
+    }
     if (!img) return;
     const char *alt = ex_attr(n, "alt");
     bt_block *b = bt_article_add(c->a, BT_BLOCK_IMAGE, alt ? alt : "");

@@ -51,6 +51,7 @@ typedef struct {
     htmlDocPtr doc;
     bt_article *a;
     const char *base_dir;
+    const struct bt_origin *origin; /* a page from the web: images load through it */
     ninfo *v;
     int n, cap;
     int body;

@@ -100,6 +100,12 @@ static size_t cut_raw_text(char *s, size_t len)
 
 bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_article *a, bt_err *e)
 {
+    return bt_html_parse_from(buf, len, base_dir, NULL, a, e);
+}
+
+bt_status bt_html_parse_from(const char *buf, size_t len, const char *base_dir,
+                             const bt_origin *origin, bt_article *a, bt_err *e)
+{
     if (len > BT_MAX_INPUT_BYTES)
         return bt_err_set(e, BT_ELIMIT, "page larger than %zu bytes", (size_t)BT_MAX_INPUT_BYTES);
     /* Bound the tree before libxml2 builds it: real pages have tens of thousands of elements. */
@@ -114,7 +120,8 @@ bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_ar
         return bt_err_set(e, BT_ELIMIT, "page has more than %d elements", BT_MAX_HTML_NODES);
     char cs[48];
     size_t bom = 0;
-    bt_cs_source src = bt_charset_detect(buf, len, cs, sizeof cs, &bom);
+    bt_cs_source src = bt_charset_detect_hint(buf, len, origin ? origin->charset : NULL, cs,
+                                              sizeof cs, &bom);
     char *utf8 = NULL;
     size_t ulen = 0, nbad = 0;
     bt_status st = bt_charset_to_utf8(buf + bom, len - bom, cs, &utf8, &ulen, &nbad, e);
@@ -152,7 +159,9 @@ bt_status bt_html_parse(const char *buf, size_t len, const char *base_dir, bt_ar
         htmlFreeParserCtxt(ctxt);
         return bt_err_set(e, BT_EPARSE, "not parseable as HTML");
     }
-    st = bt_extract_article(doc, base_dir, a, e);
+    /* a fetched page is its own source unless it names a canonical URL */
+    if (origin && origin->url && !a->source_url) bt_article_set(&a->source_url, origin->url);
+    st = bt_extract_article_from(doc, base_dir, origin, a, e);
     xmlFreeDoc(doc);
     htmlFreeParserCtxt(ctxt);
     if (st != BT_OK) return st;

@@ -98,7 +98,7 @@ static int only_space(const char *buf, size_t len)
 bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, const bt_input_opts *o,
                          bt_article **out, bt_err *e)
 {
-    static const bt_input_opts defaults = {BT_FROM_AUTO, NULL, 0};
+    static const bt_input_opts defaults = {BT_FROM_AUTO, NULL, 0, NULL};
     if (!o) o = &defaults;
     *out = NULL;
     if (len == 0 || only_space(buf, len)) return bt_err_set(e, BT_EEMPTY, "empty file");
@@ -126,7 +126,7 @@ bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, cons
     bt_status st;
     int html = o->from == BT_FROM_HTML || (o->from == BT_FROM_AUTO && bt_input_is_html(buf, len));
     if (html) {
-        st = bt_html_parse(buf, len, base_dir, a, e);
+        st = bt_html_parse_from(buf, len, base_dir, o->origin, a, e);
     } else {
         size_t nbad = 0;
         const char *p = buf;
@@ -183,6 +183,11 @@ static size_t default_limit = BT_MAX_INPUT_BYTES;
 void bt_input_set_default_limit(size_t bytes)
 {
     default_limit = bytes ? bytes : BT_MAX_INPUT_BYTES;
+}
+
+size_t bt_input_limit(const bt_input_opts *o)
+{
+    return o && o->max_input_bytes ? o->max_input_bytes : default_limit;
 }
 
 bt_status bt_input_load(const char *path, const bt_input_opts *o, bt_article **out, bt_err *e)

@@ -27,7 +27,7 @@ static inline void bt_fuzz_init(int *argc, char ***argv)
 /* Bytes to article, the way `bantin` reads a file (auto-detected format). NULL on refusal. */
 static inline bt_article *bt_fuzz_article(const uint8_t *data, size_t size, bt_from from)
 {
-    bt_input_opts o = {from, NULL, 0};
+    bt_input_opts o = {from, NULL, 0, NULL};
     bt_article *a = NULL;
     bt_err e;
     bt_err_clear(&e);

@@ -72,7 +72,7 @@ static bt_article *parse(const char *s)
 {
     bt_article *a = NULL;
     bt_err e;
-    bt_input_opts o = {BT_FROM_TEXT, NULL, 0};
+    bt_input_opts o = {BT_FROM_TEXT, NULL, 0, NULL};
     if (bt_input_parse(s, strlen(s), NULL, &o, &a, &e) != BT_OK) return NULL;
     return a;
 }

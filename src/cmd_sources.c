@@ -1,0 +1,56 @@
+/* cmd_sources.c - expand and report sources for the commands. */
+#include "cmd_sources.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "url.h"
+
+void bt_cmd_expand(bt_source *s, char *const *args, int n, bt_item_list *l, int *failed)
+{
+    for (int i = 0; i < n; i++) {
+        bt_err e;
+        bt_err_clear(&e);
+        size_t before = l->nnotes;
+        if (bt_source_expand(s, args[i], l, &e) != BT_OK) {
+            bt_cli_error(args[i], "%s", e.msg);
+            (*failed)++;
+        }
+        for (size_t k = before; k < l->nnotes; k++) bt_cli_warn(NULL, "%s", l->notes[k]);
+    }
+    if (l->warc_skipped_revisit || l->warc_skipped_other)
+        bt_cli_info("WARC records skipped: %zu revisit, %zu not an HTML page with status 200",
+                    l->warc_skipped_revisit, l->warc_skipped_other);
+}
+
+char *bt_cmd_item_stem(const bt_item *it, const char *ext)
+{
+    char *base;
+    if (it->kind == BT_ITEM_FILE) {
+        base = strcmp(it->path, "-") == 0 ? bt_xstrdup("stdin") : bt_path_basename(it->path);
+    } else {
+        char *p = bt_url_path(it->url);
+        char *q = p ? strchr(p, '?') : NULL;
+        if (q) *q = '\0';
+        size_t n = p ? strlen(p) : 0;
+        while (n && p[n - 1] == '/') p[--n] = '\0';
+        const char *slash = p ? strrchr(p, '/') : NULL;
+        base = bt_xstrdup(slash ? slash + 1 : "");
+        free(p);
+    }
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base) *dot = '\0';
+    /* a URL's segment: keep letters, digits, '-', '_', '.' (percent-escapes become '-') */
+    for (char *c = base; it->kind != BT_ITEM_FILE && *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.' || (unsigned char)*c >= 0x80))
+            *c = '-';
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        free(base);
+        base = bt_xstrdup("page");
+    }
+    char *r = bt_xasprintf("%s%s", base, ext);
+    free(base);
+    return r;
+}

@@ -1,0 +1,811 @@
+/* source.c - arguments to items (files, URLs, feeds, sitemaps, WARC records), items to articles. */
+#include "source.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "decode.h"
+#include "hash.h"
+#include "image.h"
+#include "robots.h"
+#include "url.h"
+#include "warc.h"
+
+#define MAX_CHILD_SITEMAPS 1000
+#define MAX_WARC_SLACK ((size_t)256 * 1024) /* a record holds the HTTP head besides the body */
+
+#define ACCEPT_PAGE "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml," \
+                    "application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+#define ACCEPT_IMAGE "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.5"
+
+typedef struct {
+    char *origin; /* host:port */
+    bt_robots *r;
+} robots_entry;
+
+typedef struct {
+    char *path, *uri;
+    uint64_t off, skip;
+} warc_image;
+
+struct bt_source {
+    bt_source_opts o;
+    pthread_mutex_t mu;
+    bt_fetcher *f;
+    int fetch_failed;
+    bt_err fetch_err;
+    robots_entry *robots;
+    size_t nrobots;
+    warc_image *wimg; /* image responses of the WARC files expanded, for their pages */
+    size_t nwimg, cwimg;
+};
+
+bt_source *bt_source_new(const bt_source_opts *o)
+{
+    bt_source *s = bt_xcalloc(1, sizeof *s);
+    if (o) s->o = *o;
+    s->o.io.origin = NULL;
+    if (!s->o.fetch.max_bytes) s->o.fetch.max_bytes = bt_input_limit(&s->o.io);
+    pthread_mutex_init(&s->mu, NULL);
+    return s;
+}
+
+void bt_source_free(bt_source *s)
+{
+    if (!s) return;
+    bt_fetcher_free(s->f);
+    for (size_t i = 0; i < s->nrobots; i++) {
+        free(s->robots[i].origin);
+        bt_robots_free(s->robots[i].r);
+    }
+    free(s->robots);
+    for (size_t i = 0; i < s->nwimg; i++) {
+        free(s->wimg[i].path);
+        free(s->wimg[i].uri);
+    }
+    free(s->wimg);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+bt_fetcher *bt_source_fetcher(bt_source *s, bt_err *e)
+{
+    if (s->o.offline) {
+        bt_err_set(e, BT_EUSAGE, "refused: --offline forbids the network");
+        return NULL;
+    }
+    pthread_mutex_lock(&s->mu);
+    if (!s->f && !s->fetch_failed) {
+        s->f = bt_fetcher_new(&s->o.fetch, &s->fetch_err);
+        if (!s->f) s->fetch_failed = 1;
+    }
+    bt_fetcher *f = s->f;
+    pthread_mutex_unlock(&s->mu);
+    if (!f && e) *e = s->fetch_err;
+    return f;
+}
+
+/* ---- lists ---- */
+
+static void feed_item_free(bt_feed_item *m)
+{
+    if (!m) return;
+    free(m->url);
+    free(m->title);
+    free(m->author);
+    free(m->category);
+    free(m->description);
+    free(m->image);
+    free(m);
+}
+
+static void item_free(bt_item *it)
+{
+    free(it->name);
+    free(it->url);
+    free(it->path);
+    free(it->warc_date);
+    free(it->from);
+    feed_item_free(it->meta);
+    if (it->page) {
+        bt_fetch_result_free(it->page);
+        free(it->page);
+    }
+}
+
+void bt_item_list_free(bt_item_list *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->n; i++) item_free(&l->v[i]);
+    free(l->v);
+    free(l->title);
+    for (size_t i = 0; i < l->nnotes; i++) free(l->notes[i]);
+    free(l->notes);
+    memset(l, 0, sizeof *l);
+}
+
+static bt_item *add_item(bt_item_list *l, bt_item_kind k, const char *name)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = bt_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    bt_item *it = &l->v[l->n++];
+    memset(it, 0, sizeof *it);
+    it->kind = k;
+    it->name = bt_xstrdup(name);
+    return it;
+}
+
+static void note(bt_item_list *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(bt_item_list *l, const char *fmt, ...)
+{
+    if (l->nnotes >= 1000) return; /* the counts say the rest */
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[700];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    l->notes = bt_xrealloc(l->notes, (l->nnotes + 1) * sizeof *l->notes);
+    l->notes[l->nnotes++] = bt_xstrdup(buf);
+}
+
+/* ---- robots.txt ---- */
+
+static const bt_robots *robots_for(bt_source *s, const char *url, int referrer_internal)
+{
+    char *origin = bt_url_origin(url);
+    if (!origin) return NULL;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->nrobots; i++)
+        if (strcmp(s->robots[i].origin, origin) == 0) {
+            const bt_robots *r = s->robots[i].r;
+            pthread_mutex_unlock(&s->mu);
+            free(origin);
+            return r;
+        }
+    pthread_mutex_unlock(&s->mu);
+    bt_robots *r = NULL;
+    bt_fetcher *f = bt_source_fetcher(s, NULL);
+    char *rurl = bt_url_resolve(url, "/robots.txt");
+    if (f && rurl) {
+        bt_fetch_req rq = {0};
+        rq.referenced = 1;
+        rq.referrer_internal = referrer_internal;
+        rq.accept = "text/plain";
+        rq.max_bytes = 512 * 1024;
+        bt_fetch_result res;
+        bt_err e;
+        bt_status st = bt_fetch(f, rurl, &rq, &res, &e);
+        if (st == BT_OK) r = bt_robots_parse(res.body, res.body_len, "bantin");
+        else if (st == BT_EUNSAFE || (res.status >= 400 && res.status < 500) || st == BT_ELIMIT)
+            r = bt_robots_all(1); /* no robots.txt: everything allowed (RFC 9309) */
+        else
+            r = bt_robots_all(0); /* unreachable or a server error: nothing (RFC 9309) */
+        bt_fetch_result_free(&res);
+    } else {
+        r = bt_robots_all(1);
+    }
+    free(rurl);
+    pthread_mutex_lock(&s->mu);
+    s->robots = bt_xrealloc(s->robots, (s->nrobots + 1) * sizeof *s->robots);
+    s->robots[s->nrobots].origin = origin;
+    s->robots[s->nrobots].r = r;
+    s->nrobots++;
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+/* ---- expanding ---- */
+
+static bt_feed_item *take_meta(bt_feed_item *src)
+{
+    bt_feed_item *m = bt_xcalloc(1, sizeof *m);
+    *m = *src;
+    memset(src, 0, sizeof *src);
+    return m;
+}
+
+/* Items of a parsed feed or sitemap. */
+static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int internal, bt_item_list *l)
+{
+    if (!l->title && fd->title) l->title = bt_xstrdup(fd->title);
+    l->from_feed = 1;
+    if (fd->nolink) {
+        l->nolink += fd->nolink;
+        note(l, "%s: %zu item%s without a link left out", from, fd->nolink, fd->nolink == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < fd->nitems; i++) {
+        bt_feed_item *fi = &fd->items[i];
+        int dup = 0;
+        for (size_t k = 0; k < l->n && !dup; k++) dup = l->v[k].url && strcmp(l->v[k].url, fi->url) == 0;
+        if (dup) continue;
+        if (!s->o.ignore_robots && !s->o.offline) {
+            const bt_robots *r = robots_for(s, fi->url, internal);
+            char *path = bt_url_path(fi->url);
+            int ok = bt_robots_allowed(r, path);
+            free(path);
+            if (!ok) {
+                l->robots_skipped++;
+                note(l, "%s: skipped: disallowed by the site's robots.txt (--ignore-robots overrides)", fi->url);
+                continue;
+            }
+        }
+        bt_item *it = add_item(l, BT_ITEM_URL, fi->url);
+        it->url = bt_xstrdup(fi->url);
+        it->referenced = 1;
+        it->referrer_internal = internal;
+        it->from = bt_xstrdup(from);
+        it->meta = take_meta(fi);
+    }
+}
+
+/* A gzip body (a sitemap.xml.gz) decompressed, capped. */
+static int gunzip_body(char **body, size_t *len, size_t cap)
+{
+    char *out;
+    size_t ol;
+    bt_err e;
+    if (bt_decode_body("gzip", *body, *len, cap, &out, &ol, &e) != BT_OK) return -1;
+    free(*body);
+    *body = out;
+    *len = ol;
+    return 0;
+}
+
+static size_t input_cap(const bt_source *s)
+{
+    return bt_input_limit(&s->o.io);
+}
+
+static bt_status fetch_url(bt_source *s, const char *url, int referenced, int internal,
+                           const bt_validators *val, bt_fetch_result *r, bt_err *e)
+{
+    bt_fetcher *f = bt_source_fetcher(s, e);
+    if (!f) {
+        memset(r, 0, sizeof *r);
+        return e ? e->code : BT_EUSAGE;
+    }
+    bt_fetch_req rq = {0};
+    rq.referenced = referenced;
+    rq.referrer_internal = internal;
+    rq.accept = ACCEPT_PAGE;
+    rq.max_bytes = input_cap(s);
+    if (val) {
+        rq.etag = val->etag;
+        rq.last_modified = val->last_modified;
+    }
+    return bt_fetch(f, url, &rq, r, e);
+}
+
+static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e);
+
+/* What a fetched body is, gzip unwrapped (sitemaps are often .xml.gz). */
+static bt_kind body_kind(bt_source *s, bt_fetch_result *r)
+{
+    bt_kind k = bt_kind_sniff(r->content_type, r->body, r->body_len);
+    if (k == BT_KIND_GZIP && gunzip_body(&r->body, &r->body_len, input_cap(s)) == 0)
+        k = bt_kind_sniff(NULL, r->body, r->body_len);
+    return k;
+}
+
+static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_err *e)
+{
+    if (!bt_url_is_web(url))
+        return bt_err_set(e, BT_EUSAGE, "unsupported URL scheme (only http and https)");
+    if (s->o.offline) return bt_err_set(e, BT_EUSAGE, "refused: --offline forbids the network");
+    bt_fetch_result *r = bt_xcalloc(1, sizeof *r);
+    bt_status st = fetch_url(s, url, 0, 0, NULL, r, e);
+    if (st != BT_OK) {
+        bt_fetch_result_free(r);
+        free(r);
+        return st;
+    }
+    bt_kind k = body_kind(s, r);
+    if (k == BT_KIND_HTML || k == BT_KIND_TEXT) {
+        bt_item *it = add_item(l, BT_ITEM_URL, url);
+        it->url = bt_xstrdup(url);
+        it->page = r;
+        return BT_OK;
+    }
+    if (bt_kind_is_feed(k)) {
+        bt_feed *fd = NULL;
+        st = bt_feed_parse(r->body, r->body_len, r->url, &fd, e);
+        if (st != BT_OK) {
+            bt_fetch_result_free(r);
+            free(r);
+            return st;
+        }
+        int internal = r->internal;
+        if (fd->kind == BT_KIND_SITEMAP_INDEX) {
+            /* its items are sitemaps: fetch each (one level; a nested index is noted) */
+            l->from_feed = 1;
+            if (!l->title && fd->title) l->title = bt_xstrdup(fd->title);
+            for (size_t i = 0; i < fd->nitems && i < MAX_CHILD_SITEMAPS; i++) {
+                const char *cu = fd->items[i].url;
+                bt_fetch_result cr;
+                bt_err ce;
+                if (fetch_url(s, cu, 1, internal, NULL, &cr, &ce) != BT_OK) {
+                    note(l, "%s: sitemap skipped: %s", cu, ce.msg);
+                    bt_fetch_result_free(&cr);
+                    continue;
+                }
+                bt_kind ck = body_kind(s, &cr);
+                bt_feed *cf = NULL;
+                if (ck == BT_KIND_SITEMAP_INDEX) {
+                    note(l, "%s: a sitemap index inside a sitemap index is not followed", cu);
+                } else if (bt_feed_parse(cr.body, cr.body_len, cr.url, &cf, &ce) != BT_OK) {
+                    note(l, "%s: sitemap skipped: %s", cu, ce.msg);
+                } else {
+                    add_feed_items(s, cf, cu, cr.internal, l);
+                }
+                bt_feed_free(cf);
+                bt_fetch_result_free(&cr);
+            }
+        } else {
+            add_feed_items(s, fd, url, internal, l);
+        }
+        bt_feed_free(fd);
+        bt_fetch_result_free(r);
+        free(r);
+        return BT_OK;
+    }
+    const char *ct = r->content_type ? r->content_type : "none";
+    if (k == BT_KIND_WARC)
+        st = bt_err_set(e, BT_EUSAGE, "a WARC file over HTTP: download it and give the file");
+    else if (k == BT_KIND_XML)
+        st = bt_err_set(e, BT_EPARSE, "an XML document that is not a feed or a sitemap");
+    else
+        st = bt_err_set(e, BT_EBINARY, "not an article, feed or sitemap: looks like %s (Content-Type %s)",
+                        bt_kind_name(k), ct);
+    bt_fetch_result_free(r);
+    free(r);
+    return st;
+}
+
+bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_err *e)
+{
+    if (strcmp(arg, "-") == 0) {
+        bt_item *it = add_item(l, BT_ITEM_FILE, "-");
+        it->path = bt_xstrdup("-");
+        return BT_OK;
+    }
+    if (bt_url_has_scheme(arg)) return expand_url(s, arg, l, e);
+    struct stat st;
+    if (stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
+        FILE *f = fopen(arg, "rb");
+        char head[4096];
+        size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+        if (f) fclose(f);
+        bt_kind k = bt_kind_sniff(NULL, head, n);
+        if (k == BT_KIND_WARC) return expand_warc(s, arg, l, e);
+        if (k == BT_KIND_GZIP) {
+            /* a .warc.gz, or some other gzip file the parsers will refuse */
+            bt_warc_reader *r;
+            bt_warc_record rec;
+            bt_err pe;
+            int is_warc = 0;
+            if (bt_warc_reader_open(arg, 1, &r, &pe) == BT_OK) {
+                is_warc = bt_warc_next(r, &rec, &pe) == BT_OK;
+                if (is_warc) bt_warc_record_free(&rec);
+                else is_warc = strstr(pe.msg, "not a WARC record") == NULL && strstr(pe.msg, "corrupt") == NULL &&
+                               strstr(pe.msg, "cut short") != NULL;
+                bt_warc_reader_close(r);
+            }
+            if (is_warc) return expand_warc(s, arg, l, e);
+        }
+        if (bt_kind_is_feed(k)) {
+            char *buf;
+            size_t len;
+            bt_status rs = bt_read_file(arg, input_cap(s), &buf, &len, e);
+            if (rs != BT_OK) return rs;
+            bt_feed *fd = NULL;
+            rs = bt_feed_parse(buf, len, NULL, &fd, e);
+            free(buf);
+            if (rs != BT_OK) return rs;
+            if (fd->kind == BT_KIND_SITEMAP_INDEX) {
+                for (size_t i = 0; i < fd->nitems; i++) {
+                    bt_err ce;
+                    if (expand_url(s, fd->items[i].url, l, &ce) != BT_OK)
+                        note(l, "%s: sitemap skipped: %s", fd->items[i].url, ce.msg);
+                }
+            } else {
+                add_feed_items(s, fd, arg, 0, l);
+            }
+            bt_feed_free(fd);
+            if (s->o.offline && l->n) {
+                /* the items are URLs: with --offline they cannot be loaded */
+                return bt_err_set(e, BT_EUSAGE, "the feed's items are URLs, and --offline forbids the network");
+            }
+            return BT_OK;
+        }
+    }
+    bt_item *it = add_item(l, BT_ITEM_FILE, arg);
+    it->path = bt_xstrdup(arg);
+    return BT_OK;
+}
+
+/* The response records of a WARC: pages become items, images are indexed for their pages. */
+static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e)
+{
+    bt_warc_reader *r;
+    bt_status st = bt_warc_reader_open(path, input_cap(s), &r, e);
+    if (st != BT_OK) return st;
+    bt_warc_record rec;
+    size_t before = l->n, nresp = 0;
+    while ((st = bt_warc_next(r, &rec, e)) == BT_OK) {
+        if (!rec.type) {
+            bt_warc_record_free(&rec);
+            continue;
+        }
+        if (strcmp(rec.type, "revisit") == 0) {
+            l->warc_skipped_revisit++;
+        } else if (strcmp(rec.type, "response") == 0 && rec.target_uri && bt_url_is_web(rec.target_uri)) {
+            nresp++;
+            bt_warc_http h;
+            bt_err he;
+            if (!rec.block || bt_warc_http_parse(rec.block, rec.block_len, input_cap(s), &h, &he) != BT_OK) {
+                l->warc_skipped_other++;
+            } else {
+                bt_kind k = h.status == 200 ? bt_kind_sniff(h.content_type, h.body, h.body_len) : BT_KIND_UNKNOWN;
+                if (k == BT_KIND_HTML) {
+                    int dup = 0;
+                    for (size_t i = before; i < l->n && !dup; i++) dup = strcmp(l->v[i].url, rec.target_uri) == 0;
+                    if (dup) {
+                        l->warc_skipped_other++;
+                    } else {
+                        char *name = bt_xasprintf("%s: %s", path, rec.target_uri);
+                        bt_item *it = add_item(l, BT_ITEM_WARC, name);
+                        free(name);
+                        it->url = bt_xstrdup(rec.target_uri);
+                        it->path = bt_xstrdup(path);
+                        it->warc_offset = rec.offset;
+                        it->warc_skip = rec.skip;
+                        it->warc_date = rec.date ? bt_xstrdup(rec.date) : NULL;
+                        it->from = bt_xstrdup(path);
+                    }
+                } else {
+                    if (k == BT_KIND_IMAGE) {
+                        pthread_mutex_lock(&s->mu);
+                        if (s->nwimg == s->cwimg) {
+                            s->cwimg = s->cwimg ? s->cwimg * 2 : 64;
+                            s->wimg = bt_xrealloc(s->wimg, s->cwimg * sizeof *s->wimg);
+                        }
+                        warc_image *w = &s->wimg[s->nwimg++];
+                        w->path = bt_xstrdup(path);
+                        w->uri = bt_xstrdup(rec.target_uri);
+                        w->off = rec.offset;
+                        w->skip = rec.skip;
+                        pthread_mutex_unlock(&s->mu);
+                    }
+                    l->warc_skipped_other++;
+                }
+                bt_warc_http_free(&h);
+            }
+        }
+        bt_warc_record_free(&rec);
+    }
+    bt_warc_reader_close(r);
+    if (st != BT_EEMPTY) {
+        /* a broken record: what came before it is kept, the rest of the file is lost */
+        if (l->n == before) return st;
+        note(l, "%s: %s (the records before it are used)", path, e->msg);
+    }
+    if (nresp == 0 && l->n == before)
+        return bt_err_set(e, BT_EEMPTY, "no HTTP response records in this WARC file");
+    return BT_OK;
+}
+
+/* ---- loading ---- */
+
+typedef struct {
+    bt_source *s;
+    const char *page_url;
+    int internal;
+    int n, warned_count, warned_bytes;
+    size_t bytes;
+    bt_load_info *info;      /* exchanges are appended here (may be NULL) */
+    const char *warc_path;   /* WARC pages: images come from the same file */
+    int warc_missing;
+    int declined;            /* --no-images: images not fetched */
+} img_ctx;
+
+static bt_image *no_image(void *ctx, const char *src, bt_article *a)
+{
+    (void)src;
+    (void)a;
+    ((img_ctx *)ctx)->declined++;
+    return NULL;
+}
+
+static void keep_exchanges(bt_load_info *info, bt_fetch_result *r)
+{
+    if (!info) return;
+    info->x = bt_xrealloc(info->x, (info->nx + r->nx) * sizeof *info->x);
+    memcpy(info->x + info->nx, r->x, r->nx * sizeof *r->x);
+    info->nx += r->nx;
+    free(r->x);
+    r->x = NULL;
+    r->nx = 0;
+}
+
+static bt_image *image_from(img_ctx *c, const char *url, const char *data, size_t len, bt_article *a)
+{
+    if (c->bytes + len > BT_MAX_PAGE_IMAGE_BYTES) {
+        if (!c->warned_bytes++)
+            bt_article_warn(a, "images beyond %zu MB for this page not loaded", BT_MAX_PAGE_IMAGE_BYTES >> 20);
+        return NULL;
+    }
+    c->bytes += len;
+    char hint[32];
+    snprintf(hint, sizeof hint, "web-%d", c->n);
+    const char *why = NULL;
+    bt_image *im = bt_image_from_bytes((const unsigned char *)data, len, hint, &why);
+    if (!im) bt_article_warn(a, "image skipped (%.200s): %s", url, why ? why : "unusable");
+    return im;
+}
+
+static bt_image *web_image(void *ctx, const char *src, bt_article *a)
+{
+    img_ctx *c = ctx;
+    char *url = bt_url_resolve(c->page_url, src);
+    if (!url || !bt_url_is_web(url)) {
+        bt_article_warn(a, "image not loaded (%.200s): only http and https images are fetched", src);
+        free(url);
+        return NULL;
+    }
+    if (c->n >= BT_MAX_PAGE_IMAGES) {
+        if (!c->warned_count++)
+            bt_article_warn(a, "more than %d images: the rest are not loaded", BT_MAX_PAGE_IMAGES);
+        free(url);
+        return NULL;
+    }
+    c->n++;
+    bt_image *im = NULL;
+    if (c->warc_path) {
+        /* a page from a WARC: its images only from the same WARC */
+        const warc_image *w = NULL;
+        for (size_t i = 0; i < c->s->nwimg && !w; i++)
+            if (strcmp(c->s->wimg[i].path, c->warc_path) == 0 && strcmp(c->s->wimg[i].uri, url) == 0)
+                w = &c->s->wimg[i];
+        if (!w) {
+            c->warc_missing++;
+        } else {
+            bt_warc_record rec;
+            bt_warc_http h;
+            bt_err e;
+            if (bt_warc_read_at(w->path, w->off, w->skip, BT_MAX_IMAGE_BYTES * 2, &rec, &e) == BT_OK && rec.block &&
+                bt_warc_http_parse(rec.block, rec.block_len, BT_MAX_IMAGE_BYTES, &h, &e) == BT_OK) {
+                im = image_from(c, url, h.body, h.body_len, a);
+                bt_warc_http_free(&h);
+            } else {
+                bt_article_warn(a, "image skipped (%.200s): %s", url, e.msg);
+            }
+            bt_warc_record_free(&rec);
+        }
+        free(url);
+        return im;
+    }
+    bt_fetcher *f = bt_source_fetcher(c->s, NULL);
+    if (!f) {
+        free(url);
+        return NULL;
+    }
+    bt_fetch_req rq = {0};
+    rq.referenced = 1;
+    rq.referrer_internal = c->internal;
+    rq.accept = ACCEPT_IMAGE;
+    rq.max_bytes = BT_MAX_IMAGE_BYTES;
+    bt_fetch_result r;
+    bt_err e;
+    bt_status st = bt_fetch(f, url, &rq, &r, &e);
+    if (c->info) c->info->fetch_ms += r.ms;
+    if (st != BT_OK) bt_article_warn(a, "image not loaded (%.200s): %s", url, e.msg);
+    else im = image_from(c, url, r.body, r.body_len, a);
+    keep_exchanges(c->info, &r);
+    bt_fetch_result_free(&r);
+    free(url);
+    return im;
+}
+
+void bt_load_info_free(bt_load_info *li)
+{
+    if (!li) return;
+    free(li->final_url);
+    free(li->etag);
+    free(li->last_modified);
+    for (size_t i = 0; i < li->nx; i++) {
+        free(li->x[i].url);
+        free(li->x[i].ip);
+        free(li->x[i].req_head);
+        free(li->x[i].resp_head);
+        free(li->x[i].payload);
+    }
+    free(li->x);
+    memset(li, 0, sizeof *li);
+}
+
+/* Feed fields fill what the page lacks (the page wins where it has the field). */
+static void fill_from_meta(bt_article *a, const bt_feed_item *m)
+{
+    if (!m) return;
+    if ((!a->title || !*a->title) && m->title) bt_article_set(&a->title, m->title);
+    if (!a->published.year && m->date.year) a->published = m->date;
+    if (!a->category && m->category) bt_article_set(&a->category, m->category);
+    if (!a->author && m->author) bt_article_set(&a->author, m->author);
+    if (!a->lead && m->description) bt_article_set(&a->lead, m->description);
+    if (!a->source_url && m->url) bt_article_set(&a->source_url, m->url);
+}
+
+/* Parse a page's decoded body with its origin. */
+static bt_status parse_page(bt_source *s, const bt_item *it, const char *body, size_t len,
+                            const char *ctype, const char *url, int internal, const char *warc_path,
+                            bt_load_info *info, bt_article **out, bt_err *e)
+{
+    bt_kind k = bt_kind_sniff(ctype, body, len);
+    if (k != BT_KIND_HTML && k != BT_KIND_TEXT) {
+        if (bt_kind_is_feed(k))
+            return bt_err_set(e, BT_EPARSE, "%s where an article page was expected", bt_kind_name(k));
+        return bt_err_set(e, BT_EBINARY, "not an article page: looks like %s (Content-Type %s)",
+                          bt_kind_name(k), ctype ? ctype : "none");
+    }
+    char *charset = bt_http_charset(ctype);
+    img_ctx ic;
+    memset(&ic, 0, sizeof ic);
+    ic.s = s;
+    ic.page_url = url;
+    ic.internal = internal;
+    ic.info = info;
+    ic.warc_path = warc_path;
+    bt_origin og = {url, charset, s->o.no_images ? no_image : web_image, &ic};
+    bt_input_opts io = s->o.io;
+    io.origin = &og;
+    if (k == BT_KIND_HTML) io.from = BT_FROM_HTML;
+    else if (io.from == BT_FROM_AUTO) io.from = BT_FROM_TEXT;
+    bt_status st = bt_input_parse(body, len, NULL, &io, out, e);
+    free(charset);
+    if (st != BT_OK) return st;
+    if (ic.declined)
+        bt_article_warn(*out, "%d image%s not fetched (--no-images)", ic.declined, ic.declined == 1 ? "" : "s");
+    if (ic.warc_missing)
+        bt_article_warn(*out, "%d image%s not in the WARC file", ic.warc_missing, ic.warc_missing == 1 ? "" : "s");
+    if (!(*out)->source_url) bt_article_set(&(*out)->source_url, url);
+    fill_from_meta(*out, it->meta);
+    (*out)->source_path = bt_xstrdup(it->name);
+    return BT_OK;
+}
+
+bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *val, bt_article **out,
+                         bt_load_info *info, bt_err *e)
+{
+    *out = NULL;
+    bt_load_info dummy;
+    memset(&dummy, 0, sizeof dummy);
+    if (!info) info = &dummy;
+    memset(info, 0, sizeof *info);
+    bt_status st;
+    if (it->kind == BT_ITEM_FILE) {
+        st = bt_input_load(it->path, &s->o.io, out, e);
+        if (st == BT_OK) fill_from_meta(*out, it->meta);
+        return st;
+    }
+    if (it->kind == BT_ITEM_WARC) {
+        bt_warc_record rec;
+        st = bt_warc_read_at(it->path, it->warc_offset, it->warc_skip, input_cap(s) + MAX_WARC_SLACK, &rec, e);
+        if (st != BT_OK) return st;
+        bt_warc_http h;
+        if (!rec.block) st = bt_err_set(e, BT_ELIMIT, "record larger than the input limit");
+        else st = bt_warc_http_parse(rec.block, rec.block_len, input_cap(s), &h, e);
+        if (st == BT_OK) {
+            info->status = h.status;
+            bt_sha256_hex(h.body, h.body_len, info->sha256);
+            info->final_url = bt_xstrdup(it->url);
+            st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, it->path, info, out, e);
+            bt_warc_http_free(&h);
+        }
+        bt_warc_record_free(&rec);
+        bt_load_info_free(&dummy);
+        return st;
+    }
+    /* a URL */
+    bt_fetch_result own, *r = it->page;
+    if (!r || val) {
+        r = &own;
+        st = fetch_url(s, it->url, it->referenced, it->referrer_internal, val, r, e);
+        info->fetch_ms += r->ms;
+        info->status = r->status;
+        info->transient = r->transient;
+        info->date_us = r->date_us;
+        keep_exchanges(info, r);
+        if (st != BT_OK) {
+            bt_fetch_result_free(r);
+            bt_load_info_free(&dummy);
+            return st;
+        }
+        if (r->status == 304) {
+            info->not_modified = 1;
+            info->etag = r->etag ? bt_xstrdup(r->etag) : NULL;
+            info->last_modified = r->last_modified ? bt_xstrdup(r->last_modified) : NULL;
+            bt_fetch_result_free(r);
+            bt_load_info_free(&dummy);
+            return BT_OK;
+        }
+        if (body_kind(s, r) == BT_KIND_GZIP) {
+            bt_fetch_result_free(r);
+            bt_load_info_free(&dummy);
+            return bt_err_set(e, BT_EBINARY, "not an article page: gzip data");
+        }
+    } else {
+        info->fetch_ms += r->ms;
+        info->status = r->status;
+        info->date_us = r->date_us;
+        /* the exchanges stay with the item's answer; copy them for the caller */
+        for (size_t i = 0; i < r->nx && info != &dummy; i++) {
+            bt_http_exchange c = r->x[i];
+            c.url = c.url ? bt_xstrdup(c.url) : NULL;
+            c.ip = c.ip ? bt_xstrdup(c.ip) : NULL;
+            c.req_head = c.req_head ? bt_xstrndup(c.req_head, c.req_head_len) : NULL;
+            c.resp_head = c.resp_head ? bt_xstrndup(c.resp_head, c.resp_head_len) : NULL;
+            if (c.payload) {
+                char *p = bt_xmalloc(c.payload_len + 1);
+                memcpy(p, r->x[i].payload, c.payload_len);
+                p[c.payload_len] = '\0';
+                c.payload = p;
+            }
+            info->x = bt_xrealloc(info->x, (info->nx + 1) * sizeof *info->x);
+            info->x[info->nx++] = c;
+        }
+    }
+    info->final_url = bt_xstrdup(r->url ? r->url : it->url);
+    info->etag = r->etag ? bt_xstrdup(r->etag) : NULL;
+    info->last_modified = r->last_modified ? bt_xstrdup(r->last_modified) : NULL;
+    bt_sha256_hex(r->body ? r->body : "", r->body_len, info->sha256);
+    st = parse_page(s, it, r->body, r->body_len, r->content_type, info->final_url, r->internal, NULL, info, out, e);
+    if (r == &own) bt_fetch_result_free(r);
+    bt_load_info_free(&dummy);
+    return st;
+}
+
+/* ---- in parallel ---- */
+
+typedef struct {
+    bt_source *s;
+    const bt_item_list *l;
+    bt_article **arts;
+    bt_err *errs;
+    size_t next;
+    pthread_mutex_t mu;
+} pool;
+
+static void *worker(void *u)
+{
+    pool *p = u;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->l->n) return NULL;
+        bt_err_clear(&p->errs[i]);
+        if (bt_source_load(p->s, &p->l->v[i], NULL, &p->arts[i], NULL, &p->errs[i]) != BT_OK) p->arts[i] = NULL;
+    }
+}
+
+void bt_source_load_all(bt_source *s, const bt_item_list *l, int jobs, bt_article **arts, bt_err *errs)
+{
+    if (jobs < 1) jobs = 1;
+    if ((size_t)jobs > l->n) jobs = (int)(l->n ? l->n : 1);
+    pool p = {s, l, arts, errs, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t *t = bt_xcalloc((size_t)jobs, sizeof *t);
+    int *ok = bt_xcalloc((size_t)jobs, sizeof *ok);
+    for (int i = 1; i < jobs; i++) ok[i] = pthread_create(&t[i], NULL, worker, &p) == 0;
+    /* the calling thread works too; threads that could not start leave more for it */
+    worker(&p);
+    for (int i = 1; i < jobs; i++)
+        if (ok[i]) pthread_join(t[i], NULL);
+    free(ok);
+    free(t);
+}

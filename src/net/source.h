@@ -1,0 +1,110 @@
+/* source.h - what a command-line argument names, and the articles it gives. The one place every
+ * command (parse, pdf, epub, archive) resolves its inputs:
+ *
+ *   a local path   an article file (text or HTML), a WARC file (.warc or .warc.gz: its response
+ *                  records), or a feed/sitemap file (its items are URLs)
+ *   "-"            an article on standard input
+ *   a URL          fetched; by its Content-Type and content it is an article page, an RSS/Atom
+ *                  feed, a sitemap or a sitemap index (whose sitemaps are fetched in turn)
+ *
+ * Feed and sitemap items are checked against the site's robots.txt (unless ignore_robots) and
+ * are "referenced" resources for the private-address rule (fetch.h). A page fetched from the
+ * web gets its images fetched too (http/https only, a count and a byte cap, the private-address
+ * rule; failures are warnings). Nothing here prints: problems are returned or recorded as
+ * warnings/skips in the list for the caller to report. */
+#ifndef BT_SOURCE_H
+#define BT_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "article.h"
+#include "feed.h"
+#include "fetch.h"
+#include "input.h"
+#include "util.h"
+
+#define BT_MAX_PAGE_IMAGES 50                            /* images fetched per page */
+#define BT_MAX_PAGE_IMAGE_BYTES ((size_t)40 * 1024 * 1024) /* all images of one page */
+
+typedef struct {
+    int offline;              /* never touch the network: URLs are refused */
+    int ignore_robots;
+    int no_images;            /* do not fetch the images of web pages */
+    bt_fetch_opts fetch;      /* user agent, timeouts, caps, politeness, insecure, allow_private */
+    bt_input_opts io;         /* parser options (from, lang, max input); origin is set per page */
+} bt_source_opts;
+
+typedef struct bt_source bt_source;
+
+bt_source *bt_source_new(const bt_source_opts *o);
+void bt_source_free(bt_source *s);
+
+/* The fetcher (created on first use; NULL when offline or libcurl cannot start, e set). */
+bt_fetcher *bt_source_fetcher(bt_source *s, bt_err *e);
+
+typedef enum { BT_ITEM_FILE, BT_ITEM_URL, BT_ITEM_WARC } bt_item_kind;
+
+typedef struct {
+    bt_item_kind kind;
+    char *name;               /* what messages name: the path, the URL, or "FILE.warc.gz: URL" */
+    char *url;                /* URL and WARC items: the article's URL */
+    char *path;               /* FILE items: the path; WARC items: the WARC file */
+    uint64_t warc_offset, warc_skip; /* WARC items: where the response record is */
+    char *warc_date;          /* WARC items: WARC-Date */
+    bt_feed_item *meta;       /* from a feed or sitemap: fills what the page lacks; or NULL */
+    int referenced;           /* came from a feed or sitemap (the private-address rule) */
+    int referrer_internal;    /* ... which itself came from a non-public address */
+    char *from;               /* the feed/sitemap/WARC it came from, or NULL */
+    bt_fetch_result *page;    /* URL items: the answer already fetched while expanding, or NULL */
+} bt_item;
+
+typedef struct {
+    bt_item *v;
+    size_t n, cap;
+    char *title;              /* the first feed's title (a digest's title), or NULL */
+    int from_feed;            /* some items came from a feed or sitemap (keep their order) */
+    /* What expansion left out, for the caller to report: */
+    char **notes;             /* one line each: "URL: skipped: disallowed by robots.txt" */
+    size_t nnotes;
+    size_t robots_skipped, nolink, warc_skipped_revisit, warc_skipped_other;
+} bt_item_list;
+
+void bt_item_list_free(bt_item_list *l);
+
+/* Expand one argument into items appended to l. Fails (e set, nothing appended) when the
+ * argument itself cannot be used: offline and a URL, a fetch failure, a feed that is not XML, a
+ * WARC that cannot be read. Skipped items are counted and noted in l. */
+bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_err *e);
+
+/* What loading one item learned besides the article (for the archive). */
+typedef struct {
+    long status;              /* HTTP status of the page (0 for files) */
+    int not_modified;         /* a conditional request was answered 304: no article */
+    int transient;            /* a failure worth retrying on a later run */
+    char *final_url;          /* after redirects */
+    char *etag, *last_modified;
+    char sha256[65];          /* of the decoded body (hex), "" for files */
+    int64_t date_us;          /* when it was fetched (or the WARC-Date) */
+    double fetch_ms;          /* time spent fetching the page and its images */
+    bt_http_exchange *x;      /* every exchange made (page, redirects, images), for a WARC */
+    size_t nx;
+} bt_load_info;
+
+void bt_load_info_free(bt_load_info *li);
+
+/* Validators from an earlier run, for a conditional request. */
+typedef struct {
+    const char *etag, *last_modified;
+} bt_validators;
+
+/* Load one item as an article. val (may be NULL): send a conditional request; on 304, BT_OK with
+ * *out NULL and info->not_modified. info (may be NULL) receives what was learned (and the
+ * exchanges, which the caller then owns through bt_load_info_free). */
+bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *val, bt_article **out,
+                         bt_load_info *info, bt_err *e);
+
+/* Load items[0..n) with `jobs` threads; arts[i] is the article or NULL, errs[i] the reason. */
+void bt_source_load_all(bt_source *s, const bt_item_list *l, int jobs, bt_article **arts, bt_err *errs);
+
+#endif
