@@ -125,7 +125,7 @@ int bt_cmd_epub(int argc, char **argv)
     bt_strvec paths = {0};
     bt_article **arts = NULL;
     size_t narts = 0;
-    int failed = 0, rc = BT_EXIT_OK, c, jobs = 4, sort_given = 0;
+    int failed = 0, rc = BT_EXIT_OK, c, jobs = 4, sort_given = 0, group_given = 0;
     bt_source_opts so;
     bt_source *src = NULL;
     bt_item_list items = {0};
@@ -157,6 +157,7 @@ int bt_cmd_epub(int argc, char **argv)
             io.lang = optarg;
             break;
         case O_GROUP:
+            group_given = 1;
             if (strcmp(optarg, "category") == 0) eo.group = BT_GROUP_CATEGORY;
             else if (strcmp(optarg, "date") == 0) eo.group = BT_GROUP_DATE;
             else if (strcmp(optarg, "none") == 0) eo.group = BT_GROUP_NONE;
@@ -234,6 +235,7 @@ int bt_cmd_epub(int argc, char **argv)
     so.io = io;
     src = bt_source_new(&so);
     bt_cmd_expand(src, paths.v, (int)paths.n, &items, &failed);
+    size_t ninputs = items.n + (size_t)failed; /* articles asked for, usable or not */
     if (!output) {
         if (paths.n == 1 && optind + 1 == argc && strcmp(paths.v[0], "-") != 0) {
             if (bt_url_has_scheme(paths.v[0]) && items.n) {
@@ -268,7 +270,7 @@ int bt_cmd_epub(int argc, char **argv)
         bt_article *a = arts[i];
         if (!a) {
             /* one input: one line, the reason; several: say it is left out of the digest */
-            if (items.n + (size_t)failed > 1) bt_cli_error(items.v[i].name, "%s (left out of the book)", errs[i].msg);
+            if (ninputs > 1) bt_cli_error(items.v[i].name, "%s (left out of the book)", errs[i].msg);
             else bt_cli_error(items.v[i].name, "%s", errs[i].msg);
             failed++;
             continue;
@@ -279,13 +281,14 @@ int bt_cmd_epub(int argc, char **argv)
     }
     bt_progress_end(&pg);
     if (narts == 0) {
-        if (items.n + (size_t)failed > 1) bt_cli_error(output, "no article could be loaded; nothing written");
+        if (ninputs > 1) bt_cli_error(output, "no article could be loaded; nothing written");
         rc = BT_EXIT_OUTPUT;
         goto done;
     }
-    /* a feed's digest: the feed's title, its items in the feed's order */
+    /* a feed's digest: the feed's title, its items in the feed's order (one section: the feed) */
     if (!title && items.title && narts > 1) title = items.title;
     if (items.from_feed && !sort_given) eo.sort = BT_SORT_INPUT;
+    if (items.from_feed && !group_given) eo.group = BT_GROUP_NONE;
 
     ctitle = bt_epub_clean_arg(title);
     cauthor = bt_epub_clean_arg(author);

@@ -38,7 +38,7 @@ import time
 import urllib.parse
 import zlib
 
-root, portfile, log = sys.argv[1], sys.argv[2], sys.argv[3]
+root, portfile, log = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 MTIME = email.utils.formatdate(1685170800, usegmt=True)
 lock = threading.Lock()
 seen_once = set()

@@ -16,9 +16,10 @@
 
 const char *bt_kind_name(bt_kind k)
 {
-    static const char *n[] = {"unknown content", "HTML page", "plain-text article", "RSS feed",
-                              "Atom feed", "sitemap", "sitemap index", "XML document (not a feed)",
-                              "WARC file", "gzip data", "PDF file", "image", "binary data"};
+    static const char *n[] = {"unknown content", "an HTML page", "a plain-text article", "an RSS feed",
+                              "an Atom feed", "a sitemap", "a sitemap index",
+                              "an XML document (not a feed)", "a WARC file", "gzip data",
+                              "a PDF file", "an image", "binary data"};
     return (unsigned)k < sizeof n / sizeof n[0] ? n[k] : "unknown content";
 }
 

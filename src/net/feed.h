@@ -29,7 +29,7 @@ typedef enum {
     BT_KIND_BINARY
 } bt_kind;
 
-/* "HTML page", "RSS feed", ... for messages. */
+/* "an HTML page", "an RSS feed", ... for messages. */
 const char *bt_kind_name(bt_kind k);
 /* 1 for RSS, Atom, sitemap and sitemap index. */
 int bt_kind_is_feed(bt_kind k);
