@@ -156,7 +156,7 @@ static void note(bt_item_list *l, const char *fmt, ...)
 
 /* ---- robots.txt ---- */
 
-static const bt_robots *robots_for(bt_source *s, const char *url, int referrer_internal)
+static const bt_robots *robots_for(bt_source *s, const char *url, int referenced, int referrer_internal)
 {
     char *origin = bt_url_origin(url);
     if (!origin) return NULL;
@@ -174,7 +174,7 @@ static const bt_robots *robots_for(bt_source *s, const char *url, int referrer_i
     char *rurl = bt_url_resolve(url, "/robots.txt");
     if (f && rurl) {
         bt_fetch_req rq = {0};
-        rq.referenced = 1;
+        rq.referenced = referenced;
         rq.referrer_internal = referrer_internal;
         rq.accept = "text/plain";
         rq.max_bytes = 512 * 1024;
@@ -211,7 +211,8 @@ static bt_feed_item *take_meta(bt_feed_item *src)
 }
 
 /* Items of a parsed feed or sitemap. */
-static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int internal, bt_item_list *l)
+static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int referenced, int internal,
+                           bt_item_list *l)
 {
     if (!l->title && fd->title) l->title = bt_xstrdup(fd->title);
     l->from_feed = 1;
@@ -225,7 +226,7 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int inte
         for (size_t k = 0; k < l->n && !dup; k++) dup = l->v[k].url && strcmp(l->v[k].url, fi->url) == 0;
         if (dup) continue;
         if (!s->o.ignore_robots && !s->o.offline) {
-            const bt_robots *r = robots_for(s, fi->url, internal);
+            const bt_robots *r = robots_for(s, fi->url, referenced, internal);
             char *path = bt_url_path(fi->url);
             int ok = bt_robots_allowed(r, path);
             free(path);
@@ -237,7 +238,7 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int inte
         }
         bt_item *it = add_item(l, BT_ITEM_URL, fi->url);
         it->url = bt_xstrdup(fi->url);
-        it->referenced = 1;
+        it->referenced = referenced;
         it->referrer_internal = internal;
         it->from = bt_xstrdup(from);
         it->meta = take_meta(fi);
@@ -341,13 +342,13 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
                 } else if (bt_feed_parse(cr.body, cr.body_len, cr.url, &cf, &ce) != BT_OK) {
                     note(l, "%s: sitemap skipped: %s", cu, ce.msg);
                 } else {
-                    add_feed_items(s, cf, cu, cr.internal, l);
+                    add_feed_items(s, cf, cu, 1, cr.internal, l);
                 }
                 bt_feed_free(cf);
                 bt_fetch_result_free(&cr);
             }
         } else {
-            add_feed_items(s, fd, url, internal, l);
+            add_feed_items(s, fd, url, 1, internal, l);
         }
         bt_feed_free(fd);
         bt_fetch_result_free(r);
@@ -414,7 +415,8 @@ bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_er
                         note(l, "%s: sitemap skipped: %s", fd->items[i].url, ce.msg);
                 }
             } else {
-                add_feed_items(s, fd, arg, 0, l);
+                /* a feed file the user gave lists URLs as the command line would */
+                add_feed_items(s, fd, arg, 0, 0, l);
             }
             bt_feed_free(fd);
             if (s->o.offline && l->n) {

@@ -14,7 +14,9 @@
 #include "fetch.h"
 #include "harness.h"
 #include "netsrv.h"
+#include "source.h"
 #include "url.h"
+#include "webq.h"
 
 static void test_url(void)
 {
@@ -308,6 +310,45 @@ static void test_fetch(const char *base)
     bt_fetcher_free(f);
 }
 
+/* the fetch queue: items loaded ahead by two threads, taken in order, failures kept per item */
+static void test_webq(const char *base)
+{
+    const char *page = "<html><head><title>T</title></head><body><article><h1>Tin</h1><p>Một đoạn văn "
+                       "đủ dài cho bài báo thử nghiệm, có dấu tiếng Việt.</p></article></body></html>";
+    netsrv_put("q.html", page, strlen(page));
+    bt_source_opts so;
+    memset(&so, 0, sizeof so);
+    bt_source *s = bt_source_new(&so);
+    bt_item_list l = {0};
+    bt_err e;
+    char url[300];
+    bt_buf feed = {0};
+    bt_buf_adds(&feed, "<rss><channel><title>Q</title>");
+    for (int i = 0; i < 8; i++) {
+        snprintf(url, sizeof url, i == 5 ? "%s/status/404" : "%s/q.html?n=%d", base, i);
+        bt_buf_printf(&feed, "<item><link>%s</link></item>", url);
+    }
+    bt_buf_adds(&feed, "</channel></rss>");
+    netsrv_put("q.rss", feed.data, feed.len);
+    bt_buf_free(&feed);
+    snprintf(url, sizeof url, "%s/q.rss", netsrv.root);
+    bt_source_expand(s, url, &l, &e);
+    bt_webq *q = bt_webq_new(s, &l, NULL, 2, 3);
+    int ok = 0, failed = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        bt_article *a;
+        bt_load_info info;
+        if (bt_webq_take(q, i, &a, &info, &e) == BT_OK && a && strcmp(a->title, "Tin") == 0) ok++;
+        else if (i == 5 && info.status == 404) failed++;
+        bt_article_free(a);
+        bt_load_info_free(&info);
+    }
+    bt_webq_free(q);
+    CHECK("fetch queue: 7 loaded, the 404 kept as a failure", l.n == 8 && ok == 7 && failed == 1);
+    bt_item_list_free(&l);
+    bt_source_free(s);
+}
+
 int main(void)
 {
     test_url();
@@ -319,6 +360,7 @@ int main(void)
         printf("SKIPPED: fetcher tests (python3 cannot start tests/httpd.py)\n");
     } else {
         test_fetch(base);
+        test_webq(base);
         netsrv_stop();
     }
     TEST_END();
