@@ -9,17 +9,22 @@
 
 #include "archive.h"
 #include "cli.h"
+#include "netopt.h"
 #include "progress.h"
 #include "template.h"
 
 static void archive_usage(FILE *f) {
-    fputs("usage: bantin archive SRC_DIR... -o ARCHIVE_DIR [options]\n"
+    fputs("usage: bantin archive SOURCE... -o ARCHIVE_DIR [options]\n"
+          "       bantin archive --sources FILE -o ARCHIVE_DIR [options]\n"
           "       bantin archive --merge BAG... -o BAG\n"
           "\n"
           "Archive every text and HTML article under the sources into a BagIt bag: one PDF per\n"
           "article (data/articles/YYYY/MM/), digest EPUBs per category and period (data/digests/),\n"
           "data/index.json, a catalogue (data/index.html for people, data/opds.xml for e-reader\n"
           "apps), SHA-256 manifests. Re-running adds only what changed.\n"
+          "A SOURCE is a folder or file of articles, the URL of a page, of an RSS/Atom feed or of a\n"
+          "sitemap, or a WARC file. What is fetched is kept as WARC/1.1 in data/warc/; a re-run\n"
+          "sends conditional requests and renders only what changed.\n"
           "\n"
           "  -o, --output DIR        the archive directory (created if missing)\n"
           "      --category NAME     only articles of this category (case and accents ignored)\n"
@@ -43,8 +48,10 @@ static void archive_usage(FILE *f) {
           "                          (files and folders; without it they are skipped and counted)\n"
           "      --rebuild-state     rebuild a damaged bantin-state.jsonl from the bag's own\n"
           "                          data/index.json (give the options the archive was made with)\n"
+          "      --sources FILE      one source per line (# starts a comment)\n"
           "  -q, --quiet             no progress, only errors\n"
           "  -v, --verbose           per-article progress and warnings\n"
+          BT_NET_USAGE
           "\n"
           "exit status: 0 all archived, 1 some articles or digests failed (recorded in index.json),\n"
           "2 usage (also: archive made with other options), 3 the archive could not be written\n"
@@ -163,7 +170,7 @@ static int shard_from_env(int *k, int *n, char *why, size_t cap) {
 
 int bt_cmd_archive(int argc, char **argv) {
     enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE,
-           O_FOLLOW, O_REBUILD };
+           O_FOLLOW, O_REBUILD, O_SOURCES };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"category", required_argument, NULL, O_CAT},
         {"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -174,10 +181,15 @@ int bt_cmd_archive(int argc, char **argv) {
         {"template", required_argument, NULL, O_TEMPLATE},
         {"follow-symlinks", no_argument, NULL, O_FOLLOW}, {"rebuild-state", no_argument, NULL, O_REBUILD},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
+        {"sources", required_argument, NULL, O_SOURCES}, BT_NET_LONGOPTS,
         {NULL, 0, NULL, 0}};
     /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill the run */
     signal(SIGXFSZ, SIG_IGN);
     bt_archive_opts o = {0};
+    bt_source_opts so;
+    memset(&so, 0, sizeof so);
+    const char *sources_file = NULL;
+    char msg[200];
     o.digest = BT_DIGEST_MONTH;
     o.pdf = o.epub = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -242,7 +254,14 @@ int bt_cmd_archive(int argc, char **argv) {
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': archive_usage(stdout); return BT_EXIT_OK;
-        default: archive_usage(stderr); return BT_EXIT_USAGE;
+        case O_SOURCES: sources_file = optarg; break;
+        default: {
+            int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
+            if (r > 0) break;
+            if (r < 0) bt_cli_error(NULL, "%s", msg);
+            else archive_usage(stderr);
+            return BT_EXIT_USAGE;
+        }
         }
     }
     if (pdf_only && epub_only) {
@@ -259,8 +278,33 @@ int bt_cmd_archive(int argc, char **argv) {
         bt_cli_error(NULL, "archive needs -o ARCHIVE_DIR");
         return BT_EXIT_USAGE;
     }
-    if (optind >= argc) {
-        bt_cli_error(NULL, merge ? "--merge needs the shard bags to join" : "archive needs at least one SRC_DIR");
+    bt_strvec srcs = {0};
+    for (int i = optind; i < argc; i++) bt_strvec_push(&srcs, bt_xstrdup(argv[i]));
+    if (sources_file && !merge) {
+        /* one source per line; blank lines and # comments skipped */
+        char *buf;
+        size_t len;
+        bt_err fe = {0};
+        if (bt_read_file(sources_file, (size_t)16 << 20, &buf, &len, &fe) != BT_OK) {
+            bt_cli_error(sources_file, "%s", fe.msg);
+            bt_strvec_free(&srcs);
+            return BT_EXIT_USAGE;
+        }
+        for (char *line = buf, *next; line && *line; line = next) {
+            next = strchr(line, '\n');
+            if (next) *next++ = '\0';
+            char *hash = line[0] == '#' ? line : strstr(line, " #");
+            if (hash) *hash = '\0';
+            while (*line == ' ' || *line == '\t') line++;
+            size_t n = strlen(line);
+            while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r')) line[--n] = '\0';
+            if (n) bt_strvec_push(&srcs, bt_xstrdup(line));
+        }
+        free(buf);
+    }
+    if (srcs.n == 0) {
+        bt_cli_error(NULL, merge ? "--merge needs the shard bags to join" : "archive needs at least one SOURCE");
+        bt_strvec_free(&srcs);
         return BT_EXIT_USAGE;
     }
     if (merge && o.rebuild_state) {
@@ -269,14 +313,19 @@ int bt_cmd_archive(int argc, char **argv) {
     }
     if (merge && o.shard_n) {
         bt_cli_error(NULL, "--merge and --shard exclude each other");
+        bt_strvec_free(&srcs);
         return BT_EXIT_USAGE;
     }
     bt_template *tpl = NULL;
     int rc = bt_cli_template(tname, &tpl);
-    if (rc != BT_EXIT_OK) return rc;
+    if (rc != BT_EXIT_OK) {
+        bt_strvec_free(&srcs);
+        return rc;
+    }
     o.tpl = tpl;
-    o.srcs = (const char *const *)(argv + optind);
-    o.nsrcs = (size_t)(argc - optind);
+    o.srcs = (const char *const *)srcs.v;
+    o.nsrcs = srcs.n;
+    o.web = &so;
     o.epoch = bt_source_date_epoch();
     bt_progress p;
     bt_progress_init(&p, "archive", bt_cli.quiet, bt_cli.verbose, 1);
@@ -290,8 +339,10 @@ int bt_cmd_archive(int argc, char **argv) {
     bt_template_free(tpl);
     if (st != BT_OK) {
         bt_cli_error(o.out, "%s", e.msg);
+        bt_strvec_free(&srcs);
         return bt_cli_exit_for(st);
     }
+    bt_strvec_free(&srcs);
     if (!bt_cli.quiet)
         fprintf(stderr,
                 "bantin: %s: %zu articles archived (%zu parsed now, %zu unchanged), %zu failed, "

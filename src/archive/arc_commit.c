@@ -170,6 +170,7 @@ bt_status arc_write_manifests(arc_ctx *c, bt_err *e) {
         st = bt_bag_manifest_add(m, p, g->sha, g->size, e);
         free(p);
     }
+    if (st == BT_OK) st = arc_web_manifest(c, m, e); /* the WARC files */
     for (size_t k = 0; k <= c->catalogue.n && st == BT_OK; k++) { /* index.json, then the catalogue */
         const char *name = k == 0 ? "index.json" : c->catalogue.v[k - 1];
         char *p = bt_path_join(c->stage_data, name);

@@ -47,6 +47,13 @@ static json_t *public_record(const arc_record *r, const arc_ent *x) {
     }
     if (x->status == ST_OK && r->digest) json_object_set_new(outs, "epub", json_string(r->digest));
     json_object_set_new(o, "outputs", outs);
+    if (r->warc_file) { /* the HTTP evidence: the WARC file and its response record */
+        json_t *wj = json_object();
+        json_object_set_new(wj, "file", json_string(r->warc_file));
+        json_object_set_new(wj, "offset", json_integer(r->warc_offset));
+        put_str(wj, "record_id", r->warc_record_id);
+        json_object_set_new(o, "warc", wj);
+    }
     put_str(o, "canonical_url", r->canonical_url);
     put_str(o, "text_sha256", r->text_sha256);
     if (r->warnings.n) {

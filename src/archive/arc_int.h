@@ -217,6 +217,7 @@ typedef struct arc_ctx {
     int lockfd;
     bt_err fatal;             /* set: the run cannot finish (disk full, work file lost); the
                                * workers skip what is left and nothing is committed */
+    struct arc_web *web;      /* web sources of the run (arc_web.c), or NULL */
 } arc_ctx;
 
 /* Report an event to the caller's progress callback (if any). */
@@ -251,6 +252,20 @@ bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e);
 int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
 bt_status arc_source_digest(const arc_ent *x, char hex[BT_SHA256_HEX], uint64_t *size, bt_err *e);
 bt_status arc_source_load(const arc_ent *x, bt_article **a, bt_err *e);
+
+/* arc_web.c: web sources (URLs, feeds, sitemaps, WARC files), the fetch queue, WARC evidence */
+int arc_web_claims(const char *arg); /* 1 if the argument is a web source, not a file to parse */
+/* Append the web sources' entries to the walk's list (*wv, *wn, *wcap) and check the archived
+ * ones with conditional requests. */
+bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e);
+int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
+/* In a worker: the source's article (fetched ahead by the queue), the record's web fields and
+ * its evidence written into this run's WARC file. */
+bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_err *e);
+/* Every WARC file of the bag into the manifest (closes this run's file first). */
+bt_status arc_web_manifest(arc_ctx *c, bt_bag_manifest *m, bt_err *e);
+double arc_web_wait_ms(const arc_ctx *c); /* render workers' time spent waiting for fetches */
+void arc_web_free(arc_ctx *c);
 
 /* arc_plan.c */
 /* rebuilt: a state file to read instead of the bag's (--rebuild-state), or NULL. */

@@ -105,7 +105,9 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_er
         if (wi < nw && strcmp(w[wi].src, r->src) == 0) {
             arc_ent x = w[wi++];
             int same = 0;
-            if (r->status == ST_OK || r->status == ST_FILTERED) same = arc_source_same(c, &x, r);
+            /* (a web source decides for failed records too: a 404 is not fetched again) */
+            if (r->status == ST_OK || r->status == ST_FILTERED || x.origin != ARC_ORIGIN_FILE)
+                same = arc_source_same(c, &x, r);
             if (same && r->status == ST_OK && !outputs_present(c, r)) same = 0;
             if (same) {
                 x.plan = P_UNCHANGED;

@@ -84,18 +84,27 @@ static void parse_one(arc_ctx *c, size_t ei) {
 
     char hex[BT_SHA256_HEX];
     uint64_t fsize = 0;
-    if (arc_source_digest(x, hex, &fsize, &e) != BT_OK) {
-        status = ST_FAILED;
-        snprintf(reason, sizeof reason, "%s", e.msg);
-        goto done;
-    }
-    arc_set(&r.sha256, hex);
-    r.size = (int64_t)fsize;
-    bt_status st = arc_source_load(x, &a, &e);
-    if (st != BT_OK) {
-        status = ST_FAILED;
-        snprintf(reason, sizeof reason, "%s: %s", bt_status_name(st), e.msg);
-        goto done;
+    if (x->origin != ARC_ORIGIN_FILE) {
+        /* a web source: loaded ahead by the fetch queue, its evidence kept (arc_web.c) */
+        if (arc_web_load(c, ei, &r, &a, &e) != BT_OK) {
+            status = ST_FAILED;
+            snprintf(reason, sizeof reason, "%s", e.msg);
+            goto done;
+        }
+    } else {
+        if (arc_source_digest(x, hex, &fsize, &e) != BT_OK) {
+            status = ST_FAILED;
+            snprintf(reason, sizeof reason, "%s", e.msg);
+            goto done;
+        }
+        arc_set(&r.sha256, hex);
+        r.size = (int64_t)fsize;
+        bt_status st = arc_source_load(x, &a, &e);
+        if (st != BT_OK) {
+            status = ST_FAILED;
+            snprintf(reason, sizeof reason, "%s: %s", bt_status_name(st), e.msg);
+            goto done;
+        }
     }
     arc_set_text(&r.title, a->title);
     arc_set_text(&r.category, a->category);

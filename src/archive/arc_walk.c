@@ -83,6 +83,7 @@ static int walk_one(void *ud, const bt_dir_entry *ent) {
 static bt_status walk_files(walk_ctx *k, bt_err *e) {
     const bt_archive_opts *o = k->c->o;
     for (size_t s = 0; s < o->nsrcs; s++) {
+        if (arc_web_claims(o->srcs[s])) continue; /* URLs, feeds, WARC files: arc_web.c */
         char *root = bt_xstrdup(o->srcs[s]);
         size_t rl = strlen(root);
         while (rl > 1 && root[rl - 1] == '/') root[--rl] = '\0';
@@ -110,7 +111,7 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
 bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
     walk_ctx k = {c, NULL, NULL, NULL, 0, 0};
     bt_status st = walk_files(&k, e);
-    /* (web producers go here: each appends its entries to k.w) */
+    if (st == BT_OK) st = arc_web_walk(c, &k.w, &k.n, &k.cap, e);
     if (st != BT_OK) {
         for (size_t i = 0; i < k.n; i++) free(k.w[i].src);
         free(k.w);
@@ -132,9 +133,9 @@ bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
 }
 
 int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old) {
-    (void)c;
     switch ((arc_origin)x->origin) {
     case ARC_ORIGIN_FILE:
+        if (old->status == ST_FAILED) return 0; /* a failed file is tried again */
         if (old->size == x->size && old->mtime_ns == x->mtime_ns) return 1;
         if (old->size == x->size) { /* touched: compare the contents */
             char hex[BT_SHA256_HEX];
@@ -145,7 +146,7 @@ int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old) {
         return 0;
     case ARC_ORIGIN_URL:  /* web input: compare ETag / Last-Modified of a conditional fetch */
     case ARC_ORIGIN_WARC: /* a WARC record does not change: same file, offset and record id */
-        break;
+        return arc_web_same(c, x, old);
     }
     return 0;
 }

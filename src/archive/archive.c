@@ -44,6 +44,7 @@ int bt_archive_parse_day(const char *s) {
 }
 
 void arc_close(arc_ctx *c) {
+    arc_web_free(c);
     for (size_t i = 0; i < c->n; i++) free(c->ents[i].src);
     free(c->ents);
     for (size_t d = 0; d < c->ndg; d++) {

@@ -27,7 +27,7 @@
 #define BT_MAX_PAGE_IMAGES 50                            /* images fetched per page */
 #define BT_MAX_PAGE_IMAGE_BYTES ((size_t)40 * 1024 * 1024) /* all images of one page */
 
-typedef struct {
+typedef struct bt_source_opts {
     int offline;              /* never touch the network: URLs are refused */
     int ignore_robots;
     int no_images;            /* do not fetch the images of web pages */

@@ -1,0 +1,432 @@
+/* arc_web.c - web sources of an archive run (the source seam of arc_int.h): URLs of pages, feeds
+ * and sitemaps, and WARC files, resolved by net/source.h.
+ *
+ *  walk   each web argument is expanded into entries: a page or feed item is keyed by its URL
+ *         (origin url), a WARC response record by "WARCFILE#OFFSET" (origin warc). Then the
+ *         entries already archived are checked, in parallel: a conditional GET with the ETag and
+ *         Last-Modified kept in their records; a 304, or a 200 whose body has the same SHA-256 as
+ *         before, leaves the entry unchanged (no render). A permanent failure (404, 410, another
+ *         4xx, a refused address) is not fetched again; a transient one (network, timeout, 429,
+ *         5xx) is retried on every run.
+ *  load   in the render workers, a fetch queue (net/webq.h) loads the items ahead of them, so
+ *         fetching hides behind rendering; each item's HTTP exchanges (redirects, the page, its
+ *         images) go into this run's WARC file data/warc/YYYY-MM-DD.warc.gz, and the record keeps
+ *         the validators, the body's SHA-256 and where its response record is.
+ *  commit the WARC files are payload: listed in the manifest (earlier ones with the digests the
+ *         bag's manifest already has). */
+#include "arc_int.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "feed.h"
+#include "source.h"
+#include "url.h"
+#include "warc.h"
+#include "webq.h"
+
+typedef struct {
+    char *etag, *last_modified, *sha256;
+    int check;      /* 1: an archived source to check with a conditional request */
+    int unchanged;  /* the check says: not modified */
+    int permanent;  /* an earlier permanent failure: not fetched again */
+} web_old;
+
+struct arc_web {
+    bt_source *src;
+    bt_item_list items;
+    bt_map keymap;          /* entry key -> item index */
+    web_old *old;           /* per item */
+    size_t *check;          /* items to check (indexes) */
+    size_t ncheck;
+    /* render phase */
+    pthread_mutex_t mu;
+    int q_started;
+    bt_webq *q;
+    bt_item_list qlist;     /* the items to load, in the order the workers take them */
+    size_t *qpos;           /* item index -> position in qlist */
+    bt_warc_writer *w;
+    char *warc_rel;         /* "warc/2026-11-30.warc.gz" */
+    int warc_failed;
+    double wait_ms;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+int arc_web_claims(const char *arg)
+{
+    if (bt_url_has_scheme(arg)) return 1;
+    struct stat sb;
+    if (stat(arg, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    FILE *f = fopen(arg, "rb");
+    if (!f) return 0;
+    char head[4096];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    bt_kind k = bt_kind_sniff(NULL, head, n);
+    return k == BT_KIND_WARC || k == BT_KIND_GZIP || bt_kind_is_feed(k);
+}
+
+static int in_shard(const arc_ctx *c, const char *key)
+{
+    if (c->o->shard_n <= 1) return 1;
+    uint64_t h = bt_sha256_u64(key, strlen(key));
+    return (int)(h % (uint64_t)c->o->shard_n) == c->o->shard_k - 1;
+}
+
+static char *item_key(const bt_item *it)
+{
+    if (it->kind == BT_ITEM_WARC) return bt_xasprintf("%s#%llu", it->path, (unsigned long long)it->warc_offset);
+    return bt_xstrdup(it->url);
+}
+
+void arc_web_free(arc_ctx *c)
+{
+    struct arc_web *w = c->web;
+    if (!w) return;
+    bt_webq_free(w->q);
+    if (w->w) bt_warc_close(w->w, NULL);
+    free(w->warc_rel);
+    for (size_t i = 0; i < w->items.n; i++) {
+        free(w->old[i].etag);
+        free(w->old[i].last_modified);
+        free(w->old[i].sha256);
+    }
+    free(w->old);
+    free(w->check);
+    free(w->qpos);
+    /* qlist shares its items with items: free only its array */
+    free(w->qlist.v);
+    bt_item_list_free(&w->items);
+    bt_map_free(&w->keymap);
+    bt_source_free(w->src);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+    c->web = NULL;
+}
+
+/* A conditional request for one archived item (in the pool). */
+static void check_job(arc_ctx *c, size_t k)
+{
+    struct arc_web *w = c->web;
+    size_t i = w->check[k];
+    const bt_item *it = &w->items.v[i];
+    web_old *o = &w->old[i];
+    bt_err e;
+    bt_fetcher *f = bt_source_fetcher(w->src, &e);
+    if (!f) return;
+    bt_fetch_req rq = {0};
+    rq.etag = o->etag;
+    rq.last_modified = o->last_modified;
+    rq.referenced = it->referenced;
+    rq.referrer_internal = it->referrer_internal;
+    rq.accept = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+    bt_fetch_result r;
+    if (bt_fetch(f, it->url, &rq, &r, &e) == BT_OK) {
+        if (r.status == 304) {
+            o->unchanged = 1;
+        } else if (r.body && o->sha256) {
+            char hex[BT_SHA256_HEX];
+            bt_sha256_hex(r.body, r.body_len, hex);
+            o->unchanged = strcmp(hex, o->sha256) == 0;
+        }
+    }
+    bt_fetch_result_free(&r);
+    pthread_mutex_lock(&c->mu);
+    c->done++;
+    arc_emit(c, BT_AEV_ITEM, "check", c->done, c->total, it->url, NULL);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int extra_bool(const arc_record *r, const char *key)
+{
+    json_t *v = r->extra ? json_object_get(r->extra, key) : NULL;
+    return v && json_is_true(v);
+}
+
+bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e)
+{
+    const bt_archive_opts *o = c->o;
+    int any = 0;
+    for (size_t s = 0; s < o->nsrcs; s++) any |= arc_web_claims(o->srcs[s]);
+    if (!any) return BT_OK;
+    struct arc_web *w = bt_xcalloc(1, sizeof *w);
+    c->web = w;
+    pthread_mutex_init(&w->mu, NULL);
+    bt_source_opts so;
+    memset(&so, 0, sizeof so);
+    if (o->web) so = *o->web;
+    w->src = bt_source_new(&so);
+    for (size_t s = 0; s < o->nsrcs; s++) {
+        if (!arc_web_claims(o->srcs[s])) continue;
+        bt_err le;
+        bt_err_clear(&le);
+        size_t before = w->items.nnotes;
+        if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK)
+            /* an unusable source stops nothing else: reported, and the run goes on */
+            arc_emit(c, BT_AEV_FAILED, "scan", 0, 0, o->srcs[s], le.msg);
+        for (size_t k = before; k < w->items.nnotes; k++) arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, w->items.notes[k]);
+    }
+    if (w->items.warc_skipped_revisit || w->items.warc_skipped_other) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "WARC records skipped: %zu revisit, %zu not an HTML page with status 200",
+                 w->items.warc_skipped_revisit, w->items.warc_skipped_other);
+        arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, msg);
+    }
+    w->old = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->old);
+    for (size_t i = 0; i < w->items.n; i++) {
+        bt_item *it = &w->items.v[i];
+        char *key = item_key(it);
+        if (!in_shard(c, key) || bt_map_gets(&w->keymap, key) >= 0) {
+            free(key);
+            continue;
+        }
+        bt_map_puts(&w->keymap, key, (int32_t)i);
+        if (*wn == *wcap) {
+            *wcap = *wcap ? *wcap * 2 : 256;
+            *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
+        }
+        arc_ent x = {0};
+        x.src = key;
+        x.origin = it->kind == BT_ITEM_WARC ? ARC_ORIGIN_WARC : ARC_ORIGIN_URL;
+        x.rec = x.oldrec = -1;
+        x.digest = -1;
+        x.from_bag = -1;
+        x.present = 1;
+        (*wv)[(*wn)++] = x;
+    }
+
+    /* the archived ones: their validators, then conditional requests in parallel */
+    char *opts = NULL;
+    bt_err e2 = {0};
+    FILE *f = arc_state_open(c->bag, &opts, &e2);
+    free(opts);
+    arc_line l;
+    while (f && arc_state_next(f, &l)) {
+        if (l.kind == ARC_LINE_ARTICLE && l.rec.origin == ARC_ORIGIN_URL) {
+            int32_t i = bt_map_gets(&w->keymap, l.rec.src);
+            if (i >= 0) {
+                web_old *od = &w->old[i];
+                if (l.rec.status == ST_FAILED) {
+                    od->permanent = !extra_bool(&l.rec, "retry");
+                } else if (l.rec.status == ST_OK || l.rec.status == ST_FILTERED) {
+                    arc_set(&od->etag, l.rec.etag);
+                    arc_set(&od->last_modified, l.rec.last_modified);
+                    arc_set(&od->sha256, l.rec.sha256);
+                    od->check = 1;
+                }
+            }
+        }
+        arc_line_free(&l);
+    }
+    if (f) fclose(f);
+    w->check = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->check);
+    for (size_t i = 0; i < w->items.n; i++)
+        if (w->old[i].check && !so.offline) w->check[w->ncheck++] = i;
+    if (w->ncheck) {
+        arc_emit(c, BT_AEV_PHASE, "check", 0, w->ncheck, NULL, NULL);
+        arc_pool_run(c, w->ncheck, check_job);
+    }
+    (void)e;
+    return BT_OK;
+}
+
+int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old)
+{
+    struct arc_web *w = c->web;
+    if (!w) return 0;
+    int32_t i = bt_map_gets(&w->keymap, x->src);
+    if (i < 0) return 0;
+    if (x->origin == ARC_ORIGIN_WARC) /* a record in a WARC file does not change */
+        return old->status == ST_OK || old->status == ST_FILTERED || old->status == ST_FAILED;
+    if (old->status == ST_FAILED) return w->old[i].permanent;
+    return w->old[i].unchanged;
+}
+
+/* The WARC file of this run, opened on first use (under w->mu). */
+static bt_warc_writer *warc_of_run(arc_ctx *c, struct arc_web *w)
+{
+    if (w->w || w->warc_failed) return w->w;
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char day[16];
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    for (int k = 1; k < 1000 && !w->warc_rel; k++) {
+        char *rel = k == 1 ? bt_xasprintf("warc/%s.warc.gz", day) : bt_xasprintf("warc/%s-%d.warc.gz", day, k);
+        char *inbag = bt_xasprintf("%s/data/%s", c->bag, rel);
+        struct stat sb;
+        if (stat(inbag, &sb) != 0) w->warc_rel = rel;
+        else free(rel);
+        free(inbag);
+    }
+    bt_err e;
+    char *dir = bt_path_join(c->stage_data, "warc");
+    char *path = w->warc_rel ? bt_path_join(c->stage_data, w->warc_rel) : NULL;
+    char *fields = bt_xasprintf("http-header-user-agent: %s\r\nrobots: %s\r\n",
+                                c->o->web && c->o->web->fetch.user_agent ? c->o->web->fetch.user_agent
+                                                                         : bt_fetch_default_user_agent(),
+                                c->o->web && c->o->web->ignore_robots ? "ignore" : "obey");
+    if (!path || bt_mkdirs(dir, 0755, &e) != BT_OK || bt_warc_open(path, fields, &w->w, &e) != BT_OK) {
+        w->warc_failed = 1;
+        arc_emit(c, BT_AEV_WARN, "render", 0, 0, path, "cannot write the WARC file: the HTTP evidence is not kept");
+    }
+    free(fields);
+    free(dir);
+    free(path);
+    return w->w;
+}
+
+/* Start the fetch queue over the to-do web items, in the order the workers take them. */
+static void start_queue(arc_ctx *c, struct arc_web *w)
+{
+    w->q_started = 1;
+    w->qpos = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->qpos);
+    for (size_t k = 0; k < c->total; k++) {
+        const arc_ent *x = &c->ents[c->list[k]];
+        if (x->origin == ARC_ORIGIN_FILE) continue;
+        int32_t i = bt_map_gets(&w->keymap, x->src);
+        if (i < 0) continue;
+        if (w->qlist.n == w->qlist.cap) {
+            w->qlist.cap = w->qlist.cap ? w->qlist.cap * 2 : 64;
+            w->qlist.v = bt_xrealloc(w->qlist.v, w->qlist.cap * sizeof *w->qlist.v);
+        }
+        w->qpos[i] = w->qlist.n;
+        w->qlist.v[w->qlist.n++] = w->items.v[i]; /* shallow: the strings stay owned by items */
+    }
+    int jobs = c->o->jobs < 1 ? 1 : c->o->jobs;
+    w->q = bt_webq_new(w->src, &w->qlist, NULL, jobs, (size_t)jobs * 4);
+}
+
+static void set_extra(arc_record *r, const char *key, json_t *v)
+{
+    if (!r->extra) r->extra = json_object();
+    json_object_set_new(r->extra, key, v);
+}
+
+bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_err *e)
+{
+    struct arc_web *w = c->web;
+    const arc_ent *x = &c->ents[ei];
+    int32_t i = w ? bt_map_gets(&w->keymap, x->src) : -1;
+    if (i < 0) return bt_err_set(e, BT_EUSAGE, "the source is no longer given");
+    pthread_mutex_lock(&w->mu);
+    if (!w->q_started) start_queue(c, w);
+    pthread_mutex_unlock(&w->mu);
+    bt_load_info info;
+    double t0 = now_ms();
+    bt_status st = bt_webq_take(w->q, w->qpos[i], a, &info, e);
+    double waited = now_ms() - t0;
+    const bt_item *it = &w->items.v[i];
+    arc_set(&r->url, info.final_url ? info.final_url : it->url);
+    if (info.sha256[0]) arc_set(&r->sha256, info.sha256);
+    arc_set(&r->etag, info.etag);
+    arc_set(&r->last_modified, info.last_modified);
+    if (info.status) set_extra(r, "http_status", json_integer(info.status));
+    if (st != BT_OK && x->origin == ARC_ORIGIN_URL) set_extra(r, "retry", json_boolean(info.transient));
+    if (x->origin == ARC_ORIGIN_WARC) {
+        arc_set(&r->warc_file, it->path);
+        r->warc_offset = (int64_t)it->warc_offset;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->wait_ms += waited;
+    if (info.nx && x->origin == ARC_ORIGIN_URL && st == BT_OK) {
+        /* the evidence: every exchange of this item; the record points at the page's response */
+        bt_warc_writer *ww = warc_of_run(c, w);
+        for (size_t k = 0; ww && k < info.nx; k++) {
+            uint64_t off = 0;
+            bt_err we;
+            if (bt_warc_write_exchange(ww, &info.x[k], &off, &we) != BT_OK) {
+                w->warc_failed = 1;
+                break;
+            }
+            if (info.x[k].status >= 200 && info.x[k].status < 300 && !r->warc_file &&
+                strcmp(info.x[k].url, info.final_url ? info.final_url : it->url) == 0) {
+                arc_set(&r->warc_file, w->warc_rel);
+                r->warc_offset = (int64_t)off;
+                arc_set(&r->warc_record_id, bt_warc_last_response_id(ww));
+            }
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    bt_load_info_free(&info);
+    if (st == BT_OK && !*a) return bt_err_set(e, BT_EOTHER, "not modified, but not archived before");
+    return st;
+}
+
+/* A line "HEX  data/warc/NAME" of the bag's manifest: the digest of an earlier WARC file. */
+static int old_digest(const char *bag, const char *rel, char hex[BT_SHA256_HEX])
+{
+    char *mp = bt_path_join(bag, "manifest-sha256.txt");
+    FILE *f = fopen(mp, "r");
+    free(mp);
+    if (!f) return 0;
+    char line[1024];
+    int found = 0;
+    size_t rl = strlen(rel);
+    while (!found && fgets(line, sizeof line, f)) {
+        size_t n = strlen(line);
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+        if (n > 66 && line[64] == ' ' && strcmp(line + n - rl, rel) == 0 && line[n - rl - 1] == ' ') {
+            memcpy(hex, line, 64);
+            hex[64] = '\0';
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+bt_status arc_web_manifest(arc_ctx *c, bt_bag_manifest *m, bt_err *e)
+{
+    struct arc_web *w = c->web;
+    bt_status st = BT_OK;
+    if (w && w->w) { /* this run's file is complete once the workers are done */
+        bt_warc_writer *ww = w->w;
+        w->w = NULL;
+        st = bt_warc_close(ww, e);
+        if (st != BT_OK) return st;
+    }
+    /* every WARC file: the earlier ones in the bag, this run's in the stage */
+    for (int pass = 0; pass < 2 && st == BT_OK; pass++) {
+        char *dir = pass ? bt_path_join(c->stage_data, "warc") : bt_xasprintf("%s/data/warc", c->bag);
+        DIR *d = opendir(dir);
+        struct dirent *de;
+        bt_strvec names = {0};
+        while (d && (de = readdir(d)) != NULL) {
+            size_t n = strlen(de->d_name);
+            if (de->d_name[0] != '.' && n > 8 && strcmp(de->d_name + n - 8, ".warc.gz") == 0)
+                bt_strvec_push(&names, bt_xstrdup(de->d_name));
+        }
+        if (d) closedir(d);
+        bt_strvec_sort(&names);
+        for (size_t k = 0; k < names.n && st == BT_OK; k++) {
+            char *rel = bt_xasprintf("data/warc/%s", names.v[k]);
+            char *abs = bt_path_join(dir, names.v[k]);
+            char hex[BT_SHA256_HEX];
+            uint64_t size = 0;
+            struct stat sb;
+            if (!pass && old_digest(c->bag, rel, hex) && stat(abs, &sb) == 0) size = (uint64_t)sb.st_size;
+            else st = bt_sha256_file(abs, hex, &size, e);
+            if (st == BT_OK) st = bt_bag_manifest_add(m, rel, hex, size, e);
+            free(rel);
+            free(abs);
+        }
+        bt_strvec_free(&names);
+        free(dir);
+    }
+    return st;
+}
+
+double arc_web_wait_ms(const arc_ctx *c)
+{
+    return c->web ? c->web->wait_ms : 0;
+}
