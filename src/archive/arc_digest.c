@@ -123,7 +123,9 @@ void arc_digest_job(arc_ctx *c, size_t k) {
         arc_ent *x = &c->ents[d->mem[m]];
         if (!x->present) continue; /* source gone: its PDF stays archived */
         bt_article *a = NULL;
-        if (arc_source_load(x, &a, &e) == BT_OK) {
+        bt_status ls = x->origin == ARC_ORIGIN_FILE ? arc_source_load(x, &a, &e)
+                                                    : arc_web_reload(c, (size_t)d->mem[m], &a, &e);
+        if (ls == BT_OK) {
             arts[na++] = a;
         } else { /* its PDF stays archived; the digest goes on without it */
             snprintf(why, sizeof why, "%s: %s", x->src, e.msg);

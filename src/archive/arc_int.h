@@ -264,6 +264,9 @@ int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
 bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_err *e);
 /* Every WARC file of the bag into the manifest (closes this run's file first). */
 bt_status arc_web_manifest(arc_ctx *c, bt_bag_manifest *m, bt_err *e);
+/* The article of an archived web source again (for a digest), from the WARC record its record
+ * points at: the bag's evidence, not the network. */
+bt_status arc_web_reload(arc_ctx *c, size_t ei, bt_article **a, bt_err *e);
 double arc_web_wait_ms(const arc_ctx *c); /* render workers' time spent waiting for fetches */
 void arc_web_free(arc_ctx *c);
 

@@ -39,6 +39,8 @@ struct arc_web {
     bt_source *src;
     bt_item_list items;
     bt_map keymap;          /* entry key -> item index */
+    bt_map failmap;         /* key of a source that could not be expanded -> index in fails */
+    bt_strvec fails;        /* ... and why */
     web_old *old;           /* per item */
     size_t *check;          /* items to check (indexes) */
     size_t ncheck;
@@ -107,6 +109,8 @@ void arc_web_free(arc_ctx *c)
     free(w->qlist.v);
     bt_item_list_free(&w->items);
     bt_map_free(&w->keymap);
+    bt_map_free(&w->failmap);
+    bt_strvec_free(&w->fails);
     bt_source_free(w->src);
     pthread_mutex_destroy(&w->mu);
     free(w);
@@ -170,9 +174,25 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         bt_err le;
         bt_err_clear(&le);
         size_t before = w->items.nnotes;
-        if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK)
-            /* an unusable source stops nothing else: reported, and the run goes on */
-            arc_emit(c, BT_AEV_FAILED, "scan", 0, 0, o->srcs[s], le.msg);
+        if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK &&
+            in_shard(c, o->srcs[s]) && bt_map_gets(&w->failmap, o->srcs[s]) < 0) {
+            /* an unusable source stops nothing else: it becomes a failed entry of its own (in
+             * index.json, retried next run) and the run goes on */
+            bt_map_puts(&w->failmap, o->srcs[s], (int32_t)w->fails.n);
+            bt_strvec_push(&w->fails, bt_xstrdup(le.msg));
+            if (*wn == *wcap) {
+                *wcap = *wcap ? *wcap * 2 : 256;
+                *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
+            }
+            arc_ent x = {0};
+            x.src = bt_xstrdup(o->srcs[s]);
+            x.origin = bt_url_has_scheme(o->srcs[s]) ? ARC_ORIGIN_URL : ARC_ORIGIN_WARC;
+            x.rec = x.oldrec = -1;
+            x.digest = -1;
+            x.from_bag = -1;
+            x.present = 1;
+            (*wv)[(*wn)++] = x;
+        }
         for (size_t k = before; k < w->items.nnotes; k++) arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, w->items.notes[k]);
     }
     if (w->items.warc_skipped_revisit || w->items.warc_skipped_other) {
@@ -244,7 +264,7 @@ int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old)
     struct arc_web *w = c->web;
     if (!w) return 0;
     int32_t i = bt_map_gets(&w->keymap, x->src);
-    if (i < 0) return 0;
+    if (i < 0) return 0; /* (a source that failed to expand is tried again) */
     if (x->origin == ARC_ORIGIN_WARC) /* a record in a WARC file does not change */
         return old->status == ST_OK || old->status == ST_FILTERED || old->status == ST_FAILED;
     if (old->status == ST_FAILED) return w->old[i].permanent;
@@ -316,6 +336,11 @@ bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_
 {
     struct arc_web *w = c->web;
     const arc_ent *x = &c->ents[ei];
+    int32_t fi = w ? bt_map_gets(&w->failmap, x->src) : -1;
+    if (fi >= 0) {
+        set_extra(r, "retry", json_true());
+        return bt_err_set(e, BT_EIO, "%s", w->fails.v[fi]);
+    }
     int32_t i = w ? bt_map_gets(&w->keymap, x->src) : -1;
     if (i < 0) return bt_err_set(e, BT_EUSAGE, "the source is no longer given");
     pthread_mutex_lock(&w->mu);
@@ -423,6 +448,56 @@ bt_status arc_web_manifest(arc_ctx *c, bt_bag_manifest *m, bt_err *e)
         bt_strvec_free(&names);
         free(dir);
     }
+    return st;
+}
+
+bt_status arc_web_reload(arc_ctx *c, size_t ei, bt_article **a, bt_err *e)
+{
+    *a = NULL;
+    const arc_ent *x = &c->ents[ei];
+    arc_record r;
+    pthread_mutex_lock(&c->mu);
+    int ok = arc_rec_read(c, x->rec, &r) == 0;
+    pthread_mutex_unlock(&c->mu);
+    if (!ok) return bt_err_set(e, BT_EIO, "cannot read back its record");
+    if (!r.warc_file) {
+        arc_record_free(&r);
+        return bt_err_set(e, BT_EUSAGE, "no WARC record kept for it");
+    }
+    struct arc_web *w = c->web;
+    bt_source *own = NULL, *src = w ? w->src : NULL;
+    if (!src) {
+        bt_source_opts so;
+        memset(&so, 0, sizeof so);
+        src = own = bt_source_new(&so);
+    }
+    char *path;
+    if (x->origin == ARC_ORIGIN_WARC) {
+        path = bt_xstrdup(r.warc_file); /* the crawl given as a source */
+    } else {
+        path = bt_path_join(c->stage_data, r.warc_file); /* written by this run? */
+        struct stat sb;
+        if (stat(path, &sb) == 0 && w) {
+            pthread_mutex_lock(&w->mu);
+            if (w->w) bt_warc_flush(w->w, NULL);
+            pthread_mutex_unlock(&w->mu);
+        } else {
+            free(path);
+            path = bt_xasprintf("%s/data/%s", c->bag, r.warc_file);
+        }
+    }
+    bt_status st = bt_source_load_warc(src, path, (uint64_t)r.warc_offset, x->src, a, e);
+    free(path);
+    if (st == BT_OK) { /* what the feed gave the page when it was archived */
+        bt_article *ar = *a;
+        if (!ar->title && r.title) bt_article_set(&ar->title, r.title);
+        if (!ar->category && r.category) bt_article_set(&ar->category, r.category);
+        if (!ar->author && r.author) bt_article_set(&ar->author, r.author);
+        if (!ar->published.year && r.date) bt_date_parse_iso(r.date, &ar->published);
+        if (r.url) bt_article_set(&ar->source_url, r.url);
+    }
+    arc_record_free(&r);
+    bt_source_free(own);
     return st;
 }
 

@@ -42,6 +42,7 @@ struct bt_source {
     size_t nrobots;
     warc_image *wimg; /* image responses of the WARC files expanded, for their pages */
     size_t nwimg, cwimg;
+    bt_strvec indexed; /* WARC files whose images are in wimg */
 };
 
 bt_source *bt_source_new(const bt_source_opts *o)
@@ -68,6 +69,7 @@ void bt_source_free(bt_source *s)
         free(s->wimg[i].uri);
     }
     free(s->wimg);
+    bt_strvec_free(&s->indexed);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -431,9 +433,35 @@ bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_er
     return BT_OK;
 }
 
+static void add_wimg(bt_source *s, const char *path, const bt_warc_record *rec)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->nwimg == s->cwimg) {
+        s->cwimg = s->cwimg ? s->cwimg * 2 : 64;
+        s->wimg = bt_xrealloc(s->wimg, s->cwimg * sizeof *s->wimg);
+    }
+    warc_image *w = &s->wimg[s->nwimg++];
+    w->path = bt_xstrdup(path);
+    w->uri = bt_xstrdup(rec->target_uri);
+    w->off = rec->offset;
+    w->skip = rec->skip;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static int is_indexed(bt_source *s, const char *path)
+{
+    int r = 0;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->indexed.n && !r; i++) r = strcmp(s->indexed.v[i], path) == 0;
+    if (!r) bt_strvec_push(&s->indexed, bt_xstrdup(path));
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
 /* The response records of a WARC: pages become items, images are indexed for their pages. */
 static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e)
 {
+    int indexed = is_indexed(s, path);
     bt_warc_reader *r;
     bt_status st = bt_warc_reader_open(path, input_cap(s), &r, e);
     if (st != BT_OK) return st;
@@ -471,19 +499,7 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
                         it->from = bt_xstrdup(path);
                     }
                 } else {
-                    if (k == BT_KIND_IMAGE) {
-                        pthread_mutex_lock(&s->mu);
-                        if (s->nwimg == s->cwimg) {
-                            s->cwimg = s->cwimg ? s->cwimg * 2 : 64;
-                            s->wimg = bt_xrealloc(s->wimg, s->cwimg * sizeof *s->wimg);
-                        }
-                        warc_image *w = &s->wimg[s->nwimg++];
-                        w->path = bt_xstrdup(path);
-                        w->uri = bt_xstrdup(rec.target_uri);
-                        w->off = rec.offset;
-                        w->skip = rec.skip;
-                        pthread_mutex_unlock(&s->mu);
-                    }
+                    if (k == BT_KIND_IMAGE && !indexed) add_wimg(s, path, &rec);
                     l->warc_skipped_other++;
                 }
                 bt_warc_http_free(&h);
@@ -769,6 +785,45 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
     st = parse_page(s, it, r->body, r->body_len, r->content_type, info->final_url, r->internal, NULL, info, out, e);
     if (r == &own) bt_fetch_result_free(r);
     bt_load_info_free(&dummy);
+    return st;
+}
+
+bt_status bt_source_load_warc(bt_source *s, const char *warc_path, uint64_t offset, const char *name,
+                              bt_article **out, bt_err *e)
+{
+    *out = NULL;
+    if (!is_indexed(s, warc_path)) {
+        /* the file's image responses, for the pages' images (once per file) */
+        bt_warc_reader *r;
+        if (bt_warc_reader_open(warc_path, BT_MAX_IMAGE_BYTES * 2, &r, e) == BT_OK) {
+            bt_warc_record rec;
+            bt_err le;
+            while (bt_warc_next(r, &rec, &le) == BT_OK) {
+                if (rec.type && strcmp(rec.type, "response") == 0 && rec.target_uri && rec.block) {
+                    bt_warc_http h;
+                    if (bt_warc_http_parse(rec.block, rec.block_len, BT_MAX_IMAGE_BYTES, &h, &le) == BT_OK) {
+                        if (h.status == 200 && bt_kind_sniff(h.content_type, h.body, h.body_len) == BT_KIND_IMAGE)
+                            add_wimg(s, warc_path, &rec);
+                        bt_warc_http_free(&h);
+                    }
+                }
+                bt_warc_record_free(&rec);
+            }
+            bt_warc_reader_close(r);
+        }
+    }
+    bt_warc_record peek;
+    bt_status st = bt_warc_read_at(warc_path, offset, 0, 1, &peek, e); /* its URL, without the block */
+    if (st != BT_OK) return st;
+    bt_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = BT_ITEM_WARC;
+    it.name = (char *)name;
+    it.url = peek.target_uri;
+    it.path = (char *)warc_path;
+    it.warc_offset = offset;
+    st = bt_source_load(s, &it, NULL, out, NULL, e);
+    bt_warc_record_free(&peek);
     return st;
 }
 

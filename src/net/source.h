@@ -104,6 +104,11 @@ typedef struct {
 bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *val, bt_article **out,
                          bt_load_info *info, bt_err *e);
 
+/* Load the page in the response record at `offset` of a WARC file (one the archive wrote, or a
+ * crawl), its images taken from the same file. name: what warnings name. */
+bt_status bt_source_load_warc(bt_source *s, const char *warc_path, uint64_t offset, const char *name,
+                              bt_article **out, bt_err *e);
+
 /* Load items[0..n) with `jobs` threads; arts[i] is the article or NULL, errs[i] the reason. */
 void bt_source_load_all(bt_source *s, const bt_item_list *l, int jobs, bt_article **arts, bt_err *errs);
 

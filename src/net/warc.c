@@ -216,6 +216,12 @@ bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, u
     return BT_OK;
 }
 
+bt_status bt_warc_flush(bt_warc_writer *w, bt_err *e)
+{
+    if (fflush(w->f) != 0 || w->failed) return bt_err_set(e, BT_EIO, "cannot write %s", w->path);
+    return BT_OK;
+}
+
 bt_status bt_warc_close(bt_warc_writer *w, bt_err *e)
 {
     if (!w) return BT_OK;

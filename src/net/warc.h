@@ -33,6 +33,10 @@ bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **ou
 bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, uint64_t *offset,
                                  bt_err *e);
 
+/* Push what was written to the file, so that a reader sees it (not thread-safe: the caller
+ * serialises every use of one writer). */
+bt_status bt_warc_flush(bt_warc_writer *w, bt_err *e);
+
 /* Flush, fsync and close; BT_EIO when any write failed. w is freed in every case. */
 bt_status bt_warc_close(bt_warc_writer *w, bt_err *e);
 
