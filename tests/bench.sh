@@ -7,7 +7,7 @@
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-5}
 CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
-SECTIONS=${BENCH_SECTIONS:-pdf epub archive html}
+SECTIONS=${BENCH_SECTIONS:-pdf epub archive html web}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
@@ -99,6 +99,13 @@ for p in sorted(pages, key=os.path.getsize):
     print(f'html: {os.path.basename(p)[:36]:<36} {kb:6.0f} KB {med:7.2f} ms/page (median CPU) '
           f'{med * 200 / kb:6.2f} ms per 200 KB')
 PY
+}
+
+bench_web() {
+    # bantin archive FEED --jobs 4: 1,000 pages served on 127.0.0.1 by tests/httpd.py, against the
+    # same pages from disk; how long rendering waited for fetching; peak RSS. Details:
+    # tests/bench-web.sh.
+    BENCH_WEB_N=${BENCH_WEB_N:-1000} sh tests/bench-web.sh "$BANTIN"
 }
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
