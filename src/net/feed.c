@@ -360,7 +360,7 @@ static void fill_item(bt_feed *f, const xmlNode *item, const char *base)
                    strcasecmp(nm, "thumbnail") == 0) {
             char *type = attr(c, "type"), *u = attr(c, "url");
             if (u && (!type || strncmp(type, "image/", 6) == 0)) set_once(&it.image, abs_link(base, u));
-            else free(u);
+            free(u);
             free(type);
         } else if (strcasecmp(nm, "image") == 0 && ns_has(c, "image")) {
             for (const xmlNode *k = c->children; k; k = k->next)
