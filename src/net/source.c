@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <errno.h>
+#include <libxml/parser.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ struct bt_source {
 
 bt_source *bt_source_new(const bt_source_opts *o)
 {
+    xmlInitParser(); /* before any thread parses (bt_source_load_all, the fetch queue) */
     bt_source *s = bt_xcalloc(1, sizeof *s);
     if (o) s->o = *o;
     s->o.io.origin = NULL;
