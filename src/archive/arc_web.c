@@ -94,6 +94,12 @@ void arc_web_free(arc_ctx *c)
 {
     struct arc_web *w = c->web;
     if (!w) return;
+    if (w->q && w->qlist.n) { /* how well fetching hid behind rendering (shown with -v) */
+        char msg[200];
+        snprintf(msg, sizeof msg, "web: %zu pages loaded (fetch and parse) in %.0f ms of loader time; "
+                 "render workers waited %.0f ms for them", w->qlist.n, bt_webq_load_ms(w->q), w->wait_ms);
+        arc_emit(c, BT_AEV_PHASE, msg, 0, 0, NULL, NULL);
+    }
     bt_webq_free(w->q);
     if (w->w) bt_warc_close(w->w, NULL);
     free(w->warc_rel);
@@ -224,30 +230,36 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         (*wv)[(*wn)++] = x;
     }
 
-    /* the archived ones: their validators, then conditional requests in parallel */
+    /* the archived ones: their validators, then conditional requests in parallel (a damaged
+     * state file is the plan's to report: here it only means nothing is checked) */
     char *opts = NULL;
     bt_err e2 = {0};
-    FILE *f = arc_state_open(c->bag, &opts, &e2);
-    free(opts);
-    arc_line l;
-    while (f && arc_state_next(f, &l)) {
-        if (l.kind == ARC_LINE_ARTICLE && l.rec.origin == ARC_ORIGIN_URL) {
-            int32_t i = bt_map_gets(&w->keymap, l.rec.src);
-            if (i >= 0) {
-                web_old *od = &w->old[i];
-                if (l.rec.status == ST_FAILED) {
-                    od->permanent = !extra_bool(&l.rec, "retry");
-                } else if (l.rec.status == ST_OK || l.rec.status == ST_FILTERED) {
-                    arc_set(&od->etag, l.rec.etag);
-                    arc_set(&od->last_modified, l.rec.last_modified);
-                    arc_set(&od->sha256, l.rec.sha256);
-                    od->check = 1;
+    char *sp = bt_path_join(c->bag, ARC_STATE_NAME);
+    arc_state_reader rd;
+    memset(&rd, 0, sizeof rd);
+    if (arc_state_open(&rd, sp, ARC_STATE_NAME, &opts, &e2) == BT_OK && rd.f) {
+        arc_line l;
+        while (arc_state_next(&rd, &l, &e2) > 0) {
+            if (l.kind == ARC_LINE_ARTICLE && l.rec.origin == ARC_ORIGIN_URL) {
+                int32_t i = bt_map_gets(&w->keymap, l.rec.src);
+                if (i >= 0) {
+                    web_old *od = &w->old[i];
+                    if (l.rec.status == ST_FAILED) {
+                        od->permanent = !extra_bool(&l.rec, "retry");
+                    } else if (l.rec.status == ST_OK || l.rec.status == ST_FILTERED) {
+                        arc_set(&od->etag, l.rec.etag);
+                        arc_set(&od->last_modified, l.rec.last_modified);
+                        arc_set(&od->sha256, l.rec.sha256);
+                        od->check = 1;
+                    }
                 }
             }
+            arc_line_free(&l);
         }
-        arc_line_free(&l);
     }
-    if (f) fclose(f);
+    arc_state_close(&rd);
+    free(sp);
+    free(opts);
     w->check = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->check);
     for (size_t i = 0; i < w->items.n; i++)
         if (w->old[i].check && !so.offline) w->check[w->ncheck++] = i;
