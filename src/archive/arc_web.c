@@ -53,7 +53,8 @@ struct arc_web {
     bt_warc_writer *w;
     char *warc_rel;         /* "warc/2026-11-30.warc.gz" */
     int warc_failed;
-    double wait_ms;
+    double wait_ms;         /* render workers waiting for the queue */
+    double fetch_ms;        /* time in HTTP requests (pages, redirects, images), summed */
 };
 
 static double now_ms(void)
@@ -96,8 +97,9 @@ void arc_web_free(arc_ctx *c)
     if (!w) return;
     if (w->q && w->qlist.n) { /* how well fetching hid behind rendering (shown with -v) */
         char msg[200];
-        snprintf(msg, sizeof msg, "web: %zu pages loaded (fetch and parse) in %.0f ms of loader time; "
-                 "render workers waited %.0f ms for them", w->qlist.n, bt_webq_load_ms(w->q), w->wait_ms);
+        snprintf(msg, sizeof msg, "web: %zu pages loaded: %.0f ms in HTTP requests, %.0f ms of loader time "
+                 "(fetch and parse); render workers waited %.0f ms for them", w->qlist.n, w->fetch_ms,
+                 bt_webq_load_ms(w->q), w->wait_ms);
         arc_emit(c, BT_AEV_PHASE, msg, 0, 0, NULL, NULL);
     }
     bt_webq_free(w->q);
@@ -375,6 +377,7 @@ bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_
     }
     pthread_mutex_lock(&w->mu);
     w->wait_ms += waited;
+    w->fetch_ms += info.fetch_ms;
     if (info.nx && x->origin == ARC_ORIGIN_URL && st == BT_OK) {
         /* the evidence: every exchange of this item; the record points at the page's response */
         bt_warc_writer *ww = warc_of_run(c, w);
