@@ -43,7 +43,7 @@ static void archive_usage(FILE *f) {
           "      --merge             join the bags given as arguments into the new bag -o\n"
           "      --source-org TEXT   Source-Organization in bag-info.txt (default: unknown); also\n"
           "                          the {org} of the template\n"
-          "      --template NAME|DIR the look of the digests and the catalogue (bantin templates)\n"
+          "      --template NAME|DIR the look of the PDFs, digests and catalogue (bantin templates)\n"
           "      --follow-symlinks   also follow symbolic links that lead out of a source folder\n"
           "                          (files and folders; without it they are skipped and counted)\n"
           "      --rebuild-state     rebuild a damaged bantin-state.jsonl from the bag's own\n"

@@ -47,9 +47,10 @@ static int show(const char *name)
     bt_template_page(t, NULL, &p, &e);
     printf("%s: %s\n", t->name, t->description ? t->description : "");
     printf("  folder   %s\n", t->dir);
-    printf("  page     %s %.0f x %.0f pt, margins %.1f %.1f %.1f %.1f pt, %d column%s\n",
+    printf("  page     %s %.2f x %.2f pt, margins %.2f %.2f %.2f %.2f pt (top right bottom left), "
+           "%d column%s, gap %.2f pt\n",
            t->paper ? t->paper : "custom", p.width, p.height, p.margin[0], p.margin[1], p.margin[2],
-           p.margin[3], p.columns, p.columns == 1 ? "" : "s");
+           p.margin[3], p.columns, p.columns == 1 ? "" : "s", p.column_gap);
     printf("  text     %s %.2f pt, leading %.2f, %s\n", t->font_family, p.body_size, p.leading,
            align_name(t->style[BT_TR_BODY].align));
     printf("  header   \"%s\" \"%s\" \"%s\"\n", t->header.left ? t->header.left : "",

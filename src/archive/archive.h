@@ -55,7 +55,7 @@ typedef struct {
     int follow_symlinks;     /* follow symbolic links that lead out of a source folder */
     int rebuild_state;       /* rebuild bantin-state.jsonl from the bag's data/index.json first */
     const char *source_org;  /* bag-info Source-Organization, or NULL */
-    const struct bt_template *tpl; /* the look of digests and the catalogue; NULL: default */
+    const struct bt_template *tpl; /* the look of PDFs, digests and catalogue; NULL: default */
     const struct bt_source_opts *web; /* web sources (URLs, feeds, WARC files): network options
                                          (net/source.h), or NULL for the defaults */
     bt_archive_progress_fn progress;

@@ -10,6 +10,7 @@
 #include <linebreak.h>
 
 #include "image.h"
+#include "template.h"
 #include "text.h"
 
 #define NOBLOCK ((size_t)-1)
@@ -25,9 +26,9 @@
 /* ---------------------------------------------------------------- paper */
 
 static const bt_page_geom papers[] = {
-    {"a4", 595.276, 841.890, 62.0, 62.0, 68.0, 68.0, 10.5, 1.45},
-    {"a5", 419.528, 595.276, 42.0, 42.0, 54.0, 54.0, 9.5, 1.45},
-    {"letter", 612.0, 792.0, 66.0, 66.0, 66.0, 66.0, 10.5, 1.45},
+    {"a4", 595.276, 841.890, 62.0, 62.0, 68.0, 68.0, 10.5, 1.45, NULL},
+    {"a5", 419.528, 595.276, 42.0, 42.0, 54.0, 54.0, 9.5, 1.45, NULL},
+    {"letter", 612.0, 792.0, 66.0, 66.0, 66.0, 66.0, 10.5, 1.45, NULL},
 };
 
 int bt_layout_paper(const char *name, bt_page_geom *g)
@@ -80,7 +81,19 @@ typedef struct {
     bt_fontset *fs;
     bt_article *art;
     const bt_page_geom *g;
-    double colw;         /* text area width */
+    double colw;         /* width of the text being formatted: a column, or the text area */
+    /* the template (NULL: the built-in look) and its columns */
+    const bt_template *t;
+    int ncols, col;      /* columns of the page, the one being filled */
+    double fullw;        /* text area width */
+    double colgap;
+    double col_top;      /* y where the columns start on this page (under a spanning title) */
+    double column_w;     /* width of one column */
+    int in_title;        /* placing the title block: no balancing yet */
+    double bottom;       /* lowest baseline room: the bottom margin, or higher to balance */
+    size_t balance_page; /* page whose columns end at balance_h (SIZE_MAX: none) */
+    double balance_h;
+    int quiet;           /* a repeated layout of the same article: no warnings again */
     /* scratch items of the block being formatted */
     bt_item *items;
     size_t nitems, cap;
@@ -149,7 +162,7 @@ static void note_missing(ctx *c, uint32_t cp)
         if (c->missing[i] == cp) return;
     c->missing = grow(c->missing, &c->capmissing, c->nmissing + 1, sizeof *c->missing);
     c->missing[c->nmissing++] = cp;
-    if (c->art)
+    if (c->art && !c->quiet)
         bt_article_warn(c->art, "character U+%04X cannot be drawn with the fonts in use%s", (unsigned)cp,
                         cp > 0xFFFF ? " (outside the Basic Multilingual Plane)" : "");
 }
@@ -541,6 +554,26 @@ static style mkstyle(const ctx *c, bt_face face, double scale, double leading, u
     return s;
 }
 
+/* What the template changes in a style (only what it gives; nothing without a template).
+ * space: the block's space before, when it has one. */
+static void tpl_style(const ctx *c, style *s, bt_text_role r, double *space)
+{
+    if (!c->t) return;
+    const bt_tpl_style *y = &c->t->style[r];
+    double mult = s->size > 0 ? s->leading / s->size : 1.2;
+    if (y->set & BT_TPL_SET_FACE) s->face = y->face;
+    if ((y->set & BT_TPL_SET_SIZE) && r != BT_TR_BODY) s->size = bt_len_pt(y->size, body(c));
+    if ((y->set & BT_TPL_SET_LEADING) && r != BT_TR_BODY) mult = y->leading;
+    s->leading = s->size * mult;
+    if (y->set & BT_TPL_SET_COLOR) s->color = y->color;
+    if (y->set & BT_TPL_SET_ALIGN) s->al = (align)y->align;
+    if (y->set & BT_TPL_SET_INDENT) {
+        s->indent = bt_len_pt(y->indent, body(c));
+        if (r != BT_TR_LIST) s->rindent = s->indent;
+    }
+    if (space && (y->set & BT_TPL_SET_SPACE)) *space = bt_len_pt(y->space_before, body(c));
+}
+
 static void fblock_free(fblock *fb)
 {
     free(fb->lines);
@@ -559,7 +592,33 @@ static bt_page *new_page(ctx *c, size_t article)
     c->page = p;
     c->cursor = c->g->height - c->g->top;
     c->at_top = 1;
+    c->col = 0;
+    c->col_top = c->cursor;
+    c->bottom = c->g->bottom;
+    if (!c->in_title && (size_t)(p - L->pages) == c->balance_page && c->col_top - c->balance_h > c->bottom)
+        c->bottom = c->col_top - c->balance_h;
     return p;
+}
+
+/* The columns start here (under the title block, or at the top of a page). */
+static void columns_start(ctx *c)
+{
+    c->col_top = c->cursor;
+    c->bottom = c->g->bottom;
+    if ((size_t)(c->page - c->L->pages) == c->balance_page && c->col_top - c->balance_h > c->bottom)
+        c->bottom = c->col_top - c->balance_h;
+}
+
+/* Continue in the next column, or on a new page after the last one. */
+static void next_column(ctx *c, size_t article)
+{
+    if (c->col + 1 < c->ncols) {
+        c->col++;
+        c->cursor = c->col_top;
+        c->at_top = 1;
+        return;
+    }
+    new_page(c, article);
 }
 
 static void page_add(bt_page *p, const bt_item *it)
@@ -577,7 +636,7 @@ static void place_line_at(ctx *c, const fline *ln, int page_end)
     if (page_end && ln->hyph == 1 && n > 1) n--;
     for (size_t i = 0; i < n; i++) {
         bt_item it = c->items[ln->item0 + i];
-        it.x += c->g->left;
+        it.x += c->g->left + c->col * (c->colw + c->colgap);
         it.y += base;
         it.role = BT_ROLE_BODY;
         page_add(c->page, &it);
@@ -600,7 +659,7 @@ static size_t fit_lines(const ctx *c, const fblock *fb, size_t i, double space)
 {
     double y = c->cursor - space;
     size_t k = 0;
-    while (i + k < fb->n && y - fb->lines[i + k].height >= c->g->bottom - 1e-6) {
+    while (i + k < fb->n && y - fb->lines[i + k].height >= c->bottom - 1e-6) {
         y -= fb->lines[i + k].height;
         k++;
     }
@@ -615,8 +674,8 @@ static void place_block(ctx *c, size_t article, const fblock *fb, const fblock *
     if (fb->keep_with_next && next && next->n && !c->at_top) {
         double need = space + lines_height(fb, 0, fb->n) + next->space_before +
                       lines_height(next, 0, next->n < 2 ? next->n : 2);
-        if (c->cursor - need < c->g->bottom - 1e-6) {
-            new_page(c, article);
+        if (c->cursor - need < c->bottom - 1e-6) {
+            next_column(c, article);
             space = 0;
         }
     }
@@ -640,7 +699,7 @@ static void place_block(ctx *c, size_t article, const fblock *fb, const fblock *
                 k = fit_lines(c, fb, i, 0);
                 if (k == 0) k = 1;
             } else {
-                new_page(c, article);
+                next_column(c, article);
                 space = 0;
                 continue;
             }
@@ -651,7 +710,7 @@ static void place_block(ctx *c, size_t article, const fblock *fb, const fblock *
         c->cursor -= space;
         for (size_t j = i; j < i + k; j++) place_line_at(c, &fb->lines[j], j + 1 == i + k);
         i += k;
-        new_page(c, article);
+        next_column(c, article);
         space = 0;
     }
 }
@@ -701,13 +760,70 @@ static void add_text_item(ctx *c, bt_page *p, bt_item_role role, bt_face face, d
     c->nitems = ln.item0;
 }
 
+/* One running line of a template (header or footer): its three slots, placeholders filled. */
+static void band(ctx *c, bt_page *p, const bt_tpl_band *b, bt_item_role role, bt_text_role r, double y,
+                 const bt_tpl_vars *v)
+{
+    const bt_page_geom *g = c->g;
+    style s = mkstyle(c, role == BT_ROLE_HEADER ? BT_FACE_ITALIC : BT_FACE_REGULAR, 0.78, 1.2, C_MUTED, AL_LEFT);
+    tpl_style(c, &s, r, NULL);
+    const char *fmt[3] = {b->left, b->center, b->right};
+    char *txt[3];
+    int n = 0;
+    for (int k = 0; k < 3; k++) {
+        txt[k] = bt_template_expand(fmt[k], v);
+        n += *txt[k] != '\0';
+    }
+    for (int k = 0; k < 3; k++) {
+        if (!*txt[k]) {
+            free(txt[k]);
+            continue;
+        }
+        double room = n == 1 ? c->fullw : k == 1 ? c->fullw / 3 : c->fullw / (n == 2 ? 2 : 3) - s.size;
+        char *t = shorten(c, s.face, s.size, txt[k], room);
+        double w = measure(c, s.face, s.size, t, strlen(t));
+        double x = k == 0 ? g->left : k == 1 ? g->left + (c->fullw - w) / 2 : g->left + c->fullw - w;
+        add_text_item(c, p, role, s.face, s.size, s.color, x, y, t);
+        free(t);
+        free(txt[k]);
+    }
+    if (b->rule && n) {
+        bt_item ru = {0};
+        ru.kind = BT_ITEM_RULE;
+        ru.role = role;
+        ru.x = g->left;
+        ru.y = role == BT_ROLE_HEADER ? y - s.size * 0.6 : y + s.size * 1.2;
+        ru.w = c->fullw;
+        ru.h = 0.4;
+        ru.color = c->t->color_given[BT_COLOR_RULE] ? c->t->color[BT_COLOR_RULE] : C_RULE;
+        ru.block = NOBLOCK;
+        page_add(p, &ru);
+    }
+}
+
 static void running_heads(ctx *c, size_t article, size_t first)
 {
     bt_layout *L = c->L;
     const bt_page_geom *g = c->g;
     int count = (int)(L->npages - first);
     double hs = body(c) * 0.78;
-    char *title = shorten(c, BT_FACE_ITALIC, hs, c->art->title ? c->art->title : "", c->colw);
+    if (c->t && (c->t->header.set || c->t->footer.set)) {
+        char day[16] = "";
+        const bt_date *d = &c->art->published;
+        if (d->year) snprintf(day, sizeof day, "%02d/%02d/%04d", d->day, d->month, d->year);
+        for (size_t i = first; i < L->npages; i++) {
+            bt_page *p = &L->pages[i];
+            p->number = (int)(i - first + 1);
+            p->count = count;
+            bt_tpl_vars v = {c->t->org, c->art->title, c->art->category, day, p->number, count};
+            if (p->number > 1 || c->t->header.first_page)
+                band(c, p, &c->t->header, BT_ROLE_HEADER, BT_TR_HEADER, g->height - g->top + hs * 1.9, &v);
+            if (p->number > 1 || c->t->footer.first_page)
+                band(c, p, &c->t->footer, BT_ROLE_FOOTER, BT_TR_FOOTER, g->bottom - hs * 2.6, &v);
+        }
+        return;
+    }
+    char *title = shorten(c, BT_FACE_ITALIC, hs, c->art->title ? c->art->title : "", c->fullw);
     for (size_t i = first; i < L->npages; i++) {
         bt_page *p = &L->pages[i];
         p->number = (int)(i - first + 1);
@@ -720,7 +836,7 @@ static void running_heads(ctx *c, size_t article, size_t first)
             r.role = BT_ROLE_HEADER;
             r.x = g->left;
             r.y = y - hs * 0.6;
-            r.w = c->colw;
+            r.w = c->fullw;
             r.h = 0.4;
             r.color = C_RULE;
             r.block = NOBLOCK;
@@ -729,7 +845,7 @@ static void running_heads(ctx *c, size_t article, size_t first)
         char num[64];
         snprintf(num, sizeof num, "Trang %d/%d", p->number, count);
         double w = measure(c, BT_FACE_REGULAR, hs, num, strlen(num));
-        add_text_item(c, p, BT_ROLE_FOOTER, BT_FACE_REGULAR, hs, C_MUTED, g->left + (c->colw - w) / 2,
+        add_text_item(c, p, BT_ROLE_FOOTER, BT_FACE_REGULAR, hs, C_MUTED, g->left + (c->fullw - w) / 2,
                       g->bottom - hs * 2.6, num);
     }
     free(title);
@@ -742,7 +858,7 @@ static void image_block(ctx *c, fblock *fb, const bt_block *b, size_t bi)
     int pw = img->width, ph = img->height;
     int dw, dh;
     if (!bt_image_dimensions(img->data, img->len, &dw, &dh)) {
-        bt_article_warn(c->art, "image %s: not a readable JPEG or PNG; left out",
+        if (!c->quiet) bt_article_warn(c->art, "image %s: not a readable JPEG or PNG; left out",
                         img->name ? img->name : "(unnamed)");
         return;
     }
@@ -785,31 +901,86 @@ static void rule_line(ctx *c, fblock *fb, double gap)
     ln->nitems = 1;
 }
 
-static void layout_article(ctx *c, size_t ai)
+/* The masthead of a template: the organisation's name, a second line (the date), a double rule;
+ * page furniture, not the article's text (an artifact). */
+static void masthead(ctx *c, fblock *tb)
+{
+    const bt_tpl_masthead *m = &c->t->masthead;
+    char *date = bt_date_vi(&c->art->published);
+    bt_tpl_vars v = {c->t->org, c->art->title, c->art->category, date, 1, 1};
+    char *name = bt_template_expand(m->title, &v), *sub = bt_template_expand(m->subtitle, &v);
+    c->tag = BT_TAG_ARTIFACT;
+    if (m->logo_image && m->logo_image->width > 0 && m->logo_image->height > 0) {
+        const bt_image *im = m->logo_image;
+        double h = bt_len_pt(m->logo_height, body(c)), w = h * im->width / im->height;
+        if (w > c->colw) {
+            w = c->colw;
+            h = w * im->height / im->width;
+        }
+        fline *ln = fb_line(tb, c, h + body(c) * 0.3, h);
+        bt_item *it = scratch_item(c);
+        it->kind = BT_ITEM_IMAGE;
+        it->x = (c->colw - w) / 2;
+        it->w = w;
+        it->h = h;
+        it->image = im;
+        it->tag = BT_TAG_ARTIFACT; /* the logo is page furniture, not a figure of the article */
+        ln->nitems = 1;
+    }
+    if (*name) {
+        style s = mkstyle(c, BT_FACE_BOLD, 2.6, 1.15, C_CATEGORY, AL_CENTER);
+        tpl_style(c, &s, BT_TR_MASTHEAD, NULL);
+        format_text(c, tb, &s, name, NOBLOCK);
+    }
+    if (*sub) {
+        style s = mkstyle(c, BT_FACE_ITALIC, 0.9, 1.4, C_MUTED, AL_CENTER);
+        double gap = body(c) * 0.2;
+        tpl_style(c, &s, BT_TR_MASTHEAD_SUB, &gap);
+        fb_line(tb, c, gap, 0);
+        format_text(c, tb, &s, sub, NOBLOCK);
+    }
+    if (m->rule) {
+        rule_line(c, tb, body(c) * 0.5);
+        rule_line(c, tb, body(c) * 1.2);
+    }
+    free(name);
+    free(sub);
+    free(date);
+}
+
+static void layout_once(ctx *c, size_t ai)
 {
     bt_article *a = c->art;
     size_t first = c->L->npages;
     c->L->first_page[ai] = first;
+    int span = c->ncols > 1 && c->t && c->t->span_title;
+    c->colw = span ? c->fullw : c->column_w;
+    c->in_title = span;
     new_page(c, ai);
     c->nmissing = 0;
 
     /* title block */
     fblock tb = {0};
     tb.keep_together = 1;
+    if (c->t && c->t->masthead.on) masthead(c, &tb);
     if (a->category && *a->category) {
         style s = mkstyle(c, BT_FACE_BOLD, 0.82, 1.6, C_CATEGORY, AL_LEFT);
+        tpl_style(c, &s, BT_TR_CATEGORY, NULL);
         c->tag = BT_TAG_CATEGORY;
         format_text(c, &tb, &s, a->category, NOBLOCK);
     }
     {
         style s = mkstyle(c, BT_FACE_BOLD, 1.9, 1.22, C_TEXT, AL_LEFT);
+        tpl_style(c, &s, BT_TR_TITLE, NULL);
         c->tag = BT_TAG_TITLE;
         format_text(c, &tb, &s, a->title && *a->title ? a->title : "", NOBLOCK);
     }
     char *date = bt_date_vi(&a->published);
     if (date && *date) {
-        fb_line(&tb, c, body(c) * 0.4, 0); /* small gap */
+        double gap = body(c) * 0.4; /* small gap */
         style s = mkstyle(c, BT_FACE_ITALIC, 0.86, 1.5, C_MUTED, AL_LEFT);
+        tpl_style(c, &s, BT_TR_DATE, &gap);
+        fb_line(&tb, c, gap, 0);
         c->tag = BT_TAG_DATE;
         format_text(c, &tb, &s, date, NOBLOCK);
     }
@@ -826,11 +997,17 @@ static void layout_article(ctx *c, size_t ai)
     place_block(c, ai, &tb, NULL);
     c->nitems = 0;
     fblock_free(&tb);
+    if (span) { /* the columns start under the title */
+        c->colw = c->column_w;
+        c->in_title = 0;
+        columns_start(c);
+    }
 
     if (a->lead && *a->lead) {
         fblock fb = {0};
         fb.space_before = 0;
         style s = mkstyle(c, BT_FACE_BOLD, 1.04, 1.45, C_TEXT, AL_JUSTIFY);
+        tpl_style(c, &s, BT_TR_LEAD, NULL);
         c->tag = BT_TAG_LEAD;
         format_text(c, &fb, &s, a->lead, NOBLOCK);
         place_block(c, ai, &fb, NULL);
@@ -855,12 +1032,14 @@ static void layout_article(ctx *c, size_t ai)
             case BT_BLOCK_PARAGRAPH:
                 s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
                 fb.space_before = body(c) * 0.55;
+                tpl_style(c, &s, BT_TR_BODY, &fb.space_before);
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 number = 0;
                 break;
             case BT_BLOCK_HEADING:
                 s = mkstyle(c, BT_FACE_BOLD, b->level <= 2 ? 1.2 : 1.08, 1.35, C_TEXT, AL_LEFT);
                 fb.space_before = body(c) * 1.1;
+                tpl_style(c, &s, b->level <= 2 ? BT_TR_HEADING : BT_TR_SUBHEADING, &fb.space_before);
                 fb.keep_with_next = 1;
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 number = 0;
@@ -869,6 +1048,7 @@ static void layout_article(ctx *c, size_t ai)
                 s = mkstyle(c, BT_FACE_ITALIC, 0.88, 1.4, C_CAPTION, AL_CENTER);
                 s.indent = s.rindent = body(c) * 1.5;
                 fb.space_before = body(c) * 0.45;
+                tpl_style(c, &s, BT_TR_CAPTION, &fb.space_before);
                 fb.keep_together = 1;
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 number = 0;
@@ -877,6 +1057,7 @@ static void layout_article(ctx *c, size_t ai)
                 s = mkstyle(c, BT_FACE_ITALIC, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
                 s.indent = s.rindent = body(c) * 2.2;
                 fb.space_before = body(c) * 0.7;
+                tpl_style(c, &s, BT_TR_QUOTE, &fb.space_before);
                 format_text(c, &fb, &s, b->text ? b->text : "", idx);
                 number = 0;
                 break;
@@ -894,6 +1075,7 @@ static void layout_article(ctx *c, size_t ai)
                 s = mkstyle(c, BT_FACE_REGULAR, 1.0, c->g->leading, C_TEXT, AL_JUSTIFY);
                 s.indent = body(c) * 2.0;
                 fb.space_before = body(c) * 0.3;
+                tpl_style(c, &s, BT_TR_LIST, &fb.space_before);
                 char mark[32];
                 if (b->level == 1) snprintf(mark, sizeof mark, "%d.", ++number);
                 else {
@@ -916,6 +1098,8 @@ static void layout_article(ctx *c, size_t ai)
             }
             case BT_BLOCK_IMAGE:
                 fb.space_before = body(c) * 0.8;
+                if (c->t && (c->t->style[BT_TR_IMAGE].set & BT_TPL_SET_SPACE))
+                    fb.space_before = bt_len_pt(c->t->style[BT_TR_IMAGE].space_before, body(c));
                 fb.keep_with_next = 1; /* with its caption */
                 image_block(c, &fb, b, idx);
                 number = 0;
@@ -949,6 +1133,7 @@ static void layout_article(ctx *c, size_t ai)
         fb.space_before = body(c) * 0.9;
         fb.keep_together = 1;
         style s = mkstyle(c, BT_FACE_BOLD, 1.0, c->g->leading, C_TEXT, AL_RIGHT);
+        tpl_style(c, &s, BT_TR_AUTHOR, &fb.space_before);
         c->tag = BT_TAG_AUTHOR;
         format_text(c, &fb, &s, a->author, NOBLOCK);
         place_block(c, ai, &fb, NULL);
@@ -957,6 +1142,60 @@ static void layout_article(ctx *c, size_t ai)
     c->nitems = 0;
     running_heads(c, ai, first);
     c->nitems = 0;
+}
+
+/* Forget the pages of the article being laid out (from page first, text from pool0 on). */
+static void drop_pages(ctx *c, size_t first, size_t pool0)
+{
+    bt_layout *L = c->L;
+    for (size_t i = first; i < L->npages; i++) free(L->pages[i].items);
+    L->npages = first;
+    L->pool_len = pool0;
+    c->nitems = 0;
+}
+
+/* One article; with balanced columns, laid out again until its last page's columns end level:
+ * the least column height on that page that keeps the article on as many pages, tried upwards
+ * from an even share of that page's text (widow and orphan rules and the space between
+ * paragraphs make the fit jump, so each height is tried rather than searched for). */
+static void layout_article(ctx *c, size_t ai)
+{
+    size_t first = c->L->npages, pool0 = c->L->pool_len;
+    c->balance_page = SIZE_MAX;
+    c->quiet = 0;
+    layout_once(c, ai);
+    if (c->ncols < 2 || !c->t || !c->t->balance) return;
+    size_t np = c->L->npages - first, last = first + np - 1;
+    /* how much the last page's columns hold: from where they start to their lowest item */
+    const bt_page *p = &c->L->pages[last];
+    double top = c->col_top, used = 0, full = top - c->g->bottom;
+    for (int k = 0; k < c->ncols; k++) {
+        double x0 = c->g->left + k * (c->column_w + c->colgap), low = top;
+        for (size_t i = 0; i < p->nitems; i++) {
+            const bt_item *it = &p->items[i];
+            if (it->role != BT_ROLE_BODY || it->x < x0 - 0.5 || it->x > x0 + c->column_w) continue;
+            double y = it->kind == BT_ITEM_TEXT ? it->y - it->size * 0.3 : it->y;
+            if (y < low) low = y;
+        }
+        used += top - low;
+    }
+    if (used <= 0) return;
+    c->quiet = 1;
+    c->balance_page = last;
+    int found = 0;
+    for (double h = used / c->ncols; h < full && !found; h += 1.0) {
+        drop_pages(c, first, pool0);
+        c->balance_h = h;
+        layout_once(c, ai);
+        found = c->L->npages - first == np;
+    }
+    if (!found) { /* no shorter columns keep the pages: as laid out first */
+        drop_pages(c, first, pool0);
+        c->balance_page = SIZE_MAX;
+        layout_once(c, ai);
+    }
+    c->quiet = 0;
+    c->balance_page = SIZE_MAX;
 }
 
 bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const bt_page_geom *g,
@@ -973,7 +1212,13 @@ bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const 
     c.L = L;
     c.fs = fs;
     c.g = &L->geom;
-    c.colw = g->width - g->left - g->right;
+    c.fullw = g->width - g->left - g->right;
+    c.t = g->tpl;
+    c.ncols = c.t && c.t->columns > 1 ? c.t->columns : 1;
+    c.colgap = c.ncols > 1 ? bt_len_pt(c.t->column_gap, g->body_size) : 0;
+    c.column_w = (c.fullw - c.colgap * (c.ncols - 1)) / c.ncols;
+    c.colw = c.column_w;
+    c.balance_page = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         c.art = arts[i];
         layout_article(&c, i);

@@ -25,6 +25,8 @@ typedef struct {
     double left, right, top, bottom; /* margins: the text area lies inside them */
     double body_size;              /* body text size, points */
     double leading;                /* body line height as a multiple of the size */
+    const struct bt_template *tpl; /* the look: columns, styles, header, footer, masthead
+                                    * (template.h); NULL: the built-in look */
 } bt_page_geom;
 
 /* Fill g for a paper name (case-insensitive); 0 when unknown. */

@@ -26,6 +26,7 @@
 
 #include "font.h"
 #include "layout.h"
+#include "template.h"
 #include "pdf_content.h"
 #include "pdf_font.h"
 #include "pdf_struct.h"
@@ -830,7 +831,7 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e)
 {
     if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
-    bt_pdf_opts defaults = {NULL, NULL, -1};
+    bt_pdf_opts defaults = {NULL, NULL, -1, NULL};
     if (!o) o = &defaults;
     doc d;
     memset(&d, 0, sizeof d);
@@ -839,7 +840,20 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     d.o = o;
     if (!bt_layout_paper(o->paper, &d.g))
         return bt_err_set(e, BT_EUSAGE, "unknown paper size '%s' (a4, a5, letter)", o->paper);
-    bt_status st = bt_fontset_acquire(o->font_dir, &d.fs, e);
+    if (o->tpl) { /* the template's page (margins, body size) on its paper or on --paper */
+        bt_tpl_page tp;
+        if (!bt_template_page(o->tpl, o->paper, &tp, e)) return e ? e->code : BT_EUSAGE;
+        d.g.width = tp.width;
+        d.g.height = tp.height;
+        d.g.top = tp.margin[0];
+        d.g.right = tp.margin[1];
+        d.g.bottom = tp.margin[2];
+        d.g.left = tp.margin[3];
+        d.g.body_size = tp.body_size;
+        d.g.leading = tp.leading;
+        d.g.tpl = o->tpl;
+    }
+    bt_status st = bt_fontset_acquire(o->font_dir ? o->font_dir : o->tpl ? o->tpl->font_dir : NULL, &d.fs, e);
     if (st) return st;
     d.pf = bt_pdffonts_new(d.fs);
     d.lay = bt_xcalloc(n, sizeof *d.lay);

@@ -8,9 +8,12 @@
 #include "util.h"
 
 typedef struct {
-    const char *paper;    /* "a4" (default), "a5" or "letter" */
+    const char *paper;    /* "a4", "a5" or "letter"; NULL: the template's, else a4 */
     const char *font_dir; /* directory with the four faces; NULL = bundled fonts */
     int64_t epoch;        /* SOURCE_DATE_EPOCH, or -1 */
+    const struct bt_template *tpl; /* the look (template.h): page, columns, styles, header,
+                                    * footer, masthead, fonts; NULL = the built-in look. paper,
+                                    * when given, overrides the template's page size */
 } bt_pdf_opts;
 
 /* 1 if name is a paper size we know. */

@@ -277,6 +277,15 @@ static bt_status get_file(rd *r, json_t *v, const char *key, char **out)
     return BT_OK;
 }
 
+static void image_release(bt_image *im)
+{
+    if (!im) return;
+    free(im->data);
+    free(im->mime);
+    free(im->name);
+    free(im);
+}
+
 /* ---------------------------------------------------------------- sections */
 
 static const char *const face_names[] = {"regular", "bold", "italic", "bolditalic"};
@@ -302,28 +311,33 @@ static bt_status rd_style(rd *r, json_t *o, const char *path, bt_text_role role)
             for (int i = 0; i < 4; i++)
                 if (json_is_string(v) && strcmp(json_string_value(v), face_names[i]) == 0) found = i;
             if (found < 0) s = bad(r, key, "must be \"regular\", \"bold\", \"italic\" or \"bolditalic\"");
-            else y->face = (bt_face)found;
+            else y->face = (bt_face)found, y->set |= BT_TPL_SET_FACE;
         } else if (strcmp(k, "size") == 0) {
             s = get_len(r, v, key, role != BT_TR_BODY, 200, &y->size);
+            y->set |= BT_TPL_SET_SIZE;
             if (s == BT_OK && role == BT_TR_BODY && y->size.v < 4)
                 s = bad(r, key, "the body size must be at least 4 pt");
             else if (s == BT_OK && !y->size.em && y->size.v < 3) s = bad(r, key, "too small (at least 3 pt)");
             else if (s == BT_OK && y->size.em && y->size.v < 0.3) s = bad(r, key, "too small (at least 0.3em)");
         } else if (strcmp(k, "leading") == 0) {
             s = get_number(r, v, key, 0.8, 4, &y->leading);
+            y->set |= BT_TPL_SET_LEADING;
         } else if (strcmp(k, "color") == 0) {
             s = get_color(r, v, key, &y->color);
             y->color_set = 1;
+            y->set |= BT_TPL_SET_COLOR;
         } else if (strcmp(k, "align") == 0) {
             int found = -1;
             for (int i = 0; i < 4; i++)
                 if (json_is_string(v) && strcmp(json_string_value(v), align_names[i]) == 0) found = i;
             if (found < 0) s = bad(r, key, "must be \"justify\", \"left\", \"center\" or \"right\"");
-            else y->align = (bt_align)found;
+            else y->align = (bt_align)found, y->set |= BT_TPL_SET_ALIGN;
         } else if (strcmp(k, "space_before") == 0) {
             s = get_len(r, v, key, 1, 300, &y->space_before);
+            y->set |= BT_TPL_SET_SPACE;
         } else if (strcmp(k, "indent") == 0) {
             s = get_len(r, v, key, 1, 300, &y->indent);
+            y->set |= BT_TPL_SET_INDENT;
         }
         free(key);
     }
@@ -361,6 +375,7 @@ static bt_status rd_colors(rd *r, json_t *o)
         if (!v) continue;
         char *key = keyjoin("colors", color_names[i]);
         s = get_color(r, v, key, &r->t->color[i]);
+        r->t->color_given[i] = 1;
         free(key);
     }
     return s;
@@ -514,6 +529,7 @@ static bt_status rd_band(rd *r, json_t *o, const char *path, bt_tpl_band *b)
     static const char *const keys[] = {"left", "center", "right", "first_page", "rule", NULL};
     bt_status s = want_object(r, o, path);
     if (s == BT_OK) s = known_keys(r, o, path, keys);
+    b->set = 1;
     char **slot[] = {&b->left, &b->center, &b->right};
     for (int i = 0; s == BT_OK && i < 3; i++) {
         json_t *v = json_object_get(o, keys[i]);
@@ -565,6 +581,17 @@ static bt_status rd_masthead(rd *r, json_t *o)
                 s = bad(r, "masthead.logo", "%s", ie.msg);
             else if (!bt_image_dimensions((unsigned char *)data, len, &w, &h))
                 s = bad(r, "masthead.logo", "%s: not a readable JPEG or PNG image", m->logo);
+            if (s == BT_OK) { /* kept for the PDF's masthead */
+                image_release(m->logo_image);
+                m->logo_image = bt_xcalloc(1, sizeof *m->logo_image);
+                m->logo_image->data = (unsigned char *)data;
+                m->logo_image->len = len;
+                m->logo_image->mime = bt_xstrdup(data[0] == (char)0x89 ? "image/png" : "image/jpeg");
+                m->logo_image->width = w;
+                m->logo_image->height = h;
+                m->logo_image->name = bt_xstrdup("logo");
+                data = NULL;
+            }
             free(data);
         }
     }
@@ -737,7 +764,10 @@ bt_status bt_template_load(const char *name, bt_template **out, bt_err *e)
         t->name = b ? b : bt_xstrdup(name);
         /* colours of the styles that do not name their own */
         for (int i = 0; i < BT_TR_COUNT; i++)
-            if (!t->style[i].color_set) t->style[i].color = t->color[t->style[i].color_role];
+            if (!t->style[i].color_set) {
+                t->style[i].color = t->color[t->style[i].color_role];
+                if (t->color_given[t->style[i].color_role]) t->style[i].set |= BT_TPL_SET_COLOR;
+            }
         bt_tpl_page p;
         if (!bt_template_page(t, NULL, &p, e)) s = e ? e->code : BT_EPARSE;
     }
@@ -774,6 +804,7 @@ void bt_template_free(bt_template *t)
                     t->catalogue_title, t->epub_css, t->catalogue_css, t->epub_css_path,
                     t->catalogue_css_path};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) free(strs[i]);
+    image_release(t->masthead.logo_image);
     free(t);
 }
 

@@ -18,6 +18,7 @@
 #define BT_TEMPLATE_H
 
 #include <stddef.h>
+#include "article.h"
 #include "font.h"
 #include "util.h"
 
@@ -66,13 +67,22 @@ typedef struct {
     bt_len indent;        /* left and right indent */
     bt_color_role color_role; /* where color came from when not given */
     int color_set;        /* color given by the template */
+    unsigned set;         /* BT_TPL_SET_* bits: what the template (or its base) gives; the
+                           * PDF layout changes only those, so a template that gives nothing
+                           * draws exactly the built-in look */
 } bt_tpl_style;
+
+enum {
+    BT_TPL_SET_FACE = 1, BT_TPL_SET_SIZE = 2, BT_TPL_SET_LEADING = 4, BT_TPL_SET_COLOR = 8,
+    BT_TPL_SET_ALIGN = 16, BT_TPL_SET_SPACE = 32, BT_TPL_SET_INDENT = 64
+};
 
 /* A running header or footer: three slots, strings with placeholders (bt_template_expand). */
 typedef struct {
     char *left, *center, *right; /* NULL or "" = empty slot */
     int first_page;              /* also on the first page of an article */
     int rule;                    /* a thin rule between it and the text */
+    int set;                     /* given by the template (else the built-in header/footer) */
 } bt_tpl_band;
 
 typedef struct {
@@ -80,6 +90,7 @@ typedef struct {
     char *title;        /* placeholders allowed; default "{org}" */
     char *subtitle;     /* default "{date}" */
     char *logo;         /* absolute path of a JPEG or PNG, or NULL */
+    bt_image *logo_image; /* its bytes, read when the template is loaded (owned), or NULL */
     bt_len logo_height;
     int rule;           /* a double rule under the masthead */
 } bt_tpl_masthead;
@@ -104,6 +115,7 @@ typedef struct bt_template {
     char *font_family; /* the family name stylesheets use ("Noto Serif") */
     bt_tpl_style style[BT_TR_COUNT];
     unsigned color[BT_COLOR_COUNT];
+    int color_given[BT_COLOR_COUNT]; /* colors.* given by the template */
     bt_tpl_band header, footer;
     bt_tpl_masthead masthead;
     char *catalogue_title; /* placeholders {org}; default "{org}" */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # 25-templates.sh - templates: `bantin templates` lists the bundled ones and checks a folder;
 # --template on epub takes the template's stylesheet and fonts; every broken template gives one
-# line naming its file and key, exit 4, and nothing written; --font-dir means the same family
+# line naming its file and key, exit 4, and nothing written (pdf, epub, archive); --font-dir means the same family
 # folder for EPUB as for PDF.
 . tests/lib.sh
 export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT
@@ -18,9 +18,10 @@ bt templates bao >"$OUT/bao" 2>&1 && grep -q "2 columns" "$OUT/bao" && grep -q "
 B=$OUT/bad; mkdir -p "$B"
 badtpl() { # NAME JSON KEY-EXPECTED
     mkdir -p "$B/$1"; printf '%s\n' "$2" >"$B/$1/template.json"
-    for cmd in epub; do
-        rm -f "$OUT/$1.$cmd"
-        bt $cmd --template "$B/$1" "$seed" -o "$OUT/$1.$cmd" 2>"$OUT/$1.err"; rc=$?
+    for cmd in epub pdf archive; do
+        rm -rf "$OUT/$1.$cmd"
+        if [ $cmd = archive ]; then bt archive -q --template "$B/$1" "$FIX/text" -o "$OUT/$1.$cmd" 2>"$OUT/$1.err"; rc=$?
+        else bt $cmd --template "$B/$1" "$seed" -o "$OUT/$1.$cmd" 2>"$OUT/$1.err"; rc=$?; fi
         lines=$(wc -l <"$OUT/$1.err")
         if [ $rc -eq 4 ] && [ "$lines" -eq 1 ] && [ ! -e "$OUT/$1.$cmd" ] &&
            grep -q "^bantin: $B/$1/template.json:$3" "$OUT/$1.err"; then
