@@ -37,6 +37,7 @@ static void archive_usage(FILE *f) {
           "      --epub-only         no per-article PDFs\n"
           "      --shard K/N         archive only share K (1..N) of the sources, by a hash of their\n"
           "                          path relative to SRC_DIR; join the shard bags with --merge\n"
+          "                          (a shard bag has no digests: --merge renders them once)\n"
           "      --shard env         K and N from a Slurm job array (SLURM_ARRAY_TASK_ID and\n"
           "                          SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job\n"
           "                          (JOB_COMPLETION_INDEX, from 0, and BANTIN_SHARDS = completions)\n"

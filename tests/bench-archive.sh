@@ -2,9 +2,12 @@
 # bench-archive.sh BANTIN - `bantin archive` at scale: N synthetic articles made from the corpus
 # (tests/fixtures/text) with distinct titles, bodies and dates spread ~1 article per day, so every
 # digest holds about as many articles whatever N is.
-# Prints: wall time for --jobs 1 and --jobs 2 (and their ratio), the time of an unchanged re-run,
-# and peak RSS for N and for BENCH_BIG articles (memory must stay flat as the batch grows).
-# Env: BENCH_N (default 1000), BENCH_BIG (default 10000; 0 skips the big run), BENCH_DIR (scratch).
+# Prints: wall time and ms per article for --jobs 1 and --jobs 2 (and their ratio), articles per
+# second per core, the time of an unchanged re-run, shards with GNU parallel (2, 4 and 8 shards:
+# the shards' wall time and what --merge costs), and peak RSS (GNU time) for N and for BENCH_BIG
+# articles (memory must stay flat as the batch grows).
+# Env: BENCH_N (default 1000), BENCH_BIG (default 10000; 0 skips the big run), BENCH_DIR (scratch),
+# BENCH_SHARDS (default "2 4 8"; empty skips the shard runs).
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-1000}
 BIG=${BENCH_BIG:-10000}
@@ -36,24 +39,43 @@ PY
 run() {
     label=$1; shift
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f '%e %M' -o "$DIR/time.txt" "$BANTIN" "$@" -q
-        rc=$?; set -- $(cat "$DIR/time.txt" | tail -1); secs=$1; rss=$2
+        /usr/bin/time -f '%e %M %U %S' -o "$DIR/time.txt" "$BANTIN" "$@" -q
+        rc=$?; set -- $(cat "$DIR/time.txt" | tail -1); secs=$1; rss=$2; cpu=$(python3 -c "print(round($3 + $4, 2))")
     else
         set -- $(python3 -c 'import resource,subprocess,sys,time
-t=time.time(); r=subprocess.call(sys.argv[1:]); e=time.time()-t
-print("%.2f %d %d" % (e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r))' "$BANTIN" "$@" -q)
-        secs=$1; rss=$2; rc=$3
+t=time.time(); r=subprocess.call(sys.argv[1:]); e=time.time()-t; u=resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f %d %d %.2f" % (e, u.ru_maxrss, r, u.ru_utime + u.ru_stime))' "$BANTIN" "$@" -q)
+        secs=$1; rss=$2; rc=$3; cpu=$4
     fi
-    echo "archive: $label: ${secs} s, peak RSS ${rss} KB (exit $rc)"
+    echo "archive: $label: ${secs} s wall, ${cpu} s CPU, peak RSS ${rss} KB (exit $rc)"
 }
 echo "== archive bench: $N articles ($(nproc) CPUs), scratch $DIR"
 gen "$N" "$DIR/src"
 rm -rf "$DIR/b1" "$DIR/b2"
-run "$N articles --jobs 1" archive "$DIR/src" -o "$DIR/b1" -j 1; t1=$secs; r1=$rss
+echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null); wall times mean little on a busy machine, CPU times do)"
+run "$N articles --jobs 1" archive "$DIR/src" -o "$DIR/b1" -j 1; t1=$secs; r1=$rss; c1=$cpu
 run "$N articles --jobs 2" archive "$DIR/src" -o "$DIR/b2" -j 2; t2=$secs
 echo "archive: jobs 2 / jobs 1 = $(python3 -c "print(round($t2/$t1, 3))")  (goal <= 0.55 on 2 cores)"
+python3 -c "n, t1, t2, c1 = $N, $t1, $t2, $c1
+print(f'archive: {t1 * 1000 / n:.2f} ms/article wall with --jobs 1, {c1 * 1000 / n:.2f} ms CPU/article '
+      f'({n / c1:.0f} articles/s per core); {t2 * 1000 / n:.2f} ms/article wall with --jobs 2 (goal <= 2.5)')"
 run "$N articles unchanged re-run" archive "$DIR/src" -o "$DIR/b2" -j 2
 run "verify $N-article bag" verify "$DIR/b2"
+# shards with GNU parallel on this machine (one job per CPU, --jobs 1 each), then the merge
+if command -v parallel >/dev/null 2>&1; then
+    for s in ${BENCH_SHARDS-2 4 8}; do
+        rm -rf "$DIR"/sh-*
+        /usr/bin/time -f '%e %U %S' -o "$DIR/time.txt" parallel --will-cite -j "$(nproc)" \
+            "$BANTIN" archive "$DIR/src" -o "$DIR/sh-{}" --shard "{}/$s" -j 1 -q ::: $(seq 1 "$s") \
+            || echo "archive: $s shards FAILED"
+        set -- $(tail -1 "$DIR/time.txt")
+        sw=$1; sc=$(python3 -c "print(round($2 + $3, 2))")
+        run "merge of $s shards ($N articles)" archive --merge $(seq -f "$DIR/sh-%g" 1 "$s") -o "$DIR/m$s"
+        python3 -c "print('archive: %d shards: shards %.1f s wall / %.1f s CPU; merge %.1f s wall / %.1f s CPU '
+                    '(%.2f ms CPU/article), peak RSS %d KB' % ($s, $sw, $sc, $secs, $cpu, $cpu * 1000 / $N, $rss))"
+        rm -rf "$DIR/m$s"
+    done
+fi
 if [ "$BIG" -gt 0 ]; then
     gen "$BIG" "$DIR/big"
     rm -rf "$DIR/bb"

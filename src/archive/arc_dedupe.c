@@ -193,7 +193,10 @@ bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e) {
     }
     if (oldpdf) bt_strvec_push(&c->dels, bt_xasprintf("data/%s", oldpdf)); /* no longer archived */
     free(oldpdf);
-    if (st == BT_OK && x->status == ST_OK && c->o->epub) {
+    /* A shard files no article into a digest: a digest gathers a category's month across every
+     * shard, so --merge renders it once from the sources; rendering it in each shard as well would
+     * be thrown away (about a third of a shard's work). */
+    if (st == BT_OK && x->status == ST_OK && c->o->epub && c->o->shard_n <= 1) {
         char *name, *cat, *label;
         arc_digest_name(c, &r, &name, &cat, &label);
         int32_t d = arc_digest_get(c, name, cat, label);

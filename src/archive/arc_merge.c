@@ -1,14 +1,17 @@
 /* arc_merge.c - joining shard bags into a new bag. Every input must verify and have been made with
  * the same options (the shard aside). Their records are read in, sorted by source as one run
  * would have them, and the usual finish (duplicates, names, digests, index, commit) runs on them:
- * PDFs are copied from the shards instead of rendered, digests copied when one shard holds all
- * their articles, else rendered again from the sources. */
+ * PDFs are copied from the shards instead of rendered; digests are rendered from the sources
+ * (shard runs make none: a digest spans shards), or copied from a bag that holds all their
+ * articles (bags made without --shard). */
 #include "arc_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+
+#include "template.h"
 
 static void count_problem(void *ud, bt_bag_problem kind, const char *path, const char *detail) {
     (void)kind; (void)path; (void)detail;
@@ -110,6 +113,23 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     json_t *hold = NULL;
     arc_options_from_json(common, &mo, &hold);
     free(common);
+    /* the shards' look: the digests rendered here must look like theirs */
+    const char *tn = json_string_value(json_object_get(hold, "template"));
+    const char *given = o->tpl && o->tpl->name ? o->tpl->name : "default";
+    bt_template *own = NULL;
+    if (tn && strcmp(tn, given) != 0) {
+        if (strcmp(given, "default") != 0) {
+            json_decref(hold);
+            return bt_err_set(e, BT_EUSAGE, "the shards were made with --template %s, not %s", tn, given);
+        }
+        bt_err te = {0};
+        if (bt_template_load(tn, &own, &te) != BT_OK) {
+            json_decref(hold);
+            return bt_err_set(e, BT_EUSAGE, "the shards were made with the template %s, which cannot be loaded here "
+                                            "(%s): give it with --template", tn, te.msg);
+        }
+        mo.tpl = own;
+    }
 
     arc_ctx c = {0};
     c.o = &mo;
@@ -139,5 +159,6 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     c.stats->unchanged = 0;
     arc_close(&c);
     json_decref(hold);
+    bt_template_free(own);
     return st;
 }

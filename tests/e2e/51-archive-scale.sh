@@ -47,6 +47,19 @@ else
     skip "parallel: GNU parallel missing"
 fi
 
+# --- a template other than the default: the merge renders the digests with the shards' look ---
+tbt archive data/src -o data/single-bao -q -j 2 --template bao
+for k in 1 2; do tbt archive data/src -o data/bao-$k -q -j 2 --template bao --shard $k/2; done
+tbt archive --merge data/bao-1 data/bao-2 -o data/bao-merged -q
+if diff -r -q -x .bantin data/single-bao data/bao-merged >/dev/null 2>&1; then
+    pass "merge: shards made with --template bao merge into the single run's bag, byte for byte"
+else
+    fail "merge: --template bao shards differ from the single run"
+fi
+msg=$(tbt archive --merge data/bao-1 data/bao-2 -o data/bao-a5 --template a5 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$msg" | grep -q 'bao' && pass "merge: another --template than the shards' is refused" \
+    || fail "merge: another --template ($rc: $msg)"
+
 # --- --shard env ----------------------------------------------------------------------------
 msg=$(env -u SLURM_ARRAY_TASK_ID -u JOB_COMPLETION_INDEX "$B" archive data/src -o data/e0 --shard env 2>&1); rc=$?
 [ $rc -eq 2 ] && echo "$msg" | grep -q 'SLURM_ARRAY_TASK_ID' && echo "$msg" | grep -q 'JOB_COMPLETION_INDEX' \
