@@ -287,14 +287,16 @@ static void flush(ctx *c, emitter *em, int root)
 
 static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
 {
-    const char *src = ex_image_main_src(n);
+    const char *main_src = ex_image_main_src(n);
     ex_srcs cand;
     ex_image_sources(n, &cand);
     c->last_img = n;
     c->last_img_ok = 0;
-    if ((!src || !*src) && cand.n == 0) return;
+    if ((!main_src || !*main_src) && cand.n == 0) return;
     c->last_img_ok = 1;
-    if (!src || !*src) src = cand.url[0];
+    /* a copy: the candidates are freed before the source is last used */
+    char *src = bt_xstrdup(main_src && *main_src ? main_src : cand.url[0]);
+    bt_image *img = NULL;
     const char *w = ex_attr(n, "width"), *h = ex_attr(n, "height");
     long wv = w ? strtol(w, NULL, 10) : 0, hv = h ? strtol(h, NULL, 10) : 0;
     static const char *const decor[] = {"logo", "icon", "avatar", "spacer", "pixel", "blank.gif",
@@ -307,16 +309,12 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
         skip = strcmp(c->seen[k], src) == 0;
         for (int q = 0; q < cand.n && !skip; q++) skip = strcmp(c->seen[k], cand.url[q]) == 0;
     }
-    if (skip) {
-        ex_image_sources_free(&cand);
-        return;
-    }
+    if (skip) goto done;
     if (c->nseen < 256) c->seen[c->nseen++] = bt_xstrdup(src);
     for (int q = 0; q < cand.n && c->nseen < 256; q++) c->seen[c->nseen++] = bt_xstrdup(cand.url[q]);
     flush(c, em, root);
     c->nimages++;
-    bt_image *img = ex_image_load_best(c, &cand, src);
-    ex_image_sources_free(&cand);
+    img = ex_image_load_best(c, &cand, src);
     /* Remote images of a local page are never fetched: one summary warning instead of one per
      * image. A page from the web (c->origin) loads its images through the origin. */
     int remote = strncmp(src, "//", 2) == 0 || strncasecmp(src, "http:", 5) == 0 ||
@@ -328,11 +326,11 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
             size_t l = strlen(src);
             c->first_remote = bt_xstrndup(src, l > 100 ? 100 : l);
         }
-        return;
+        goto done;
     } else if (!img && (c->base_dir || strncasecmp(src, "data:", 5) == 0)) {
         img = bt_image_load(src, c->base_dir, c->a);
     }
-    if (!img) return;
+    if (!img) goto done;
     const char *alt = ex_attr(n, "alt");
     bt_block *b = bt_article_add(c->a, BT_BLOCK_IMAGE, alt ? alt : "");
     if (b) {
@@ -341,6 +339,9 @@ static void emit_image(ctx *c, emitter *em, int root, const xmlNode *n)
     } else {
         bt_image_free(img);
     }
+done:
+    ex_image_sources_free(&cand);
+    free(src);
 }
 
 /* A <noscript> holds the picture a script would have loaded: shown when the picture before it

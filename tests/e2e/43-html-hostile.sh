@@ -89,3 +89,37 @@ for t in embed source track wbr keygen; do
     $T "$BANTIN" parse --json "$OUT/void-$t.html" 2>/dev/null | grep -q "Second paragraph after the $t" \
         && pass "text after <$t> kept" || fail "text after <$t> kept"
 done
+# Pictures named every odd way (srcset alone, empty or malformed candidates, more candidates
+# than are kept, nested <source>s, placeholders, <noscript> inside <noscript>, <amp-img> in
+# <amp-img>): no crash, the text around them kept. (make asan runs this under ASan.)
+python3 - "$OUT/pictures.html" <<'PY'
+import sys
+p = lambda i: '<p>Paragraph %d of the article, long enough to be kept as its text, with a comma.</p>' % i
+odd = ['<img srcset="https://example.invalid/a.jpg 1x">', '<img srcset="   ,  , ">', '<img srcset="a.jpg 999999999999999999999w, b.jpg -2x, c.jpg x, d.jpg 1e309w">',
+       '<img srcset="' + ', '.join('p%d.jpg %dw' % (i, i) for i in range(100)) + '">',
+       '<picture>' + '<source srcset="s.jpg 2x">' * 50 + '<img src="data:image/gif;base64,R0lGOD">' + '</picture>',
+       '<img src="blank.gif" data-src=""><noscript><noscript><img src="n.jpg"></noscript></noscript>',
+       '<amp-img src="a.jpg"><amp-img src="b.jpg"><noscript><img src="c.jpg"></noscript></amp-img></amp-img>',
+       '<img data-srcset="https://example.invalid/x.jpg 640w" src="">', '<noscript><img></noscript>']
+sys.stdout = open(sys.argv[1], 'w', encoding='utf-8')
+print('<html><head><meta charset="utf-8"><title>Ảnh lạ</title></head><body><article><h1>Ảnh lạ</h1>' +
+      ''.join(p(i) + o for i, o in enumerate(odd)) + p(99) + '</article></body></html>')
+PY
+$T "$BANTIN" parse --json "$OUT/pictures.html" >"$OUT/pictures.json" 2>"$OUT/pictures.err"; rc=$?
+[ "$rc" -eq 0 ] && ! crashed "$OUT/pictures.err" && grep -q 'Paragraph 99 of the article' "$OUT/pictures.json" \
+    && pass "pictures named every odd way: no crash, text kept" || fail "odd pictures (status $rc)"
+# Script and style text is cut before parsing: markup that only looks like a script inside
+# comments, attribute values and an unclosed script leaves the text as libxml2 would read it.
+cat >"$OUT/raw.html" <<'HTML'
+<html><head><meta charset="utf-8"><title>Bài - Trang</title><script type="application/ld+json">{"@type":"NewsArticle","headline":"Bài","author":{"@type":"Person","name":"Lan Chi"}}</script>
+<style>p { x: "</scrip" }</style></head><body><article><h1>Bài</h1>
+<!-- <script> not a script -->
+<p title="<script>">First paragraph of the article, long enough to be kept as its text, with a comma.</p>
+<SCRIPT>var s = "<p>SCRIPT-TEXT</p>";</ScRiPt >
+<p>Second paragraph of the article, long enough to be kept as its text, with a comma.</p>
+<script>var unclosed = "UNCLOSED-SCRIPT-TEXT
+HTML
+$T "$BANTIN" parse --json "$OUT/raw.html" >"$OUT/raw.json" 2>/dev/null; rc=$?
+[ "$rc" -eq 0 ] && grep -q 'First paragraph' "$OUT/raw.json" && grep -q 'Second paragraph' "$OUT/raw.json" \
+    && ! grep -q 'SCRIPT-TEXT' "$OUT/raw.json" && grep -q '"author":"Lan Chi"' "$OUT/raw.json" \
+    && pass "script text cut, JSON-LD and the text around kept" || fail "script text cut (status $rc: $(head -c 300 "$OUT/raw.json"))"
