@@ -32,6 +32,12 @@ static void pdf_usage(FILE *f)
           "      --font-dir DIR    fonts to use: *-Regular.ttf, *-Bold.ttf, *-Italic.ttf,\n"
           "                        *-BoldItalic.ttf (default: the bundled Noto Serif)\n"
           "      --lang TAG        language of the articles (default: detected, vi)\n"
+          "      --pdfa            PDF/A-2a for archives: XMP metadata, sRGB output intent\n"
+          "                        (tagged and with embedded fonts either way)\n"
+          "      --embed-source    embed each article's source file in the PDF (PDF/A-3a\n"
+          "                        with --pdfa)\n"
+          "      --image-dpi N     scale images finer than N pixels per inch at their printed\n"
+          "                        size down to N (default: keep every pixel)\n"
           "      --from FORMAT     input format: text, html or auto (default)\n"
           "  -q, --quiet           only errors\n"
           "  -v, --verbose         progress, sizes and times\n"
@@ -69,45 +75,65 @@ static char *pdf_output_name(const char *outdir, const char *in)
     return path;
 }
 
-/* Render arts[0..n) to path. Returns BT_OK or the failing status (already reported). */
+typedef struct {
+    FILE *f;
+    size_t len;
+} file_sink_ctx;
+
+static int file_sink(void *user, const void *data, size_t len)
+{
+    file_sink_ctx *k = user;
+    k->len += len;
+    return fwrite(data, 1, len, k->f) == len ? 0 : 1;
+}
+
+/* Render arts[0..n) to path, written as it is made into a temporary file that replaces path
+ * only when complete. Returns BT_OK or the failing status (already reported). */
 static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, const char *path)
 {
     bt_err e;
     bt_err_clear(&e);
-    unsigned char *pdf = NULL;
-    size_t len = 0;
     double t0 = now_ms();
-    bt_status st = bt_pdf_render(arts, n, po, &pdf, &len, &e);
+    bt_outfile of;
+    bt_status st = bt_outfile_open(&of, path, &e);
+    if (st != BT_OK) {
+        bt_cli_error(path, "%s", e.msg);
+        return st;
+    }
+    file_sink_ctx k = {of.f, 0};
+    st = bt_pdf_write(arts, n, po, file_sink, &k, &e);
     for (size_t i = 0; i < n; i++) bt_cli_print_warnings(arts[i]);
     if (st != BT_OK) {
+        bt_outfile_abort(&of);
         bt_cli_error(path, "%s", e.msg);
         return st;
     }
     bt_err_clear(&e);
-    st = bt_write_file_atomic(path, pdf, len, &e);
-    free(pdf);
+    st = bt_outfile_commit(&of, &e);
     if (st != BT_OK) {
         bt_cli_error(path, "%s", e.msg);
         return st;
     }
-    bt_cli_info("%s: %zu article%s, %.1f KB, %.1f ms", path, n, n == 1 ? "" : "s", (double)len / 1024.0,
+    bt_cli_info("%s: %zu article%s, %.1f KB, %.1f ms", path, n, n == 1 ? "" : "s", (double)k.len / 1024.0,
                 now_ms() - t0);
     return BT_OK;
 }
 
 static int cmd_pdf(int argc, char **argv, bt_template **tpl)
 {
-    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE };
+    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE, O_PDFA, O_EMBED, O_DPI };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},     {"dir", required_argument, NULL, 'd'},
         {"paper", required_argument, NULL, O_PAPER},  {"font-dir", required_argument, NULL, O_FONTDIR},
         {"template", required_argument, NULL, O_TEMPLATE},
         {"lang", required_argument, NULL, O_LANG},    {"from", required_argument, NULL, O_FROM},
+        {"pdfa", no_argument, NULL, O_PDFA},          {"embed-source", no_argument, NULL, O_EMBED},
+        {"image-dpi", required_argument, NULL, O_DPI},
         {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},             {"jobs", required_argument, NULL, 'J'},
         BT_NET_LONGOPTS,                              {NULL, 0, NULL, 0}};
     const char *output = NULL, *outdir = NULL;
-    bt_pdf_opts po = {NULL, NULL, -1, NULL};
+    bt_pdf_opts po = {.epoch = -1};
     const char *tname = NULL;
     bt_input_opts io = {BT_FROM_AUTO, NULL, 0, NULL};
     bt_source_opts so;
@@ -142,6 +168,18 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
                 return BT_EXIT_USAGE;
             }
             break;
+        case O_PDFA: po.pdfa = 1; break;
+        case O_EMBED: po.embed_source = 1; break;
+        case O_DPI: {
+            char *end = NULL;
+            long v = strtol(optarg, &end, 10);
+            if (!end || *end || end == optarg || v < 10 || v > 10000) {
+                bt_cli_error(NULL, "--image-dpi: '%s' is not a resolution from 10 to 10000", optarg);
+                return BT_EXIT_USAGE;
+            }
+            po.image_dpi = (int)v;
+            break;
+        }
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': pdf_usage(stdout); return BT_EXIT_OK;

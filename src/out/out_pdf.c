@@ -30,6 +30,7 @@
 #include "pdf_content.h"
 #include "pdf_font.h"
 #include "pdf_struct.h"
+#include "pdf_xmp.h"
 #include "text.h"
 
 /* zlib level for the streams we compress (fonts, content, CMaps): 6 is zlib's default; the
@@ -120,6 +121,8 @@ typedef struct {
     imgcache *ic;
     size_t nic;
     bt_pdfstruct *ps;    /* the structure tree */
+    char isodate[40];    /* the document's date in ISO 8601 (XMP) */
+    unsigned char id[16]; /* the file identifier */
     unsigned *pageobj;   /* object number of each page written */
     size_t npg, total;   /* pages written, pages in all */
 } doc;
@@ -323,6 +326,11 @@ static HPDF_Binary text_string(doc *d, const char *s)
 static bt_status write_fonts(doc *d, bt_err *e)
 {
     bt_buf res = {0};
+    struct {
+        const char *text;
+        HPDF_Dict obj;
+    } cmaps[BT_NFACES];
+    size_t ncmap = 0;
     for (int f = 0; f < BT_NFACES; f++) {
         if (bt_font_resolve(d->fs, (bt_face)f) != (bt_face)f) continue;
         const bt_pdffont_face *ff = bt_pdffonts_face(d->pf, (bt_face)f);
@@ -353,10 +361,26 @@ static bt_status write_fonts(doc *d, bt_err *e)
         HPDF_Dict cid = raw_dict(d, b.data);
         bt_buf_reset(&b);
         if (!cid) break;
-        bt_buf_printf(&b,
-                      "/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n"
-                      "/DescendantFonts [%u 0 R]\n/ToUnicode %u 0 R\n",
-                      ff->basefont, objnum(cid), objnum(tu));
+        HPDF_Dict enc = NULL;
+        if (ff->encoding) {
+            /* one object per distinct CMap (usually one for every face) */
+            for (size_t k = 0; k < ncmap && !enc; k++)
+                if (strcmp(cmaps[k].text, ff->encoding) == 0) enc = cmaps[k].obj;
+            if (!enc) {
+                enc = raw_stream(d,
+                                 "/Type /CMap\n/CMapName /Bantin-Space-H\n"
+                                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
+                                 "/WMode 0\n",
+                                 ff->encoding, strlen(ff->encoding), 1);
+                if (!enc) break;
+                cmaps[ncmap].text = ff->encoding;
+                cmaps[ncmap++].obj = enc;
+            }
+        }
+        bt_buf_printf(&b, "/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n", ff->basefont);
+        if (enc) bt_buf_printf(&b, "/Encoding %u 0 R\n", objnum(enc));
+        else bt_buf_adds(&b, "/Encoding /Identity-H\n");
+        bt_buf_printf(&b, "/DescendantFonts [%u 0 R]\n/ToUnicode %u 0 R\n", objnum(cid), objnum(tu));
         HPDF_Dict t0 = raw_dict(d, b.data);
         bt_buf_free(&b);
         if (!t0) break;
@@ -554,7 +578,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
 
 /* ---------------------------------------------------------------- document information */
 
-/* A deterministic document /ID from the text of the articles and the options. */
+/* A deterministic file identifier from the text of the articles and the options. */
 static void set_id(doc *d)
 {
     uint64_t h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
@@ -581,16 +605,10 @@ static void set_id(doc *d)
         h1 = (h1 ^ (unsigned char)*q) * 1099511628211ULL;
         h2 = (h2 ^ (unsigned char)*q) * 0x100000001B3ULL + (h2 >> 29);
     }
-    HPDF_BYTE id[16];
     for (int i = 0; i < 8; i++) {
-        id[i] = (HPDF_BYTE)(h1 >> (8 * i));
-        id[8 + i] = (HPDF_BYTE)(h2 >> (8 * i));
+        d->id[i] = (unsigned char)(h1 >> (8 * i));
+        d->id[8 + i] = (unsigned char)(h2 >> (8 * i));
     }
-    HPDF_Array arr = HPDF_Array_New(d->pdf->mmgr);
-    if (!arr) return;
-    HPDF_Array_Add(arr, HPDF_Binary_New(d->pdf->mmgr, id, 16));
-    HPDF_Array_Add(arr, HPDF_Binary_New(d->pdf->mmgr, id, 16));
-    HPDF_Dict_Add(d->pdf->trailer, "ID", arr);
 }
 
 static void to_hdate(int64_t t, int tzmin, HPDF_Date *dt)
@@ -630,7 +648,7 @@ static void set_info(doc *d)
     HPDF_Doc pdf = d->pdf;
     const bt_article *a = arts[0];
     /* creates the information dictionary (libharu fills in Producer) */
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION); /* = CREATOR */
     HPDF_Dict info = pdf->info;
     if (!info) return;
     if (a->title && *a->title) HPDF_Dict_Add(info, "Title", text_string(d, a->title));
@@ -645,7 +663,7 @@ static void set_info(doc *d)
             HPDF_Dict_Add(info, "Subject", text_string(d, arts[i]->category));
             break;
         }
-    HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")", NULL));
+    HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")", NULL)); /* = PRODUCER */
     /* the document language, for screen readers and text extraction */
     HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, doc_lang(a), NULL));
     HPDF_Date dt;
@@ -668,6 +686,91 @@ static void set_info(doc *d)
     }
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
+    if (dt.ind == 'Z' || dt.ind == ' ')
+        snprintf(d->isodate, sizeof d->isodate, "%04d-%02d-%02dT%02d:%02d:%02dZ", dt.year, dt.month, dt.day, dt.hour,
+                 dt.minutes, dt.seconds);
+    else
+        snprintf(d->isodate, sizeof d->isodate, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", dt.year, dt.month, dt.day,
+                 dt.hour, dt.minutes, dt.seconds, dt.ind, dt.off_hour, dt.off_minutes);
+}
+
+/* The first article's field that is set, or NULL. */
+static const char *first_field(doc *d, size_t off)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const char *v = *(char *const *)((const char *)d->arts[i] + off);
+        if (v && *v) return v;
+    }
+    return NULL;
+}
+
+#define PRODUCER "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")"
+#define CREATOR "bantin " BT_VERSION
+
+/* ---------------------------------------------------------------- PDF/A */
+
+/* The sRGB profile shipped with the fonts (fonts/sRGB.icc, see fonts/sRGB.icc.txt). */
+static bt_status read_icc(unsigned char **out, size_t *len, bt_err *e)
+{
+    const char *env = getenv("BANTIN_ICC_PROFILE");
+    char *dir = env && *env ? NULL : bt_data_dir("fonts");
+    char *path = env && *env ? bt_xstrdup(env) : dir ? bt_path_join(dir, "sRGB.icc") : NULL;
+    free(dir);
+    if (!path) return bt_err_set(e, BT_EFONT, "the sRGB colour profile for PDF/A was not found (fonts/sRGB.icc)");
+    char *data = NULL;
+    bt_err e2;
+    bt_status st = bt_read_file(path, 1 << 20, &data, len, &e2);
+    if (st == BT_OK && (*len < 132 || memcmp(data + 36, "acsp", 4) != 0 || memcmp(data + 16, "RGB ", 4) != 0)) {
+        free(data);
+        st = bt_err_set(e, BT_EFONT, "%s: not an RGB ICC profile", path);
+    } else if (st) {
+        bt_err_set(e, BT_EFONT, "%s: %s", path, e2.msg);
+    }
+    free(path);
+    *out = (unsigned char *)data;
+    return st;
+}
+
+/* XMP metadata matching the information dictionary, and the sRGB output intent. */
+static bt_status write_pdfa(doc *d, bt_err *e)
+{
+    bt_xmp_info x;
+    memset(&x, 0, sizeof x);
+    x.title = d->arts[0]->title;
+    x.author = first_field(d, offsetof(bt_article, author));
+    x.subject = first_field(d, offsetof(bt_article, category));
+    x.lang = doc_lang(d->arts[0]);
+    x.creator_tool = CREATOR;
+    x.producer = PRODUCER;
+    x.date = d->isodate;
+    x.part = d->o->embed_source ? 3 : 2;
+    x.conformance = "A";
+    size_t xl = 0;
+    char *xmp = bt_pdf_xmp(&x, &xl);
+    if (!xmp) return bt_err_set(e, BT_ENOMEM, "libxml2: cannot write the XMP metadata");
+    HPDF_Dict meta = raw_stream(d, "/Type /Metadata\n/Subtype /XML\n", xmp, xl, 1);
+    free(xmp);
+    unsigned char *icc = NULL;
+    size_t il = 0;
+    bt_status st = read_icc(&icc, &il, e);
+    if (st) return st;
+    HPDF_Dict prof = raw_stream(d, "/N 3\n", icc, il, 1);
+    free(icc);
+    if (!meta || !prof) return hfail(d, e, "writing the PDF/A metadata");
+    bt_buf b = {0};
+    bt_buf_printf(&b,
+                  "/Type /OutputIntent\n/S /GTS_PDFA1\n/OutputConditionIdentifier (sRGB IEC61966-2.1)\n"
+                  "/Info (sRGB IEC61966-2.1)\n/RegistryName (http://www.color.org)\n/DestOutputProfile %u 0 R\n",
+                  objnum(prof));
+    HPDF_Dict oi = raw_dict(d, b.data);
+    bt_buf_free(&b);
+    HPDF_Array ois = HPDF_Array_New(d->pdf->mmgr);
+    if (!oi || !ois) return hfail(d, e, "writing the PDF/A output intent");
+    HPDF_Array_Add(ois, oi);
+    HPDF_Dict_Add(d->pdf->catalog, "OutputIntents", ois);
+    HPDF_Dict_Add(d->pdf->catalog, "Metadata", meta);
+    if (d->h.code) return hfail(d, e, "writing the PDF/A metadata");
+    return BT_OK;
 }
 
 /* ---------------------------------------------------------------- structure */
@@ -763,21 +866,141 @@ static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz
     return HPDF_OK;
 }
 
-/* The header, every object, the cross-reference table and the trailer, in one pass. */
+/* Objects in one object stream at most (qpdf writes 100). */
+#define OBJSTM_MAX 100
+
+static HPDF_STATUS buf_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    bt_buf_add(s->attr, ptr, siz);
+    return HPDF_OK;
+}
+
+typedef struct {
+    unsigned char type; /* 0 free, 1 at an offset, 2 in an object stream */
+    unsigned long f2;   /* offset, or the object stream's number */
+    unsigned f3;        /* generation, or the index in the object stream */
+} xent;
+
+static int is_stream(void *obj)
+{
+    HPDF_Obj_Header *h = obj;
+    return (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && ((HPDF_Dict)obj)->stream;
+}
+
+static void put_be(bt_buf *b, unsigned long v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) bt_buf_addc(b, (char)(v >> (8 * i)));
+}
+
+/* The file in one pass: the header; every stream and the catalogue as objects of their own; every other object in compressed object streams; and a
+ * cross-reference stream (PDF 1.5) as the trailer. libharu's object table gives the objects;
+ * a stream's /Length is an object of its own that gets its value when the stream is written,
+ * so the object streams come after every stream. */
 static bt_status save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 {
+    HPDF_Xref xref = d->pdf->xref;
+    size_t n = xref->entries->count;
     sinkctx k = {fn, user, 0};
     HPDF_Stream out = HPDF_CallbackWriter_New(d->pdf->mmgr, sink_write, &k);
-    if (!out) return hfail(d, e, "saving");
+    bt_buf body = {0}, head = {0}, all = {0};
+    HPDF_Stream ser = HPDF_CallbackWriter_New(d->pdf->mmgr, buf_write, &body);
+    size_t ndef = 0, nstm = 0;
+    size_t *def = bt_xmalloc((n ? n : 1) * sizeof *def);
+    xent *x = bt_xcalloc(n + n / OBJSTM_MAX + 3, sizeof *x);
+    bt_status st = BT_OK;
+    if (!out || !ser) {
+        st = hfail(d, e, "saving");
+        goto done;
+    }
     /* PDF 1.7; the second line holds bytes above 127 so that the file reads as binary */
     HPDF_Stream_WriteStr(out, "%PDF-1.7\n%\xB5\xB6\xB7\xB8\n");
-    HPDF_Dict_Add(d->pdf->trailer, "Root", d->pdf->catalog);
-    HPDF_Dict_Add(d->pdf->trailer, "Info", d->pdf->info);
-    HPDF_STATUS st = HPDF_Xref_WriteToStream(d->pdf->xref, out, NULL);
-    HPDF_Stream_Free(out);
-    if (k.failed) return bt_err_set(e, BT_EIO, "cannot write the PDF");
-    if (st != HPDF_OK || d->h.code) return hfail(d, e, "saving");
-    return BT_OK;
+    x[0] = (xent){0, 0, 65535};
+    for (size_t i = 1; i < n; i++) {
+        void *obj = HPDF_Xref_GetEntry(xref, (HPDF_UINT)i)->obj;
+        if (!is_stream(obj) && obj != d->pdf->catalog) {
+            def[ndef++] = i;
+            continue;
+        }
+        x[i] = (xent){1, out->size, 0};
+        char num[32];
+        snprintf(num, sizeof num, "%zu 0 obj\n", i);
+        HPDF_Stream_WriteStr(out, num);
+        if (HPDF_Obj_WriteValue(obj, out, NULL) != HPDF_OK) break;
+        HPDF_Stream_WriteStr(out, "\nendobj\n");
+    }
+    size_t next = n;
+    for (size_t c = 0; c < ndef && !d->h.code && !k.failed; c += OBJSTM_MAX) {
+        size_t m = ndef - c < OBJSTM_MAX ? ndef - c : OBJSTM_MAX;
+        bt_buf_reset(&head);
+        bt_buf_reset(&body);
+        for (size_t j = 0; j < m; j++) {
+            size_t i = def[c + j];
+            bt_buf_printf(&head, "%zu %zu ", i, body.len);
+            HPDF_Obj_WriteValue(HPDF_Xref_GetEntry(xref, (HPDF_UINT)i)->obj, ser, NULL);
+            bt_buf_addc(&body, '\n');
+            x[i] = (xent){2, next, (unsigned)j};
+        }
+        bt_buf_reset(&all);
+        bt_buf_add(&all, head.data, head.len);
+        bt_buf_add(&all, body.data, body.len);
+        size_t zl = 0;
+        unsigned char *z = deflate_bytes(all.data, all.len, &zl);
+        if (!z) break;
+        x[next] = (xent){1, out->size, 0};
+        bt_buf_reset(&all);
+        bt_buf_printf(&all, "%zu 0 obj\n<<\n/Type /ObjStm\n/N %zu\n/First %zu\n/Filter /FlateDecode\n/Length %zu\n>>\nstream\r\n",
+                      next, m, head.len, zl);
+        HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
+        HPDF_Stream_Write(out, z, (HPDF_UINT)zl);
+        HPDF_Stream_WriteStr(out, "\nendstream\nendobj\n");
+        free(z);
+        next++;
+        nstm++;
+    }
+    /* the cross-reference stream, with what a trailer would hold */
+    size_t xnum = next, size = next + 1;
+    unsigned long start = out->size;
+    x[xnum] = (xent){1, start, 0};
+    int w2 = 1;
+    for (size_t i = 0; i < size; i++)
+        while (w2 < 4 && (x[i].f2 >> (8 * w2))) w2++;
+    bt_buf_reset(&all);
+    for (size_t i = 0; i < size; i++) {
+        put_be(&all, x[i].type, 1);
+        put_be(&all, x[i].f2, w2);
+        put_be(&all, x[i].f3, 2);
+    }
+    size_t zl = 0;
+    unsigned char *z = deflate_bytes(all.data, all.len, &zl);
+    if (!z) {
+        st = bt_err_set(e, BT_ENOMEM, "zlib: cannot compress the cross-reference stream");
+        goto done;
+    }
+    bt_buf_reset(&all);
+    bt_buf_printf(&all, "%zu 0 obj\n<<\n/Type /XRef\n/Size %zu\n/W [1 %d 2]\n/Root %u 0 R\n/Info %u 0 R\n/ID [<", xnum,
+                  size, w2, objnum(d->pdf->catalog), objnum(d->pdf->info));
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 16; i++) bt_buf_printf(&all, "%02X", d->id[i]);
+        bt_buf_adds(&all, r ? ">]\n" : "> <");
+    }
+    bt_buf_printf(&all, "/Filter /FlateDecode\n/Length %zu\n>>\nstream\r\n", zl);
+    HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
+    HPDF_Stream_Write(out, z, (HPDF_UINT)zl);
+    free(z);
+    bt_buf_reset(&all);
+    bt_buf_printf(&all, "\nendstream\nendobj\nstartxref\n%lu\n%%%%EOF\n", start);
+    HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
+    if (k.failed) st = bt_err_set(e, BT_EIO, "cannot write the PDF");
+    else if (d->h.code) st = hfail(d, e, "saving");
+done:
+    if (out) HPDF_Stream_Free(out);
+    if (ser) HPDF_Stream_Free(ser);
+    bt_buf_free(&body);
+    bt_buf_free(&head);
+    bt_buf_free(&all);
+    free(def);
+    free(x);
+    return st;
 }
 
 /* ---------------------------------------------------------------- rendering */
@@ -823,6 +1046,10 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     st = write_struct(d, e);
     if (st) return st;
     set_info(d);
+    if (d->o->pdfa) {
+        st = write_pdfa(d, e);
+        if (st) return st;
+    }
     set_id(d);
     if (d->h.code) return hfail(d, e, "writing the document information");
     return save(d, fn, user, e);
@@ -831,7 +1058,7 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e)
 {
     if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to render");
-    bt_pdf_opts defaults = {NULL, NULL, -1, NULL};
+    bt_pdf_opts defaults = {.epoch = -1};
     if (!o) o = &defaults;
     doc d;
     memset(&d, 0, sizeof d);

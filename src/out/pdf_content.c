@@ -70,7 +70,10 @@ typedef struct {
     double size;
     unsigned fill; /* fill colour, 0xFFFFFFFF unknown */
     double lx, ly; /* start of the current line (text line matrix) */
+    double tl;     /* the leading (TL) in effect, 0 unknown */
+    double tw;     /* the word spacing (Tw) in effect */
     double pen;    /* x of the pen on the current line, as a reader computes it */
+    double end;    /* where the layout ends the last item drawn on the line */
     double y;      /* baseline of the current line */
     int line_open; /* a line has been started in this text object */
     uint32_t last_cp;
@@ -101,7 +104,7 @@ static void open_array(wstate *w)
     }
 }
 
-/* A two-byte CID inside a literal string. */
+/* A two-byte code inside a literal string. */
 static void put_cid(wstate *w, uint16_t cid)
 {
     open_array(w);
@@ -137,7 +140,7 @@ static void put_adjust(wstate *w, double n)
 
 static void put_glyph(wstate *w, uint16_t cid, int width)
 {
-    put_cid(w, cid);
+    put_cid(w, (uint16_t)(cid + bt_pdffonts_face(w->pf, (bt_face)w->face)->code_base));
     w->pen += width * w->size / 1000.0;
 }
 
@@ -148,14 +151,38 @@ static void move_to(wstate *w, double x)
 }
 
 /* A space glyph of the current font, then an adjustment so that the pen lands on x. */
+/* The one-byte code 32 (fonts with the space CMap: Tw stretches it) inside a string. */
+static void put_code32(wstate *w)
+{
+    open_array(w);
+    if (!w->in_string) {
+        bt_buf_addc(w->b, '(');
+        w->in_string = 1;
+    }
+    bt_buf_addc(w->b, ' ');
+}
+
+/* A word space in the current font: the one-byte code 32 when the font has the space CMap
+ * (its advance plus Tw), else the space CID; then an adjustment so that the pen lands on x. */
 static void put_space(wstate *w, double x)
 {
     const bt_pdffont_face *ff = bt_pdffonts_face(w->pf, (bt_face)w->face);
-    if (ff->space_cid) {
+    if (ff->encoding) {
+        put_code32(w);
+        w->pen += ff->info.space_w * w->size / 1000.0 + w->tw;
+        w->last_cp = ' ';
+    } else if (ff->space_cid) {
         put_glyph(w, ff->space_cid, ff->info.space_w);
         w->last_cp = ' ';
     }
     if (x > -1e8) move_to(w, x);
+}
+
+/* How much wider than the font's space a word gap is: Tw, for fonts with the space CMap. */
+static double space_stretch(const wstate *w, int face, double size, double gap)
+{
+    const bt_pdffont_face *ff = bt_pdffonts_face(w->pf, (bt_face)face);
+    return gap - ff->info.space_w * size / 1000.0 - (ff->encoding ? w->tw : 0);
 }
 
 static void set_font(wstate *w, int face, double size)
@@ -198,8 +225,37 @@ static void end_text(wstate *w, int trailing)
     w->line_open = 0;
 }
 
-static void text_item(wstate *w, const bt_layout *L, const bt_item *it, int trailing)
+/* The word spacing for the line that starts at item i: the first gap's stretch, when the
+ * line's first word font has the space CMap (0 otherwise). */
+static double line_tw(const wstate *w, const bt_page *p, size_t i)
 {
+    const bt_item *a = &p->items[i];
+    int face = (int)bt_font_resolve(w->fs, a->face);
+    if (!bt_pdffonts_face(w->pf, (bt_face)face)->encoding) return 0;
+    for (size_t j = i + 1; j < p->nitems; j++) {
+        const bt_item *b = &p->items[j], *pr = &p->items[j - 1];
+        if (b->kind != BT_ITEM_TEXT || fabs(b->y - a->y) > 0.001 || !bt_pdf_same_sequence(a, b)) break;
+        double gap = b->x - (pr->x + pr->w);
+        if (gap > 0.01) {
+            double tw = gap - bt_pdffonts_face(w->pf, (bt_face)face)->info.space_w * pr->size / 1000.0;
+            return llround(tw * 1000) / 1000.0;
+        }
+    }
+    return 0;
+}
+
+static void set_tw(wstate *w, double tw)
+{
+    if (fabs(tw - w->tw) < 0.0005) return;
+    close_array(w);
+    bt_pdf_num(w->b, tw, 3);
+    bt_buf_adds(w->b, " Tw\n");
+    w->tw = tw;
+}
+
+static void text_item(wstate *w, const bt_layout *L, const bt_page *p, size_t idx, int trailing)
+{
+    const bt_item *it = &p->items[idx];
     int face = (int)bt_font_resolve(w->fs, it->face);
     const char *s = bt_layout_text(L, it);
     if (!w->in_text) {
@@ -215,10 +271,21 @@ static void text_item(wstate *w, const bt_layout *L, const bt_item *it, int trai
         double tx = llround(x * 100) / 100.0, ty = llround(y * 100) / 100.0;
         set_font(w, face, it->size);
         set_fill(w, it->color);
-        bt_pdf_num(w->b, tx - w->lx, 2);
-        bt_buf_addc(w->b, ' ');
-        bt_pdf_num(w->b, ty - w->ly, 2);
-        bt_buf_adds(w->b, " Td\n");
+        double dx = tx - w->lx, dy = ty - w->ly;
+        if (fabs(dx) < 0.001 && w->tl > 0 && fabs(dy + w->tl) < 0.001) {
+            bt_buf_adds(w->b, "T*\n"); /* the next line at the leading set before */
+        } else if (fabs(dx) < 0.001 && dy < 0) {
+            bt_buf_adds(w->b, "0 ");
+            bt_pdf_num(w->b, dy, 2);
+            bt_buf_adds(w->b, " TD\n"); /* moves and sets the leading */
+            w->tl = -llround(dy * 100) / 100.0;
+        } else {
+            bt_pdf_num(w->b, dx, 2);
+            bt_buf_addc(w->b, ' ');
+            bt_pdf_num(w->b, dy, 2);
+            bt_buf_adds(w->b, " Td\n");
+        }
+        set_tw(w, line_tw(w, p, idx));
         w->lx = tx;
         w->ly = ty;
         w->pen = tx;
@@ -226,14 +293,21 @@ static void text_item(wstate *w, const bt_layout *L, const bt_item *it, int trai
         w->line_open = 1;
         w->last_cp = 0;
     } else {
-        /* the same line: a word space when there is a gap, drawn in the font before it */
-        if (x - w->pen > 0.01) {
-            if (w->last_cp != ' ') put_space(w, face == w->face && it->size == w->size ? x : -1e9);
+        /* the same line: a word space when the layout leaves a gap, drawn in the font before
+         * it and stretched by the layout's gap alone (not by the pen's rounding), so that the
+         * adjustment is one number for every gap of a justified line */
+        double gap = x - w->end;
+        if (gap > 0.01 && w->last_cp != ' ') {
+            double rest = space_stretch(w, w->face, w->size, gap);
+            put_space(w, -1e9);
+            if (face == w->face && it->size == w->size && fabs(rest) > 0.004)
+                put_adjust(w, -rest * 1000.0 / w->size);
         }
         set_font(w, face, it->size);
         set_fill(w, it->color);
     }
-    move_to(w, x);
+    if (fabs(x - w->pen) >= 0.05) move_to(w, x);
+    w->end = x + it->w;
     const bt_glyph *g;
     long width = 0;
     size_t n = bt_font_shape(w->fs, it->face, s, it->len, &g, &width);
@@ -279,7 +353,7 @@ void bt_pdf_content(bt_buf *out, const bt_layout *L, const bt_page *p, bt_fontse
         }
         prev = it;
         if (it->kind == BT_ITEM_TEXT) {
-            text_item(&w, L, it, tagged_text);
+            text_item(&w, L, p, i, tagged_text);
             continue;
         }
         end_text(&w, 0);

@@ -38,6 +38,7 @@ void bt_pdffonts_free(bt_pdffonts *pf)
         free(pf->f[i].out.widths);
         free(pf->f[i].out.tounicode);
         free(pf->f[i].out.cidtogid);
+        free(pf->f[i].out.encoding);
     }
     free(pf);
 }
@@ -110,57 +111,62 @@ static int cmp_cid(const void *a, const void *b)
     return (int)((const cidmap *)a)->cid - (int)((const cidmap *)b)->cid;
 }
 
-/* A ToUnicode CMap for m[0..n) (sorted by CID): runs of consecutive CIDs and characters as
- * bfrange, the rest as bfchar; characters beyond the BMP as UTF-16 surrogate pairs. */
-static char *tounicode(const cidmap *m, size_t n)
+/* A ToUnicode CMap for m[0..n) (sorted by CID): runs of consecutive CIDs within one high byte
+ * as bfrange, with one starting character when the characters run on too, else with an
+ * array of them; characters beyond the BMP as UTF-16 surrogate pairs. */
+static void utf16(bt_buf *b, uint32_t cp)
+{
+    if (cp > 0xFFFF) {
+        uint32_t v = cp - 0x10000;
+        bt_buf_printf(b, "<%04X%04X>", (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+    } else {
+        bt_buf_printf(b, "<%04X>", (unsigned)cp);
+    }
+}
+
+static char *tounicode(const cidmap *m, size_t n, int space1, unsigned base)
 {
     bt_buf b = {0};
     bt_buf_adds(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n");
+    if (space1)
+        bt_buf_adds(&b, "2 begincodespacerange\n<20> <20>\n<0000> <1FFF>\nendcodespacerange\n"
+                        "1 beginbfchar\n<20> <0020>\nendbfchar\n");
+    else
+        bt_buf_adds(&b, "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     typedef struct {
         size_t i, n;
     } run;
-    run *ranges = bt_xmalloc((n ? n : 1) * sizeof *ranges), *chars = bt_xmalloc((n ? n : 1) * sizeof *chars);
-    size_t nr = 0, nc = 0;
+    run *runs = bt_xmalloc((n ? n : 1) * sizeof *runs);
+    size_t nr = 0;
     for (size_t i = 0; i < n;) {
         size_t k = i + 1;
-        /* a range stays within one low byte of the CID and maps BMP characters */
-        while (k < n && m[k].cid == m[k - 1].cid + 1 && m[k].cp == m[k - 1].cp + 1 && m[k].cp <= 0xFFFF &&
-               (m[k].cid & 0xFF) != 0 && (m[k].cp & 0xFF) != 0)
-            k++;
-        if (k - i >= 2) ranges[nr++] = (run){i, k - i};
-        else chars[nc++] = (run){i, 1};
+        while (k < n && m[k].cid == m[k - 1].cid + 1 && ((m[k].cid + base) & 0xFF) != 0) k++;
+        runs[nr++] = (run){i, k - i};
         i = k;
-    }
-    for (size_t i = 0; i < nc; i += 100) {
-        size_t cnt = nc - i < 100 ? nc - i : 100;
-        bt_buf_printf(&b, "%zu beginbfchar\n", cnt);
-        for (size_t k = i; k < i + cnt; k++) {
-            const cidmap *c = &m[chars[k].i];
-            if (c->cp > 0xFFFF) {
-                uint32_t v = c->cp - 0x10000;
-                bt_buf_printf(&b, "<%04X> <%04X%04X>\n", c->cid, (unsigned)(0xD800 + (v >> 10)),
-                              (unsigned)(0xDC00 + (v & 0x3FF)));
-            } else {
-                bt_buf_printf(&b, "<%04X> <%04X>\n", c->cid, (unsigned)c->cp);
-            }
-        }
-        bt_buf_adds(&b, "endbfchar\n");
     }
     for (size_t i = 0; i < nr; i += 100) {
         size_t cnt = nr - i < 100 ? nr - i : 100;
         bt_buf_printf(&b, "%zu beginbfrange\n", cnt);
         for (size_t k = i; k < i + cnt; k++) {
-            const cidmap *c = &m[ranges[k].i];
-            bt_buf_printf(&b, "<%04X> <%04X> <%04X>\n", c->cid, (unsigned)(c->cid + ranges[k].n - 1),
-                          (unsigned)c->cp);
+            const cidmap *c = &m[runs[k].i];
+            size_t len = runs[k].n;
+            int seq = c->cp <= 0xFFFF;
+            for (size_t j = 1; j < len && seq; j++) seq = c[j].cp == c->cp + j && c[j].cp <= 0xFFFF;
+            bt_buf_printf(&b, "<%04X> <%04X> ", c->cid + base, (unsigned)(c->cid + base + len - 1));
+            if (seq) {
+                utf16(&b, c->cp);
+            } else {
+                bt_buf_addc(&b, '[');
+                for (size_t j = 0; j < len; j++) utf16(&b, c[j].cp);
+                bt_buf_addc(&b, ']');
+            }
+            bt_buf_addc(&b, '\n');
         }
         bt_buf_adds(&b, "endbfrange\n");
     }
-    free(ranges);
-    free(chars);
+    free(runs);
     bt_buf_adds(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     return bt_buf_detach(&b, NULL);
 }
@@ -209,12 +215,26 @@ static bt_status finish_face(bt_pdffonts *pf, int face, facedata *fd, bt_err *e)
     cidmap *m = bt_xmalloc(n * sizeof *m);
     int extra = 0;
     bt_font_info(pf->fs, (bt_face)face, &o->info);
+    /* The word space gets CID 32 whatever its glyph number: poppler hands CIDs, not codes, to
+     * its text extraction and takes word spacing (Tw) off the width of whatever has CID 32. */
+    int space32 = 0;
+    for (size_t i = 0; i < n && !space32; i++)
+        space32 = (uint32_t)p[i].key == ' ' && (uint16_t)(p[i].key >> 32) == o->info.space_gid;
+    space32 = space32 && maxg < 0x1E00;
+    if (space32 && next <= 32) next = 33; /* CID 32 lies past the glyphs of a small subset */
     for (size_t i = 0, gi = 0; i < n; i++) {
         uint16_t g = (uint16_t)(p[i].key >> 32);
         uint32_t cp = (uint32_t)p[i].key;
         while (gids[gi] != g) gi++;
         int first = i == 0 || (uint16_t)(p[i - 1].key >> 32) != g;
         unsigned cid = first ? newg[gi] : next++;
+        if (space32 && cp == ' ' && g == o->info.space_gid) {
+            cid = 32;
+            if (newg[gi] != 32) extra = 1;
+        } else if (space32 && cid == 32) {
+            cid = next++;
+            extra = 1;
+        }
         if (cid > 0xFFFF) cid = newg[gi]; /* cannot happen with 64 Ki glyphs at most */
         if (!first) extra = 1;
         pair *q = find(fd, p[i].key);
@@ -238,7 +258,23 @@ static bt_status finish_face(bt_pdffonts *pf, int face, facedata *fd, bt_err *e)
     }
     bt_buf_addc(&w, ']');
     o->widths = bt_buf_detach(&w, NULL);
-    o->tounicode = tounicode(m, n);
+    unsigned maxcid = n ? m[n - 1].cid : 0;
+    int space1 = o->space_cid && maxcid < 0x1F00;
+    o->code_base = space1 ? 0x100 : 0;
+    o->tounicode = tounicode(m, n, space1, o->code_base);
+    if (space1) {
+        bt_buf c = {0};
+        bt_buf_adds(&c, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                        "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n"
+                        "/CMapName /Bantin-Space-H def\n/CMapType 1 def\n/WMode 0 def\n"
+                        "2 begincodespacerange\n<20> <20>\n<0000> <1FFF>\nendcodespacerange\n");
+        bt_buf_printf(&c, "1 begincidchar\n<20> %u\nendcidchar\n", (unsigned)o->space_cid);
+        unsigned blocks = maxcid / 256 + 1;
+        bt_buf_printf(&c, "%u begincidrange\n", blocks);
+        for (unsigned k = 0; k < blocks; k++) bt_buf_printf(&c, "<%02X00> <%02XFF> %u\n", k + 1, k + 1, k * 256);
+        bt_buf_adds(&c, "endcidrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+        o->encoding = bt_buf_detach(&c, NULL);
+    }
     if (extra) {
         /* CIDToGIDMap: identity up to the highest glyph, then the extra CIDs */
         unsigned ncid = next;

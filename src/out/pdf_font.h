@@ -9,6 +9,12 @@
  * character, past the subset's glyphs, so that the ToUnicode map can give every character
  * back; only then is a CIDToGIDMap stream written.
  *
+ * Word spaces: when every CID of a face is below 0x1F00, its encoding is an embedded CMap in
+ * which the one-byte code 32 is the space glyph and the two-byte codes 0100-1FFF are the CIDs
+ * plus 0x100 (within a declared two-byte space 0000-1FFF: MuPDF keys the CIDs it maps back to
+ * Unicode by that space, poppler keys codes by value, which must not meet the one-byte 32). Word spacing (Tw) applies to the one-byte code 32 only, so a justified line
+ * stretches its spaces with one Tw instead of a number after every space.
+ *
  * Use: bt_pdffonts_use() for every glyph run drawn (all pages first), bt_pdffonts_finish()
  * once, then bt_pdffonts_cid() while writing content and bt_pdffonts_face() for the objects. */
 #ifndef BT_PDF_FONT_H
@@ -45,6 +51,11 @@ typedef struct {
     unsigned char *cidtogid;   /* CIDToGIDMap stream (2 bytes per CID), NULL for /Identity */
     size_t cidtogid_len;
     uint16_t space_cid;        /* CID of U+0020 drawn with the space glyph (0: not used) */
+    char *encoding;            /* when set, the embedded CMap that makes the word space the
+                                * one-byte code 32 (so Tw can stretch it) and every CID the
+                                * two-byte code CID + code_base; NULL: Identity-H */
+    uint16_t code_base;        /* 0x100 with that CMap (two-byte codes never read as 32 by
+                                * extractors that key codes by value), 0 with Identity-H */
 } bt_pdffont_face;
 
 /* The data of a face (resolved slot), after finish. */

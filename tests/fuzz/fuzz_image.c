@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             img = NULL;
         }
         bt_article_add(a, BT_BLOCK_CAPTION, "Chú thích.");
-        bt_pdf_opts o = {"a5", NULL, 1685170800, NULL};
+        bt_pdf_opts o = {.paper = "a5", .epoch = 1685170800};
         unsigned char *pdf = NULL;
         size_t len = 0;
         bt_err e;

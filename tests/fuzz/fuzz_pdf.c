@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *paper = papers[data[0] % 3];
     bt_article *a = bt_fuzz_article(data + 1, size - 1, BT_FROM_AUTO);
     if (!a) return 0;
-    bt_pdf_opts o = {paper, NULL, 1685170800, NULL};
+    bt_pdf_opts o = {.paper = paper, .epoch = 1685170800};
     unsigned char *pdf = NULL;
     size_t len = 0;
     bt_err e;

@@ -257,7 +257,7 @@ int main(void)
             bt_article_add(ia, BT_BLOCK_CAPTION, "Chú thích ảnh");
         }
         bt_article *arts[1] = {ia};
-        bt_pdf_opts po = {"a4", "fonts", 1685170800, NULL};
+        bt_pdf_opts po = {.paper = "a4", .font_dir = "fonts", .epoch = 1685170800};
         unsigned char *pdf = NULL;
         size_t plen = 0;
         bt_status st = bt_pdf_render(arts, 1, &po, &pdf, &plen, &e);

@@ -36,7 +36,7 @@ static int render(outputs *o)
         if (!ok) printf("FAIL: load %s (%s)\n", inputs[i], e.msg);
         else o->json[i] = bt_article_to_json(arts[i], 0);
     }
-    bt_pdf_opts po = {"a4", "fonts", EPOCH, NULL};
+    bt_pdf_opts po = {.paper = "a4", .font_dir = "fonts", .epoch = EPOCH};
     ok = ok && bt_pdf_render(arts, NIN, &po, &o->pdf, &o->pdf_len, &e) == BT_OK;
     po.paper = "a5";
     ok = ok && bt_pdf_render(arts, 1, &po, &o->pdf_a5, &o->pdf_a5_len, &e) == BT_OK;
