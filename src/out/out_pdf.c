@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <hpdf.h>
@@ -25,6 +26,7 @@
 #include <zlib.h>
 
 #include "font.h"
+#include "input.h"
 #include "layout.h"
 #include "template.h"
 #include "pdf_content.h"
@@ -847,6 +849,123 @@ done:
     return st;
 }
 
+/* ---------------------------------------------------------------- associated files */
+
+/* A PDF date string for t (UTC). */
+static void pdf_date(int64_t t, char out[64])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    snprintf(out, 64, "D:%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec > 59 ? 59 : tm.tm_sec);
+}
+
+/* A file name as a PDF literal string: bytes other than printable ASCII, '(', ')' and '\\'
+ * escaped in octal. */
+static void lit(bt_buf *b, const char *s)
+{
+    bt_buf_addc(b, '(');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p > 0x7E || *p == '(' || *p == ')' || *p == '\\') bt_buf_printf(b, "\\%03o", *p);
+        else bt_buf_addc(b, (char)*p);
+    }
+    bt_buf_addc(b, ')');
+}
+
+/* Each article's source file, byte for byte, as an associated file of the document (PDF/A-3:
+ * /AF on the catalogue, AFRelationship /Source, MIME type, dates) and in the EmbeddedFiles name
+ * tree, where readers and pdfdetach find attachments. */
+static bt_status embed_sources(doc *d, bt_err *e)
+{
+    bt_buf names = {0};
+    size_t count = 0;
+    HPDF_Dict *specs = bt_xcalloc(d->n, sizeof *specs);
+    for (size_t i = 0; i < d->n; i++) {
+        bt_article *a = d->arts[i];
+        const char *path = a->source_path;
+        if (!path || !*path || strcmp(path, "-") == 0) {
+            bt_article_warn(a, "--embed-source: the article was not read from a file; no source embedded");
+            continue;
+        }
+        char *data = NULL;
+        size_t len = 0;
+        bt_err e2;
+        if (bt_read_file(path, BT_MAX_INPUT_BYTES, &data, &len, &e2) != BT_OK) {
+            bt_article_warn(a, "--embed-source: %s", e2.msg);
+            continue;
+        }
+        struct stat sb;
+        int64_t mtime = stat(path, &sb) == 0 ? (int64_t)sb.st_mtime : -1;
+        if (d->o->epoch >= 0 && (mtime < 0 || mtime > d->o->epoch)) mtime = d->o->epoch;
+        char date[64];
+        pdf_date(mtime >= 0 ? mtime : 0, date);
+        const char *mime = bt_input_is_html(data, len) ? "text#2Fhtml" : "text#2Fplain";
+        bt_buf b = {0};
+        bt_buf_printf(&b, "/Type /EmbeddedFile\n/Subtype /%s\n/Params << /Size %zu /ModDate (%s) >>\n", mime, len, date);
+        HPDF_Dict ef = raw_stream(d, b.data, data, len, 1);
+        free(data);
+        bt_buf_reset(&b);
+        char *name = bt_path_basename(path);
+        bt_buf_adds(&b, "/Type /Filespec\n/F ");
+        lit(&b, name);
+        bt_buf_adds(&b, "\n/UF ");
+        HPDF_Binary uf = text_string(d, name); /* as UTF-16BE, written here in hex */
+        if (uf) {
+            bt_buf_addc(&b, '<');
+            HPDF_BYTE *v = HPDF_Binary_GetValue(uf);
+            for (HPDF_UINT k = 0; k < HPDF_Binary_GetLen(uf); k++) bt_buf_printf(&b, "%02X", v[k]);
+            bt_buf_addc(&b, '>');
+            HPDF_Binary_Free(uf);
+        }
+        bt_buf_printf(&b,
+                      "\n/Desc (Source of the article)\n/AFRelationship /Source\n"
+                      "/EF << /F %u 0 R /UF %u 0 R >>\n",
+                      ef ? objnum(ef) : 0, ef ? objnum(ef) : 0);
+        HPDF_Dict fs = ef ? raw_dict(d, b.data) : NULL;
+        bt_buf_free(&b);
+        if (!fs) {
+            free(name);
+            free(specs);
+            bt_buf_free(&names);
+            return hfail(d, e, "embedding a source file");
+        }
+        specs[count] = fs;
+        char key[32];
+        snprintf(key, sizeof key, "%04zu ", count + 1);
+        bt_buf key2 = {0};
+        bt_buf_adds(&key2, key);
+        bt_buf_adds(&key2, name);
+        lit(&names, key2.data);
+        bt_buf_printf(&names, " %u 0 R\n", objnum(fs));
+        bt_buf_free(&key2);
+        free(name);
+        count++;
+    }
+    if (count) {
+        /* the catalogue's /AF and /Names << /EmbeddedFiles >>, written as a raw array/dict */
+        bt_buf arr = {0};
+        bt_buf_printf(&arr, "/Names [\n%s]\n", names.data);
+        HPDF_Dict tree = raw_dict(d, arr.data);
+        bt_buf_free(&arr);
+        HPDF_Array afa = HPDF_Array_New(d->pdf->mmgr);
+        HPDF_Dict nd = HPDF_Dict_New(d->pdf->mmgr);
+        if (!tree || !afa || !nd) {
+            free(specs);
+            bt_buf_free(&names);
+            return hfail(d, e, "embedding the source files");
+        }
+        for (size_t i = 0; i < count; i++) HPDF_Array_Add(afa, specs[i]);
+        HPDF_Dict_Add(d->pdf->catalog, "AF", afa);
+        HPDF_Dict_Add(nd, "EmbeddedFiles", tree);
+        HPDF_Dict_Add(d->pdf->catalog, "Names", nd);
+    }
+    free(specs);
+    bt_buf_free(&names);
+    if (d->h.code) return hfail(d, e, "embedding the source files");
+    return BT_OK;
+}
+
 /* ---------------------------------------------------------------- saving */
 
 typedef struct {
@@ -1046,6 +1165,10 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     st = write_struct(d, e);
     if (st) return st;
     set_info(d);
+    if (d->o->embed_source) {
+        st = embed_sources(d, e);
+        if (st) return st;
+    }
     if (d->o->pdfa) {
         st = write_pdfa(d, e);
         if (st) return st;
