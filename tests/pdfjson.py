@@ -6,7 +6,7 @@
   pdfjson.py links FILE.pdf         every link annotation: its URI (or "dest") and "tagged" when
                                     the parent tree maps its /StructParent to a Link element
                                     holding an OBJR to it
-  pdfjson.py pdfa RULE FILE.pdf     one PDF/A rule check (see pdfa.py); exit 1 when it fails
+  pdfjson.py attachments FILE.pdf   every embedded file: name, MIME type, relationship, size
 
 Only the standard library; qpdf must be on PATH.
 """
@@ -168,18 +168,28 @@ def cmd_links(p):
     return 0 if n else 1
 
 
+def cmd_attachments(p):
+    """name, MIME type, relationship and size of every embedded file."""
+    n = 0
+    for ref, d in p.all():
+        if d.get('/Type') != '/Filespec':
+            continue
+        ef = p.get((d.get('/EF') or {}).get('/F'))
+        mime = (ef or {}).get('/Subtype', '/?')[1:].replace('#2F', '/')
+        params = p.get((ef or {}).get('/Params')) or {}
+        print(text(d.get('/UF') or d.get('/F')), mime, (d.get('/AFRelationship') or '/-')[1:], params.get('/Size'))
+        n += 1
+    return 0 if n else 1
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
         return 2
     cmd = sys.argv[1]
-    if cmd == 'pdfa':
-        import os
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import pdfa
-        return pdfa.check(sys.argv[2], Pdf(sys.argv[3]), sys.argv[3])
     p = Pdf(sys.argv[2])
-    return {'tree': cmd_tree, 'figures-alt': cmd_figures_alt, 'links': cmd_links}[cmd](p)
+    return {'tree': cmd_tree, 'figures-alt': cmd_figures_alt, 'links': cmd_links,
+            'attachments': cmd_attachments}[cmd](p)
 
 
 if __name__ == '__main__':

@@ -1,0 +1,69 @@
+#!/bin/sh
+# PDF/A: bantin pdf --pdfa writes PDF/A-2a, and with --embed-source PDF/A-3a carrying the
+# article's source byte for byte. Debian has no PDF/A validator: tests/pdfa.py checks each rule
+# docs/pdfa.md claims, one line per ISO 19005-2 clause, reading the file through qpdf's JSON.
+. tests/lib.sh
+export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT
+for t in qpdf python3 mutool pdfdetach pdfinfo; do
+    have $t || { skip "pdf/a checks ($t not installed)"; exit 0; }
+done
+A="python3 tests/pdfa.py"
+seed="$FIX/text/000-seed.txt"
+
+bt pdf -q --pdfa "$seed" -o "$OUT/seed.pdf" && pass "pdfa: --pdfa converts the seed" || fail "pdfa: --pdfa exit $?"
+$A "$OUT/seed.pdf" seed
+sz=$(wc -c <"$OUT/seed.pdf")
+[ "$sz" -le 25600 ] && pass "pdfa: the seed with PDF/A and tags is at most 25 KB ($sz bytes)" \
+    || fail "pdfa: the seed with PDF/A is $sz bytes (> 25 KB)"
+bt pdf -q --pdfa "$seed" -o "$OUT/seed2.pdf"
+check "pdfa: same bytes twice (SOURCE_DATE_EPOCH)" cmp "$OUT/seed.pdf" "$OUT/seed2.pdf"
+pdfinfo "$OUT/seed.pdf" 2>/dev/null | grep -q '^Tagged: *yes' && pass "pdfa: pdfinfo says Tagged" || fail "pdfa: not tagged"
+qpdf --check "$OUT/seed.pdf" >/dev/null 2>&1 && pass "pdfa: qpdf --check clean" || fail "pdfa: qpdf --check"
+
+# Metadata that needs escaping: & < > and quotes in the title, the same in XMP and Info.
+printf 'Tin & <thử> "nghiệm"\n\n14:00 | 27/05/2023 | AN NINH – QUỐC PHÒNG\n\nMột đoạn văn ngắn.\n' >"$OUT/amp.txt"
+bt pdf -q --pdfa "$OUT/amp.txt" -o "$OUT/amp.pdf"
+$A "$OUT/amp.pdf" "title with & < >"
+
+# --embed-source: PDF/A-3a, and pdfdetach gives back the exact bytes.
+bt pdf -q --pdfa --embed-source "$seed" -o "$OUT/src.pdf"
+$A "$OUT/src.pdf" embed-source
+mkdir -p "$OUT/det"
+pdfdetach -list "$OUT/src.pdf" 2>/dev/null | grep -q '000-seed.txt' && pass "embed-source: pdfdetach lists the source file" \
+    || fail "embed-source: pdfdetach -list ($(pdfdetach -list "$OUT/src.pdf" 2>&1 | tr '\n' ' '))"
+pdfdetach -saveall -o "$OUT/det" "$OUT/src.pdf" 2>/dev/null
+cmp -s "$OUT/det/000-seed.txt" "$seed" && pass "embed-source: pdfdetach saves the source byte for byte" \
+    || fail "embed-source: saved file differs from the source"
+cp "$FIX/html/synthetic/dantri-like.html" "$OUT/page.html"
+bt pdf -q --embed-source "$OUT/page.html" -o "$OUT/page-src.pdf"
+python3 tests/pdfjson.py attachments "$OUT/page-src.pdf" >"$OUT/att.txt" 2>&1
+grep -q '^page.html text/html Source ' "$OUT/att.txt" && pass "embed-source: an HTML page is embedded as text/html, relationship Source" \
+    || fail "embed-source: HTML attachment ($(cat "$OUT/att.txt"))"
+printf 'Từ stdin\n\nMột đoạn.\n' | bt pdf --embed-source - -o "$OUT/stdin.pdf" 2>"$OUT/stdin.err"
+grep -q 'not read from a file' "$OUT/stdin.err" && pass "embed-source: stdin input warns that no source is embedded" \
+    || fail "embed-source: stdin warning ($(cat "$OUT/stdin.err"))"
+
+# A page with images, captions, a list and a link; several articles in one PDF.
+mkdir -p "$OUT/page"
+cp "$FIX/pdf/tiny.png" "$OUT/page/anh.png"; cp "$FIX/pdf/tiny.jpg" "$OUT/page/anh2.jpg"
+cat >"$OUT/page/bai.html" <<'HTML'
+<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Ảnh và liên kết</title>
+<link rel="canonical" href="https://example.vn/anh-va-lien-ket.html"></head>
+<body><article><h1>Ảnh và liên kết trong PDF/A</h1>
+<p>Đoạn mở đầu của bài viết, đủ dài để là một đoạn văn thật sự trong bài báo thử nghiệm này.</p>
+<figure><img src="anh.png" alt="Một ngôi nhà"><figcaption>Ngôi nhà nhỏ</figcaption></figure>
+<ul><li>Mục thứ nhất</li><li>Mục thứ hai</li></ul>
+<figure><img src="anh2.jpg"><figcaption>Ảnh thứ hai</figcaption></figure>
+</article></body></html>
+HTML
+bt pdf -q --pdfa "$OUT/page/bai.html" -o "$OUT/images.pdf"
+$A "$OUT/images.pdf" "images and a link"
+bt pdf -q --pdfa "$seed" "$FIX/text/001.txt" "$FIX/text/030.txt" -o "$OUT/three.pdf"
+$A "$OUT/three.pdf" "three articles"
+
+# The checks can fail: a PDF made without --pdfa has no PDF/A metadata or output intent.
+bt pdf -q "$seed" -o "$OUT/plain.pdf"
+$A "$OUT/plain.pdf" plain >"$OUT/plain.txt" 2>&1
+grep -q '^FAIL: pdfa 6.2.3 ' "$OUT/plain.txt" && grep -q '^FAIL: pdfa 6.6.4 ' "$OUT/plain.txt" \
+    && pass "pdfa: the rule checks reject a PDF made without --pdfa (no output intent, no identification)" \
+    || fail "pdfa: the checks did not notice a plain PDF"
