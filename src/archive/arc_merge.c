@@ -118,15 +118,15 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     const char *given = o->tpl && o->tpl->name ? o->tpl->name : "default";
     bt_template *own = NULL;
     if (tn && strcmp(tn, given) != 0) {
-        if (strcmp(given, "default") != 0) {
-            json_decref(hold);
-            return bt_err_set(e, BT_EUSAGE, "the shards were made with --template %s, not %s", tn, given);
-        }
         bt_err te = {0};
-        if (bt_template_load(tn, &own, &te) != BT_OK) {
+        if (strcmp(given, "default") != 0)
+            st = bt_err_set(e, BT_EUSAGE, "the shards were made with --template %s, not %s", tn, given);
+        else if (bt_template_load(tn, &own, &te) != BT_OK)
+            st = bt_err_set(e, BT_EUSAGE, "the shards were made with the template %s, which cannot be loaded here "
+                                          "(%s): give it with --template", tn, te.msg);
+        if (st != BT_OK) { /* (tn lives in hold) */
             json_decref(hold);
-            return bt_err_set(e, BT_EUSAGE, "the shards were made with the template %s, which cannot be loaded here "
-                                            "(%s): give it with --template", tn, te.msg);
+            return st;
         }
         mo.tpl = own;
     }
