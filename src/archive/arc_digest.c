@@ -121,7 +121,9 @@ void arc_digest_job(arc_ctx *c, size_t k) {
     char why[700] = "";
     for (size_t m = 0; m < d->nmem; m++) {
         arc_ent *x = &c->ents[d->mem[m]];
-        if (!x->present) continue; /* source gone: its PDF stays archived */
+        /* a file that is gone: its PDF stays archived; a web article is read back from the bag's
+         * WARC evidence (a feed's items drop off it while its month's digest still grows) */
+        if (!x->present && x->origin == ARC_ORIGIN_FILE) continue;
         bt_article *a = NULL;
         bt_status ls = x->origin == ARC_ORIGIN_FILE ? arc_source_load(x, &a, &e)
                                                     : arc_web_reload(c, (size_t)d->mem[m], &a, &e);

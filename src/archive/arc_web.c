@@ -53,6 +53,9 @@ struct arc_web {
     bt_warc_writer *w;
     char *warc_rel;         /* "warc/2026-11-30.warc.gz" */
     int warc_failed;
+    bt_map copied;          /* "PATH\nOFFSET:SKIP" of a crawl's record -> index in copy_off */
+    uint64_t *copy_off;     /* where this run's WARC file has the copy */
+    size_t ncopy;
     double wait_ms;         /* render workers waiting for the queue */
     double fetch_ms;        /* time in HTTP requests (pages, redirects, images), summed */
 };
@@ -113,6 +116,8 @@ void arc_web_free(arc_ctx *c)
     free(w->old);
     free(w->check);
     free(w->qpos);
+    bt_map_free(&w->copied);
+    free(w->copy_off);
     /* qlist shares its items with items: free only its array */
     free(w->qlist.v);
     bt_item_list_free(&w->items);
@@ -279,8 +284,11 @@ int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old)
     if (!w) return 0;
     int32_t i = bt_map_gets(&w->keymap, x->src);
     if (i < 0) return 0; /* (a source that failed to expand is tried again) */
-    if (x->origin == ARC_ORIGIN_WARC) /* a record in a WARC file does not change */
+    if (x->origin == ARC_ORIGIN_WARC) { /* a record in a WARC file does not change */
+        /* (an article whose evidence stayed in the crawl, from before the bag kept copies: again) */
+        if (old->status == ST_OK && !old->warc_record_id) return 0;
         return old->status == ST_OK || old->status == ST_FILTERED || old->status == ST_FAILED;
+    }
     if (old->status == ST_FAILED) return w->old[i].permanent;
     return w->old[i].unchanged;
 }
@@ -340,6 +348,50 @@ static void start_queue(arc_ctx *c, struct arc_web *w)
     w->q = bt_webq_new(w->src, &w->qlist, NULL, jobs, (size_t)jobs * 4);
 }
 
+/* A crawl's records that an article was made from, copied as they are into this run's WARC file
+ * (once each per run): the bag carries its own evidence, and index.json points at the copy of
+ * the page's response. A record that cannot be copied is a warning; without the page's own
+ * record the article has no evidence in the bag (under w->mu). */
+static void copy_evidence(arc_ctx *c, struct arc_web *w, const bt_load_info *info, arc_record *r)
+{
+    bt_warc_writer *ww = warc_of_run(c, w);
+    size_t cap = bt_input_limit(c->o->web ? &c->o->web->io : NULL) + (size_t)1024 * 1024;
+    for (size_t k = 0; ww && k < info->nrefs; k++) {
+        const bt_warc_ref *f = &info->refs[k];
+        char *key = bt_xasprintf("%s\n%llu:%llu", f->path, (unsigned long long)f->offset, (unsigned long long)f->skip);
+        int32_t i = bt_map_gets(&w->copied, key);
+        uint64_t off = 0;
+        bt_warc_record rec;
+        memset(&rec, 0, sizeof rec);
+        bt_err e;
+        bt_err_clear(&e);
+        if (i >= 0) {
+            off = w->copy_off[i];
+            if (f->page && bt_warc_read_at(f->path, f->offset, f->skip, 1, &rec, &e) != BT_OK) i = -2;
+        } else if (bt_warc_read_at(f->path, f->offset, f->skip, cap, &rec, &e) != BT_OK ||
+                   (!rec.block && bt_err_set(&e, BT_ELIMIT, "record larger than %zu bytes", cap)) ||
+                   bt_warc_write_record(ww, &rec, &off, &e) != BT_OK) {
+            i = -2;
+        } else {
+            w->copy_off = bt_xrealloc(w->copy_off, (w->ncopy + 1) * sizeof *w->copy_off);
+            w->copy_off[w->ncopy] = off;
+            bt_map_puts(&w->copied, key, (int32_t)w->ncopy++);
+        }
+        if (i == -2) {
+            char msg[700];
+            snprintf(msg, sizeof msg, "record at offset %llu not copied into the bag: %s",
+                     (unsigned long long)f->offset, e.msg);
+            arc_emit(c, BT_AEV_WARN, "render", 0, 0, f->path, msg);
+        } else if (f->page) {
+            arc_set(&r->warc_file, w->warc_rel);
+            r->warc_offset = (int64_t)off;
+            arc_set(&r->warc_record_id, rec.record_id);
+        }
+        bt_warc_record_free(&rec);
+        free(key);
+    }
+}
+
 static void set_extra(arc_record *r, const char *key, json_t *v)
 {
     if (!r->extra) r->extra = json_object();
@@ -371,11 +423,8 @@ bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_
     arc_set(&r->last_modified, info.last_modified);
     if (info.status) set_extra(r, "http_status", json_integer(info.status));
     if (st != BT_OK && x->origin == ARC_ORIGIN_URL) set_extra(r, "retry", json_boolean(info.transient));
-    if (x->origin == ARC_ORIGIN_WARC) {
-        arc_set(&r->warc_file, it->path);
-        r->warc_offset = (int64_t)it->warc_offset;
-    }
     pthread_mutex_lock(&w->mu);
+    if (x->origin == ARC_ORIGIN_WARC && st == BT_OK) copy_evidence(c, w, &info, r);
     w->wait_ms += waited;
     w->fetch_ms += info.fetch_ms;
     if (info.nx && x->origin == ARC_ORIGIN_URL && st == BT_OK) {
@@ -487,8 +536,8 @@ bt_status arc_web_reload(arc_ctx *c, size_t ei, bt_article **a, bt_err *e)
         src = own = bt_source_new(&so);
     }
     char *path;
-    if (x->origin == ARC_ORIGIN_WARC) {
-        path = bt_xstrdup(r.warc_file); /* the crawl given as a source */
+    if (x->origin == ARC_ORIGIN_WARC && !r.warc_record_id) {
+        path = bt_xstrdup(r.warc_file); /* (from before the bag kept copies: the crawl itself) */
     } else {
         path = bt_path_join(c->stage_data, r.warc_file); /* written by this run? */
         struct stat sb;

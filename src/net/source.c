@@ -28,10 +28,30 @@ typedef struct {
     bt_robots *r;
 } robots_entry;
 
+/* What bantin keeps of a WARC file's records: enough to find a page's images and every record an
+ * article was made from (its response, the records concurrent to it, their warcinfo), so that an
+ * archive can copy that evidence into its bag. Built in one pass over the file, then read-only. */
 typedef struct {
-    char *path, *uri;
     uint64_t off, skip;
-} warc_image;
+    char *id, *warcinfo; /* WARC-Record-ID, WARC-Warcinfo-ID (or NULL) */
+    char *conc;          /* its WARC-Concurrent-To values, '\n'-joined, or NULL */
+} wrec;
+
+typedef struct {
+    int32_t rec, next;   /* a record concurrent to some ID; the next one for the same ID */
+} wlink;
+
+typedef struct {
+    char *path;
+    wrec *v;
+    size_t n, cap;
+    wlink *links;
+    size_t nl, cl;
+    bt_map byid;         /* WARC-Record-ID -> record */
+    bt_map byconc;       /* a record ID -> first link to a record concurrent to it */
+    bt_map byimage;      /* URI of an image response (status 200) -> record (the first) */
+    bt_map byoff;        /* "OFFSET:SKIP" -> record */
+} warc_index;
 
 struct bt_source {
     bt_source_opts o;
@@ -41,10 +61,27 @@ struct bt_source {
     bt_err fetch_err;
     robots_entry *robots;
     size_t nrobots;
-    warc_image *wimg; /* image responses of the WARC files expanded, for their pages */
-    size_t nwimg, cwimg;
-    bt_strvec indexed; /* WARC files whose images are in wimg */
+    warc_index **widx; /* WARC files indexed (each complete before it is published here) */
+    size_t nwidx;
 };
+
+static void warc_index_free(warc_index *x)
+{
+    if (!x) return;
+    for (size_t i = 0; i < x->n; i++) {
+        free(x->v[i].id);
+        free(x->v[i].warcinfo);
+        free(x->v[i].conc);
+    }
+    free(x->v);
+    free(x->links);
+    bt_map_free(&x->byid);
+    bt_map_free(&x->byconc);
+    bt_map_free(&x->byimage);
+    bt_map_free(&x->byoff);
+    free(x->path);
+    free(x);
+}
 
 bt_source *bt_source_new(const bt_source_opts *o)
 {
@@ -66,12 +103,8 @@ void bt_source_free(bt_source *s)
         bt_robots_free(s->robots[i].r);
     }
     free(s->robots);
-    for (size_t i = 0; i < s->nwimg; i++) {
-        free(s->wimg[i].path);
-        free(s->wimg[i].uri);
-    }
-    free(s->wimg);
-    bt_strvec_free(&s->indexed);
+    for (size_t i = 0; i < s->nwidx; i++) warc_index_free(s->widx[i]);
+    free(s->widx);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }
@@ -435,81 +468,166 @@ bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_er
     return BT_OK;
 }
 
-static void add_wimg(bt_source *s, const char *path, const bt_warc_record *rec)
+static void off_key(uint64_t off, uint64_t skip, char out[48])
 {
-    pthread_mutex_lock(&s->mu);
-    if (s->nwimg == s->cwimg) {
-        s->cwimg = s->cwimg ? s->cwimg * 2 : 64;
-        s->wimg = bt_xrealloc(s->wimg, s->cwimg * sizeof *s->wimg);
-    }
-    warc_image *w = &s->wimg[s->nwimg++];
-    w->path = bt_xstrdup(path);
-    w->uri = bt_xstrdup(rec->target_uri);
-    w->off = rec->offset;
-    w->skip = rec->skip;
-    pthread_mutex_unlock(&s->mu);
+    snprintf(out, 48, "%llu:%llu", (unsigned long long)off, (unsigned long long)skip);
 }
 
-static int is_indexed(bt_source *s, const char *path)
+/* Keep what is needed of one record: every record but the responses that are neither a page nor
+ * an image (kind: 1 a page, 2 an image, 0 another response or not a response). */
+static void index_record(warc_index *x, const bt_warc_record *rec, int kind)
 {
-    int r = 0;
+    int resp = rec->type && strcmp(rec->type, "response") == 0;
+    if (resp && !kind) return;
+    if (!resp && !rec->record_id) return;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 64;
+        x->v = bt_xrealloc(x->v, x->cap * sizeof *x->v);
+    }
+    int32_t i = (int32_t)x->n++;
+    wrec *w = &x->v[i];
+    memset(w, 0, sizeof *w);
+    w->off = rec->offset;
+    w->skip = rec->skip;
+    w->id = rec->record_id ? bt_xstrdup(rec->record_id) : NULL;
+    w->warcinfo = rec->warcinfo_id ? bt_xstrdup(rec->warcinfo_id) : NULL;
+    bt_buf cb = {0};
+    for (size_t k = 0; k < rec->concurrent.n; k++) {
+        if (k) bt_buf_add(&cb, "\n", 1);
+        bt_buf_adds(&cb, rec->concurrent.v[k]);
+        if (x->nl == x->cl) {
+            x->cl = x->cl ? x->cl * 2 : 64;
+            x->links = bt_xrealloc(x->links, x->cl * sizeof *x->links);
+        }
+        x->links[x->nl].rec = i;
+        x->links[x->nl].next = bt_map_gets(&x->byconc, rec->concurrent.v[k]);
+        bt_map_puts(&x->byconc, rec->concurrent.v[k], (int32_t)x->nl);
+        x->nl++;
+    }
+    if (cb.len) w->conc = bt_buf_detach(&cb, NULL);
+    bt_buf_free(&cb);
+    if (w->id && bt_map_gets(&x->byid, w->id) < 0) bt_map_puts(&x->byid, w->id, i);
+    if (kind == 2 && rec->target_uri && bt_map_gets(&x->byimage, rec->target_uri) < 0)
+        bt_map_puts(&x->byimage, rec->target_uri, i);
+    char k[48];
+    off_key(rec->offset, rec->skip, k);
+    bt_map_puts(&x->byoff, k, i);
+}
+
+static warc_index *warc_index_new(const char *path)
+{
+    warc_index *x = bt_xcalloc(1, sizeof *x);
+    x->path = bt_xstrdup(path);
+    return x;
+}
+
+/* The published index of path, or NULL. */
+static const warc_index *warc_index_of(bt_source *s, const char *path)
+{
+    const warc_index *x = NULL;
     pthread_mutex_lock(&s->mu);
-    for (size_t i = 0; i < s->indexed.n && !r; i++) r = strcmp(s->indexed.v[i], path) == 0;
-    if (!r) bt_strvec_push(&s->indexed, bt_xstrdup(path));
+    for (size_t i = 0; i < s->nwidx && !x; i++)
+        if (strcmp(s->widx[i]->path, path) == 0) x = s->widx[i];
     pthread_mutex_unlock(&s->mu);
-    return r;
+    return x;
+}
+
+/* Publish a complete index (x is freed when another thread was first). */
+static const warc_index *warc_index_publish(bt_source *s, warc_index *x)
+{
+    const warc_index *have = NULL;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->nwidx && !have; i++)
+        if (strcmp(s->widx[i]->path, x->path) == 0) have = s->widx[i];
+    if (!have) {
+        s->widx = bt_xrealloc(s->widx, (s->nwidx + 1) * sizeof *s->widx);
+        s->widx[s->nwidx++] = x;
+        have = x;
+        x = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
+    warc_index_free(x);
+    return have;
+}
+
+/* What a response block is: 1 an HTML page with status 200, 2 an image with status 200, else 0. */
+static int response_kind(bt_source *s, const bt_warc_record *rec, size_t cap)
+{
+    bt_warc_http h;
+    bt_err he;
+    if (!rec->block || bt_warc_http_parse(rec->block, rec->block_len, cap, &h, &he) != BT_OK) return 0;
+    bt_kind k = h.status == 200 ? bt_kind_sniff(h.content_type, h.body, h.body_len) : BT_KIND_UNKNOWN;
+    bt_warc_http_free(&h);
+    (void)s;
+    return k == BT_KIND_HTML ? 1 : k == BT_KIND_IMAGE ? 2 : 0;
+}
+
+/* The index of a WARC file, built on first use (a file that cannot be read gives an empty one). */
+static const warc_index *warc_index_get(bt_source *s, const char *path)
+{
+    const warc_index *have = warc_index_of(s, path);
+    if (have) return have;
+    warc_index *x = warc_index_new(path);
+    bt_warc_reader *r;
+    bt_err e;
+    if (bt_warc_reader_open(path, input_cap(s) + MAX_WARC_SLACK, &r, &e) == BT_OK) {
+        bt_warc_record rec;
+        while (bt_warc_next(r, &rec, &e) == BT_OK) {
+            int resp = rec.type && strcmp(rec.type, "response") == 0;
+            index_record(x, &rec, resp && rec.target_uri ? response_kind(s, &rec, input_cap(s)) : 0);
+            bt_warc_record_free(&rec);
+        }
+        bt_warc_reader_close(r);
+    }
+    return warc_index_publish(s, x);
 }
 
 /* The response records of a WARC: pages become items, images are indexed for their pages. */
 static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e)
 {
-    int indexed = is_indexed(s, path);
+    /* the index is built on the same pass (unless this file was indexed already) */
+    warc_index *x = warc_index_of(s, path) ? NULL : warc_index_new(path);
     bt_warc_reader *r;
-    bt_status st = bt_warc_reader_open(path, input_cap(s), &r, e);
-    if (st != BT_OK) return st;
+    bt_status st = bt_warc_reader_open(path, input_cap(s) + MAX_WARC_SLACK, &r, e);
+    if (st != BT_OK) {
+        warc_index_free(x);
+        return st;
+    }
     bt_warc_record rec;
+    bt_map urls = {0}; /* pages of this file already listed */
     size_t before = l->n, nresp = 0;
     while ((st = bt_warc_next(r, &rec, e)) == BT_OK) {
         if (!rec.type) {
             bt_warc_record_free(&rec);
             continue;
         }
+        int kind = 0;
         if (strcmp(rec.type, "revisit") == 0) {
             l->warc_skipped_revisit++;
         } else if (strcmp(rec.type, "response") == 0 && rec.target_uri && bt_url_is_web(rec.target_uri)) {
             nresp++;
-            bt_warc_http h;
-            bt_err he;
-            if (!rec.block || bt_warc_http_parse(rec.block, rec.block_len, input_cap(s), &h, &he) != BT_OK) {
-                l->warc_skipped_other++;
+            kind = response_kind(s, &rec, input_cap(s));
+            if (kind == 1 && bt_map_gets(&urls, rec.target_uri) < 0) {
+                bt_map_puts(&urls, rec.target_uri, 1);
+                char *name = bt_xasprintf("%s: %s", path, rec.target_uri);
+                bt_item *it = add_item(l, BT_ITEM_WARC, name);
+                free(name);
+                it->url = bt_xstrdup(rec.target_uri);
+                it->path = bt_xstrdup(path);
+                it->warc_offset = rec.offset;
+                it->warc_skip = rec.skip;
+                it->warc_date = rec.date ? bt_xstrdup(rec.date) : NULL;
+                it->from = bt_xstrdup(path);
             } else {
-                bt_kind k = h.status == 200 ? bt_kind_sniff(h.content_type, h.body, h.body_len) : BT_KIND_UNKNOWN;
-                if (k == BT_KIND_HTML) {
-                    int dup = 0;
-                    for (size_t i = before; i < l->n && !dup; i++) dup = strcmp(l->v[i].url, rec.target_uri) == 0;
-                    if (dup) {
-                        l->warc_skipped_other++;
-                    } else {
-                        char *name = bt_xasprintf("%s: %s", path, rec.target_uri);
-                        bt_item *it = add_item(l, BT_ITEM_WARC, name);
-                        free(name);
-                        it->url = bt_xstrdup(rec.target_uri);
-                        it->path = bt_xstrdup(path);
-                        it->warc_offset = rec.offset;
-                        it->warc_skip = rec.skip;
-                        it->warc_date = rec.date ? bt_xstrdup(rec.date) : NULL;
-                        it->from = bt_xstrdup(path);
-                    }
-                } else {
-                    if (k == BT_KIND_IMAGE && !indexed) add_wimg(s, path, &rec);
-                    l->warc_skipped_other++;
-                }
-                bt_warc_http_free(&h);
+                l->warc_skipped_other++;
             }
         }
+        if (x) index_record(x, &rec, kind);
         bt_warc_record_free(&rec);
     }
     bt_warc_reader_close(r);
+    bt_map_free(&urls);
+    if (x) warc_index_publish(s, x);
     if (st != BT_EEMPTY) {
         /* a broken record: what came before it is kept, the rest of the file is lost */
         if (l->n == before) return st;
@@ -529,7 +647,7 @@ typedef struct {
     int n, warned_count, warned_bytes;
     size_t bytes;
     bt_load_info *info;      /* exchanges are appended here (may be NULL) */
-    const char *warc_path;   /* WARC pages: images come from the same file */
+    const warc_index *warc;  /* WARC pages: images come from the same file */
     int warc_missing;
     int declined;            /* --no-images: images not fetched */
 } img_ctx;
@@ -551,6 +669,42 @@ static void keep_exchanges(bt_load_info *info, bt_fetch_result *r)
     free(r->x);
     r->x = NULL;
     r->nx = 0;
+}
+
+static void add_ref(bt_load_info *info, const char *path, const wrec *w, int page)
+{
+    for (size_t i = 0; i < info->nrefs; i++)
+        if (info->refs[i].offset == w->off && info->refs[i].skip == w->skip && strcmp(info->refs[i].path, path) == 0) {
+            info->refs[i].page |= page;
+            return;
+        }
+    info->refs = bt_xrealloc(info->refs, (info->nrefs + 1) * sizeof *info->refs);
+    bt_warc_ref *r = &info->refs[info->nrefs++];
+    r->path = bt_xstrdup(path);
+    r->offset = w->off;
+    r->skip = w->skip;
+    r->page = page;
+}
+
+/* Record j of x and what belongs with it, in the order a copy should have them: its warcinfo,
+ * the records it names as concurrent (a request, for wget), itself, then the records that name
+ * it (a request, for bantin and Heritrix; metadata). info NULL: nothing to do. */
+static void add_record_refs(bt_load_info *info, const warc_index *x, int32_t j, int page)
+{
+    if (!info) return;
+    const wrec *w = &x->v[j];
+    int32_t k = w->warcinfo ? bt_map_gets(&x->byid, w->warcinfo) : -1;
+    if (k >= 0) add_ref(info, x->path, &x->v[k], 0);
+    for (const char *p = w->conc; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        k = bt_map_get(&x->byid, p, n);
+        if (k >= 0 && k != j) add_ref(info, x->path, &x->v[k], 0);
+        p = nl ? nl + 1 : p + n;
+    }
+    add_ref(info, x->path, w, page);
+    for (int32_t l = w->id ? bt_map_gets(&x->byconc, w->id) : -1; l >= 0; l = x->links[l].next)
+        if (x->links[l].rec != j) add_ref(info, x->path, &x->v[x->links[l].rec], 0);
 }
 
 static bt_image *image_from(img_ctx *c, const char *url, const char *data, size_t len, bt_article *a)
@@ -586,22 +740,21 @@ static bt_image *web_image(void *ctx, const char *src, bt_article *a)
     }
     c->n++;
     bt_image *im = NULL;
-    if (c->warc_path) {
+    if (c->warc) {
         /* a page from a WARC: its images only from the same WARC */
-        const warc_image *w = NULL;
-        for (size_t i = 0; i < c->s->nwimg && !w; i++)
-            if (strcmp(c->s->wimg[i].path, c->warc_path) == 0 && strcmp(c->s->wimg[i].uri, url) == 0)
-                w = &c->s->wimg[i];
-        if (!w) {
+        int32_t j = bt_map_gets(&c->warc->byimage, url);
+        if (j < 0) {
             c->warc_missing++;
         } else {
+            const wrec *w = &c->warc->v[j];
             bt_warc_record rec;
             bt_warc_http h;
             bt_err e;
-            if (bt_warc_read_at(w->path, w->off, w->skip, BT_MAX_IMAGE_BYTES * 2, &rec, &e) == BT_OK && rec.block &&
+            if (bt_warc_read_at(c->warc->path, w->off, w->skip, BT_MAX_IMAGE_BYTES * 2, &rec, &e) == BT_OK && rec.block &&
                 bt_warc_http_parse(rec.block, rec.block_len, BT_MAX_IMAGE_BYTES, &h, &e) == BT_OK) {
                 im = image_from(c, url, h.body, h.body_len, a);
                 bt_warc_http_free(&h);
+                if (im) add_record_refs(c->info, c->warc, j, 0);
             } else {
                 bt_article_warn(a, "image skipped (%.200s): %s", url, e.msg);
             }
@@ -646,6 +799,8 @@ void bt_load_info_free(bt_load_info *li)
         free(li->x[i].payload);
     }
     free(li->x);
+    for (size_t i = 0; i < li->nrefs; i++) free(li->refs[i].path);
+    free(li->refs);
     memset(li, 0, sizeof *li);
 }
 
@@ -663,7 +818,7 @@ static void fill_from_meta(bt_article *a, const bt_feed_item *m)
 
 /* Parse a page's decoded body with its origin. */
 static bt_status parse_page(bt_source *s, const bt_item *it, const char *body, size_t len,
-                            const char *ctype, const char *url, int internal, const char *warc_path,
+                            const char *ctype, const char *url, int internal, const warc_index *warc,
                             bt_load_info *info, bt_article **out, bt_err *e)
 {
     bt_kind k = bt_kind_sniff(ctype, body, len);
@@ -680,7 +835,7 @@ static bt_status parse_page(bt_source *s, const bt_item *it, const char *body, s
     ic.page_url = url;
     ic.internal = internal;
     ic.info = info;
-    ic.warc_path = warc_path;
+    ic.warc = warc;
     bt_origin og = {url, charset, s->o.no_images ? no_image : web_image, &ic};
     bt_input_opts io = s->o.io;
     io.origin = &og;
@@ -724,7 +879,13 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
             info->status = h.status;
             bt_sha256_hex(h.body, h.body_len, info->sha256);
             info->final_url = bt_xstrdup(it->url);
-            st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, it->path, info, out, e);
+            /* what the article is made from: this record and its companions, then its images */
+            const warc_index *x = warc_index_get(s, it->path);
+            char k[48];
+            off_key(it->warc_offset, it->warc_skip, k);
+            int32_t j = bt_map_gets(&x->byoff, k);
+            if (j >= 0 && info != &dummy) add_record_refs(info, x, j, 1);
+            st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, x, info, out, e);
             bt_warc_http_free(&h);
         }
         bt_warc_record_free(&rec);
@@ -794,26 +955,7 @@ bt_status bt_source_load_warc(bt_source *s, const char *warc_path, uint64_t offs
                               bt_article **out, bt_err *e)
 {
     *out = NULL;
-    if (!is_indexed(s, warc_path)) {
-        /* the file's image responses, for the pages' images (once per file) */
-        bt_warc_reader *r;
-        if (bt_warc_reader_open(warc_path, BT_MAX_IMAGE_BYTES * 2, &r, e) == BT_OK) {
-            bt_warc_record rec;
-            bt_err le;
-            while (bt_warc_next(r, &rec, &le) == BT_OK) {
-                if (rec.type && strcmp(rec.type, "response") == 0 && rec.target_uri && rec.block) {
-                    bt_warc_http h;
-                    if (bt_warc_http_parse(rec.block, rec.block_len, BT_MAX_IMAGE_BYTES, &h, &le) == BT_OK) {
-                        if (h.status == 200 && bt_kind_sniff(h.content_type, h.body, h.body_len) == BT_KIND_IMAGE)
-                            add_wimg(s, warc_path, &rec);
-                        bt_warc_http_free(&h);
-                    }
-                }
-                bt_warc_record_free(&rec);
-            }
-            bt_warc_reader_close(r);
-        }
-    }
+    warc_index_get(s, warc_path); /* the file's records, for the page's images (once per file) */
     bt_warc_record peek;
     bt_status st = bt_warc_read_at(warc_path, offset, 0, 1, &peek, e); /* its URL, without the block */
     if (st != BT_OK) return st;

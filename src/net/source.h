@@ -77,6 +77,13 @@ void bt_item_list_free(bt_item_list *l);
  * WARC that cannot be read. Skipped items are counted and noted in l. */
 bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_err *e);
 
+/* A record of a WARC file that an article was made from (WARC items). */
+typedef struct {
+    char *path;
+    uint64_t offset, skip;
+    int page;                 /* 1 for the page's own response record */
+} bt_warc_ref;
+
 /* What loading one item learned besides the article (for the archive). */
 typedef struct {
     long status;              /* HTTP status of the page (0 for files) */
@@ -89,6 +96,11 @@ typedef struct {
     double fetch_ms;          /* time spent fetching the page and its images */
     bt_http_exchange *x;      /* every exchange made (page, redirects, images), for a WARC */
     size_t nx;
+    /* WARC items: every record the article was made from, in file order for a copy: the page's
+     * response with its warcinfo and the records concurrent to it (request, metadata), then the
+     * response records of the images used (with theirs) */
+    bt_warc_ref *refs;
+    size_t nrefs;
 } bt_load_info;
 
 void bt_load_info_free(bt_load_info *li);

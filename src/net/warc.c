@@ -216,6 +216,22 @@ bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, u
     return BT_OK;
 }
 
+bt_status bt_warc_write_record(bt_warc_writer *w, const bt_warc_record *rec, uint64_t *offset,
+                               bt_err *e)
+{
+    if (!rec->head || !rec->block) return bt_err_set(e, BT_EUSAGE, "record not read in full");
+    bt_buf b = {0};
+    bt_buf_add(&b, rec->head, rec->head_len);
+    bt_buf_add(&b, rec->block, rec->block_len);
+    bt_buf_add(&b, "\r\n\r\n", 4);
+    uint64_t at = w->pos;
+    if (put_member(w, &b) != 0) w->failed = 1;
+    bt_buf_free(&b);
+    if (w->failed) return bt_err_set(e, BT_EIO, "cannot write %s", w->path);
+    if (offset) *offset = at;
+    return BT_OK;
+}
+
 bt_status bt_warc_flush(bt_warc_writer *w, bt_err *e)
 {
     if (fflush(w->f) != 0 || w->failed) return bt_err_set(e, BT_EIO, "cannot write %s", w->path);
@@ -400,6 +416,10 @@ void bt_warc_record_free(bt_warc_record *rec)
     free(rec->target_uri);
     free(rec->date);
     free(rec->content_type);
+    free(rec->record_id);
+    free(rec->warcinfo_id);
+    bt_strvec_free(&rec->concurrent);
+    free(rec->head);
     free(rec->block);
     memset(rec, 0, sizeof *rec);
 }
@@ -452,17 +472,22 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
     }
     long long clen = -1;
     size_t head_total = 0;
+    bt_buf head = {0}; /* the header as read, for a verbatim copy */
+    bt_buf_add(&head, line.data, line.len);
     for (;;) {
         rl = read_line(r, &line, MAX_HEAD);
         if (rl <= 0) {
             bt_buf_free(&line);
+            bt_buf_free(&head);
             bt_warc_record_free(rec);
             return bt_err_set(e, BT_EPARSE, "at offset %llu: record cut short in its header%s%s", at,
                               rl < 0 ? ": " : "", rl < 0 ? r->err : "");
         }
         head_total += line.len;
+        bt_buf_add(&head, line.data, line.len);
         if (head_total > MAX_HEAD) {
             bt_buf_free(&line);
+            bt_buf_free(&head);
             bt_warc_record_free(rec);
             return bt_err_set(e, BT_EPARSE, "at offset %llu: record header too long", at);
         }
@@ -479,6 +504,9 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
             rec->target_uri = v;
         } else if ((v = hval(line.data, line.len, "WARC-Date"))) { free(rec->date); rec->date = v; }
         else if ((v = hval(line.data, line.len, "Content-Type"))) { free(rec->content_type); rec->content_type = v; }
+        else if ((v = hval(line.data, line.len, "WARC-Record-ID"))) { free(rec->record_id); rec->record_id = v; }
+        else if ((v = hval(line.data, line.len, "WARC-Warcinfo-ID"))) { free(rec->warcinfo_id); rec->warcinfo_id = v; }
+        else if ((v = hval(line.data, line.len, "WARC-Concurrent-To"))) bt_strvec_push(&rec->concurrent, v);
         else if ((v = hval(line.data, line.len, "Content-Length"))) {
             char *end;
             errno = 0;
@@ -488,6 +516,8 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
         }
     }
     bt_buf_free(&line);
+    rec->head_len = head.len;
+    rec->head = bt_buf_detach(&head, NULL);
     if (clen < 0) {
         bt_warc_record_free(rec);
         return bt_err_set(e, BT_EPARSE, "at offset %llu: record without a valid Content-Length", at);

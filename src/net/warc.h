@@ -22,6 +22,7 @@
 /* ---- writing ---- */
 
 typedef struct bt_warc_writer bt_warc_writer;
+typedef struct bt_warc_record bt_warc_record; /* a record read back (below) */
 
 /* Open path for appending records (created if missing; gzip members are appended, which keeps
  * an existing file valid). A warcinfo record is written first when the file is new or empty;
@@ -32,6 +33,12 @@ bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **ou
  * offset of the response record's gzip member. */
 bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, uint64_t *offset,
                                  bt_err *e);
+
+/* Append a record read from another WARC file as it was (its header and block, so its ID and
+ * digests stay valid): the evidence of a crawl copied into an archive. rec->block must be there
+ * (read with a large enough max_block). *offset (may be NULL) gets the copy's gzip member. */
+bt_status bt_warc_write_record(bt_warc_writer *w, const bt_warc_record *rec, uint64_t *offset,
+                               bt_err *e);
 
 /* Push what was written to the file, so that a reader sees it (not thread-safe: the caller
  * serialises every use of one writer). */
@@ -47,16 +54,21 @@ const char *bt_warc_last_response_id(const bt_warc_writer *w);
 
 typedef struct bt_warc_reader bt_warc_reader;
 
-typedef struct {
+struct bt_warc_record {
     uint64_t offset;       /* where the record starts: the gzip member, or the byte in a plain file */
     uint64_t skip;         /* bytes to skip after decompressing from offset (0 for one record per member) */
     char *type;            /* WARC-Type: "response", "request", "revisit", "warcinfo", ... */
     char *target_uri;      /* WARC-Target-URI without angle brackets, or NULL */
     char *date;            /* WARC-Date, or NULL */
     char *content_type;    /* Content-Type of the record, or NULL */
+    char *record_id;       /* WARC-Record-ID as written ("<urn:uuid:...>"), or NULL */
+    char *warcinfo_id;     /* WARC-Warcinfo-ID, or NULL */
+    bt_strvec concurrent;  /* every WARC-Concurrent-To value (the field may repeat) */
+    char *head;            /* the header as read: version line, fields, blank line */
+    size_t head_len;
     char *block;           /* the record block (NUL-terminated), NULL when skipped for its size */
     size_t block_len;      /* the block's length as declared */
-} bt_warc_record;
+};
 
 /* max_block: blocks larger than this are skipped (block NULL, block_len set). */
 bt_status bt_warc_reader_open(const char *path, size_t max_block, bt_warc_reader **out, bt_err *e);

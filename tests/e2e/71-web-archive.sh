@@ -6,8 +6,9 @@
 . tests/lib.sh
 . tests/e2e/web.inc
 have python3 || { skip "web archive tests (python3 missing)"; exit 0; }
-S=$OUT/site; mkdir -p "$S"
+S=$OUT/site; mkdir -p "$S/img"
 cp "$FIX"/html/pages/vi-*.html "$FIX"/html/pages/sh-*.html "$S/"
+cp "$FIX/pdf/tiny.png" "$S/img/a.png"; cp "$FIX/pdf/tiny.jpg" "$S/img/unused.jpg"
 web_start "$S" || { fail "web archive: the test server did not start"; exit 0; }
 python3 - "$S" <<'PY'
 import sys
@@ -18,6 +19,9 @@ items = ['/vi-vnexpress-2022-02-13-thoi-su.html', '/vi-genk-apple-qua-tang-sinh-
 x = ''.join(f'<item><title>Bài {i}</title><link>{p}</link><pubDate>Sat, 27 May 2023 0{i}:00:00 +0700</pubDate></item>'
             for i, p in enumerate(items))
 open(f'{S}/feed.rss', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>Tin</title>{x}</channel></rss>')
+paras = ''.join(f'<p>Đây là đoạn văn số {i}, đủ dài để được giữ lại trong bài báo thử nghiệm của chúng tôi.</p>' for i in range(6))
+open(f'{S}/img.html', 'w', encoding='utf-8').write(f'<html><head><meta charset="utf-8"><title>Ảnh</title></head><body><article>'
+    f'<h1>Bài có ảnh</h1>{paras}<figure><img src="/img/a.png" alt="Ảnh một"><figcaption>Chú thích</figcaption></figure>{paras}</article></body></html>')
 PY
 B=$OUT/bag
 wbt archive --no-images "$U/feed.rss" -o "$B" --jobs 2 -q >"$OUT/a1.out" 2>&1; rc=$?
@@ -84,14 +88,77 @@ changed=$(diff "$OUT/after" "$OUT/after3" | grep -c '^>')
 check "web archive: verify after the change" wbt verify "$B"
 
 # --- --sources: a feed, a page, a WARC written by wget, comments ---------------------------------
+# The articles taken from the crawl carry their evidence into the bag: the page's response, the
+# request concurrent to it, the crawl's warcinfo and the records of the image used are copied as
+# they are, and index.json points at the copies; the crawl can then go away.
 if have wget; then
-    (cd "$OUT" && timeout 60 wget -q --warc-file=crawl -O /dev/null "$U/sh-0ec95c7261d1.html" "$U/vi-genk-apple-qua-tang-sinh-vien.html" 2>/dev/null)
+    (cd "$OUT" && timeout 60 wget -q --warc-file=crawl -O /dev/null "$U/sh-0ec95c7261d1.html" "$U/vi-genk-apple-qua-tang-sinh-vien.html" \
+        "$U/img.html" "$U/img/a.png" "$U/img/unused.jpg" 2>/dev/null)
     printf '# sources of the test\n%s/vi-vnexpress-2022-02-13-thoi-su.html\n\n  %s  # a crawl\n' "$U" "$OUT/crawl.warc.gz" >"$OUT/sources.txt"
-    wbt archive --no-images --sources "$OUT/sources.txt" -o "$OUT/bag2" -q >"$OUT/s.out" 2>&1; rc=$?
+    wbt archive --sources "$OUT/sources.txt" -o "$OUT/bag2" -q >"$OUT/s.out" 2>&1; rc=$?
     n=$(find "$OUT/bag2/data" -name '*.pdf' | wc -l)
-    [ "$rc" = 0 ] && [ "$n" = 3 ] && pass "web archive: --sources with a URL and a wget WARC -> 3 PDFs" ||
+    [ "$rc" = 0 ] && [ "$n" = 4 ] && pass "web archive: --sources with a URL and a wget WARC -> 4 PDFs" ||
         fail "web archive: --sources (exit $rc, $n PDFs; $(tr '\n' '|' <"$OUT/s.out" | head -c 300))"
     check "web archive: verify the --sources bag" wbt verify "$OUT/bag2"
+    python3 - "$OUT/bag2" "$OUT/crawl.warc.gz" <<'PY' && pass "web archive: a crawl's records copied into the bag (response, request, warcinfo, image), index.json points at the copies" || fail "web archive: crawl evidence in the bag"
+import glob, gzip, io, json, sys, zlib
+B, crawl = sys.argv[1:3]
+def records(data):
+    out, i = [], 0
+    while i < len(data):
+        end = data.index(b'\r\n\r\n', i)
+        head = data[i:end].decode()
+        h = {}
+        for l in head.split('\r\n')[1:]:
+            k, v = l.split(': ', 1); h.setdefault(k, []).append(v)
+        n = int(h['Content-Length'][0]); blk = data[end + 4:end + 4 + n]
+        out.append((h, blk)); i = end + 4 + n + 4
+    return out
+one = lambda h, k: h.get(k, [None])[0]
+src = records(gzip.open(crawl).read())
+byid = {one(h, 'WARC-Record-ID'): (h, b) for h, b in src}
+copies = []
+for f in sorted(glob.glob(B + '/data/warc/*.warc.gz')):
+    copies += records(gzip.open(f).read())
+got = {one(h, 'WARC-Record-ID'): (h, b) for h, b in copies}
+idx = json.load(open(B + '/data/index.json'))['articles']
+warc_arts = [a for a in idx if a.get('source', {}).get('origin') == 'warc' or '#' in str(a.get('source', {}).get('path', ''))]
+if len(warc_arts) != 3: print('crawl articles', len(warc_arts), [a.get('source') for a in idx]); sys.exit(1)
+want = set()
+for a in warc_arts:
+    w = a['warc']
+    if not w['file'].startswith('warc/'): print('outside the bag', w); sys.exit(1)
+    raw = open(f"{B}/data/{w['file']}", 'rb').read()
+    h, blk = records(zlib.decompressobj(31).decompress(raw[w['offset']:]))[0]
+    rid = one(h, 'WARC-Record-ID')
+    if rid != w['record_id'] or rid not in byid or byid[rid][1] != blk or one(h, 'WARC-Type') != 'response':
+        print('not the crawl record', w); sys.exit(1)
+    want.add(rid); want.update(one(byid[rid][0], 'WARC-Concurrent-To') and byid[rid][0]['WARC-Concurrent-To'] or [])
+    want.add(one(h, 'WARC-Warcinfo-ID'))
+uri = {one(h, 'WARC-Target-URI').strip('<>'): one(h, 'WARC-Record-ID') for h, b in src if one(h, 'WARC-Type') == 'response'}
+img = [u for u in uri if u.endswith('/img/a.png')][0]
+req = [one(h, 'WARC-Record-ID') for h, b in src if one(h, 'WARC-Type') == 'request' and one(h, 'WARC-Target-URI').strip('<>') == img]
+want.add(uri[img]); want.update(req)
+missing = [r for r in want if r not in got or got[r][1] != byid[r][1]]
+unused = [u for u in uri if u.endswith('unused.jpg')][0]
+if missing or uri[unused] in got: print('missing', missing, 'unused copied', uri[unused] in got); sys.exit(1)
+PY
+    wbt parse --json "$OUT"/bag2/data/warc/*.warc.gz >"$OUT/copies.json" 2>/dev/null
+    python3 - "$OUT/copies.json" <<'PY' && pass "web archive: our WARC reader reads the copies back (the page's image from the bag)" || fail "web archive: copies not readable"
+import json, sys
+j = [json.loads(l) for l in open(sys.argv[1])]
+img = [x for x in j if x['title'] == 'Bài có ảnh']
+sys.exit(0 if len(j) == 4 and img and [b['text'] for b in img[0]['blocks'] if b['type'] == 'image'] == ['Ảnh một'] else 1)
+PY
+    # the crawl goes away; the digests are rebuilt from the bag's own copies
+    mv "$OUT/crawl.warc.gz" "$OUT/crawl-gone.warc.gz"
+    rm -f "$OUT"/bag2/data/digests/*.epub
+    printf '%s/vi-vnexpress-2022-02-13-thoi-su.html\n' "$U" >"$OUT/sources2.txt"
+    wbt archive --sources "$OUT/sources2.txt" -o "$OUT/bag2" -q >"$OUT/s2.out" 2>&1; rc=$?
+    n=$(for e in "$OUT"/bag2/data/digests/*.epub; do unzip -l "$e" | grep -c '/a[0-9]*\.xhtml'; done | awk '{s += $1} END {print s + 0}')
+    [ "$rc" = 0 ] && [ "$n" = 4 ] && pass "web archive: with the crawl gone, digests rebuilt from the bag's copies (4 articles)" ||
+        fail "web archive: digests without the crawl (exit $rc, $n articles; $(tr '\n' '|' <"$OUT/s2.out" | head -c 300))"
+    check "web archive: verify after the crawl is gone" wbt verify "$OUT/bag2"
 else
     skip "web archive: --sources with a WARC (wget missing)"
 fi

@@ -74,7 +74,36 @@ static void test_roundtrip(void)
                                    memcmp(h.body, x.payload, h.body_len) == 0 && h.content_type &&
                                    strstr(h.content_type, "utf-8"));
     bt_warc_http_free(&h);
+    /* a record copied into another WARC as it was: same ID, links and block */
+    CHECK("warc: record ID and links read", rec.record_id && strncmp(rec.record_id, "<urn:uuid:", 10) == 0 &&
+                                                rec.warcinfo_id && rec.head && strncmp(rec.head, "WARC/1.1\r\n", 10) == 0);
+    char *cp = path_in("copy.warc.gz");
+    uint64_t coff = 0;
+    bt_warc_record back;
+    memset(&back, 0, sizeof back);
+    CHECK("warc: copy a record", bt_warc_open(cp, NULL, &w, &e) == BT_OK && bt_warc_write_record(w, &rec, &coff, &e) == BT_OK &&
+                                     bt_warc_close(w, &e) == BT_OK && coff > 0);
+    CHECK("warc: the copy reads back the same", bt_warc_read_at(cp, coff, 0, 0, &back, &e) == BT_OK && back.record_id &&
+                                                    strcmp(back.record_id, rec.record_id) == 0 && back.block_len == rec.block_len &&
+                                                    memcmp(back.block, rec.block, rec.block_len) == 0 &&
+                                                    back.head_len == rec.head_len && memcmp(back.head, rec.head, rec.head_len) == 0);
+    bt_warc_record_free(&back);
+    free(cp);
     bt_warc_record_free(&rec);
+    /* a request names its response */
+    bt_warc_reader *rr;
+    int linked = 0;
+    if (bt_warc_reader_open(p, 0, &rr, &e) == BT_OK) {
+        char rid[80] = "";
+        while (bt_warc_next(rr, &rec, &e) == BT_OK) {
+            if (rec.type && strcmp(rec.type, "response") == 0 && rec.record_id) snprintf(rid, sizeof rid, "%s", rec.record_id);
+            if (rec.type && strcmp(rec.type, "request") == 0)
+                linked += rec.concurrent.n == 1 && strcmp(rec.concurrent.v[0], rid) == 0;
+            bt_warc_record_free(&rec);
+        }
+        bt_warc_reader_close(rr);
+    }
+    CHECK("warc: WARC-Concurrent-To read", linked == 2);
     /* appending keeps one warcinfo */
     CHECK("warc: reopen to append", bt_warc_open(p, NULL, &w, &e) == BT_OK && bt_warc_write_exchange(w, &x, NULL, &e) == BT_OK &&
                                         bt_warc_close(w, &e) == BT_OK);
