@@ -563,10 +563,35 @@ static void orphan_intros(ctx *c)
     a->nblocks = out;
 }
 
+/* A labelled byline opening the body ("Bài và ảnh: Bình Minh", "Thực hiện: Nhóm PV"): the
+ * author, not text. (An unlabelled name there may be a place: "Hà Nội".) */
+static void leading_byline(ctx *c)
+{
+    bt_article *a = c->a;
+    size_t i = 0;
+    while (i < a->nblocks && (a->blocks[i].type == BT_BLOCK_IMAGE || a->blocks[i].type == BT_BLOCK_CAPTION)) i++;
+    if (i + 2 >= a->nblocks || a->blocks[i].type != BT_BLOCK_PARAGRAPH || !strchr(a->blocks[i].text, ':'))
+        return;
+    int src = 0;
+    char *who = bt_byline_from_line(a->blocks[i].text, &src);
+    if (who && !src && strcmp(who, a->blocks[i].text) != 0 &&
+        (!a->author || loose_eq(who, a->author))) {
+        if (!a->author) bt_article_set(&a->author, who);
+        free(a->blocks[i].text);
+        memmove(&a->blocks[i], &a->blocks[i + 1], (a->nblocks - i - 1) * sizeof *a->blocks);
+        if (i + 1 < c->nowners)
+            memmove(&c->block_owner[i], &c->block_owner[i + 1], (c->nowners - i - 1) * sizeof *c->block_owner);
+        if (c->nowners > i) c->nowners--;
+        a->nblocks--;
+    }
+    free(who);
+}
+
 void ex_trailing_byline(ctx *c)
 {
     bt_article *a = c->a;
     orphan_intros(c);
+    leading_byline(c);
     for (int round = 0; round < 2 && a->nblocks > 1; round++) {
         trailing_boilerplate(a); /* before and after a byline */
         bt_block *b = &a->blocks[a->nblocks - 1];
