@@ -35,6 +35,7 @@ static void archive_usage(FILE *f) {
           "  -j, --jobs N            parallel workers (default: number of CPUs)\n"
           "      --pdf-only          no digest EPUBs\n"
           "      --epub-only         no per-article PDFs\n"
+          "      --no-pdfa           plain PDFs instead of PDF/A-2a (docs/pdfa.md)\n"
           "      --shard K/N         archive only share K (1..N) of the sources, by a hash of their\n"
           "                          path relative to SRC_DIR; join the shard bags with --merge\n"
           "                          (a shard bag has no digests: --merge renders them once)\n"
@@ -170,13 +171,14 @@ static int shard_from_env(int *k, int *n, char *why, size_t cap) {
 }
 
 int bt_cmd_archive(int argc, char **argv) {
-    enum { O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE,
+    enum { O_NOPDFA = 200, O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE,
            O_FOLLOW, O_REBUILD, O_SOURCES };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"category", required_argument, NULL, O_CAT},
         {"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
         {"digest", required_argument, NULL, O_DIGEST}, {"jobs", required_argument, NULL, 'j'},
         {"pdf-only", no_argument, NULL, O_PDFONLY}, {"epub-only", no_argument, NULL, O_EPUBONLY},
+        {"no-pdfa", no_argument, NULL, O_NOPDFA},
         {"shard", required_argument, NULL, O_SHARD}, {"merge", no_argument, NULL, O_MERGE},
         {"source-org", required_argument, NULL, O_ORG}, {"quiet", no_argument, NULL, 'q'},
         {"template", required_argument, NULL, O_TEMPLATE},
@@ -193,6 +195,7 @@ int bt_cmd_archive(int argc, char **argv) {
     char msg[200];
     o.digest = BT_DIGEST_MONTH;
     o.pdf = o.epub = 1;
+    o.pdfa = 1; /* archives are for keeping: PDF/A unless --no-pdfa */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = ncpu > 0 ? (int)ncpu : 1;
     int merge = 0, pdf_only = 0, epub_only = 0, c;
@@ -233,6 +236,7 @@ int bt_cmd_archive(int argc, char **argv) {
             break;
         }
         case O_PDFONLY: pdf_only = 1; break;
+        case O_NOPDFA: o.pdfa = 0; break;
         case O_EPUBONLY: epub_only = 1; break;
         case O_SHARD:
             if (strcmp(optarg, "env") == 0) {

@@ -36,8 +36,7 @@ static void pdf_usage(FILE *f)
           "                        (tagged and with embedded fonts either way)\n"
           "      --embed-source    embed each article's source file in the PDF (PDF/A-3a\n"
           "                        with --pdfa)\n"
-          "      --image-dpi N     scale images finer than N pixels per inch at their printed\n"
-          "                        size down to N (default: keep every pixel)\n"
+
           "      --from FORMAT     input format: text, html or auto (default)\n"
           "  -q, --quiet           only errors\n"
           "  -v, --verbose         progress, sizes and times\n"
@@ -121,14 +120,13 @@ static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, 
 
 static int cmd_pdf(int argc, char **argv, bt_template **tpl)
 {
-    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE, O_PDFA, O_EMBED, O_DPI };
+    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE, O_PDFA, O_EMBED };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},     {"dir", required_argument, NULL, 'd'},
         {"paper", required_argument, NULL, O_PAPER},  {"font-dir", required_argument, NULL, O_FONTDIR},
         {"template", required_argument, NULL, O_TEMPLATE},
         {"lang", required_argument, NULL, O_LANG},    {"from", required_argument, NULL, O_FROM},
         {"pdfa", no_argument, NULL, O_PDFA},          {"embed-source", no_argument, NULL, O_EMBED},
-        {"image-dpi", required_argument, NULL, O_DPI},
         {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},             {"jobs", required_argument, NULL, 'J'},
         BT_NET_LONGOPTS,                              {NULL, 0, NULL, 0}};
@@ -170,16 +168,6 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             break;
         case O_PDFA: po.pdfa = 1; break;
         case O_EMBED: po.embed_source = 1; break;
-        case O_DPI: {
-            char *end = NULL;
-            long v = strtol(optarg, &end, 10);
-            if (!end || *end || end == optarg || v < 10 || v > 10000) {
-                bt_cli_error(NULL, "--image-dpi: '%s' is not a resolution from 10 to 10000", optarg);
-                return BT_EXIT_USAGE;
-            }
-            po.image_dpi = (int)v;
-            break;
-        }
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': pdf_usage(stdout); return BT_EXIT_OK;

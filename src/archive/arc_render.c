@@ -32,7 +32,8 @@ static int filtered_out(arc_ctx *c, const bt_article *a, int ymd, const char *is
 
 /* Render the PDF into the stage; fills the record's pdf fields. */
 static bt_status render_pdf(arc_ctx *c, size_t ei, bt_article *a, arc_record *r, char *why, size_t cap) {
-    bt_pdf_opts po = {.paper = NULL, .font_dir = NULL, .epoch = c->o->epoch, .tpl = c->o->tpl};
+    bt_pdf_opts po = {.paper = NULL, .font_dir = NULL, .epoch = c->o->epoch, .tpl = c->o->tpl,
+                      .pdfa = c->o->pdfa};
     unsigned char *pdf = NULL;
     size_t plen = 0;
     bt_err e = {0};

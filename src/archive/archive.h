@@ -50,6 +50,7 @@ typedef struct {
     bt_digest_period digest;
     int jobs;                /* worker threads, >= 1 */
     int pdf, epub;           /* produce per-article PDFs / period digests */
+    int pdfa;                /* article PDFs as PDF/A-2a (bt_pdf_opts.pdfa) */
     int shard_k, shard_n;    /* keep sources with hash(relative path) % n == k - 1; n == 0: all */
     int64_t epoch;           /* SOURCE_DATE_EPOCH or -1 */
     int follow_symlinks;     /* follow symbolic links that lead out of a source folder */

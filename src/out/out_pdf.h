@@ -17,8 +17,6 @@ typedef struct {
     int pdfa;             /* 1: PDF/A-2a (XMP metadata, sRGB output intent; docs/pdfa.md) */
     int embed_source;     /* 1: each article's source file as an associated file (PDF/A-3a
                            * with pdfa) */
-    int image_dpi;        /* > 0: images above this resolution at their printed size are
-                           * scaled down to it; 0 keeps every pixel */
 } bt_pdf_opts;
 
 /* 1 if name is a paper size we know. */

@@ -67,3 +67,13 @@ $A "$OUT/plain.pdf" plain >"$OUT/plain.txt" 2>&1
 grep -q '^FAIL: pdfa 6.2.3 ' "$OUT/plain.txt" && grep -q '^FAIL: pdfa 6.6.4 ' "$OUT/plain.txt" \
     && pass "pdfa: the rule checks reject a PDF made without --pdfa (no output intent, no identification)" \
     || fail "pdfa: the checks did not notice a plain PDF"
+
+# bantin archive writes PDF/A by default, plain PDFs with --no-pdfa.
+mkdir -p "$OUT/asrc"; cp "$seed" "$FIX/text/001.txt" "$OUT/asrc/"
+bt archive -q "$OUT/asrc" -o "$OUT/abag" >/dev/null 2>&1
+p=$(find "$OUT/abag/data" -name '*.pdf' | LC_ALL=C sort | head -n 1)
+[ -n "$p" ] && $A "$p" "archive PDF" | grep -E '^(PASS|FAIL): pdfa (6\.2\.3|6\.6\.4) '
+bt archive -q --no-pdfa "$OUT/asrc" -o "$OUT/abag2" >/dev/null 2>&1
+p=$(find "$OUT/abag2/data" -name '*.pdf' | LC_ALL=C sort | head -n 1)
+[ -n "$p" ] && ! grep -aq 'GTS_PDFA1' "$p" && ! qpdf --qdf --object-streams=disable "$p" - 2>/dev/null | grep -aq 'pdfaid' \
+    && pass "archive --no-pdfa: plain PDFs (no output intent, no PDF/A identification)" || fail "archive --no-pdfa"
