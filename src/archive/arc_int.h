@@ -122,12 +122,14 @@ typedef enum {
                        * digest without path and SHA-256 */
     ARC_LINE_SKIP,    /* a kind this version does not know (a newer bantin's): ignored */
     ARC_LINE_ARTICLE,
-    ARC_LINE_DIGEST
+    ARC_LINE_DIGEST,
+    ARC_LINE_WEB      /* "kind": "feed": what arc_web.c remembers of a feed or sitemap URL */
 } arc_line_kind;
 typedef struct {
     arc_line_kind kind;
     arc_record rec;     /* ARC_LINE_ARTICLE */
     arc_digest_line dg; /* ARC_LINE_DIGEST */
+    json_t *web;        /* ARC_LINE_WEB: the line's object (it has a "url") */
 } arc_line;
 void arc_line_free(arc_line *l);
 /* Parse one line (without its newline). Never fails: damage is ARC_LINE_BAD. */
@@ -268,6 +270,8 @@ bt_status arc_web_manifest(arc_ctx *c, bt_bag_manifest *m, bt_err *e);
  * points at: the bag's evidence, not the network. */
 bt_status arc_web_reload(arc_ctx *c, size_t ei, bt_article **a, bt_err *e);
 double arc_web_wait_ms(const arc_ctx *c); /* render workers' time spent waiting for fetches */
+/* The state lines of the feeds and sitemaps of this run (ARC_LINE_WEB); nonzero on a write error. */
+int arc_web_state_lines(arc_ctx *c, FILE *f);
 void arc_web_free(arc_ctx *c);
 
 /* arc_plan.c */

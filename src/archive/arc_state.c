@@ -223,6 +223,8 @@ static void digest_from_json(json_t *j, arc_digest_line *d) {
 void arc_line_free(arc_line *l) {
     arc_record_free(&l->rec);
     arc_digest_line_free(&l->dg);
+    json_decref(l->web);
+    l->web = NULL;
     l->kind = ARC_LINE_SKIP;
 }
 
@@ -237,6 +239,11 @@ void arc_line_parse(const char *s, size_t len, arc_line *l) {
         else arc_digest_line_free(&l->dg);
     } else if (kind && strcmp(kind, "article") == 0) {
         if (arc_record_from_json(j, &l->rec, NULL) == BT_OK) l->kind = ARC_LINE_ARTICLE;
+    } else if (kind && strcmp(kind, "feed") == 0) { /* (arc_web.c reads it) */
+        if (jstr(j, "url")) {
+            l->kind = ARC_LINE_WEB;
+            l->web = json_incref(j);
+        }
     } else if (kind) {
         l->kind = ARC_LINE_SKIP;
     }
@@ -344,6 +351,7 @@ bt_status arc_write_state(arc_ctx *c, const char *path, bt_err *e) {
     json_object_set_new(h, "options", json_loads(c->opts_json, 0, NULL));
     int bad = write_line(f, h);
     json_decref(h);
+    bad |= arc_web_state_lines(c, f); /* the feeds' validators (web sources) */
     /* digests first: loading them before the articles lets those find theirs */
     for (size_t d = 0; d < c->ndg; d++) {
         arc_digest *g = &c->dg[d];

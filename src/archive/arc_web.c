@@ -35,8 +35,23 @@ typedef struct {
     int permanent;  /* an earlier permanent failure: not fetched again */
 } web_old;
 
+/* What the state says of a URL: an archived page's validators, or a feed's (or sitemap's)
+ * validators and where its last body is kept. */
+typedef struct {
+    char *url, *etag, *last_modified, *sha256;
+    char *warc_file, *warc_record_id; /* feeds: the response record of the last body */
+    int64_t warc_offset;
+    int page;       /* from an article record (else a feed line) */
+    int status;     /* article records: arc_status */
+    int retry;      /* a failed article record marked to be retried */
+    int seen;       /* feeds: expanded by this run (written back to the state) */
+} web_mem;
+
 struct arc_web {
     bt_source *src;
+    bt_map memmap;          /* URL -> index in mem */
+    web_mem *mem;
+    size_t nmem, cmem;
     bt_item_list items;
     bt_map keymap;          /* entry key -> item index */
     bt_map failmap;         /* key of a source that could not be expanded -> index in fails */
@@ -118,6 +133,17 @@ void arc_web_free(arc_ctx *c)
     free(w->qpos);
     bt_map_free(&w->copied);
     free(w->copy_off);
+    for (size_t i = 0; i < w->nmem; i++) {
+        web_mem *m = &w->mem[i];
+        free(m->url);
+        free(m->etag);
+        free(m->last_modified);
+        free(m->sha256);
+        free(m->warc_file);
+        free(m->warc_record_id);
+    }
+    free(w->mem);
+    bt_map_free(&w->memmap);
     /* qlist shares its items with items: free only its array */
     free(w->qlist.v);
     bt_item_list_free(&w->items);
@@ -130,6 +156,204 @@ void arc_web_free(arc_ctx *c)
     c->web = NULL;
 }
 
+static int extra_bool(const arc_record *r, const char *key)
+{
+    json_t *v = r->extra ? json_object_get(r->extra, key) : NULL;
+    return v && json_is_true(v);
+}
+
+static web_mem *mem_get(struct arc_web *w, const char *url, int create)
+{
+    int32_t i = bt_map_gets(&w->memmap, url);
+    if (i >= 0) return &w->mem[i];
+    if (!create) return NULL;
+    if (w->nmem == w->cmem) {
+        w->cmem = w->cmem ? w->cmem * 2 : 64;
+        w->mem = bt_xrealloc(w->mem, w->cmem * sizeof *w->mem);
+    }
+    web_mem *m = &w->mem[w->nmem];
+    memset(m, 0, sizeof *m);
+    m->url = bt_xstrdup(url);
+    bt_map_puts(&w->memmap, url, (int32_t)w->nmem++);
+    return m;
+}
+
+static const char *jstr_of(json_t *j, const char *k)
+{
+    json_t *v = json_object_get(j, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The state's memory of URLs: archived pages (their validators) and feed lines. */
+static void mem_load(arc_ctx *c, struct arc_web *w)
+{
+    char *opts = NULL;
+    bt_err e2 = {0};
+    char *sp = bt_path_join(c->bag, ARC_STATE_NAME);
+    arc_state_reader rd;
+    memset(&rd, 0, sizeof rd);
+    /* (a damaged state file is the plan's to report: here it only means less is known) */
+    if (arc_state_open(&rd, sp, ARC_STATE_NAME, &opts, &e2) == BT_OK && rd.f) {
+        arc_line l;
+        while (arc_state_next(&rd, &l, &e2) > 0) {
+            if (l.kind == ARC_LINE_ARTICLE && l.rec.origin == ARC_ORIGIN_URL) {
+                web_mem *m = mem_get(w, l.rec.src, 1);
+                m->page = 1;
+                m->status = (int)l.rec.status;
+                m->retry = extra_bool(&l.rec, "retry");
+                if (l.rec.status == ST_OK || l.rec.status == ST_FILTERED) {
+                    arc_set(&m->etag, l.rec.etag);
+                    arc_set(&m->last_modified, l.rec.last_modified);
+                    arc_set(&m->sha256, l.rec.sha256);
+                }
+            } else if (l.kind == ARC_LINE_WEB) {
+                web_mem *m = mem_get(w, jstr_of(l.web, "url"), 1);
+                m->page = 0;
+                arc_set(&m->etag, jstr_of(l.web, "etag"));
+                arc_set(&m->last_modified, jstr_of(l.web, "last_modified"));
+                arc_set(&m->sha256, jstr_of(l.web, "sha256"));
+                arc_set(&m->warc_file, jstr_of(l.web, "warc_file"));
+                arc_set(&m->warc_record_id, jstr_of(l.web, "warc_record_id"));
+                m->warc_offset = (int64_t)json_integer_value(json_object_get(l.web, "warc_offset"));
+            }
+            arc_line_free(&l);
+        }
+    }
+    arc_state_close(&rd);
+    free(sp);
+    free(opts);
+}
+
+static int mem_known(void *ud, const char *url, bt_validators *v, int *page)
+{
+    struct arc_web *w = ((arc_ctx *)ud)->web;
+    const web_mem *m = mem_get(w, url, 0);
+    if (!m || (!m->etag && !m->last_modified)) return 0;
+    if (!m->page && !m->warc_file) return 0; /* a 304 would leave nothing to read the items from */
+    v->etag = m->etag;
+    v->last_modified = m->last_modified;
+    *page = m->page;
+    return 1;
+}
+
+/* Where a WARC file named in a record is: this run's stage (flushed first), else the bag. */
+static char *warc_path_of(arc_ctx *c, const char *rel)
+{
+    struct arc_web *w = c->web;
+    char *path = bt_path_join(c->stage_data, rel);
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (w) {
+            pthread_mutex_lock(&w->mu);
+            if (w->w) bt_warc_flush(w->w, NULL);
+            pthread_mutex_unlock(&w->mu);
+        }
+        return path;
+    }
+    free(path);
+    return bt_xasprintf("%s/data/%s", c->bag, rel);
+}
+
+static bt_status mem_earlier(void *ud, const char *url, char **body, size_t *len, char **ctype, bt_err *e)
+{
+    arc_ctx *c = ud;
+    const web_mem *m = mem_get(c->web, url, 0);
+    if (!m || !m->warc_file) return bt_err_set(e, BT_EUSAGE, "not kept");
+    char *path = warc_path_of(c, m->warc_file);
+    size_t cap = bt_input_limit(c->o->web ? &c->o->web->io : NULL);
+    bt_warc_record rec;
+    bt_warc_http h;
+    bt_status st = bt_warc_read_at(path, (uint64_t)m->warc_offset, 0, cap + (size_t)1024 * 1024, &rec, e);
+    free(path);
+    if (st == BT_OK && (!rec.block || !rec.record_id || !m->warc_record_id || strcmp(rec.record_id, m->warc_record_id) != 0))
+        st = bt_err_set(e, BT_EPARSE, "not the record kept");
+    if (st == BT_OK) st = bt_warc_http_parse(rec.block, rec.block_len, cap, &h, e);
+    bt_warc_record_free(&rec);
+    if (st != BT_OK) return st;
+    *body = h.body;
+    *len = h.body_len;
+    *ctype = h.content_type;
+    return BT_OK;
+}
+
+static bt_warc_writer *warc_of_run(arc_ctx *c, struct arc_web *w);
+
+/* A feed or sitemap with a new answer: when its body differs from the one kept, the answer goes
+ * into this run's WARC file (the feed as it was published is evidence too) and the run commits. */
+static void mem_fetched(void *ud, const char *url, const bt_fetch_result *r)
+{
+    arc_ctx *c = ud;
+    struct arc_web *w = c->web;
+    web_mem *m = mem_get(w, url, 1);
+    m->page = 0;
+    m->seen = 1;
+    char hex[BT_SHA256_HEX];
+    bt_sha256_hex(r->body ? r->body : "", r->body_len, hex);
+    int same = m->sha256 && strcmp(m->sha256, hex) == 0 && m->warc_file;
+    if (!same) {
+        pthread_mutex_lock(&w->mu);
+        bt_warc_writer *ww = warc_of_run(c, w);
+        int wrote = 0;
+        for (size_t k = 0; ww && k < r->nx; k++) {
+            uint64_t off = 0;
+            bt_err we;
+            if (bt_warc_write_exchange(ww, &r->x[k], &off, &we) != BT_OK) {
+                w->warc_failed = 1;
+                break;
+            }
+            if (k == r->nx - 1 && r->x[k].status >= 200 && r->x[k].status < 300) {
+                arc_set(&m->warc_file, w->warc_rel);
+                arc_set(&m->warc_record_id, bt_warc_last_response_id(ww));
+                m->warc_offset = (int64_t)off;
+                wrote = 1;
+            }
+        }
+        pthread_mutex_unlock(&w->mu);
+        if (!wrote) { /* not kept: no conditional request next time */
+            arc_set(&m->warc_file, NULL);
+            arc_set(&m->warc_record_id, NULL);
+        }
+        arc_set(&m->sha256, hex);
+        c->changed = 1;
+    }
+    arc_set(&m->etag, r->etag);
+    arc_set(&m->last_modified, r->last_modified);
+}
+
+int arc_web_state_lines(arc_ctx *c, FILE *f)
+{
+    struct arc_web *w = c->web;
+    int bad = 0;
+    for (size_t i = 0; w && i < w->nmem; i++) {
+        web_mem *m = &w->mem[i];
+        if (m->page || (!m->seen && bt_map_gets(&w->failmap, m->url) < 0)) continue;
+        json_t *j = json_object();
+        json_object_set_new(j, "kind", json_string("feed"));
+        json_object_set_new(j, "url", json_string(m->url));
+        if (m->etag) json_object_set_new(j, "etag", json_string(m->etag));
+        if (m->last_modified) json_object_set_new(j, "last_modified", json_string(m->last_modified));
+        if (m->sha256) json_object_set_new(j, "sha256", json_string(m->sha256));
+        if (m->warc_file) {
+            json_object_set_new(j, "warc_file", json_string(m->warc_file));
+            json_object_set_new(j, "warc_offset", json_integer(m->warc_offset));
+            if (m->warc_record_id) json_object_set_new(j, "warc_record_id", json_string(m->warc_record_id));
+        }
+        char *s = json_dumps(j, JSON_COMPACT);
+        bad |= !s || fprintf(f, "%s\n", s) < 0;
+        free(s);
+        json_decref(j);
+    }
+    return bad;
+}
+
+static void check_done(arc_ctx *c, const bt_item *it)
+{
+    pthread_mutex_lock(&c->mu);
+    c->done++;
+    arc_emit(c, BT_AEV_ITEM, "check", c->done, c->total, it->url, NULL);
+    pthread_mutex_unlock(&c->mu);
+}
+
 /* A conditional request for one archived item (in the pool). */
 static void check_job(arc_ctx *c, size_t k)
 {
@@ -138,6 +362,17 @@ static void check_job(arc_ctx *c, size_t k)
     const bt_item *it = &w->items.v[i];
     web_old *o = &w->old[i];
     bt_err e;
+    if (it->page) { /* given as a source: expanding it already asked, conditionally */
+        if (it->page->status == 304) {
+            o->unchanged = 1;
+        } else if (it->page->body && o->sha256) {
+            char hex[BT_SHA256_HEX];
+            bt_sha256_hex(it->page->body, it->page->body_len, hex);
+            o->unchanged = strcmp(hex, o->sha256) == 0;
+        }
+        check_done(c, it);
+        return;
+    }
     bt_fetcher *f = bt_source_fetcher(w->src, &e);
     if (!f) return;
     bt_fetch_req rq = {0};
@@ -157,16 +392,7 @@ static void check_job(arc_ctx *c, size_t k)
         }
     }
     bt_fetch_result_free(&r);
-    pthread_mutex_lock(&c->mu);
-    c->done++;
-    arc_emit(c, BT_AEV_ITEM, "check", c->done, c->total, it->url, NULL);
-    pthread_mutex_unlock(&c->mu);
-}
-
-static int extra_bool(const arc_record *r, const char *key)
-{
-    json_t *v = r->extra ? json_object_get(r->extra, key) : NULL;
-    return v && json_is_true(v);
+    check_done(c, it);
 }
 
 bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e)
@@ -182,6 +408,9 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
     memset(&so, 0, sizeof so);
     if (o->web) so = *o->web;
     w->src = bt_source_new(&so);
+    mem_load(c, w);
+    bt_source_memory sm = {c, mem_known, mem_earlier, mem_fetched};
+    bt_source_set_memory(w->src, &sm);
     for (size_t s = 0; s < o->nsrcs; s++) {
         if (!arc_web_claims(o->srcs[s])) continue;
         bt_err le;
@@ -237,36 +466,21 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         (*wv)[(*wn)++] = x;
     }
 
-    /* the archived ones: their validators, then conditional requests in parallel (a damaged
-     * state file is the plan's to report: here it only means nothing is checked) */
-    char *opts = NULL;
-    bt_err e2 = {0};
-    char *sp = bt_path_join(c->bag, ARC_STATE_NAME);
-    arc_state_reader rd;
-    memset(&rd, 0, sizeof rd);
-    if (arc_state_open(&rd, sp, ARC_STATE_NAME, &opts, &e2) == BT_OK && rd.f) {
-        arc_line l;
-        while (arc_state_next(&rd, &l, &e2) > 0) {
-            if (l.kind == ARC_LINE_ARTICLE && l.rec.origin == ARC_ORIGIN_URL) {
-                int32_t i = bt_map_gets(&w->keymap, l.rec.src);
-                if (i >= 0) {
-                    web_old *od = &w->old[i];
-                    if (l.rec.status == ST_FAILED) {
-                        od->permanent = !extra_bool(&l.rec, "retry");
-                    } else if (l.rec.status == ST_OK || l.rec.status == ST_FILTERED) {
-                        arc_set(&od->etag, l.rec.etag);
-                        arc_set(&od->last_modified, l.rec.last_modified);
-                        arc_set(&od->sha256, l.rec.sha256);
-                        od->check = 1;
-                    }
-                }
-            }
-            arc_line_free(&l);
+    /* the archived ones: their validators, then conditional requests in parallel */
+    for (size_t i = 0; i < w->items.n; i++) {
+        const bt_item *it = &w->items.v[i];
+        const web_mem *m = it->kind == BT_ITEM_URL ? mem_get(w, it->url, 0) : NULL;
+        if (!m || !m->page) continue;
+        web_old *od = &w->old[i];
+        if (m->status == ST_FAILED) {
+            od->permanent = !m->retry;
+        } else if (m->status == ST_OK || m->status == ST_FILTERED) {
+            arc_set(&od->etag, m->etag);
+            arc_set(&od->last_modified, m->last_modified);
+            arc_set(&od->sha256, m->sha256);
+            od->check = 1;
         }
     }
-    arc_state_close(&rd);
-    free(sp);
-    free(opts);
     w->check = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->check);
     for (size_t i = 0; i < w->items.n; i++)
         if (w->old[i].check && !so.offline) w->check[w->ncheck++] = i;

@@ -63,6 +63,7 @@ struct bt_source {
     size_t nrobots;
     warc_index **widx; /* WARC files indexed (each complete before it is published here) */
     size_t nwidx;
+    bt_source_memory mem; /* an archive's memory of earlier runs (mem.known NULL: none) */
 };
 
 static void warc_index_free(warc_index *x)
@@ -107,6 +108,12 @@ void bt_source_free(bt_source *s)
     free(s->widx);
     pthread_mutex_destroy(&s->mu);
     free(s);
+}
+
+void bt_source_set_memory(bt_source *s, const bt_source_memory *m)
+{
+    if (m) s->mem = *m;
+    else memset(&s->mem, 0, sizeof s->mem);
 }
 
 bt_fetcher *bt_source_fetcher(bt_source *s, bt_err *e)
@@ -322,6 +329,41 @@ static bt_status fetch_url(bt_source *s, const char *url, int referenced, int in
 
 static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e);
 
+/* Fetch a URL given as a source or listed by a sitemap index, conditionally when the archive's
+ * memory has validators for it. A 304 for what was an article page: BT_OK, r->status 304, no
+ * body (*page set). A 304 for a feed or sitemap: its earlier body from the memory, as if it had
+ * come again (a feed that has not changed still lists the same items); when that body cannot be
+ * had, the URL is fetched again without validators. */
+static bt_status fetch_listing(bt_source *s, const char *url, int referenced, int internal, bt_fetch_result *r,
+                               int *page, bt_err *e)
+{
+    bt_validators v = {0};
+    *page = 0;
+    int have = s->mem.known && s->mem.known(s->mem.ud, url, &v, page);
+    bt_status st = fetch_url(s, url, referenced, internal, have ? &v : NULL, r, e);
+    if (st != BT_OK || r->status != 304) return st;
+    if (*page) return BT_OK;
+    char *body = NULL, *ctype = NULL;
+    size_t len = 0;
+    bt_err le;
+    if (s->mem.earlier && s->mem.earlier(s->mem.ud, url, &body, &len, &ctype, &le) == BT_OK) {
+        free(r->body);
+        r->body = body;
+        r->body_len = len;
+        free(r->content_type);
+        r->content_type = ctype;
+        return BT_OK;
+    }
+    bt_fetch_result_free(r);
+    return fetch_url(s, url, referenced, internal, NULL, r, e);
+}
+
+/* A feed or sitemap that came with a new answer: the archive keeps it (evidence, validators). */
+static void remember_listing(bt_source *s, const char *url, const bt_fetch_result *r)
+{
+    if (s->mem.fetched && r->status >= 200 && r->status < 300) s->mem.fetched(s->mem.ud, url, r);
+}
+
 /* What a fetched body is, gzip unwrapped (sitemaps are often .xml.gz). */
 static bt_kind body_kind(bt_source *s, bt_fetch_result *r)
 {
@@ -337,11 +379,18 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
         return bt_err_set(e, BT_EUSAGE, "unsupported URL scheme (only http and https)");
     if (s->o.offline) return bt_err_set(e, BT_EUSAGE, "refused: --offline forbids the network");
     bt_fetch_result *r = bt_xcalloc(1, sizeof *r);
-    bt_status st = fetch_url(s, url, 0, 0, NULL, r, e);
+    int page304 = 0;
+    bt_status st = fetch_listing(s, url, 0, 0, r, &page304, e);
     if (st != BT_OK) {
         bt_fetch_result_free(r);
         free(r);
         return st;
+    }
+    if (page304) { /* an archived page, not modified: the archive knows what it is */
+        bt_item *it = add_item(l, BT_ITEM_URL, url);
+        it->url = bt_xstrdup(url);
+        it->page = r;
+        return BT_OK;
     }
     bt_kind k = body_kind(s, r);
     if (k == BT_KIND_HTML || k == BT_KIND_TEXT) {
@@ -358,6 +407,7 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
             free(r);
             return st;
         }
+        remember_listing(s, url, r);
         int internal = r->internal;
         if (fd->kind == BT_KIND_SITEMAP_INDEX) {
             /* its items are sitemaps: fetch each (one level; a nested index is noted) */
@@ -367,7 +417,9 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
                 const char *cu = fd->items[i].url;
                 bt_fetch_result cr;
                 bt_err ce;
-                if (fetch_url(s, cu, 1, internal, NULL, &cr, &ce) != BT_OK) {
+                int p304 = 0;
+                if (fetch_listing(s, cu, 1, internal, &cr, &p304, &ce) != BT_OK || p304) {
+                    if (p304) bt_err_set(&ce, BT_EPARSE, "an article page where a sitemap was expected");
                     note(l, "%s: sitemap skipped: %s", cu, ce.msg);
                     bt_fetch_result_free(&cr);
                     continue;
@@ -379,6 +431,7 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
                 } else if (bt_feed_parse(cr.body, cr.body_len, cr.url, &cf, &ce) != BT_OK) {
                     note(l, "%s: sitemap skipped: %s", cu, ce.msg);
                 } else {
+                    remember_listing(s, cu, &cr);
                     add_feed_items(s, cf, cu, 1, cr.internal, l);
                 }
                 bt_feed_free(cf);
@@ -894,7 +947,7 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
     }
     /* a URL */
     bt_fetch_result own, *r = it->page;
-    if (!r || val) {
+    if (!r || val || r->status == 304) { /* (a 304 while expanding: the body is needed now) */
         r = &own;
         st = fetch_url(s, it->url, it->referenced, it->referrer_internal, val, r, e);
         info->fetch_ms += r->ms;

@@ -56,7 +56,8 @@ typedef struct {
     int referenced;           /* came from a feed or sitemap (the private-address rule) */
     int referrer_internal;    /* ... which itself came from a non-public address */
     char *from;               /* the feed/sitemap/WARC it came from, or NULL */
-    bt_fetch_result *page;    /* URL items: the answer already fetched while expanding, or NULL */
+    bt_fetch_result *page;    /* URL items: the answer already fetched while expanding, or NULL
+                               * (status 304: an archived page found unchanged, no body) */
 } bt_item;
 
 typedef struct {
@@ -71,6 +72,28 @@ typedef struct {
 } bt_item_list;
 
 void bt_item_list_free(bt_item_list *l);
+
+/* Validators from an earlier run, for a conditional request. */
+typedef struct {
+    const char *etag, *last_modified;
+} bt_validators;
+
+/* What an archive remembers of URLs from its earlier runs, so that expanding a source again
+ * costs a conditional request. Called from the thread that expands. */
+typedef struct {
+    void *ud;
+    /* Validators for url (return 1), or 0 when none are known. *page: url was archived as an
+     * article page (a 304 then needs no body); else it was a feed or sitemap. The strings must
+     * stay valid until the source is freed. */
+    int (*known)(void *ud, const char *url, bt_validators *v, int *page);
+    /* After a 304 for a feed or sitemap: its body as last received (heap; *ctype heap or NULL). */
+    bt_status (*earlier)(void *ud, const char *url, char **body, size_t *len, char **ctype, bt_err *e);
+    /* A feed or sitemap answered 2xx: r has its exchanges, validators and decoded body. */
+    void (*fetched)(void *ud, const char *url, const bt_fetch_result *r);
+} bt_source_memory;
+
+/* Give the source an archive's memory (copied; NULL forgets it). */
+void bt_source_set_memory(bt_source *s, const bt_source_memory *m);
 
 /* Expand one argument into items appended to l. Fails (e set, nothing appended) when the
  * argument itself cannot be used: offline and a URL, a fetch failure, a feed that is not XML, a
@@ -104,11 +127,6 @@ typedef struct {
 } bt_load_info;
 
 void bt_load_info_free(bt_load_info *li);
-
-/* Validators from an earlier run, for a conditional request. */
-typedef struct {
-    const char *etag, *last_modified;
-} bt_validators;
 
 /* Load one item as an article. val (may be NULL): send a conditional request; on 304, BT_OK with
  * *out NULL and info->not_modified. info (may be NULL) receives what was learned (and the

@@ -172,8 +172,14 @@ sys.exit(0 if len(j) == 2 and imgs == ['Ảnh một', 'Ảnh hai'] and j[1]['tit
 PY
     grep -q "WARC records skipped" "$OUT/warc.err" && pass "web: skipped WARC records counted" || fail "web: WARC skip count"
     python3 - "$OUT/crawl.warc.gz" "$OUT/cut.warc.gz" <<'PY'
-import sys
-d = open(sys.argv[1], 'rb').read(); open(sys.argv[2], 'wb').write(d[:len(d) * 2 // 3])
+import sys, zlib
+d = open(sys.argv[1], 'rb').read()
+ends, i = set(), 0            # where gzip members end: a cut there would be a shorter whole file
+while i < len(d):
+    z = zlib.decompressobj(31); z.decompress(d[i:]); i = len(d) - len(z.unused_data); ends.add(i)
+cut = len(d) * 2 // 3
+while cut in ends: cut -= 7
+open(sys.argv[2], 'wb').write(d[:cut])
 PY
     wbt parse --json "$OUT/cut.warc.gz" >/dev/null 2>"$OUT/cut.err"
     grep -q "cut.warc.gz: .*cut short" "$OUT/cut.err" && pass "web: a WARC cut short is named with the offset" || fail "web: cut WARC ($(head -c 300 "$OUT/cut.err"))"

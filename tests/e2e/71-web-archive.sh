@@ -52,7 +52,7 @@ for a in arts:
 man = open(f'{B}/manifest-sha256.txt').read()
 sys.exit(0 if ok == 5 and 'data/warc/' in man else 1)
 PY
-python3 - "$B" <<'PY' && pass "web archive: the bag's WARC holds request/response pairs, redirects included" || fail "web archive: WARC content"
+python3 - "$B" <<'PY' && pass "web archive: the bag's WARC holds request/response pairs, redirects and the feed included" || fail "web archive: WARC content"
 import glob, gzip, sys
 types, uris = [], []
 for f in glob.glob(sys.argv[1] + '/data/warc/*.warc.gz'):
@@ -60,20 +60,25 @@ for f in glob.glob(sys.argv[1] + '/data/warc/*.warc.gz'):
     for rec in data.split(b'WARC/1.1\r\n')[1:]:
         h = dict(l.split(': ', 1) for l in rec.split(b'\r\n\r\n', 1)[0].decode('utf-8', 'replace').split('\r\n') if ': ' in l)
         types.append(h['WARC-Type']); uris.append(h.get('WARC-Target-URI', ''))
-sys.exit(0 if types[0] == 'warcinfo' and types.count('response') == 6 and types.count('request') == 6 and
-         any('/redirect/1/' in u for u in uris) else 1)
+sys.exit(0 if types[0] == 'warcinfo' and types.count('response') == 7 and types.count('request') == 7 and
+         any('/redirect/1/' in u for u in uris) and any(u.endswith('/feed.rss') for u in uris) else 1)
 PY
 
 # --- a re-run: only conditional requests, nothing rendered, the 404 not asked again ------------
 find "$B/data" -name '*.pdf' -printf '%p %T@ %i\n' | sort >"$OUT/before"
 : >"$WLOG"
-wbt archive --no-images "$U/feed.rss" -o "$B" --jobs 2 -q >"$OUT/a2.out" 2>&1
+wbt archive --no-images "$U/feed.rss" -o "$B" --jobs 2 >"$OUT/a2.out" 2>&1
 find "$B/data" -name '*.pdf' -printf '%p %T@ %i\n' | sort >"$OUT/after"
 cmp -s "$OUT/before" "$OUT/after" && pass "web archive: re-run rewrites no PDF" || fail "web archive: re-run rewrote PDFs"
 u=$(awk -F'\t' '$1=="GET" && $2 ~ /\.html$/ && $4==0' "$WLOG" | wc -l)
 c=$(awk -F'\t' '$1=="GET" && $2 ~ /\.html$/ && $3==304' "$WLOG" | wc -l)
 [ "$u" = 0 ] && [ "$c" -ge 4 ] && pass "web archive: re-run sends only conditional GETs ($c answered 304)" ||
     fail "web archive: re-run made $u unconditional page requests, $c 304s"
+f=$(awk -F'\t' '$2=="/feed.rss" && $4==1 && $3==304' "$WLOG" | wc -l)
+u=$(awk -F'\t' '$4==0 && $2!="/robots.txt" && $2!="/status/500"' "$WLOG" | wc -l)
+[ "$f" = 1 ] && [ "$u" = 0 ] && grep -q "5 articles archived (1 parsed now, 6 unchanged)" "$OUT/a2.out" &&
+    pass "web archive: the feed itself asked conditionally (304): its items kept from the bag's copy, no other unconditional request" ||
+    fail "web archive: feed 304 ($f), $u unconditional requests; $(tr '\n' '|' <"$OUT/a2.out" | head -c 300)"
 grep -q "	/status/404	" "$WLOG" && fail "web archive: the 404 was asked again" || pass "web archive: a 404 is permanent (not asked again)"
 grep -q "	/status/500	" "$WLOG" && pass "web archive: a 500 is retried on the next run" || fail "web archive: the 500 was not retried"
 check "web archive: verify after the re-run" wbt verify "$B"
@@ -86,6 +91,65 @@ changed=$(diff "$OUT/after" "$OUT/after3" | grep -c '^>')
 [ "$changed" = 1 ] && pass "web archive: a changed page is re-rendered alone" || fail "web archive: $changed PDFs changed"
 [ "$(ls "$B/data/warc" | wc -l)" = 2 ] && pass "web archive: each run that fetched keeps its own WARC file" || fail "web archive: WARC files $(ls "$B/data/warc" | tr '\n' ' ')"
 check "web archive: verify after the change" wbt verify "$B"
+
+# --- a feed day after day: every answer 304, a new item, an item that drops off ----------------
+python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+for n in 'abcd':
+    paras = ''.join(f'<p>Bài {n}, đoạn {i}: nội dung đủ dài để được giữ lại trong bài báo thử nghiệm của chúng tôi.</p>' for i in range(5))
+    open(f'{S}/d-{n}.html', 'w', encoding='utf-8').write(f'<html><head><meta charset="utf-8"><title>Bài {n}</title></head>'
+        f'<body><article><h1>Tin {n}</h1>{paras}</article></body></html>')
+x = ''.join(f'<item><title>Tin {n}</title><link>/d-{n}.html</link><pubDate>Sat, 27 May 2023 0{i}:00:00 +0700</pubDate></item>'
+            for i, n in enumerate('ab'))
+open(f'{S}/daily.rss', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>Ngày</title>{x}</channel></rss>')
+PY
+D=$OUT/daily; P1="$U/d-d.html"
+wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" -q >"$OUT/d1.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && [ "$(find "$D/data" -name '*.pdf' | wc -l)" = 3 ] && pass "web archive: a feed and a page URL archived" ||
+    fail "web archive: daily run 1 (exit $rc; $(tr '\n' '|' <"$OUT/d1.out" | head -c 300))"
+cp "$D/bantin-state.jsonl" "$OUT/d-state1"; ls "$D/data/warc" >"$OUT/d-warc1"
+: >"$WLOG"
+wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" >"$OUT/d2.out" 2>&1; rc=$?
+u=$(awk -F'\t' '$4==0 && $2!="/robots.txt"' "$WLOG" | wc -l); n304=$(awk -F'\t' '$3==304' "$WLOG" | wc -l)
+[ "$rc" = 0 ] && [ "$u" = 0 ] && [ "$n304" = 4 ] && grep -q "nothing changed" "$OUT/d2.out" && cmp -s "$D/bantin-state.jsonl" "$OUT/d-state1" &&
+    ls "$D/data/warc" | cmp -s - "$OUT/d-warc1" &&
+    pass "web archive: every answer 304 (feed, items, the page once): a valid incremental run, nothing written, exit 0" ||
+    fail "web archive: all-304 run (exit $rc, $u unconditional, $n304 304s; $(tr '\n' '|' <"$OUT/d2.out" | head -c 300))"
+[ "$(grep -c "	/d-d.html	" "$WLOG")" = 1 ] && pass "web archive: a page given as a source is asked once per re-run" ||
+    fail "web archive: the page URL was asked $(grep -c "	/d-d.html	" "$WLOG") times"
+check "web archive: verify after the all-304 run" wbt verify "$D"
+python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+x = ''.join(f'<item><title>Tin {n}</title><link>/d-{n}.html</link><pubDate>Sat, 27 May 2023 0{i}:00:00 +0700</pubDate></item>'
+            for i, n in enumerate('bc'))
+open(f'{S}/daily.rss', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>Ngày</title>{x}</channel></rss>')
+PY
+: >"$WLOG"
+wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" >"$OUT/d3.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && grep -q "	/daily.rss	200	1" "$WLOG" && grep -q "	/d-c.html	200	0" "$WLOG" && ! grep -q "	/d-a.html	" "$WLOG" &&
+    grep -q "4 articles archived (1 parsed now, 2 unchanged).*1 with their source removed" "$OUT/d3.out" &&
+    pass "web archive: a changed feed: the new item fetched, the one that dropped off kept (source removed)" ||
+    fail "web archive: changed feed (exit $rc; $(tr '\n' '|' <"$OUT/d3.out" | head -c 300))"
+python3 - "$D" <<'PY' && pass "web archive: the month's digest keeps the item that dropped off the feed (read from the bag's WARC)" || fail "web archive: digest after an item dropped off"
+import glob, re, sys, zipfile
+heads = []
+for f in glob.glob(sys.argv[1] + '/data/digests/*.epub'):
+    z = zipfile.ZipFile(f)
+    heads += [re.search(r'<h1[^>]*>(.*?)</h1>', z.read(n).decode(), re.S).group(1) for n in z.namelist() if re.search(r'/a\d+\.xhtml$', n)]
+sys.exit(0 if sorted(h for h in heads if h.startswith('Tin ')) == ['Tin a', 'Tin b', 'Tin c', 'Tin d'] else 1)
+PY
+python3 - "$D" <<'PY' && pass "web archive: the changed feed's new body is kept in this run's WARC, the state points at it" || fail "web archive: feed evidence"
+import glob, gzip, json, sys, zlib
+D = sys.argv[1]
+feeds = [json.loads(l) for l in open(D + '/bantin-state.jsonl') if '"kind":"feed"' in l]
+f = feeds[0] if len(feeds) == 1 else sys.exit(1)
+raw = open(f"{D}/data/{f['warc_file']}", 'rb').read()
+rec = zlib.decompressobj(31).decompress(raw[f['warc_offset']:])
+sys.exit(0 if f['url'].endswith('/daily.rss') and f['warc_record_id'].encode() in rec and b'/d-c.html' in rec and f.get('etag') else 1)
+PY
+check "web archive: verify after the changed feed" wbt verify "$D"
 
 # --- --sources: a feed, a page, a WARC written by wget, comments ---------------------------------
 # The articles taken from the crawl carry their evidence into the bag: the page's response, the

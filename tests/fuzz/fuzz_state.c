@@ -76,6 +76,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 roundtrip(&l.rec);
             } else if (l.kind == ARC_LINE_DIGEST) {
                 if (!l.dg.path || !l.dg.sha256 || strlen(l.dg.sha256) != 64) abort();
+            } else if (l.kind == ARC_LINE_WEB) { /* a feed line: an object with a url */
+                if (!json_is_string(json_object_get(l.web, "url"))) abort();
             } else {
                 abort(); /* skips and damage never come back as lines */
             }

@@ -69,6 +69,15 @@ static void record_roundtrip(void) {
     arc_line_parse(dl, strlen(dl), &l);
     CHECK("state line: an unknown kind is skipped", l.kind == ARC_LINE_SKIP);
     arc_line_free(&l);
+    dl = "{\"kind\":\"feed\",\"url\":\"https://example.vn/rss\",\"etag\":\"\\\"x\\\"\"}";
+    arc_line_parse(dl, strlen(dl), &l);
+    CHECK("state line: a feed's memory", l.kind == ARC_LINE_WEB && l.web && json_object_get(l.web, "etag"));
+    arc_line_free(&l);
+    CHECK("state line: freed", l.web == NULL);
+    dl = "{\"kind\":\"feed\"}";
+    arc_line_parse(dl, strlen(dl), &l);
+    CHECK("state line: a feed line without its url is damage", l.kind == ARC_LINE_BAD);
+    arc_line_free(&l);
     dl = "{\"kind\":\"article\"}";
     arc_line_parse(dl, strlen(dl), &l);
     CHECK("state line: an article without src is damage", l.kind == ARC_LINE_BAD);
