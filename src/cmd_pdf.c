@@ -74,6 +74,15 @@ static char *pdf_output_name(const char *outdir, const char *in)
     return path;
 }
 
+/* -v: where the time went (make bench reads this line). */
+static void print_phases(double parse_ms)
+{
+    bt_pdf_times t;
+    bt_pdf_times_get(&t);
+    bt_cli_info("phases: parse %.1f ms, layout %.1f ms, font %.1f ms, pages %.1f ms, save %.1f ms", parse_ms,
+                t.layout, t.font, t.pages, t.save);
+}
+
 typedef struct {
     FILE *f;
     size_t len;
@@ -239,7 +248,9 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
     }
     bt_article **arts = bt_xcalloc(l.n ? l.n : 1, sizeof *arts);
     bt_err *errs = bt_xcalloc(l.n ? l.n : 1, sizeof *errs);
+    double tparse = now_ms();
     bt_source_load_all(src, &l, jobs, arts, errs);
+    tparse = now_ms() - tparse;
     for (size_t i = 0; i < l.n; i++)
         if (!arts[i]) {
             bt_cli_error(l.v[i].name, "%s", errs[i].msg);
@@ -266,6 +277,7 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             if (st != BT_OK) rc = bt_cli_exit_for(st);
             else written++;
         }
+        print_phases(tparse);
         for (size_t i = 0; i < n; i++) bt_article_free(arts[i]);
         free(arts);
         free(defout);
@@ -306,6 +318,7 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
         else written++;
     }
     bt_progress_end(&pg);
+    print_phases(tparse);
     for (size_t k = 0; k < l.n; k++) free(names[k]);
     free(names);
     free(arts);

@@ -44,6 +44,15 @@ bench_pdf() {
     timed "pdf: one process, -d (a PDF each)" "$NART" "$W/pdfd" "\"$BANTIN\" pdf -q $FILES -d \"$W/pdfd\""
     # one process, every article in one bookmarked PDF
     timed "pdf: one PDF with all articles (-o)" "$NART" "$W/pdfall" "\"$BANTIN\" pdf -q $FILES -o \"$W/pdfall/all.pdf\""
+    # PDF/A (archives' default): the seed alone, then the corpus with -d; and where the time goes
+    mkdir -p "$W/pdfa1" "$W/pdfad"
+    timed "pdf: seed --pdfa (one process)" 1 "$W/pdfa1" "\"$BANTIN\" pdf -q --pdfa \"$CORPUS/000-seed.txt\" -o \"$W/pdfa1/s.pdf\""
+    timed "pdf: --pdfa, -d (a PDF each)" "$NART" "$W/pdfad" "\"$BANTIN\" pdf -q --pdfa $FILES -d \"$W/pdfad\""
+    "$BANTIN" pdf -v $FILES -d "$W/pdfph" 2>&1 | sed -n 's/^bantin: phases: //p' | python3 -c "
+import re, sys
+n = int(sys.argv[1]); line = sys.stdin.read().strip()
+parts = ['%s %.2f' % (k, float(v) / n) for k, v in re.findall(r'(\\w+) ([\\d.]+) ms', line)]
+print('%-40s %s ms/article' % ('pdf: -d phases', ', '.join(parts)))" "$NART"
 }
 
 bench_epub() {

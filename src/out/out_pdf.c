@@ -1151,9 +1151,21 @@ done:
 
 /* ---------------------------------------------------------------- rendering */
 
+static _Thread_local bt_pdf_times times; /* per thread: a PDF is made by one thread */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void bt_pdf_times_get(bt_pdf_times *t) { *t = times; }
+
 static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 {
     bt_status st;
+    double t0 = now_ms();
     /* pass 1: layouts, glyphs, page counts */
     for (size_t i = 0; i < d->n; i++) {
         bt_layout *L = NULL;
@@ -1164,7 +1176,11 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         if (d->n <= KEEP_LAYOUTS) d->lay[i] = L;
         else bt_layout_free(L);
     }
+    double t1 = now_ms();
+    times.layout += t1 - t0;
     st = bt_pdffonts_finish(d->pf, e);
+    double tf = now_ms();
+    times.font += tf - t1;
     if (st) return st;
     for (size_t i = 0; i < d->n; i++) d->total += d->npages[i];
     d->pageobj = bt_xcalloc(d->total ? d->total : 1, sizeof *d->pageobj);
@@ -1202,7 +1218,11 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     }
     set_id(d);
     if (d->h.code) return hfail(d, e, "writing the document information");
-    return save(d, fn, user, e);
+    double t2 = now_ms();
+    times.pages += t2 - tf;
+    st = save(d, fn, user, e);
+    times.save += now_ms() - t2;
+    return st;
 }
 
 bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e)

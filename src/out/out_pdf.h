@@ -29,6 +29,14 @@ typedef int (*bt_pdf_sink)(void *user, const void *data, size_t len);
  * copy of the whole file is kept). Otherwise as bt_pdf_render. */
 bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf_sink fn, void *user, bt_err *e);
 
+/* Where the time of the bt_pdf_write calls of this process went (milliseconds, summed over
+ * calls; for `bantin pdf -v` and make bench): laying out, subsetting the fonts, writing the
+ * pages' content and objects, and saving the file (compression of the fonts included). */
+typedef struct {
+    double layout, font, pages, save;
+} bt_pdf_times;
+void bt_pdf_times_get(bt_pdf_times *t);
+
 /* Render n >= 1 articles into one PDF in memory; each starts on a new page, and with n > 1 each
  * gets a bookmark. *out is heap memory owned by the caller. Problems that do not stop the
  * rendering (missing glyphs, unreadable images) are added to the article's warnings. */
