@@ -155,6 +155,7 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
         arc_emit(&c, BT_AEV_PHASE, "merge", 0, c.n, NULL, NULL);
         st = arc_finish(&c, e);
     }
+    if (st != BT_OK && c.fatal.code) st = bt_err_set(e, c.fatal.code, "%s", c.fatal.msg);
     arc_count_stats(&c);
     c.stats->unchanged = 0;
     arc_close(&c);

@@ -228,6 +228,8 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
         if (ntodo) arc_pool_run(&c, ntodo, arc_parse_job);
         st = c.fatal.code ? bt_err_set(e, c.fatal.code, "%s", c.fatal.msg) : arc_finish(&c, e);
     }
+    /* the first cause (a full disk under the work file) explains what followed ("cannot read back") */
+    if (st != BT_OK && c.fatal.code) st = bt_err_set(e, c.fatal.code, "%s", c.fatal.msg);
     if (st != BT_OK && c.work) note_state(&c, e);
     free(rebuilt);
     arc_count_stats(&c);

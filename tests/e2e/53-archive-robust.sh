@@ -14,9 +14,9 @@ articles() { python3 -c "import json,sys; print(sum(a['status']=='ok' for a in j
 
 # --- disk full (a file-size limit: the PDFs, then the digests no longer fit) ---------------------
 cp "$FIX"/text/0*.txt "$SRC/"
-# (blocks of 512 bytes: 16 stops a temporary font file or the first PDFs, 40 a later PDF, 128 the
-# largest digest)
-for blocks in 16 40 128; do
+# (blocks of 512 bytes: 16 stops a temporary font file or the first PDFs, 40 a later PDF, 64 the
+# records work file, 128 the largest digest)
+for blocks in 16 40 64 128; do
     msg=$( (ulimit -f $blocks; "$BANTIN" archive "$SRC" -o "$BAG" -q) 2>&1); rc=$?
     if [ $rc -eq 3 ] && echo "$msg" | grep -q 'File too large' && echo "$msg" | grep -q 'left as it was'; then
         pass "disk full ($blocks blocks): exit 3, the reason, and that the archive was left as it was"
