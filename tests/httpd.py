@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """httpd.py ROOT PORTFILE LOG : the web tests' own news site, on 127.0.0.1 and a free port.
 
-Started and stopped by each test that needs it (tests/web.inc, tests/unit/netsrv.h). Serves the
+Started and stopped by each test that needs it (tests/web.inc, tests/unit/netsrv.h), and gone by
+itself within a second when the process that started it is gone. Serves the
 files under ROOT with ETag and Last-Modified and answers conditional requests with 304; HTTP/1.1
 with keep-alive. Writes the port to PORTFILE and one tab-separated line per request to LOG:
-METHOD PATH STATUS COND USER-AGENT   (COND is 1 when If-None-Match or If-Modified-Since came).
+METHOD PATH STATUS COND USER-AGENT TIME   (COND is 1 when If-None-Match or If-Modified-Since
+came; TIME is when the request arrived, seconds since the epoch with milliseconds).
 
 Special paths (PATH below is a file under ROOT, without its leading slash):
   /status/N[?after=S]     an answer with status N (Retry-After: S when given)
@@ -70,11 +72,15 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def parse_request(self):
+        self.arrived = time.time()
+        return super().parse_request()
+
     def note(self, status):
         cond = int(bool(self.headers.get('If-None-Match') or self.headers.get('If-Modified-Since')))
         ua = self.headers.get('User-Agent', '')
         with lock, open(log, 'a') as f:
-            f.write(f'{self.command}\t{self.path}\t{status}\t{cond}\t{ua}\n')
+            f.write(f'{self.command}\t{self.path}\t{status}\t{cond}\t{ua}\t{self.arrived:.3f}\n')
 
     def send(self, status, body=b'', ctype='text/plain', extra=()):
         self.note(status)
@@ -211,6 +217,15 @@ class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
     request_queue_size = 64
 
 
+def orphan_watch(parent):
+    # the test that started us may die without stopping us (a signal, SIGKILL, a crash): when we
+    # are handed to another parent, nobody needs us any more
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+threading.Thread(target=orphan_watch, args=(os.getppid(),), daemon=True).start()
 srv = S(('127.0.0.1', 0), H)
 with open(portfile + '.tmp', 'w') as f:
     f.write(str(srv.server_address[1]))

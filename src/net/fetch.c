@@ -21,6 +21,7 @@ typedef struct {
     char *key; /* host:port */
     int active;
     double last_start;
+    double delay; /* the host's own minimum (robots.txt Crawl-delay); the user's --delay is the floor */
 } host_slot;
 
 struct bt_fetcher {
@@ -157,27 +158,42 @@ static void give_handle(bt_fetcher *f, CURL *h)
     if (h) curl_easy_cleanup(h);
 }
 
-/* Wait for a free slot on key's host (per_host at a time, delay_s between starts). */
+/* The slot of key's host, made on first use (with f->mu held). */
+static host_slot *host_slot_of(bt_fetcher *f, const char *key)
+{
+    for (size_t i = 0; i < f->nhosts; i++)
+        if (strcmp(f->hosts[i].key, key) == 0) return &f->hosts[i];
+    if (f->nhosts == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->hosts = bt_xrealloc(f->hosts, f->cap * sizeof *f->hosts);
+    }
+    host_slot *s = &f->hosts[f->nhosts++];
+    s->key = bt_xstrdup(key);
+    s->active = 0;
+    s->last_start = -1e9;
+    s->delay = 0;
+    return s;
+}
+
+void bt_fetcher_host_delay(bt_fetcher *f, const char *url, double seconds)
+{
+    char *key = bt_url_origin(url);
+    if (!key) return;
+    pthread_mutex_lock(&f->mu);
+    host_slot_of(f, key)->delay = seconds > 0 ? seconds : 0;
+    pthread_mutex_unlock(&f->mu);
+    free(key);
+}
+
+/* Wait for a free slot on key's host (per_host at a time, the host's delay between starts). */
 static void host_acquire(bt_fetcher *f, const char *key)
 {
     pthread_mutex_lock(&f->mu);
-    host_slot *s = NULL;
-    for (size_t i = 0; i < f->nhosts; i++)
-        if (strcmp(f->hosts[i].key, key) == 0) s = &f->hosts[i];
-    if (!s) {
-        if (f->nhosts == f->cap) {
-            f->cap = f->cap ? f->cap * 2 : 16;
-            f->hosts = bt_xrealloc(f->hosts, f->cap * sizeof *f->hosts);
-        }
-        s = &f->hosts[f->nhosts++];
-        s->key = bt_xstrdup(key);
-        s->active = 0;
-        s->last_start = -1e9;
-    }
-    size_t idx = (size_t)(s - f->hosts);
+    size_t idx = (size_t)(host_slot_of(f, key) - f->hosts);
     for (;;) {
-        s = &f->hosts[idx]; /* the array may have moved while we waited */
-        double wait = s->last_start + f->o.delay_s - mono_s();
+        host_slot *s = &f->hosts[idx]; /* the array may have moved while we waited */
+        double delay = s->delay > f->o.delay_s ? s->delay : f->o.delay_s;
+        double wait = s->last_start + delay - mono_s();
         if (s->active < f->o.per_host && wait <= 0) break;
         if (s->active < f->o.per_host) {
             /* only the delay keeps us: sleep it off without holding the lock */
@@ -188,8 +204,8 @@ static void host_acquire(bt_fetcher *f, const char *key)
         }
         pthread_cond_wait(&f->cv, &f->mu);
     }
-    s->active++;
-    s->last_start = mono_s();
+    f->hosts[idx].active++;
+    f->hosts[idx].last_start = mono_s();
     pthread_mutex_unlock(&f->mu);
 }
 

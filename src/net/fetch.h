@@ -14,7 +14,7 @@
  *    allow_private is set;
  *  - connect, total and low-speed timeouts; a byte cap per response;
  *  - at most per_host requests at a time to one host:port, and delay_s between two request
- *    starts to one host;
+ *    starts to one host (or the host's own delay, when bt_fetcher_host_delay set a longer one);
  *  - 429 and 503 answered with Retry-After: waited for (bounded by retry_cap_s) and retried
  *    up to `retries` times;
  *  - conditional requests (If-None-Match, If-Modified-Since) when the caller knows a validator.
@@ -49,6 +49,10 @@ typedef struct bt_fetcher bt_fetcher;
 /* NULL only when libcurl cannot start (e is set). */
 bt_fetcher *bt_fetcher_new(const bt_fetch_opts *o, bt_err *e);
 void bt_fetcher_free(bt_fetcher *f);
+
+/* The least time between two request starts to url's host:port from now on (robots.txt
+ * Crawl-delay); the fetcher's delay_s stays the floor. Thread-safe. */
+void bt_fetcher_host_delay(bt_fetcher *f, const char *url, double seconds);
 
 /* "bantin/VERSION" (plus " (+HOMEPAGE)" when built with one). Static string. */
 const char *bt_fetch_default_user_agent(void);

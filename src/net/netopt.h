@@ -40,7 +40,8 @@ enum {
     "      --insecure          do not verify TLS certificates\n"                                \
     "      --allow-private     let pages refer to private, loopback and link-local addresses\n" \
     "      --ignore-robots     fetch feed and sitemap items that robots.txt disallows\n"        \
-    "      --delay SECONDS     wait between two requests to one host (default 0)\n"             \
+    "      --delay SECONDS     wait between two requests to one host (default 0; robots.txt\n" \
+    "                          Crawl-delay, at most 30 s, can make it longer)\n"            \
     "      --per-host N        requests at a time to one host (default 2)\n"                    \
     "      --timeout SECONDS   give up on a request after this long (default 120)\n"            \
     "      --no-images         do not fetch the images of web pages\n"

@@ -104,7 +104,7 @@ bt_robots *bt_robots_parse(const char *txt, size_t len, const char *product)
                 memcpy(tmp, v, m);
                 tmp[m] = '\0';
                 double d = strtod(tmp, NULL);
-                if (d > 0 && d < 3600) {
+                if (d > 0 && d <= 1e9) {
                     if (cur_mine) { mine.delay = d; mine.seen = 1; }
                     if (cur_star) star.delay = d;
                 }
@@ -174,4 +174,10 @@ int bt_robots_allowed(const bt_robots *r, const char *path)
 double bt_robots_crawl_delay(const bt_robots *r)
 {
     return r && r->all < 0 ? r->delay : 0;
+}
+
+double bt_robots_delay_used(const bt_robots *r)
+{
+    double d = bt_robots_crawl_delay(r);
+    return d > BT_ROBOTS_MAX_DELAY ? BT_ROBOTS_MAX_DELAY : d;
 }

@@ -3,7 +3,8 @@
  * The group for the product token "bantin" is used when the file has one, else the "*" group.
  * Allow and Disallow rules match path prefixes with '*' and a final '$'; the longest match wins
  * and Allow wins a tie. Honoured for the items of feeds and sitemaps (the user named the feed;
- * the site decides about the rest); --ignore-robots turns it off. */
+ * the site decides about the rest); --ignore-robots turns it off. Crawl-delay, once read, spaces
+ * every later request to that host (bounded by BT_ROBOTS_MAX_DELAY). */
 #ifndef BT_ROBOTS_H
 #define BT_ROBOTS_H
 
@@ -20,7 +21,12 @@ void bt_robots_free(bt_robots *r);
 /* 1 if path (with its query) may be fetched. */
 int bt_robots_allowed(const bt_robots *r, const char *path);
 
-/* Crawl-delay of the group in seconds (0 when none). */
+/* Crawl-delay of the group in seconds, as the file says it (0 when none). */
 double bt_robots_crawl_delay(const bt_robots *r);
+
+/* The Crawl-delay bantin keeps between two requests to the host: bounded, so that a site cannot
+ * stall an archive run for hours with one line (the user's --delay is the floor). */
+#define BT_ROBOTS_MAX_DELAY 30.0
+double bt_robots_delay_used(const bt_robots *r);
 
 #endif

@@ -200,7 +200,8 @@ static void note(bt_item_list *l, const char *fmt, ...)
 
 /* ---- robots.txt ---- */
 
-static const bt_robots *robots_for(bt_source *s, const char *url, int referenced, int referrer_internal)
+static const bt_robots *robots_for(bt_source *s, const char *url, int referenced, int referrer_internal,
+                                   bt_item_list *l)
 {
     char *origin = bt_url_origin(url);
     if (!origin) return NULL;
@@ -225,7 +226,15 @@ static const bt_robots *robots_for(bt_source *s, const char *url, int referenced
         bt_fetch_result res;
         bt_err e;
         bt_status st = bt_fetch(f, rurl, &rq, &res, &e);
-        if (st == BT_OK) r = bt_robots_parse(res.body, res.body_len, "bantin");
+        if (st == BT_OK) {
+            r = bt_robots_parse(res.body, res.body_len, "bantin");
+            /* the site's Crawl-delay spaces every later request to it, bounded */
+            double d = bt_robots_delay_used(r);
+            if (d > 0) bt_fetcher_host_delay(f, url, d);
+            if (bt_robots_crawl_delay(r) > d)
+                note(l, "%s: Crawl-delay of %.0f s: %.0f s used between requests to this host", rurl,
+                     bt_robots_crawl_delay(r), d);
+        }
         else if (st == BT_EUNSAFE || (res.status >= 400 && res.status < 500) || st == BT_ELIMIT)
             r = bt_robots_all(1); /* no robots.txt: everything allowed (RFC 9309) */
         else
@@ -270,7 +279,7 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int refe
         for (size_t k = 0; k < l->n && !dup; k++) dup = l->v[k].url && strcmp(l->v[k].url, fi->url) == 0;
         if (dup) continue;
         if (!s->o.ignore_robots && !s->o.offline) {
-            const bt_robots *r = robots_for(s, fi->url, referenced, internal);
+            const bt_robots *r = robots_for(s, fi->url, referenced, internal, l);
             char *path = bt_url_path(fi->url);
             int ok = bt_robots_allowed(r, path);
             free(path);

@@ -71,7 +71,7 @@ for m in gz deflate br chunked redirect/3; do
 done
 grep "	/$b	" "$WLOG" | head -1 | grep -q "	bantin/" && pass "web: default User-Agent names bantin" || fail "web: default User-Agent"
 wbt parse --json --no-images --user-agent "Thu-vien/1.0 (luu tru)" "$U/$b" >/dev/null 2>&1
-grep -q "	Thu-vien/1.0 (luu tru)$" "$WLOG" && pass "web: --user-agent" || fail "web: --user-agent not sent"
+grep -q "	Thu-vien/1.0 (luu tru)	" "$WLOG" && pass "web: --user-agent" || fail "web: --user-agent not sent"
 
 # --- the HTTP header's charset ------------------------------------------------------------
 wbt parse --json "$U/h/windows-1258/h1258.html" >"$OUT/h.json" 2>"$OUT/h.err"

@@ -168,7 +168,14 @@ static void test_robots(void)
     CHECK("robots: * group", !bt_robots_allowed(r, "/private/x") && bt_robots_allowed(r, "/private/ok/1") &&
                                  bt_robots_allowed(r, "/news/1.htm"));
     CHECK("robots: wildcard and $", !bt_robots_allowed(r, "/a/b.pdf") && bt_robots_allowed(r, "/a/b.pdf?x=1"));
-    CHECK("robots: crawl-delay", bt_robots_crawl_delay(r) == 2.0);
+    CHECK("robots: crawl-delay", bt_robots_crawl_delay(r) == 2.0 && bt_robots_delay_used(r) == 2.0);
+    bt_robots_free(r);
+    r = bt_robots_parse("User-agent: *\nCrawl-delay: 86400\n", 33, "bantin");
+    CHECK("robots: a day's Crawl-delay is read, 30 s used", bt_robots_crawl_delay(r) == 86400.0 &&
+                                                            bt_robots_delay_used(r) == BT_ROBOTS_MAX_DELAY && BT_ROBOTS_MAX_DELAY == 30.0);
+    bt_robots_free(r);
+    r = bt_robots_all(1);
+    CHECK("robots: no file, no delay", bt_robots_delay_used(r) == 0);
     bt_robots_free(r);
     r = bt_robots_parse("User-agent: *\nDisallow:\n", 24, "bantin");
     CHECK("robots: empty Disallow allows", bt_robots_allowed(r, "/x"));
