@@ -127,6 +127,12 @@ typedef struct {
     unsigned char id[16]; /* the file identifier */
     unsigned *pageobj;   /* object number of each page written */
     size_t npg, total;   /* pages written, pages in all */
+    int twolevel;        /* outline: categories over articles */
+    struct {
+        const char *name;
+        HPDF_Outline ol;
+    } *cats;
+    size_t ncat;
 } doc;
 
 static bt_status hfail(doc *d, bt_err *e, const char *what)
@@ -536,6 +542,34 @@ static void url_links(doc *d, HPDF_Page page, size_t pg, const bt_page *p, const
     HPDF_Dict_AddName(page, "Tabs", "S");
 }
 
+/* The outline: one entry per article; with articles of more than one category, a first level
+ * of categories (in the order they first appear, opening on their first article) over them. */
+static void outline_article(doc *d, HPDF_Page page, const bt_article *a)
+{
+    HPDF_Outline parent = NULL;
+    if (d->twolevel) {
+        const char *cat = a->category && *a->category ? a->category : "Khác";
+        for (size_t i = 0; i < d->ncat && !parent; i++)
+            if (strcmp(d->cats[i].name, cat) == 0) parent = d->cats[i].ol;
+        if (!parent) {
+            parent = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
+            if (!parent) return;
+            HPDF_Dict_Add(parent, "Title", text_string(d, cat));
+            HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+            if (dst) HPDF_Outline_SetDestination(parent, dst);
+            HPDF_Outline_SetOpened(parent, HPDF_TRUE);
+            d->cats = bt_xrealloc(d->cats, (d->ncat + 1) * sizeof *d->cats);
+            d->cats[d->ncat].name = cat;
+            d->cats[d->ncat++].ol = parent;
+        }
+    }
+    HPDF_Outline ol = HPDF_CreateOutline(d->pdf, parent, "", NULL);
+    if (!ol) return;
+    HPDF_Dict_Add(ol, "Title", text_string(d, a->title && *a->title ? a->title : "?"));
+    HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+    if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
+}
+
 static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
 {
     bt_article *a = d->arts[ai];
@@ -557,12 +591,11 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         d->pageobj[pg] = objnum(page);
         HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)pg);
         if (d->n > 1 && pi == 0) {
-            HPDF_Outline ol = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
-            if (ol) {
-                HPDF_Dict_Add(ol, "Title", text_string(d, a->title && *a->title ? a->title : "?"));
-                HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-                if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
-            }
+            outline_article(d, page, a);
+            /* page labels "k-i": article k, its page i, as the footer counts them */
+            char prefix[32];
+            snprintf(prefix, sizeof prefix, "%zu-", ai + 1);
+            HPDF_AddPageLabel(d->pdf, (HPDF_UINT)(d->npg - 1), HPDF_PAGE_NUM_STYLE_DECIMAL, 1, prefix);
         }
         /* images: loaded once per document, named in the page's resources */
         if (p->nitems > imgcap) {
@@ -1192,6 +1225,12 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     st = write_fonts(d, e);
     if (st) return st;
 
+    /* a two-level outline when the articles are of more than one category */
+    for (size_t i = 1; i < d->n && !d->twolevel; i++) {
+        const char *x = d->arts[0]->category ? d->arts[0]->category : "";
+        const char *y = d->arts[i]->category ? d->arts[i]->category : "";
+        d->twolevel = strcmp(x, y) != 0;
+    }
     /* pass 2: pages */
     for (size_t i = 0; i < d->n; i++) {
         bt_layout *L = d->lay[i];
@@ -1265,6 +1304,7 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     bt_pdffonts_free(d.pf);
     bt_pdfstruct_free(d.ps);
     free(d.pageobj);
+    free(d.cats);
     bt_fontset_release(d.fs);
     return st;
 }
