@@ -39,9 +39,10 @@ DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-d
 # (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
 # (wget writes real WARC files; parallel runs shards; chromium + nodejs/npm for the catalogue's
 # browser test; locales for the comma-decimal test; python3-yaml reads contrib/kubernetes; time
-# measures peak memory in make bench; brotli encodes br bodies for the web tests' server)
+# measures peak memory in make bench; brotli encodes br bodies for the web tests' server;
+# openssl makes the HTTPS tests' certificates)
 DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip valgrind man-db \
-            wget parallel mupdf-tools chromium nodejs locales python3-yaml time brotli
+            wget parallel mupdf-tools chromium nodejs locales python3-yaml time brotli openssl
 # DejaVu Sans for the fallback-face test (tests/e2e/20-pdf-bad.sh)
 DEB_TEST += fonts-dejavu-core
 

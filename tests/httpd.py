@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""httpd.py ROOT PORTFILE LOG : the web tests' own news site, on 127.0.0.1 and a free port.
+"""httpd.py ROOT PORTFILE LOG [CERT KEY] : the web tests' own news site, on 127.0.0.1 and a free
+port; over TLS (HTTPS, HTTP/1.1 only: http.server cannot speak HTTP/2) when given a certificate
+and its key (PEM files).
 
 Started and stopped by each test that needs it (tests/web.inc, tests/unit/netsrv.h), and gone by
 itself within a second when the process that started it is gone. Serves the
@@ -32,6 +34,7 @@ import os
 import shutil
 import socket
 import socketserver
+import ssl
 import struct
 import subprocess
 import sys
@@ -216,6 +219,12 @@ class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     request_queue_size = 64
 
+    def handle_error(self, request, client_address):
+        # a client refusing our certificate, or hanging up: what the tests provoke on purpose
+        if isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError)):
+            return
+        super().handle_error(request, client_address)
+
 
 def orphan_watch(parent):
     # the test that started us may die without stopping us (a signal, SIGKILL, a crash): when we
@@ -227,6 +236,13 @@ def orphan_watch(parent):
 
 threading.Thread(target=orphan_watch, args=(os.getppid(),), daemon=True).start()
 srv = S(('127.0.0.1', 0), H)
+if len(sys.argv) > 5:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(sys.argv[4], sys.argv[5])
+    tls.set_alpn_protocols(['http/1.1'])
+    # the handshake happens in the request's thread: a client that never finishes it (or a
+    # plain-HTTP one) does not hold up the others
+    srv.socket = tls.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
 with open(portfile + '.tmp', 'w') as f:
     f.write(str(srv.server_address[1]))
 os.replace(portfile + '.tmp', portfile)

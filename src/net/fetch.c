@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "decode.h"
@@ -27,6 +28,7 @@ typedef struct {
 struct bt_fetcher {
     bt_fetch_opts o;
     char *ua;
+    char *ca_file, *ca_dir; /* trust anchors named by the environment, or NULL (libcurl's own) */
     CURLSH *share;
     pthread_mutex_t share_mu[CURL_LOCK_DATA_LAST];
     pthread_mutex_t mu;
@@ -102,6 +104,20 @@ bt_fetcher *bt_fetcher_new(const bt_fetch_opts *o, bt_err *e)
     if (!f->o.retry_cap_s) f->o.retry_cap_s = 60;
     f->ua = bt_xstrdup(f->o.user_agent && *f->o.user_agent ? f->o.user_agent
                                                            : bt_fetch_default_user_agent());
+    /* Trust anchors as the curl tool takes them from the environment (libcurl itself reads none
+     * of these): CURL_CA_BUNDLE, else SSL_CERT_FILE / SSL_CERT_DIR. One that cannot be read is
+     * said at once, rather than as a TLS failure of every URL. */
+    const char *cab = getenv("CURL_CA_BUNDLE"), *scf = getenv("SSL_CERT_FILE"), *scd = getenv("SSL_CERT_DIR");
+    const char *var = cab && *cab ? "CURL_CA_BUNDLE" : scf && *scf ? "SSL_CERT_FILE" : NULL;
+    const char *file = cab && *cab ? cab : scf && *scf ? scf : NULL;
+    if (file && access(file, R_OK) != 0) {
+        bt_err_set(e, BT_EUSAGE, "%s names %s: %s", var, file, strerror(errno));
+        free(f->ua);
+        free(f);
+        return NULL;
+    }
+    if (file) f->ca_file = bt_xstrdup(file);
+    if (!(cab && *cab) && scd && *scd) f->ca_dir = bt_xstrdup(scd);
     f->o.user_agent = f->ua;
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&f->share_mu[i], NULL);
     pthread_mutex_init(&f->mu, NULL);
@@ -129,6 +145,8 @@ void bt_fetcher_free(bt_fetcher *f)
     pthread_mutex_destroy(&f->mu);
     pthread_cond_destroy(&f->cv);
     free(f->ua);
+    free(f->ca_file);
+    free(f->ca_dir);
     free(f);
 }
 
@@ -459,6 +477,9 @@ static bt_status curl_failure(CURLcode rc, const xfer *x, const char *errbuf, co
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
         r->transient = 0;
+        if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+            return bt_err_set(e, BT_EIO, "TLS failure: %s (--insecure skips verification; CURL_CA_BUNDLE or "
+                              "SSL_CERT_FILE names other trusted certificates)", errbuf);
         return bt_err_set(e, BT_EIO, "TLS failure: %s (--insecure skips verification)", errbuf);
     case CURLE_ABORTED_BY_CALLBACK:
         if (x->blocked) {
@@ -559,6 +580,8 @@ static CURLcode exchange(bt_fetcher *f, const char *url, const bt_fetch_req *rq,
     curl_easy_setopt(h, CURLOPT_HTTP_CONTENT_DECODING, 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, f->o.insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, f->o.insecure ? 0L : 2L);
+    if (f->ca_file) curl_easy_setopt(h, CURLOPT_CAINFO, f->ca_file);
+    if (f->ca_dir) curl_easy_setopt(h, CURLOPT_CAPATH, f->ca_dir);
     long timeout = f->o.timeout_s;
     curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 15 ? timeout : 15L);

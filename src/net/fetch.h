@@ -2,8 +2,10 @@
  *
  * One bt_fetcher is shared by all threads of a run (it is thread-safe); each bt_fetch() is one
  * logical GET that may take several exchanges (redirects, retries after 429/503). What it does:
- *  - HTTP/1.1 and HTTP/2, TLS verified unless insecure, proxies from the environment as curl
- *    reads them (http_proxy, HTTPS_PROXY, ALL_PROXY, NO_PROXY);
+ *  - HTTP/1.1 and HTTP/2, TLS verified unless insecure (against CURL_CA_BUNDLE, else
+ *    SSL_CERT_FILE / SSL_CERT_DIR when set, as the curl tool does; libcurl alone reads none of
+ *    them), proxies from the environment as curl reads them (http_proxy, HTTPS_PROXY,
+ *    ALL_PROXY, NO_PROXY);
  *  - Accept-Encoding gzip, deflate, br: the body is kept as received (for WARC) and decoded here
  *    (decode.h) with a cap, so a compression bomb fails cleanly;
  *  - redirects followed by hand (each hop is its own exchange in the evidence), at most
@@ -46,7 +48,8 @@ typedef struct {
 
 typedef struct bt_fetcher bt_fetcher;
 
-/* NULL only when libcurl cannot start (e is set). */
+/* NULL when libcurl cannot start, or a CA file named by the environment cannot be read (e is
+ * set). */
 bt_fetcher *bt_fetcher_new(const bt_fetch_opts *o, bt_err *e);
 void bt_fetcher_free(bt_fetcher *f);
 
