@@ -51,11 +51,14 @@ static void archive_usage(FILE *f) {
           "      --rebuild-state     rebuild a damaged bantin-state.jsonl from the bag's own\n"
           "                          data/index.json (give the options the archive was made with)\n"
           "      --sources FILE      one source per line (# starts a comment)\n"
+          "      --strict            exit 1 also for web sources that failed for good in an\n"
+          "                          earlier run (404, 410: 'gone', recorded and not asked again)\n"
           "  -q, --quiet             no progress, only errors\n"
           "  -v, --verbose           per-article progress and warnings\n"
           BT_NET_USAGE
           "\n"
-          "exit status: 0 all archived, 1 some articles or digests failed (recorded in index.json),\n"
+          "exit status: 0 all archived (web sources gone in an earlier run aside, unless --strict),\n"
+          "1 some articles or digests failed in this run (recorded in index.json),\n"
           "2 usage (also: archive made with other options), 3 the archive could not be written\n"
           "(disk full: the archive is left as it was), is locked by another run, or its state file\n"
           "is damaged (--rebuild-state), 4 internal error.\n",
@@ -172,7 +175,7 @@ static int shard_from_env(int *k, int *n, char *why, size_t cap) {
 
 int bt_cmd_archive(int argc, char **argv) {
     enum { O_NOPDFA = 200, O_CAT = 256, O_SINCE, O_UNTIL, O_DIGEST, O_PDFONLY, O_EPUBONLY, O_SHARD, O_MERGE, O_ORG, O_TEMPLATE,
-           O_FOLLOW, O_REBUILD, O_SOURCES };
+           O_FOLLOW, O_REBUILD, O_SOURCES, O_STRICT };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},   {"category", required_argument, NULL, O_CAT},
         {"since", required_argument, NULL, O_SINCE}, {"until", required_argument, NULL, O_UNTIL},
@@ -184,7 +187,7 @@ int bt_cmd_archive(int argc, char **argv) {
         {"template", required_argument, NULL, O_TEMPLATE},
         {"follow-symlinks", no_argument, NULL, O_FOLLOW}, {"rebuild-state", no_argument, NULL, O_REBUILD},
         {"verbose", no_argument, NULL, 'v'},        {"help", no_argument, NULL, 'h'},
-        {"sources", required_argument, NULL, O_SOURCES}, BT_NET_LONGOPTS,
+        {"sources", required_argument, NULL, O_SOURCES}, {"strict", no_argument, NULL, O_STRICT}, BT_NET_LONGOPTS,
         {NULL, 0, NULL, 0}};
     /* a file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill the run */
     signal(SIGXFSZ, SIG_IGN);
@@ -198,7 +201,7 @@ int bt_cmd_archive(int argc, char **argv) {
     o.pdfa = 1; /* archives are for keeping: PDF/A unless --no-pdfa */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = ncpu > 0 ? (int)ncpu : 1;
-    int merge = 0, pdf_only = 0, epub_only = 0, c;
+    int merge = 0, pdf_only = 0, epub_only = 0, strict = 0, c;
     const char *tname = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:j:qvh", longopts, NULL)) != -1) {
@@ -260,6 +263,7 @@ int bt_cmd_archive(int argc, char **argv) {
         case 'v': bt_cli.verbose = 1; break;
         case 'h': archive_usage(stdout); return BT_EXIT_OK;
         case O_SOURCES: sources_file = optarg; break;
+        case O_STRICT: strict = 1; break;
         default: {
             int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
             if (r > 0) break;
@@ -349,17 +353,23 @@ int bt_cmd_archive(int argc, char **argv) {
     }
     bt_strvec_free(&srcs);
     if (!bt_cli.quiet)
+    {
+        char gone[64] = ""; /* (web sources only: said when there are some) */
+        if (s.gone) snprintf(gone, sizeof gone, ", %zu gone", s.gone);
         fprintf(stderr,
-                "bantin: %s: %zu articles archived (%zu parsed now, %zu unchanged), %zu failed, "
+                "bantin: %s: %zu articles archived (%zu parsed now, %zu unchanged), %zu failed%s, "
                 "%zu duplicates, %zu filtered out, %zu with their source removed; %zu digests "
                 "rendered%s%s\n",
-                o.out, s.ok, s.parsed, s.unchanged, s.failed, s.duplicates, s.filtered, s.removed,
+                o.out, s.ok, s.parsed, s.unchanged, s.failed, gone, s.duplicates, s.filtered, s.removed,
                 s.digests_rendered, s.digests_failed ? ", some digests failed" : "",
                 s.committed ? "" : "; nothing changed");
+    }
     if (s.links_skipped)
         bt_cli_warn(o.out, "%zu symbolic link%s leading out of the source folders not followed "
                     "(--follow-symlinks follows them; -v names them)", s.links_skipped, s.links_skipped == 1 ? "" : "s");
-    return (s.failed || s.digests_failed) ? BT_EXIT_FAILED : BT_EXIT_OK;
+    /* a web source that failed for good in an earlier run (recorded, not asked again) is no
+     * failure of this run, unless --strict */
+    return (s.failed || s.digests_failed || (strict && s.gone)) ? BT_EXIT_FAILED : BT_EXIT_OK;
 }
 
 static void on_problem(void *ud, bt_bag_problem kind, const char *path, const char *detail) {

@@ -25,6 +25,8 @@ Special paths (PATH below is a file under ROOT, without its leading slash):
   /reset                  resets the connection without answering
   /cut/PATH               announces PATH's length, sends half of it, closes
   /bomb                   a gzip body of a few KB that decodes to 64 MB of zeros
+A file _status/PATH under ROOT holding a number makes /PATH answer with that status (a page that
+has gone away, a server in trouble), whatever else is there.
 """
 import email.utils
 import gzip
@@ -157,6 +159,10 @@ class H(http.server.BaseHTTPRequestHandler):
                 if not bomb:
                     bomb.append(gzip.compress(b'\0' * (64 << 20), compresslevel=9, mtime=0))
             return self.send(200, bomb[0], 'text/html', [('Content-Encoding', 'gzip')])
+        forced = self.file('/_status' + p)[0]
+        if forced is not None and p.startswith('/') and not p.startswith('/_status/'):
+            n = int(forced.strip() or b'500')
+            return self.send(n, f'status {n}\n'.encode())
         mode, arg = '', None
         for pre in ('/gz/', '/deflate/', '/br/', '/chunked/', '/cut/'):
             if p.startswith(pre):

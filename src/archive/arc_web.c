@@ -31,7 +31,8 @@
 typedef struct {
     char *etag, *last_modified, *sha256;
     int check;      /* 1: an archived source to check with a conditional request */
-    int unchanged;  /* the check says: not modified */
+    int unchanged;  /* the check says: not modified (or could not say: the copy stays) */
+    int gone;       /* the check says: 404 or 410, the page is gone from the site */
     int permanent;  /* an earlier permanent failure: not fetched again */
 } web_old;
 
@@ -55,6 +56,7 @@ struct arc_web {
     bt_item_list items;
     bt_map keymap;          /* entry key -> item index */
     bt_map failmap;         /* key of a source that could not be expanded -> index in fails */
+    bt_map keepmap;         /* key of an archived page that could not be checked: kept as it is */
     bt_strvec fails;        /* ... and why */
     web_old *old;           /* per item */
     size_t *check;          /* items to check (indexes) */
@@ -149,6 +151,7 @@ void arc_web_free(arc_ctx *c)
     bt_item_list_free(&w->items);
     bt_map_free(&w->keymap);
     bt_map_free(&w->failmap);
+    bt_map_free(&w->keepmap);
     bt_strvec_free(&w->fails);
     bt_source_free(w->src);
     pthread_mutex_destroy(&w->mu);
@@ -354,6 +357,18 @@ static void check_done(arc_ctx *c, const bt_item *it)
     pthread_mutex_unlock(&c->mu);
 }
 
+/* The check of an archived page failed: say what becomes of the archived copy. */
+static void check_warn(arc_ctx *c, const char *url, int gone, const char *why)
+{
+    char msg[700];
+    snprintf(msg, sizeof msg, gone ? "gone from the site (%s): the archived copy stays, marked as removed"
+                                   : "cannot be checked (%s): the archived copy stays; checked again next run",
+             why);
+    pthread_mutex_lock(&c->mu);
+    arc_emit(c, BT_AEV_WARN, "check", 0, 0, url, msg);
+    pthread_mutex_unlock(&c->mu);
+}
+
 /* A conditional request for one archived item (in the pool). */
 static void check_job(arc_ctx *c, size_t k)
 {
@@ -390,9 +405,33 @@ static void check_job(arc_ctx *c, size_t k)
             bt_sha256_hex(r.body, r.body_len, hex);
             o->unchanged = strcmp(hex, o->sha256) == 0;
         }
+    } else {
+        /* an archived copy is never given up for a failed check: a page the site says is gone
+         * stays archived, marked as removed from its source; any other failure leaves it as it
+         * is, to be checked again on the next run */
+        o->gone = r.status == 404 || r.status == 410;
+        o->unchanged = !o->gone;
+        check_warn(c, it->url, o->gone, e.msg);
     }
     bt_fetch_result_free(&r);
     check_done(c, it);
+}
+
+/* Append a walk entry for key (taken over). */
+static void push_ent(arc_ent **wv, size_t *wn, size_t *wcap, char *key, arc_origin origin)
+{
+    if (*wn == *wcap) {
+        *wcap = *wcap ? *wcap * 2 : 256;
+        *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
+    }
+    arc_ent x = {0};
+    x.src = key;
+    x.origin = (uint8_t)origin;
+    x.rec = x.oldrec = -1;
+    x.digest = -1;
+    x.from_bag = -1;
+    x.present = 1;
+    (*wv)[(*wn)++] = x;
 }
 
 bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e)
@@ -411,6 +450,13 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
     mem_load(c, w);
     bt_source_memory sm = {c, mem_known, mem_earlier, mem_fetched};
     bt_source_set_memory(w->src, &sm);
+    typedef struct {
+        const char *arg;
+        long status;
+        int transient;
+    } failed_arg;
+    failed_arg *fa = bt_xcalloc(o->nsrcs ? o->nsrcs : 1, sizeof *fa);
+    size_t nfa = 0;
     for (size_t s = 0; s < o->nsrcs; s++) {
         if (!arc_web_claims(o->srcs[s])) continue;
         bt_err le;
@@ -418,22 +464,12 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         size_t before = w->items.nnotes;
         if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK &&
             in_shard(c, o->srcs[s]) && bt_map_gets(&w->failmap, o->srcs[s]) < 0) {
-            /* an unusable source stops nothing else: it becomes a failed entry of its own (in
-             * index.json, retried next run) and the run goes on */
             bt_map_puts(&w->failmap, o->srcs[s], (int32_t)w->fails.n);
             bt_strvec_push(&w->fails, bt_xstrdup(le.msg));
-            if (*wn == *wcap) {
-                *wcap = *wcap ? *wcap * 2 : 256;
-                *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
-            }
-            arc_ent x = {0};
-            x.src = bt_xstrdup(o->srcs[s]);
-            x.origin = bt_url_has_scheme(o->srcs[s]) ? ARC_ORIGIN_URL : ARC_ORIGIN_WARC;
-            x.rec = x.oldrec = -1;
-            x.digest = -1;
-            x.from_bag = -1;
-            x.present = 1;
-            (*wv)[(*wn)++] = x;
+            fa[nfa].arg = o->srcs[s];
+            fa[nfa].status = w->items.fail_status;
+            fa[nfa].transient = w->items.fail_transient;
+            nfa++;
         }
         for (size_t k = before; k < w->items.nnotes; k++) arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, w->items.notes[k]);
     }
@@ -443,31 +479,23 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
                  w->items.warc_skipped_revisit, w->items.warc_skipped_other);
         arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, msg);
     }
-    w->old = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->old);
+    /* this shard's items, once each */
+    size_t *mine = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *mine);
+    size_t nmine = 0;
     for (size_t i = 0; i < w->items.n; i++) {
-        bt_item *it = &w->items.v[i];
-        char *key = item_key(it);
-        if (!in_shard(c, key) || bt_map_gets(&w->keymap, key) >= 0) {
-            free(key);
-            continue;
+        char *key = item_key(&w->items.v[i]);
+        if (in_shard(c, key) && bt_map_gets(&w->keymap, key) < 0) {
+            bt_map_puts(&w->keymap, key, (int32_t)i);
+            mine[nmine++] = i;
         }
-        bt_map_puts(&w->keymap, key, (int32_t)i);
-        if (*wn == *wcap) {
-            *wcap = *wcap ? *wcap * 2 : 256;
-            *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
-        }
-        arc_ent x = {0};
-        x.src = key;
-        x.origin = it->kind == BT_ITEM_WARC ? ARC_ORIGIN_WARC : ARC_ORIGIN_URL;
-        x.rec = x.oldrec = -1;
-        x.digest = -1;
-        x.from_bag = -1;
-        x.present = 1;
-        (*wv)[(*wn)++] = x;
+        free(key);
     }
 
     /* the archived ones: their validators, then conditional requests in parallel */
-    for (size_t i = 0; i < w->items.n; i++) {
+    w->old = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->old);
+    w->check = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->check);
+    for (size_t k = 0; k < nmine; k++) {
+        size_t i = mine[k];
         const bt_item *it = &w->items.v[i];
         const web_mem *m = it->kind == BT_ITEM_URL ? mem_get(w, it->url, 0) : NULL;
         if (!m || !m->page) continue;
@@ -479,15 +507,37 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
             arc_set(&od->last_modified, m->last_modified);
             arc_set(&od->sha256, m->sha256);
             od->check = 1;
+            if (!so.offline) w->check[w->ncheck++] = i;
         }
     }
-    w->check = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *w->check);
-    for (size_t i = 0; i < w->items.n; i++)
-        if (w->old[i].check && !so.offline) w->check[w->ncheck++] = i;
     if (w->ncheck) {
         arc_emit(c, BT_AEV_PHASE, "check", 0, w->ncheck, NULL, NULL);
         arc_pool_run(c, w->ncheck, check_job);
     }
+
+    /* the entries: a page gone from the site (404, 410) has none, so that the plan keeps its
+     * archived copy as one whose source is removed */
+    for (size_t k = 0; k < nmine; k++) {
+        size_t i = mine[k];
+        if (w->old[i].gone) continue;
+        const bt_item *it = &w->items.v[i];
+        push_ent(wv, wn, wcap, item_key(it), it->kind == BT_ITEM_WARC ? ARC_ORIGIN_WARC : ARC_ORIGIN_URL);
+    }
+    /* sources that could not be expanded become failed entries of their own (in index.json,
+     * retried next run) and the run goes on; but an archived page given as a source keeps its
+     * copy, as a checked one does */
+    for (size_t k = 0; k < nfa; k++) {
+        const web_mem *m = bt_url_has_scheme(fa[k].arg) ? mem_get(w, fa[k].arg, 0) : NULL;
+        if (m && m->page && (m->status == ST_OK || m->status == ST_FILTERED)) {
+            int gone = fa[k].status == 404 || fa[k].status == 410;
+            check_warn(c, fa[k].arg, gone, w->fails.v[bt_map_gets(&w->failmap, fa[k].arg)]);
+            if (gone) continue;
+            bt_map_puts(&w->keepmap, fa[k].arg, 1);
+        }
+        push_ent(wv, wn, wcap, bt_xstrdup(fa[k].arg), bt_url_has_scheme(fa[k].arg) ? ARC_ORIGIN_URL : ARC_ORIGIN_WARC);
+    }
+    free(mine);
+    free(fa);
     (void)e;
     return BT_OK;
 }
@@ -496,6 +546,7 @@ int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old)
 {
     struct arc_web *w = c->web;
     if (!w) return 0;
+    if (bt_map_gets(&w->keepmap, x->src) >= 0) return old->status == ST_OK || old->status == ST_FILTERED;
     int32_t i = bt_map_gets(&w->keymap, x->src);
     if (i < 0) return 0; /* (a source that failed to expand is tried again) */
     if (x->origin == ARC_ORIGIN_WARC) { /* a record in a WARC file does not change */

@@ -161,11 +161,14 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
 
 void arc_count_stats(arc_ctx *c) {
     bt_archive_stats *s = c->stats;
-    s->ok = s->failed = s->duplicates = s->filtered = s->removed = 0;
+    s->ok = s->failed = s->duplicates = s->filtered = s->removed = s->gone = 0;
     for (size_t i = 0; i < c->n; i++) {
         arc_ent *x = &c->ents[i];
         s->ok += x->status == ST_OK;
-        s->failed += x->status == ST_FAILED;
+        /* (a web source's earlier permanent failure, carried over: not this run's failure) */
+        int gone = c->web && x->status == ST_FAILED && x->plan == P_UNCHANGED && x->origin != ARC_ORIGIN_FILE;
+        s->gone += gone;
+        s->failed += x->status == ST_FAILED && !gone;
         s->duplicates += x->status == ST_DUP;
         s->filtered += x->status == ST_FILTERED;
         s->removed += x->plan == P_REMOVED;

@@ -69,6 +69,8 @@ typedef struct {
     size_t parsed;    /* parsed this run */
     size_t rendered;  /* PDFs rendered (or copied, when merging) */
     size_t ok, failed, duplicates, filtered, removed; /* the archive's articles after the run */
+    size_t gone;      /* web sources that failed for good in an earlier run and were not asked
+                       * again (404, 410, ...): recorded as failed, not counted in failed */
     size_t digests_rendered, digests_failed;
     int committed;    /* 0 when nothing had changed and the bag was left as it was */
     size_t links_skipped; /* symbolic links leading out of a source folder, not followed */

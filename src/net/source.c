@@ -390,6 +390,8 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
     bt_fetch_result *r = bt_xcalloc(1, sizeof *r);
     int page304 = 0;
     bt_status st = fetch_listing(s, url, 0, 0, r, &page304, e);
+    l->fail_status = r->status;
+    l->fail_transient = st != BT_OK && r->transient;
     if (st != BT_OK) {
         bt_fetch_result_free(r);
         free(r);

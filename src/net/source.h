@@ -69,6 +69,10 @@ typedef struct {
     char **notes;             /* one line each: "URL: skipped: disallowed by robots.txt" */
     size_t nnotes;
     size_t robots_skipped, nolink, warc_skipped_revisit, warc_skipped_other;
+    /* What the last bt_source_expand that failed learned: the HTTP status of its answer (0 when
+     * none came) and whether the failure is worth retrying later (network, timeout, 429, 5xx). */
+    long fail_status;
+    int fail_transient;
 } bt_item_list;
 
 void bt_item_list_free(bt_item_list *l);

@@ -102,23 +102,29 @@ for n in 'abcd':
         f'<body><article><h1>Tin {n}</h1>{paras}</article></body></html>')
 x = ''.join(f'<item><title>Tin {n}</title><link>/d-{n}.html</link><pubDate>Sat, 27 May 2023 0{i}:00:00 +0700</pubDate></item>'
             for i, n in enumerate('ab'))
+x += '<item><title>Đã gỡ</title><link>/status/410</link></item>'
 open(f'{S}/daily.rss', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>Ngày</title>{x}</channel></rss>')
 PY
 D=$OUT/daily; P1="$U/d-d.html"
 wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" -q >"$OUT/d1.out" 2>&1; rc=$?
-[ "$rc" = 0 ] && [ "$(find "$D/data" -name '*.pdf' | wc -l)" = 3 ] && pass "web archive: a feed and a page URL archived" ||
+[ "$rc" = 1 ] && [ "$(find "$D/data" -name '*.pdf' | wc -l)" = 3 ] && grep -q "/status/410: .*HTTP 410 Gone" "$OUT/d1.out" &&
+    pass "web archive: a feed and a page URL archived; the feed's item that is gone: exit 1 on the run that finds it" ||
     fail "web archive: daily run 1 (exit $rc; $(tr '\n' '|' <"$OUT/d1.out" | head -c 300))"
 cp "$D/bantin-state.jsonl" "$OUT/d-state1"; ls "$D/data/warc" >"$OUT/d-warc1"
 : >"$WLOG"
 wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" >"$OUT/d2.out" 2>&1; rc=$?
 u=$(awk -F'\t' '$4==0 && $2!="/robots.txt"' "$WLOG" | wc -l); n304=$(awk -F'\t' '$3==304' "$WLOG" | wc -l)
 [ "$rc" = 0 ] && [ "$u" = 0 ] && [ "$n304" = 4 ] && grep -q "nothing changed" "$OUT/d2.out" && cmp -s "$D/bantin-state.jsonl" "$OUT/d-state1" &&
-    ls "$D/data/warc" | cmp -s - "$OUT/d-warc1" &&
-    pass "web archive: every answer 304 (feed, items, the page once): a valid incremental run, nothing written, exit 0" ||
+    ls "$D/data/warc" | cmp -s - "$OUT/d-warc1" && ! grep -q "/status/410" "$WLOG" &&
+    pass "web archive: every answer 304 (feed, items, the page once; the 410 not asked): a valid incremental run, nothing written, exit 0" ||
     fail "web archive: all-304 run (exit $rc, $u unconditional, $n304 304s; $(tr '\n' '|' <"$OUT/d2.out" | head -c 300))"
+grep -q "0 failed, 1 gone," "$OUT/d2.out" && pass "web archive: the summary counts the item gone in an earlier run apart from failures" ||
+    fail "web archive: summary of gone items ($(tail -1 "$OUT/d2.out"))"
 [ "$(grep -c "	/d-d.html	" "$WLOG")" = 1 ] && pass "web archive: a page given as a source is asked once per re-run" ||
     fail "web archive: the page URL was asked $(grep -c "	/d-d.html	" "$WLOG") times"
 check "web archive: verify after the all-304 run" wbt verify "$D"
+wbt archive --no-images --strict -q "$U/daily.rss" "$P1" -o "$D" >"$OUT/d2s.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && pass "web archive: --strict: an item gone in an earlier run keeps the exit status at 1" || fail "web archive: --strict (exit $rc)"
 python3 - "$S" <<'PY'
 import sys
 S = sys.argv[1]
@@ -150,6 +156,29 @@ rec = zlib.decompressobj(31).decompress(raw[f['warc_offset']:])
 sys.exit(0 if f['url'].endswith('/daily.rss') and f['warc_record_id'].encode() in rec and b'/d-c.html' in rec and f.get('etag') else 1)
 PY
 check "web archive: verify after the changed feed" wbt verify "$D"
+# the site loses pages: one gone (410), the page URL given as a source gone (404), one in
+# trouble (500): every archived copy stays, the gone ones marked as removed from their source
+mkdir -p "$S/_status"; echo 410 >"$S/_status/d-b.html"; echo 404 >"$S/_status/d-d.html"; echo 500 >"$S/_status/d-c.html"
+ls "$D"/data/articles/*/*/*.pdf | sort >"$OUT/d-pdfs4"
+wbt archive --no-images -v "$U/daily.rss" "$P1" -o "$D" >"$OUT/d4.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && ls "$D"/data/articles/*/*/*.pdf | sort | cmp -s - "$OUT/d-pdfs4" &&
+    grep -q "d-b.html: warning: gone from the site (HTTP 410 Gone): the archived copy stays" "$OUT/d4.out" &&
+    grep -q "d-d.html: warning: gone from the site (HTTP 404 Not Found): the archived copy stays" "$OUT/d4.out" &&
+    grep -q "d-c.html: warning: cannot be checked (HTTP 500 Internal Server Error): the archived copy stays" "$OUT/d4.out" &&
+    grep -q "4 articles archived (0 parsed now, 1 unchanged), 0 failed, 0 duplicates, 0 filtered out, 3 with their source removed" "$OUT/d4.out" &&
+    pass "web archive: pages gone from the site (410, 404) or failing (500) keep their archived copies (exit 0)" ||
+    fail "web archive: lost pages (exit $rc; $(tr '\n' '|' <"$OUT/d4.out" | head -c 600))"
+python3 - "$D" <<'PY' && pass "web archive: index.json marks the gone pages as removed from their source" || fail "web archive: removed marks"
+import json, sys
+idx = json.load(open(sys.argv[1] + '/data/index.json'))['articles']
+rm = sorted(a['source']['path'].rsplit('/', 1)[1] for a in idx if a['source'].get('removed'))
+sys.exit(0 if rm == ['d-a.html', 'd-b.html', 'd-d.html'] and all(a['status'] == 'ok' for a in idx) else 1)
+PY
+check "web archive: verify after pages went away" wbt verify "$D"
+rm -r "$S/_status"
+wbt archive --no-images "$U/daily.rss" "$P1" -o "$D" >"$OUT/d5.out" 2>&1; rc=$?
+[ "$rc" = 0 ] && grep -q "4 articles archived (0 parsed now, 3 unchanged).* 1 with their source removed" "$OUT/d5.out" &&
+    pass "web archive: pages that come back are no longer marked removed" || fail "web archive: pages back (exit $rc; $(tail -1 "$OUT/d5.out"))"
 
 # --- --sources: a feed, a page, a WARC written by wget, comments ---------------------------------
 # The articles taken from the crawl carry their evidence into the bag: the page's response, the
