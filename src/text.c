@@ -11,7 +11,7 @@
 
 /* Length of the valid UTF-8 sequence at s, or 0 if invalid (overlong, surrogate, > U+10FFFF,
  * truncated). NUL counts as invalid so that repaired text is always a C string. */
-static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+static inline size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
 {
     unsigned c = s[0];
     if (c == 0) return 0;
@@ -207,8 +207,49 @@ static int is_dropped_cp(uint32_t cp)
     return cp == 0x00AD; /* soft hyphen: only a hint, and fonts draw it as a visible one */
 }
 
+/* bt_text_clean in one pass over s, for text that is valid UTF-8 without NUL and made only of
+ * NFC-stable code points (nearly all text): NULL for anything else. */
+static char *clean_fast(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    char *out = bt_xmalloc(len + 1), *o = out;
+    int pending_space = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned c = u[i];
+        if (c >= 0x21 && c < 0x7F) { /* printable ASCII, as a run */
+            if (pending_space) *o++ = ' ';
+            pending_space = 0;
+            size_t j = i + 1;
+            while (j < len && u[j] >= 0x21 && u[j] < 0x7F) j++;
+            memcpy(o, s + i, j - i);
+            o += j - i;
+            i = j;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_seq(u + i, len - i, &cp);
+        if (!k || !nfc_stable(cp)) {
+            free(out);
+            return NULL;
+        }
+        if (is_space_cp(cp)) {
+            pending_space = o > out;
+        } else if (!is_dropped_cp(cp)) {
+            if (pending_space) *o++ = ' ';
+            pending_space = 0;
+            memcpy(o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    *o = '\0';
+    return out;
+}
+
 char *bt_text_clean(const char *s, size_t len)
 {
+    char *fast = clean_fast(s, len);
+    if (fast) return fast;
     char *valid = bt_utf8_valid(s, len) ? bt_xstrndup(s, len) : bt_utf8_repair(s, len, NULL);
     char *nfc = bt_nfc(valid);
     free(valid);

@@ -157,7 +157,8 @@ void bt_charset_declared(const char *buf, size_t len, char *name, size_t namesz)
         }
     }
     for (const char *p = buf; p + 5 < end; p++) {
-        if (*p != '<') continue;
+        p = memchr(p, '<', (size_t)(end - p));
+        if (!p || p + 5 >= end) break;
         if (ci_prefix(p, end, "<!--")) { /* skip comments */
             const char *c = p + 4;
             while (c + 3 <= end && memcmp(c, "-->", 3) != 0) c++;
@@ -203,11 +204,22 @@ static const char *legacy_vi_by_font(const char *buf, size_t len)
     return NULL;
 }
 
+/* Bytes from i on that are ASCII, eight at a time (news pages are mostly ASCII markup). */
+static size_t ascii_run(const char *buf, size_t len, size_t i)
+{
+    uint64_t w;
+    while (i + 8 <= len) {
+        memcpy(&w, buf + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    while (i < len && (unsigned char)buf[i] < 0x80) i++;
+    return i;
+}
+
 static int has_high_bytes(const char *buf, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)buf[i] >= 0x80) return 1;
-    return 0;
+    return ascii_run(buf, len, 0) < len;
 }
 
 /* Valid UTF-8, ignoring NUL bytes (they are repaired later). */
@@ -216,7 +228,7 @@ static int utf8_ok(const char *buf, size_t len)
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)buf[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) { i = ascii_run(buf, len, i); continue; }
         int n = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
         if (n < 0 || c > 0xF4) return 0;
         if (i + (size_t)n >= len) return 1; /* cut at the very end (a cut download) */
@@ -297,8 +309,8 @@ bt_cs_source bt_charset_detect_hint(const char *buf, size_t len, const char *tra
             snprintf(name, namesz, "UTF-8");
             return BT_CS_FROM_DETECTED;
         } else {
-            const char *vi = legacy_vi_by_font(buf, len);
-            if (vi && (strcmp(decl, "windows-1252") == 0)) {
+            const char *vi = strcmp(decl, "windows-1252") == 0 ? legacy_vi_by_font(buf, len) : NULL;
+            if (vi) {
                 snprintf(name, namesz, "%s", vi);
                 return BT_CS_FROM_DETECTED;
             }
@@ -439,6 +451,63 @@ static const char *iconv_name(const char *cs)
     return cs;
 }
 
+/* Stateless one-byte charsets: each byte is one character whatever comes before it, so a
+ * table of the 256 bytes, made with iconv once per page, converts the page. (windows-1258 is
+ * left to iconv: glibc composes its combining marks with the letter before them.) */
+static int single_byte(const char *cs)
+{
+    static const char *const one[] = {"windows-1250", "windows-1251", "windows-1252",
+                                      "windows-1253", "windows-1254", "windows-1255",
+                                      "windows-1256", "windows-1257", "ISO-8859-2", "ISO-8859-4",
+                                      "ISO-8859-5", "ISO-8859-7", "ISO-8859-13", "ISO-8859-15",
+                                      "KOI8-R", "KOI8-U", "VISCII", "CP874", "TIS-620", NULL};
+    for (const char *const *p = one; *p; p++)
+        if (strcmp(cs, *p) == 0) return 1;
+    return 0;
+}
+
+/* Convert buf through a byte table: what iconv makes of each byte alone (U+FFFD for a byte it
+ * refuses and for NUL, counted in *bad as the iconv loop and bt_utf8_repair count them). The
+ * output is valid UTF-8 without NUL. -1 when iconv does not know the charset. */
+static int decode_table(const char *cs, bt_buf *b, const char *buf, size_t len, size_t *bad)
+{
+    iconv_t cd = iconv_open("UTF-8", iconv_name(cs));
+    if (cd == (iconv_t)-1) return -1;
+    char map[256][4];
+    unsigned char mlen[256];
+    for (int c = 0; c < 256; c++) {
+        char in = (char)c, *ip = &in, *op = map[c];
+        size_t il = 1, ol = sizeof map[c];
+        iconv(cd, NULL, NULL, NULL, NULL);
+        size_t r = iconv(cd, &ip, &il, &op, &ol);
+        mlen[c] = (unsigned char)(op - map[c]);
+        if (r == (size_t)-1 || il != 0 || c == 0 || mlen[c] == 0) mlen[c] = 0; /* U+FFFD */
+    }
+    iconv_close(cd);
+    unsigned char same[256]; /* bytes that stand for themselves */
+    for (int c = 0; c < 256; c++) same[c] = c > 0 && c < 0x80 && mlen[c] == 1 && map[c][0] == (char)c;
+    bt_buf_add(b, "", 0);
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t i = 0;
+    while (i < len) {
+        size_t run = i; /* ASCII (but NUL) as it is */
+        while (run < len && same[u[run]]) run++;
+        if (run > i) {
+            bt_buf_add(b, buf + i, run - i);
+            i = run;
+            continue;
+        }
+        unsigned char c = u[i++];
+        if (mlen[c]) {
+            bt_buf_add(b, map[c], mlen[c]);
+        } else {
+            bt_buf_add(b, "\xEF\xBF\xBD", 3);
+            (*bad)++;
+        }
+    }
+    return 0;
+}
+
 bt_status bt_charset_to_utf8(const char *buf, size_t len, const char *charset, char **out,
                              size_t *outlen, size_t *nbad, bt_err *e)
 {
@@ -455,6 +524,13 @@ bt_status bt_charset_to_utf8(const char *buf, size_t len, const char *charset, c
         decode_tcvn3((const unsigned char *)buf, len, &b);
     } else if (strcmp(charset, "VNI") == 0) {
         decode_vni((const unsigned char *)buf, len, &b);
+    } else if (single_byte(charset)) {
+        if (decode_table(charset, &b, buf, len, &bad) != 0)
+            return bt_err_set(e, BT_EPARSE, "unsupported character set %s", charset);
+        if (nbad) *nbad = bad;
+        *outlen = b.len;
+        *out = bt_buf_detach(&b, NULL);
+        return BT_OK;
     } else {
         iconv_t cd = iconv_open("UTF-8", iconv_name(charset));
         if (cd == (iconv_t)-1)

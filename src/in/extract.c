@@ -14,6 +14,7 @@
 #include "extract.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,31 +50,46 @@ int ex_in_list(const char *s, const char *const *list)
     return 0;
 }
 
-static const char *const block_tags[] = {
-    "p", "div", "section", "article", "main", "td", "th", "li", "dd", "dt", "blockquote", "pre",
-    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "tr", "tbody", "thead",
-    "tfoot", "figure", "figcaption", "header", "footer", "aside", "nav", "form", "body", "html",
-    "center", "address", "details", "summary", "fieldset", "hr", "caption", "hgroup", "dialog",
-    "menu", "noscript", "iframe", "video", "audio", "canvas", "svg", "object",
-    "picture", "option", "select", "textarea", "button", "head", "title", "script", "style",
-    NULL};
-/* Never content, not even for metadata text. */
-static const char *const hard_junk[] = {
-    "script", "style", "noscript", "template", "head", "title", "meta", "link", "base", "svg",
-    "math", "canvas", "iframe", "frame", "frameset", "object", "applet", "param",
-    "video", "audio", "map", "area", "input", "select", "option",
-    "textarea", "button", "datalist", "output", "progress", "meter", "dialog",
-    /* AMP's ads, trackers and players */
-    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-analytics", "amp-pixel",
-    "amp-video", "amp-youtube", "amp-iframe", "amp-consent", "amp-user-notification",
-    "amp-social-share", "amp-state", "amp-script", NULL};
-/* HTML5 void elements (embed, source, track, wbr, keygen) are unknown to libxml2's HTML 4
+/* The kinds of the names in EX_TAGS (extract_int.h): K_BLOCK block level; K_HARD never content,
+ * not even for metadata text (scripts, forms' controls, players, AMP's ads and trackers);
+ * K_SOFT structural boilerplate, not content (metadata may still read it).
+ * HTML5 void elements (embed, source, track, wbr, keygen) are unknown to libxml2's HTML 4
  * parser, which makes them containers of whatever follows: they hold no text of their own, so
  * they are simply transparent here (not junk, not blocks) and the swallowed content survives. */
+static struct tag_def {
+    const char *name;
+    unsigned short id;
+    unsigned char kind;
+} tag_defs[] = { /* sorted by name once (build_tables) */
+#define X(id, name, kind) {name, T_##id, kind},
+    EX_TAGS(X)
+#undef X
+};
+#define NTAGS (sizeof tag_defs / sizeof tag_defs[0])
+static unsigned char tag_kind[T_COUNT];
 
-/* Structural boilerplate: not content (metadata may still read them). */
-static const char *const soft_junk[] = {"nav", "footer", "aside", "menu", "header", "form", "amp-sidebar",
-                                        "label", "fieldset", "legend", NULL};
+static int tag_def_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct tag_def *)a)->name, ((const struct tag_def *)b)->name);
+}
+
+static void build_tables(void);
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+int ex_tag_id(const char *name)
+{
+    pthread_once(&tables_once, build_tables);
+    char low[24];
+    size_t k = 0;
+    for (; name[k]; k++) {
+        if (k + 1 >= sizeof low) return T_OTHER; /* longer than any name asked about */
+        low[k] = (char)tolower((unsigned char)name[k]);
+    }
+    low[k] = '\0';
+    struct tag_def key = {low, 0, 0};
+    const struct tag_def *d = bsearch(&key, tag_defs, NTAGS, sizeof *tag_defs, tag_def_cmp);
+    return d ? d->id : T_OTHER;
+}
 
 /* ---- class/id hints ---- */
 
@@ -140,15 +156,144 @@ const char *ex_classid(const xmlNode *n, char *buf, size_t sz)
     return buf;
 }
 
-static void class_hints(const xmlNode *n, unsigned *flags)
+/* Words of the lists above, and the words that rules elsewhere ask about one by one (CW_...),
+ * found in one pass over an element's class and id: a table of words by their first letter,
+ * built once for the process. */
+enum { G_NEG = 1, G_BOX = 2, G_POS = 4, G_CAPTION = 8, G_LEAD = 16 };
+static const char *const one_words[CW_COUNT] = {
+    [CW_AUTHOR] = "author", [CW_BYLINE] = "byline", [CW_WRITER] = "writer",
+    [CW_REPORTER] = "reporter", [CW_TAC_GIA] = "tac-gia", [CW_TACGIA] = "tacgia",
+    [CW_AUTOR] = "autor", [CW_AUTEUR] = "auteur", [CW_FIRMA] = "firma", [CW_FOTO] = "foto",
+    [CW_PHOTO] = "photo", [CW_CREDIT] = "credit", [CW_IMG] = "img", [CW_IMAGE] = "image",
+    [CW_COMMENT] = "comment", [CW_AVATAR] = "avatar", [CW_BIO] = "-bio", [CW_DESC] = "desc",
+    [CW_CAT_LINKS] = "cat-links", [CW_DETAIL_CATE] = "detail-cate", [CW_CHUYEN_MUC] = "chuyen-muc",
+    [CW_CHUYENMUC] = "chuyenmuc", [CW_CATE_NAME] = "cate-name", [CW_BREADCRUMB] = "breadcrumb",
+    [CW_BREAD_CRUMB] = "bread-crumb", [CW_DATE] = "date", [CW_TIME] = "time",
+    [CW_PUBLISH] = "publish", [CW_NGAY] = "ngay", [CW_NOW] = "now", [CW_TODAY] = "today",
+    [CW_CURRENT] = "current", [CW_RELATED] = "related", [CW_FOOTER] = "footer",
+    [CW_SIDEBAR] = "sidebar", [CW_TEASER] = "teaser", [CW_RECOMMEND] = "recommend",
+    [CW_POPULAR] = "popular", [CW_LISTING] = "listing", [CW_LIENQUAN] = "lienquan",
+    [CW_FORUM] = "forum", [CW_REPLY] = "reply", [CW_VCARD] = "vcard", [CW_LIEN_QUAN] = "lien-quan",
+    [CW_TIMESTAMP] = "timestamp"};
+/* A lead (sapo, standfirst): the long words as parts of a class, the short ones whole. */
+static const char *const lead_sub[] = {"standfirst", "summary", "excerpt", "description", "intro",
+                                       "teaser", "chapeau", "subtitle", "sub-title", "subhead",
+                                       "abstract", NULL};
+static const char *const lead_tok[] = {"sapo", "lead", "lede", "dek", NULL};
+
+typedef struct {
+    const char *w;
+    size_t len;
+    uint64_t cw;
+    unsigned groups;
+} cword;
+static cword cwords[256];
+static int ncwords;
+static short cw_first[257]; /* words starting with byte b: cwords[cw_first[b] .. cw_first[b + 1]) */
+
+static void add_word(const char *w, uint64_t cw, unsigned groups)
+{
+    for (int i = 0; i < ncwords; i++)
+        if (strcmp(cwords[i].w, w) == 0) {
+            cwords[i].cw |= cw;
+            cwords[i].groups |= groups;
+            return;
+        }
+    if (ncwords < (int)(sizeof cwords / sizeof cwords[0]))
+        cwords[ncwords++] = (cword){w, strlen(w), cw, groups};
+}
+
+static int cword_cmp(const void *a, const void *b)
+{
+    return (unsigned char)((const cword *)a)->w[0] - (unsigned char)((const cword *)b)->w[0];
+}
+
+/* Whole words: neg_tok (neg 1 for "info" and "notice", which a box may bear, 2 for the others),
+ * lead_tok, "time", "date". */
+typedef struct {
+    const char *w;
+    size_t len;
+    int neg;
+    uint64_t cw;
+} ctoken;
+static ctoken ctokens[40];
+static int ntokens;
+
+static void add_token(const char *w, int neg, uint64_t cw)
+{
+    for (int i = 0; i < ntokens; i++)
+        if (strcmp(ctokens[i].w, w) == 0) {
+            if (neg > ctokens[i].neg) ctokens[i].neg = neg;
+            ctokens[i].cw |= cw;
+            return;
+        }
+    if (ntokens < (int)(sizeof ctokens / sizeof ctokens[0]))
+        ctokens[ntokens++] = (ctoken){w, strlen(w), neg, cw};
+}
+
+static void build_tables(void)
+{
+    for (const char *const *w = neg_tok; *w; w++)
+        add_token(*w, strcmp(*w, "info") && strcmp(*w, "notice") ? 2 : 1, 0);
+    for (const char *const *w = lead_tok; *w; w++) add_token(*w, 0, CW(CW_LEAD));
+    add_token("time", 0, CW(CW_TOK_TIME));
+    add_token("date", 0, CW(CW_TOK_DATE));
+    qsort(tag_defs, NTAGS, sizeof *tag_defs, tag_def_cmp);
+    for (size_t i = 0; i < NTAGS; i++) tag_kind[tag_defs[i].id] = tag_defs[i].kind;
+    static const struct { const char *const *list; unsigned g; } lists[] = {
+        {neg_sub, G_NEG}, {box_sub, G_BOX}, {pos_sub, G_POS}, {lead_sub, G_LEAD}};
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
+        for (const char *const *w = lists[l].list; *w; w++) add_word(*w, 0, lists[l].g);
+    add_word("caption", 0, G_CAPTION);
+    for (int k = 0; k < CW_COUNT; k++)
+        if (one_words[k]) add_word(one_words[k], CW(k), 0);
+    qsort(cwords, (size_t)ncwords, sizeof *cwords, cword_cmp);
+    int k = 0;
+    for (int b = 0; b <= 256; b++) {
+        while (k < ncwords && (unsigned char)cwords[k].w[0] < b) k++;
+        cw_first[b] = (short)k;
+    }
+}
+
+/* The kind bits (K_...) of a tag id. */
+static int kind_of(int tag)
+{
+    pthread_once(&tables_once, build_tables);
+    return tag_kind[tag];
+}
+
+static void class_hints(ninfo *f, const char *cls, const char *id)
 {
     char buf[512];
-    ex_classid(n, buf, sizeof buf);
+    size_t cl = cls ? strlen(cls) : 0, il = id ? strlen(id) : 0; /* "class id", as ex_classid */
+    if (cl > sizeof buf - 1) cl = sizeof buf - 1;
+    memcpy(buf, cls ? cls : "", cl);
+    size_t n = cl;
+    if (n < sizeof buf - 1) buf[n++] = ' ';
+    if (il > sizeof buf - 1 - n) il = sizeof buf - 1 - n;
+    memcpy(buf + n, id ? id : "", il);
+    n += il;
+    buf[n] = '\0';
     if (buf[0] == ' ' && buf[1] == '\0') return;
     for (char *q = buf; *q; q++) *q = (char)tolower((unsigned char)*q); /* the lists are lower case */
-    int neg = 0, pos = 0, box = 0;
-    for (const char *const *p = neg_sub; *p && !neg; p++) neg = strstr(buf, *p) != NULL;
-    if (neg) *flags |= F_STRONGNEG;
+    pthread_once(&tables_once, build_tables);
+    uint64_t cw = 0;
+    unsigned g = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)buf[i];
+        for (int k = cw_first[b]; k < cw_first[b + 1]; k++) {
+            const cword *w = &cwords[k];
+            if (w->len > n - i || w->w[1] != buf[i + 1]) continue; /* every word has two letters */
+            size_t j = 2;
+            while (j < w->len && w->w[j] == buf[i + j]) j++;
+            if (j < w->len) continue;
+            cw |= w->cw;
+            g |= w->groups;
+        }
+    }
+    int neg = (g & G_NEG) != 0;
+    if (neg) f->flags |= F_STRONGNEG;
+    if (g & G_LEAD) cw |= CW(CW_LEAD);
     /* whole words ("ad", "date", ...); only "info"/"notice" against it: a box or a table may
      * still be text ("box-info") */
     int other = neg;
@@ -159,27 +304,61 @@ static void class_hints(const xmlNode *n, unsigned *flags)
         if (q == b) break;
         char save = *q;
         *q = '\0';
-        if (ex_in_list(b, neg_tok)) {
-            neg = 1;
-            other |= strcmp(b, "info") != 0 && strcmp(b, "notice") != 0;
+        size_t tl = (size_t)(q - b);
+        if (tl <= 7) { /* no word asked about is longer */
+            for (int k = 0; k < ntokens; k++) {
+                const ctoken *t = &ctokens[k];
+                if (t->len != tl || t->w[0] != b[0] || memcmp(t->w, b, tl) != 0) continue;
+                if (t->neg) {
+                    neg = 1;
+                    other |= t->neg == 2;
+                }
+                cw |= t->cw;
+            }
         }
         *q = save;
     }
-    if (!other) *flags |= F_BOXABLE;
-    for (const char *const *p = box_sub; *p && !box; p++) box = strstr(buf, *p) != NULL;
-    if (box) *flags |= F_BOX;
-    for (const char *const *p = pos_sub; *p && !pos; p++) pos = strstr(buf, *p) != NULL;
-    if (neg) *flags |= F_NEG;
-    if (pos) *flags |= F_POS;
-    if (strstr(buf, "caption")) *flags |= F_CAPTION;
+    if (!other) f->flags |= F_BOXABLE;
+    if (g & G_BOX) f->flags |= F_BOX;
+    if (neg) f->flags |= F_NEG;
+    if (g & G_POS) f->flags |= F_POS;
+    if (g & G_CAPTION) f->flags |= F_CAPTION;
+    f->cw = cw;
 }
 
-static int is_hidden(const xmlNode *n)
+/* The attributes that the first passes read, in one walk over the element's attributes. */
+typedef struct {
+    const char *cls, *id, *hidden, *aria_hidden, *style, *type, *role;
+} first_attrs;
+
+static void read_attrs(const xmlNode *n, first_attrs *at)
 {
-    if (ex_attr(n, "hidden")) return 1;
-    const char *ah = ex_attr(n, "aria-hidden");
-    if (ah && strcasecmp(ah, "true") == 0 && !is_tag(n, "img") && !is_tag(n, "figure")) return 1;
-    const char *st = ex_attr(n, "style");
+    memset(at, 0, sizeof *at);
+    for (xmlAttr *p = n->properties; p; p = p->next) {
+        if (!p->name) continue;
+        const char *nm1 = (const char *)p->name, **slot = NULL;
+        switch (tolower((unsigned char)nm1[0])) {
+        case 'c': if (!strcasecmp(nm1, "class")) slot = &at->cls; break;
+        case 'i': if (!strcasecmp(nm1, "id")) slot = &at->id; break;
+        case 'h': if (!strcasecmp(nm1, "hidden")) slot = &at->hidden; break;
+        case 'a': if (!strcasecmp(nm1, "aria-hidden")) slot = &at->aria_hidden; break;
+        case 's': if (!strcasecmp(nm1, "style")) slot = &at->style; break;
+        case 't': if (!strcasecmp(nm1, "type")) slot = &at->type; break;
+        case 'r': if (!strcasecmp(nm1, "role")) slot = &at->role; break;
+        default: break;
+        }
+        if (!slot || *slot) continue; /* the first one counts, as in ex_attr */
+        *slot = p->children && p->children->type == XML_TEXT_NODE && p->children->content
+                    ? (const char *)p->children->content : "";
+    }
+}
+
+static int is_hidden(const ninfo *f, const first_attrs *at)
+{
+    if (at->hidden) return 1;
+    const char *ah = at->aria_hidden;
+    if (ah && strcasecmp(ah, "true") == 0 && f->tag != T_IMG && f->tag != T_FIGURE) return 1;
+    const char *st = at->style;
     if (st) {
         char b[256];
         size_t k = 0;
@@ -188,9 +367,9 @@ static int is_hidden(const xmlNode *n)
         b[k] = '\0';
         if (strstr(b, "display:none") || strstr(b, "visibility:hidden")) return 1;
     }
-    const char *ty = ex_attr(n, "type");
-    if (ty && is_tag(n, "input") && strcasecmp(ty, "hidden") == 0) return 1;
-    const char *role = ex_attr(n, "role");
+    const char *ty = at->type;
+    if (ty && f->tag == T_INPUT && strcasecmp(ty, "hidden") == 0) return 1;
+    const char *role = at->role;
     if (role && (strcasecmp(role, "navigation") == 0 || strcasecmp(role, "banner") == 0 ||
                  strcasecmp(role, "contentinfo") == 0 || strcasecmp(role, "complementary") == 0 ||
                  strcasecmp(role, "dialog") == 0 || strcasecmp(role, "menu") == 0 ||
@@ -199,7 +378,6 @@ static int is_hidden(const xmlNode *n)
         return 1;
     return 0;
 }
-
 
 /* Text equality ignoring white space, ASCII punctuation and ASCII case (any script). With
  * prefix set: a is a prefix of b. */
@@ -284,6 +462,10 @@ static void record(ctx *c)
     xmlNode *n = root;
     int depth = 0;
     int cur = -1; /* index of the nearest recorded element above n */
+    struct {
+        const xmlChar *name;
+        unsigned short id;
+    } seen[61] = {{0}};
     c->body = -1;
     while (n) {
         int me = -1;
@@ -300,9 +482,15 @@ static void record(ctx *c)
                 f->parent = cur;
                 f->depth = depth;
                 n->_private = (void *)(intptr_t)(me + 1);
-                const char *t = nm(n);
-                if (ex_in_list(t, block_tags)) f->flags |= F_BLOCK;
-                if (strcasecmp(t, "body") == 0 && c->body < 0) c->body = me;
+                /* names come from libxml2's dictionary: one lookup per distinct name */
+                size_t slot = ((uintptr_t)n->name >> 3) % (sizeof seen / sizeof seen[0]);
+                if (seen[slot].name != n->name) {
+                    seen[slot].name = n->name;
+                    seen[slot].id = (unsigned short)ex_tag_id(nm(n));
+                }
+                f->tag = seen[slot].id;
+                if (kind_of(f->tag) & K_BLOCK) f->flags |= F_BLOCK;
+                if (f->tag == T_BODY && c->body < 0) c->body = me;
             } else {
                 n->_private = NULL;
             }
@@ -335,11 +523,12 @@ static void mark_hard(ctx *c)
         unsigned pf = f->parent >= 0 ? c->v[f->parent].flags : 0;
         if (pf & F_HARDJUNK) f->flags |= F_HARDJUNK | F_JUNK;
         if (pf & F_INLINK) f->flags |= F_INLINK;
-        if (is_tag(f->n, "a")) f->flags |= F_INLINK;
-        if (ex_in_list(nm(f->n), hard_junk)) f->flags |= F_HARDJUNK | F_JUNK;
-        if (f->n->type == XML_ELEMENT_NODE && !(f->flags & F_HARDJUNK) && is_hidden(f->n))
-            f->flags |= F_HIDDEN | F_JUNK | F_HARDJUNK;
-        class_hints(f->n, &f->flags);
+        if (f->tag == T_A) f->flags |= F_INLINK;
+        if (kind_of(f->tag) & K_HARD) f->flags |= F_HARDJUNK | F_JUNK;
+        first_attrs at;
+        read_attrs(f->n, &at);
+        if (!(f->flags & F_HARDJUNK) && is_hidden(f, &at)) f->flags |= F_HIDDEN | F_JUNK | F_HARDJUNK;
+        class_hints(f, at.cls, at.id);
     }
 }
 
@@ -377,24 +566,21 @@ static void mark_soft(ctx *c)
         unsigned pf = f->parent >= 0 ? c->v[f->parent].flags : 0;
         if (pf & F_JUNK) { f->flags |= F_JUNK; continue; }
         if (f->flags & F_JUNK) continue;
-        if (i == c->body || is_tag(f->n, "html") || is_tag(f->n, "body")) continue;
+        int t = f->tag;
+        if (i == c->body || t == T_HTML || t == T_BODY) continue;
         if (f->flags & F_SITE_CONTENT) continue;
-        const char *t = nm(f->n);
-        if (ex_in_list(t, soft_junk)) {
+        if (kind_of(t) & K_SOFT) {
             /* A <form> or <header> wrapping most of the page is layout, not a box. */
-            if ((strcasecmp(t, "form") == 0 || strcasecmp(t, "header") == 0) && page > 0 &&
-                f->raw * 2 > page)
-                continue;
+            if ((t == T_FORM || t == T_HEADER) && page > 0 && f->raw * 2 > page) continue;
             f->flags |= F_JUNK;
             continue;
         }
         if (f->flags & F_NEG) {
-            if (is_tag(f->n, "article") || is_tag(f->n, "main") || heading_level(f->n)) continue;
+            if (t == T_ARTICLE || t == T_MAIN || heading_level(f->n)) continue;
             /* "box-info", "table.tbl-info": a box in the text */
             if ((f->flags & F_BOXABLE) && f->raw < 1500 &&
-                (is_tag(f->n, "table") ||
-                 ((f->flags & F_BOX) && (is_tag(f->n, "div") || is_tag(f->n, "aside") ||
-                                         is_tag(f->n, "section") || is_tag(f->n, "ul") || is_tag(f->n, "dl"))))) {
+                (t == T_TABLE || ((f->flags & F_BOX) && (t == T_DIV || t == T_ASIDE || t == T_SECTION ||
+                                                         t == T_UL || t == T_DL)))) {
                 f->flags |= F_KEPTBOX;
                 continue;
             }
@@ -439,19 +625,15 @@ static void measure(ctx *c)
     }
     for (int i = 0; i < c->n; i++) {
         ninfo *f = &c->v[i];
-        const char *t = nm(f->n);
+        int t = f->tag;
         int pjunk = f->parent >= 0 && (c->v[f->parent].flags & F_JUNK);
-        if (!pjunk && (strcasecmp(t, "input") == 0 || strcasecmp(t, "select") == 0 ||
-                       strcasecmp(t, "textarea") == 0))
-            f->ninput++;
-        if (strcasecmp(t, "iframe") == 0 || strcasecmp(t, "embed") == 0 ||
-            strcasecmp(t, "object") == 0 || strcasecmp(t, "video") == 0)
-            f->nembed++;
+        if (!pjunk && (t == T_INPUT || t == T_SELECT || t == T_TEXTAREA)) f->ninput++;
+        if (t == T_IFRAME || t == T_EMBED || t == T_OBJECT || t == T_VIDEO) f->nembed++;
         if (f->flags & F_JUNK) continue;
-        if (strcasecmp(t, "p") == 0) f->np++;
-        if (strcasecmp(t, "img") == 0 || strcasecmp(t, "amp-img") == 0) f->nimg++;
-        if (strcasecmp(t, "li") == 0) f->nli++;
-        if (t[0] == 'h' && t[1] >= '1' && t[1] <= '6' && !t[2]) f->nheading++;
+        if (t == T_P) f->np++;
+        if (t == T_IMG || t == T_AMP_IMG) f->nimg++;
+        if (t == T_LI) f->nli++;
+        if (t >= T_H1 && t <= T_H6) f->nheading++;
         for (xmlNode *k = f->n->children; k; k = k->next) {
             if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
                 if (k->content) add_text(c, i, (const char *)k->content);
@@ -469,8 +651,7 @@ static void measure(ctx *c)
         int p = f->parent;
         if (p < 0) continue;
         ninfo *q = &c->v[p];
-        if (!(f->flags & F_JUNK) && f->text > 0 && !f->ncap &&
-            (is_tag(f->n, "figcaption") || (f->flags & F_CAPTION)))
+        if (!(f->flags & F_JUNK) && f->text > 0 && !f->ncap && (f->tag == T_FIGCAPTION || (f->flags & F_CAPTION)))
             f->ncap = 1;
         q->ninput += f->ninput;
         q->nembed += f->nembed;

@@ -383,12 +383,7 @@ static int live_time(const ctx *c, int i)
 {
     const ninfo *f = &c->v[i];
     if ((f->flags & (F_HIDDEN | F_INLINK)) || f->raw < 4 || f->raw > 30) return 0;
-    if (!is_tag(f->n, "time")) {
-        char buf[512];
-        ex_classid(f->n, buf, sizeof buf);
-        if (!ex_has_token(buf, "time") && !ex_has_token(buf, "date") && !ex_ci_contains(buf, "timestamp"))
-            return 0;
-    }
+    if (f->tag != T_TIME && !(f->cw & (CW(CW_TOK_TIME) | CW(CW_TOK_DATE) | CW(CW_TIMESTAMP)))) return 0;
     char *t = ex_node_text(f->n);
     int r = clock_text(t);
     free(t);

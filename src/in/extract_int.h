@@ -31,11 +31,79 @@ enum {
     F_KEPTBOX = 1 << 11,     /* a box or table kept although a weak class word ("info") is against it */
 };
 
+/* Element names the rules ask about, each with its kind (block level, never content, never
+ * article text), read once per element into ninfo.tag (T_OTHER: any other name). */
+enum { K_BLOCK = 1, K_HARD = 2, K_SOFT = 4 };
+#define EX_TAGS(X)                                                                                 \
+    X(A, "a", 0) X(ADDRESS, "address", K_BLOCK) X(AMP_AD, "amp-ad", K_HARD)                        \
+    X(AMP_ANALYTICS, "amp-analytics", K_HARD) X(AMP_AUTO_ADS, "amp-auto-ads", K_HARD)              \
+    X(AMP_CONSENT, "amp-consent", K_HARD) X(AMP_EMBED, "amp-embed", K_HARD)                        \
+    X(AMP_IFRAME, "amp-iframe", K_HARD) X(AMP_IMG, "amp-img", 0) X(AMP_PIXEL, "amp-pixel", K_HARD) \
+    X(AMP_SCRIPT, "amp-script", K_HARD) X(AMP_SIDEBAR, "amp-sidebar", K_SOFT)                      \
+    X(AMP_SOCIAL_SHARE, "amp-social-share", K_HARD) X(AMP_STATE, "amp-state", K_HARD)              \
+    X(AMP_STICKY_AD, "amp-sticky-ad", K_HARD)                                                      \
+    X(AMP_USER_NOTIFICATION, "amp-user-notification", K_HARD) X(AMP_VIDEO, "amp-video", K_HARD)    \
+    X(AMP_YOUTUBE, "amp-youtube", K_HARD) X(APPLET, "applet", K_HARD) X(AREA, "area", K_HARD)      \
+    X(ARTICLE, "article", K_BLOCK) X(ASIDE, "aside", K_BLOCK | K_SOFT)                             \
+    X(AUDIO, "audio", K_BLOCK | K_HARD) X(B, "b", 0) X(BASE, "base", K_HARD)                       \
+    X(BLOCKQUOTE, "blockquote", K_BLOCK) X(BODY, "body", K_BLOCK) X(BR, "br", 0)                   \
+    X(BUTTON, "button", K_BLOCK | K_HARD) X(CANVAS, "canvas", K_BLOCK | K_HARD)                    \
+    X(CAPTION, "caption", K_BLOCK) X(CENTER, "center", K_BLOCK) X(DATALIST, "datalist", K_HARD)    \
+    X(DD, "dd", K_BLOCK) X(DETAILS, "details", K_BLOCK) X(DIALOG, "dialog", K_BLOCK | K_HARD)      \
+    X(DIV, "div", K_BLOCK) X(DL, "dl", K_BLOCK) X(DT, "dt", K_BLOCK) X(EMBED, "embed", 0)          \
+    X(FIELDSET, "fieldset", K_BLOCK | K_SOFT) X(FIGCAPTION, "figcaption", K_BLOCK)                 \
+    X(FIGURE, "figure", K_BLOCK) X(FOOTER, "footer", K_BLOCK | K_SOFT)                             \
+    X(FORM, "form", K_BLOCK | K_SOFT) X(FRAME, "frame", K_HARD) X(FRAMESET, "frameset", K_HARD)    \
+    X(H1, "h1", K_BLOCK) X(H2, "h2", K_BLOCK) X(H3, "h3", K_BLOCK) X(H4, "h4", K_BLOCK)            \
+    X(H5, "h5", K_BLOCK) X(H6, "h6", K_BLOCK) X(HEAD, "head", K_BLOCK | K_HARD)                    \
+    X(HEADER, "header", K_BLOCK | K_SOFT) X(HGROUP, "hgroup", K_BLOCK) X(HR, "hr", K_BLOCK)        \
+    X(HTML, "html", K_BLOCK) X(IFRAME, "iframe", K_BLOCK | K_HARD) X(IMG, "img", 0)                \
+    X(INPUT, "input", K_HARD) X(LABEL, "label", K_SOFT) X(LEGEND, "legend", K_SOFT)                \
+    X(LI, "li", K_BLOCK) X(LINK, "link", K_HARD) X(MAIN, "main", K_BLOCK) X(MAP, "map", K_HARD)    \
+    X(MATH, "math", K_HARD) X(MENU, "menu", K_BLOCK | K_SOFT) X(META, "meta", K_HARD)              \
+    X(METER, "meter", K_HARD) X(NAV, "nav", K_BLOCK | K_SOFT) X(NOSCRIPT, "noscript", K_BLOCK | K_HARD) \
+    X(OBJECT, "object", K_BLOCK | K_HARD) X(OL, "ol", K_BLOCK) X(OPTION, "option", K_BLOCK | K_HARD) \
+    X(OUTPUT, "output", K_HARD) X(P, "p", K_BLOCK) X(PARAM, "param", K_HARD)                       \
+    X(PICTURE, "picture", K_BLOCK) X(PRE, "pre", K_BLOCK) X(PROGRESS, "progress", K_HARD)          \
+    X(Q, "q", 0) X(SCRIPT, "script", K_BLOCK | K_HARD) X(SECTION, "section", K_BLOCK)              \
+    X(SELECT, "select", K_BLOCK | K_HARD) X(SOURCE, "source", 0) X(SPAN, "span", 0)                \
+    X(STRONG, "strong", 0) X(STYLE, "style", K_BLOCK | K_HARD) X(SUMMARY, "summary", K_BLOCK)      \
+    X(SVG, "svg", K_BLOCK | K_HARD) X(TABLE, "table", K_BLOCK) X(TBODY, "tbody", K_BLOCK)          \
+    X(TD, "td", K_BLOCK) X(TEMPLATE, "template", K_HARD) X(TEXTAREA, "textarea", K_BLOCK | K_HARD) \
+    X(TFOOT, "tfoot", K_BLOCK) X(TH, "th", K_BLOCK) X(THEAD, "thead", K_BLOCK)                     \
+    X(TIME, "time", 0) X(TITLE, "title", K_BLOCK | K_HARD) X(TR, "tr", K_BLOCK) X(UL, "ul", K_BLOCK) \
+    X(VIDEO, "video", K_BLOCK | K_HARD)
+enum {
+    T_OTHER = 0,
+#define X(id, name, kind) T_##id,
+    EX_TAGS(X)
+#undef X
+    T_COUNT
+};
+
+/* Words in an element's class and id that rules ask about one by one, as bits of ninfo.cw
+ * (found once per element by extract.c; the word lists are there). */
+enum {
+    CW_AUTHOR, CW_BYLINE, CW_WRITER, CW_REPORTER, CW_TAC_GIA, CW_TACGIA, CW_AUTOR, CW_AUTEUR,
+    CW_FIRMA, CW_FOTO, CW_PHOTO, CW_CREDIT, CW_IMG, CW_IMAGE, CW_COMMENT, CW_AVATAR, CW_BIO,
+    CW_DESC, CW_CAT_LINKS, CW_DETAIL_CATE, CW_CHUYEN_MUC, CW_CHUYENMUC, CW_CATE_NAME,
+    CW_BREADCRUMB, CW_BREAD_CRUMB, CW_DATE, CW_TIME, CW_PUBLISH, CW_NGAY, CW_NOW, CW_TODAY,
+    CW_CURRENT, CW_RELATED, CW_FOOTER, CW_SIDEBAR, CW_TEASER, CW_RECOMMEND, CW_POPULAR,
+    CW_LISTING, CW_LIENQUAN, CW_FORUM, CW_REPLY, CW_VCARD, CW_LIEN_QUAN, CW_TIMESTAMP,
+    CW_LEAD,      /* names a lead: "sapo", "lead", "standfirst", "summary", ... */
+    CW_TOK_TIME,  /* the whole word "time" */
+    CW_TOK_DATE,  /* the whole word "date" */
+    CW_COUNT
+};
+#define CW(w) ((uint64_t)1 << (w))
+
 typedef struct {
     xmlNode *n;
     int parent;
     int depth;
     unsigned flags;
+    unsigned short tag; /* T_... */
+    uint64_t cw;        /* CW(...) bits of its class and id */
     long text;   /* characters of text (non-junk) in the subtree */
     long link;   /* of which inside links */
     long own;    /* inline text directly in this block (not in child blocks) */
@@ -76,6 +144,9 @@ typedef struct {
 } ctx;
 
 /* ---- small helpers on nodes and text (extract.c) ---- */
+
+/* T_... of an element name (T_OTHER when the rules never ask about it). */
+int ex_tag_id(const char *name);
 
 static inline int idx_of(const xmlNode *n)
 {

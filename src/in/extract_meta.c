@@ -165,14 +165,13 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
     for (int i = 0; i < c->n; i++) {
         ninfo *f = &c->v[i];
         xmlNode *n = f->n;
-        const char *t = nm(n);
-        char cid[512]; /* read once: it is asked about a dozen words */
-        ex_classid(n, cid, sizeof cid);
-        if (!strcasecmp(t, "html")) {
+        int tg = f->tag;
+        uint64_t cw = f->cw; /* the words of its class and id */
+        if (tg == T_HTML) {
             set_once(&m->lang, ex_attr(n, "lang"));
             set_once(&m->lang, ex_attr(n, "xml:lang"));
         }
-        if (!strcasecmp(t, "meta")) {
+        if (tg == T_META) {
             const char *p = ex_attr(n, "property"), *na = ex_attr(n, "name"), *ip = ex_attr(n, "itemprop");
             const char *v = ex_attr(n, "content");
             const char *he = ex_attr(n, "http-equiv");
@@ -212,18 +211,18 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                 set_once(&m->section, v);
             continue;
         }
-        if (!strcasecmp(t, "link")) {
+        if (tg == T_LINK) {
             const char *rel = ex_attr(n, "rel"), *href = ex_attr(n, "href");
             if (rel && href && !strcasecmp(rel, "canonical")) set_once(&m->canonical, href);
             continue;
         }
-        if (!strcasecmp(t, "title") && !m->title_tag) {
+        if (tg == T_TITLE && !m->title_tag) {
             char *s = ex_node_text(n);
             set_once(&m->title_tag, s);
             free(s);
             continue;
         }
-        if (!strcasecmp(t, "script")) {
+        if (tg == T_SCRIPT) {
             const char *ty = ex_attr(n, "type");
             if (ty && !strcasecmp(ty, "application/ld+json")) {
                 xmlChar *s = xmlNodeGetContent(n);
@@ -235,7 +234,7 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             continue;
         }
         if (f->flags & F_HARDJUNK) continue;
-        if (!strcasecmp(t, "h1") && *nh1 < maxh1) h1s[(*nh1)++] = n;
+        if (tg == T_H1 && *nh1 < maxh1) h1s[(*nh1)++] = n;
         {
             /* schema.org microdata on a visible element: <span itemprop="datePublished" content=...> */
             const char *ipd = ex_attr(n, "itemprop");
@@ -246,7 +245,7 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                 if (v && bt_date_parse(v, 0, &d)) set_once(&m->pub_meta, v);
             }
         }
-        if (!strcasecmp(t, "time") && m->ndt < 16) {
+        if (tg == T_TIME && m->ndt < 16) {
             const char *dt = ex_attr(n, "datetime");
             bt_date d;
             if (dt && bt_date_parse(dt, 0, &d)) {
@@ -257,14 +256,12 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
         /* visible byline */
         const char *rel = ex_attr(n, "rel"), *ip = ex_attr(n, "itemprop");
         int by = (rel && !strcasecmp(rel, "author")) || (ip && !strcasecmp(ip, "author")) ||
-                 ((f->flags & F_BLOCK || !strcasecmp(t, "span") || !strcasecmp(t, "a") ||
-                   !strcasecmp(t, "strong") || !strcasecmp(t, "b") || !strcasecmp(t, "address")) &&
-                  (ex_ci_contains(cid, "author") || ex_ci_contains(cid, "byline") || ex_ci_contains(cid, "writer") ||
-                   ex_ci_contains(cid, "reporter") || ex_ci_contains(cid, "tac-gia") || ex_ci_contains(cid, "tacgia") ||
-                   ex_ci_contains(cid, "autor") || ex_ci_contains(cid, "auteur") || ex_ci_contains(cid, "firma")));
-        if (by && (ex_ci_contains(cid, "foto") || ex_ci_contains(cid, "photo") || ex_ci_contains(cid, "credit") ||
-                   ex_ci_contains(cid, "img") || ex_ci_contains(cid, "image") || ex_ci_contains(cid, "comment") ||
-                   ex_ci_contains(cid, "avatar") || ex_ci_contains(cid, "-bio") || ex_ci_contains(cid, "desc")))
+                 ((f->flags & F_BLOCK || tg == T_SPAN || tg == T_A ||
+                   tg == T_STRONG || tg == T_B || tg == T_ADDRESS) &&
+                  (cw & (CW(CW_AUTHOR) | CW(CW_BYLINE) | CW(CW_WRITER) | CW(CW_REPORTER) | CW(CW_TAC_GIA) |
+                         CW(CW_TACGIA) | CW(CW_AUTOR) | CW(CW_AUTEUR) | CW(CW_FIRMA))));
+        if (by && (cw & (CW(CW_FOTO) | CW(CW_PHOTO) | CW(CW_CREDIT) | CW(CW_IMG) | CW(CW_IMAGE) |
+                         CW(CW_COMMENT) | CW(CW_AVATAR) | CW(CW_BIO) | CW(CW_DESC))))
             by = 0;
         if (by && f->parent >= 0 && (c->v[f->parent].flags & F_INLINK)) by = 0; /* a teaser */
         if (by && m->nby < 8 && !(f->flags & F_HIDDEN) && f->raw < 200) {
@@ -289,14 +286,10 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             free(s);
         }
         /* a visible category link ("Posted in X", "detail-cate") */
-        if (!m->cat_vis && is_tag(n, "a") && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
-            char buf[512];
-            ex_classid(c->v[f->parent].n, buf, sizeof buf);
-            char own[512];
-            ex_classid(n, own, sizeof own);
-            if (ex_ci_contains(buf, "cat-links") || ex_ci_contains(buf, "detail-cate") ||
-                ex_ci_contains(buf, "chuyen-muc") || ex_ci_contains(buf, "chuyenmuc") ||
-                ex_ci_contains(own, "detail-cate") || ex_ci_contains(own, "cate-name") ||
+        if (!m->cat_vis && tg == T_A && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
+            uint64_t pcw = c->v[f->parent].cw;
+            if ((pcw & (CW(CW_CAT_LINKS) | CW(CW_DETAIL_CATE) | CW(CW_CHUYEN_MUC) | CW(CW_CHUYENMUC))) ||
+                (cw & (CW(CW_DETAIL_CATE) | CW(CW_CATE_NAME))) ||
                 (ex_attr(n, "rel") && ex_ci_contains(ex_attr(n, "rel"), "category"))) {
                 char *s = ex_node_text(n);
                 set_once(&m->cat_vis, s);
@@ -304,13 +297,13 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             }
         }
         /* breadcrumb: last item */
-        if (!m->crumb && (ex_ci_contains(cid, "breadcrumb") || ex_ci_contains(cid, "bread-crumb") ||
+        if (!m->crumb && ((cw & (CW(CW_BREADCRUMB) | CW(CW_BREAD_CRUMB))) ||
                           (ex_attr(n, "itemtype") && ex_ci_contains(ex_attr(n, "itemtype"), "BreadcrumbList")))) {
             /* last non-empty <a> or <li> text inside */
             char *lastt = NULL;
             int nitems = 0;
             for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
-                if (!is_tag(c->v[k].n, "a") && !is_tag(c->v[k].n, "li")) continue;
+                if (c->v[k].tag != T_A && c->v[k].tag != T_LI) continue;
                 char *s = ex_node_text(c->v[k].n);
                 if (*s && bt_utf8_length(s) < 60) {
                     free(lastt);
@@ -323,11 +316,8 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             free(lastt);
         }
         /* visible date */
-        if (m->ndt < 16 && f->raw < 120 && f->raw > 6 && strcasecmp(t, "time") != 0) {
-            char buf[512];
-            ex_classid(n, buf, sizeof buf);
-            if (ex_ci_contains(buf, "date") || ex_ci_contains(buf, "time") || ex_ci_contains(buf, "publish") ||
-                ex_ci_contains(buf, "ngay")) {
+        if (m->ndt < 16 && f->raw < 120 && f->raw > 6 && tg != T_TIME) {
+            if (cw & (CW(CW_DATE) | CW(CW_TIME) | CW(CW_PUBLISH) | CW(CW_NGAY))) {
                 char *s = ex_node_text(n);
                 bt_date d;
                 if (bt_date_parse(s, 420, &d)) {
@@ -432,7 +422,7 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
             int hi = idx_of(h1s[h]);
             int logo = 0; /* an h1 that is one link (the site's logo) */
             for (int q = hi + 1; hi >= 0 && q < c->n && c->v[q].depth > c->v[hi].depth && !logo; q++)
-                logo = is_tag(c->v[q].n, "a") && c->v[q].raw * 10 >= c->v[hi].raw * 9 && c->v[hi].raw > 0;
+                logo = c->v[q].tag == T_A && c->v[q].raw * 10 >= c->v[hi].raw * 9 && c->v[hi].raw > 0;
             if (logo || (m->site_name && loose_eq(s, m->site_name))) continue;
             if (loose_eq(s, cands[k]) || (bt_utf8_length(s) >= 10 && (loose_prefix(s, cands[k]) ||
                                                                         (k < 3 && loose_suffix(s, cands[k]))))) {
@@ -482,23 +472,17 @@ static int near_content(ctx *c, int i, int best, int pass)
 {
     /* a <time> may sit in the article's footer ("Published <time>"); other dates there are the
      * site's */
-    int time_el = is_tag(c->v[i].n, "time");
-    char own[512];
-    ex_classid(c->v[i].n, own, sizeof own);
-    if (ex_ci_contains(own, "now") || ex_ci_contains(own, "today") || ex_ci_contains(own, "current"))
+    int time_el = c->v[i].tag == T_TIME;
+    if (c->v[i].cw & (CW(CW_NOW) | CW(CW_TODAY) | CW(CW_CURRENT)))
         return 0; /* the site's clock: today's date, not the article's */
     for (int p = c->v[i].parent; p >= 0; p = c->v[p].parent) {
-        const xmlNode *n = c->v[p].n;
         if (!(c->v[p].flags & F_JUNK) || (c->v[p].flags & F_HIDDEN)) continue;
-        if (is_tag(n, "aside") || is_tag(n, "nav")) return 0;
-        char buf[512];
-        ex_classid(n, buf, sizeof buf);
-        if (ex_ci_contains(buf, "comment") || ex_ci_contains(buf, "related") ||
-            (!time_el && ex_ci_contains(buf, "footer")) ||
-            ex_ci_contains(buf, "sidebar") || ex_ci_contains(buf, "teaser") || ex_ci_contains(buf, "recommend") ||
-            ex_ci_contains(buf, "popular") || ex_ci_contains(buf, "listing") || ex_ci_contains(buf, "lienquan") ||
-            ex_ci_contains(buf, "forum") || ex_ci_contains(buf, "reply") || ex_ci_contains(buf, "vcard") ||
-            ex_ci_contains(buf, "lien-quan"))
+        if (c->v[p].tag == T_ASIDE || c->v[p].tag == T_NAV) return 0;
+        uint64_t pcw = c->v[p].cw;
+        if ((pcw & (CW(CW_COMMENT) | CW(CW_RELATED) | CW(CW_SIDEBAR) | CW(CW_TEASER) | CW(CW_RECOMMEND) |
+                    CW(CW_POPULAR) | CW(CW_LISTING) | CW(CW_LIENQUAN) | CW(CW_FORUM) | CW(CW_REPLY) |
+                    CW(CW_VCARD) | CW(CW_LIEN_QUAN))) ||
+            (!time_el && (pcw & CW(CW_FOOTER))))
             return 0;
     }
     if (pass == 1 || best < 0) return 1;
@@ -540,7 +524,7 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
         for (int k = 0; k < m->ndt && !m->vis_date; k++) {
             const ninfo *f = &c->v[m->dt_idx[k]];
             /* last: a <time datetime> wherever it is, but not a teaser's (a link) */
-            if (pass == 2 && (!is_tag(f->n, "time") || (f->flags & F_INLINK))) continue;
+            if (pass == 2 && (f->tag != T_TIME || (f->flags & F_INLINK))) continue;
             if (near_content(c, m->dt_idx[k], best, pass)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
         }
     free(m->byline);
@@ -676,18 +660,13 @@ static int is_outlet(ctx *c, meta *m, const char *name)
 
 static int lead_candidate(ctx *c, int i, int best)
 {
-    static const char *const hints[] = {"sapo", "lead", "lede", "standfirst", "summary", "excerpt",
-                                        "description", "intro", "teaser", "chapeau", "dek",
-                                        "subtitle", "sub-title", "subhead", "abstract", NULL};
     ninfo *f = &c->v[i];
     if (f->flags & F_HARDJUNK) return 0;
-    if (!(f->flags & F_BLOCK) && !is_tag(f->n, "span")) return 0;
-    if (is_tag(f->n, "body") || is_tag(f->n, "html") || is_tag(f->n, "meta")) return 0;
-    char buf[512];
-    ex_classid(f->n, buf, sizeof buf);
-    int hit = 0;
-    for (const char *const *h = hints; *h && !hit; h++)
-        hit = ex_has_token(buf, *h) || (strlen(*h) > 4 && ex_ci_contains(buf, *h));
+    if (!(f->flags & F_BLOCK) && f->tag != T_SPAN) return 0;
+    if (f->tag == T_BODY || f->tag == T_HTML || f->tag == T_META) return 0;
+    /* class or id says "sapo", "lead", "lede", "standfirst", "summary", "excerpt",
+     * "description", "intro", "teaser", "chapeau", "dek", "subtitle", "subhead", "abstract" */
+    int hit = (f->cw & CW(CW_LEAD)) != 0;
     const char *ip = ex_attr(f->n, "itemprop");
     if (ip && !strcasecmp(ip, "description")) hit = 1;
     if (!hit) return 0;
@@ -713,7 +692,7 @@ static void find_lead(ctx *c, int best)
     }
     /* No named lead: a sub-headline right under the article's h1 (<hgroup>, <header>). */
     for (int i = 0; i < c->n; i++) {
-        if (!is_tag(c->v[i].n, "h1") || (c->v[i].flags & F_HARDJUNK)) continue;
+        if (c->v[i].tag != T_H1 || (c->v[i].flags & F_HARDJUNK)) continue;
         if (!near_content(c, i, best, 0)) continue;
         xmlNode *k = c->v[i].n->next;
         while (k && k->type != XML_ELEMENT_NODE) k = k->next;

@@ -34,13 +34,106 @@ static int end_tag_at(const char *p, const char *end, const char *name)
     return 1;
 }
 
-/* The text of <script> and <style> elements, which nothing reads (JSON-LD scripts excepted), is
- * cut out before libxml2 sees the page: on news pages it is most of the bytes and most of the
- * parsing time. The scan follows what libxml2's HTML parser does: comments, other markup
- * declarations and quoted attribute values are stepped over whole, and such an element's text
- * ends at the first "</script" ("</style"), whatever the case. An element with no end is left
- * as it is. Returns the new length (the bytes are moved down in place). */
-static size_t cut_raw_text(char *s, size_t len)
+/* Attributes the extractor reads (extract*.c, site.c). Every other attribute is dropped before
+ * libxml2 parses the page: attribute values are most of a modern page's markup (class lists,
+ * link targets, tracking data) and most of the parser's time. An attribute that a new rule needs
+ * must be added here. */
+static const char *const kept_attrs[] = {
+    "class", "id", "style", "hidden", "aria-hidden", "type", "role", "rel", "src", "srcset", "alt",
+    "width", "height", "itemprop", "itemtype", "content", "property", "name", "http-equiv",
+    "charset", "datetime", "lang", "xml:lang", "data-src", "data-original", "data-lazy-src",
+    "data-lazy", "data-original-src", "data-full-src", "data-srcset", "data-url",
+    "data-lazy-srcset", NULL};
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r'; /* libxml2's IS_BLANK_CH */
+}
+
+static int kept_attr(const char *n, size_t l, const char *tag, size_t tl)
+{
+    if (l == 4 && strncasecmp(n, "href", 4) == 0) /* the canonical URL: <link rel href> */
+        return tl == 4 && strncasecmp(tag, "link", 4) == 0;
+    for (const char *const *k = kept_attrs; *k; k++)
+        if (strlen(*k) == l && strncasecmp(n, *k, l) == 0) return 1;
+    return 0;
+}
+
+/* Copy the start tag [p, end) (end just past its '>', name [nb, nb + nl)) to out (out <= p)
+ * without the attributes nobody reads. Only a tag that reads as libxml2 reads it is rewritten
+ * (names of letters, digits and ":-_.", values quoted or bare, at most 64 attributes); anything
+ * else is copied as it is. The tag is read whole before anything is written. Returns the bytes
+ * written. */
+static size_t slim_tag(const char *p, const char *end, const char *nb, size_t nl, char *out)
+{
+    enum { MAX_ATTRS = 64 };
+    const char *span[MAX_ATTRS][2];
+    int keep[MAX_ATTRS], na = 0, dropped = 0;
+    const char *q = nb + nl, *last = end - 1; /* *last == '>' */
+    if (!(q == last || blank(*q) || (*q == '/' && q + 1 == last))) goto verbatim;
+    for (;;) {
+        while (q < last && blank(*q)) q++;
+        if (q == last || (*q == '/' && q + 1 == last)) break;
+        const char *an = q;
+        if (!(isalpha((unsigned char)*q) || *q == '_' || *q == ':' || *q == '.')) goto verbatim;
+        while (q < last && (isalnum((unsigned char)*q) || *q == ':' || *q == '-' || *q == '_' || *q == '.')) q++;
+        size_t al = (size_t)(q - an);
+        if (al >= 100 || na == MAX_ATTRS) goto verbatim; /* libxml2 cuts long names */
+        const char *v = q;
+        while (v < last && blank(*v)) v++;
+        const char *ae = q; /* end of the attribute's text */
+        if (v < last && *v == '=') {
+            v++;
+            while (v < last && blank(*v)) v++;
+            if (v < last && (*v == '"' || *v == '\'')) {
+                const char *c = memchr(v + 1, *v, (size_t)(last - v - 1));
+                if (!c) goto verbatim;
+                ae = c + 1;
+            } else {
+                const char *c = v;
+                for (; c < last && !blank(*c); c++)
+                    if (*c == '"' || *c == '\'' || *c == '<' || *c == '=' || *c == '`') goto verbatim;
+                if (c == v) goto verbatim;
+                ae = c;
+            }
+        } else if (!(q == last || blank(*q) || (*q == '/' && q + 1 == last))) {
+            goto verbatim;
+        }
+        span[na][0] = an;
+        span[na][1] = ae;
+        keep[na] = kept_attr(an, al, nb, nl);
+        dropped += !keep[na];
+        na++;
+        q = ae;
+    }
+    if (!dropped) goto verbatim;
+    char *o = out;
+    memmove(o, p, (size_t)(nb + nl - p));
+    o += nb + nl - p;
+    for (int i = 0; i < na; i++) {
+        if (!keep[i]) continue;
+        if (o < span[i][0]) *o++ = ' '; /* else nothing before it changed: it stays as it was */
+        memmove(o, span[i][0], (size_t)(span[i][1] - span[i][0]));
+        o += span[i][1] - span[i][0];
+    }
+    memmove(o, q, (size_t)(end - q));
+    o += end - q;
+    return (size_t)(o - out);
+verbatim:
+    memmove(out, p, (size_t)(end - p));
+    return (size_t)(end - p);
+}
+
+/* Before libxml2 sees the page, what nothing reads is cut out of it: the text of <script> and
+ * <style> elements (JSON-LD scripts excepted) and the drawing inside <svg>, attributes that no
+ * rule reads (kept_attrs), and runs of blanks between two tags, which become one blank (a
+ * newline when they held one: the text is the same once white space is collapsed). On news
+ * pages that is most of the bytes and most of the parsing time. The scan follows what libxml2's
+ * HTML parser does: comments, other markup declarations and quoted attribute values are
+ * stepped over whole, and such an element's text ends at the first "</script" ("</style",
+ * "</svg"), whatever the case. An element with no end is left as it is. Returns the new length
+ * (the bytes are moved down in place). */
+static size_t slim_markup(char *s, size_t len)
 {
     const char *end = s + len;
     char *out = s;
@@ -48,6 +141,15 @@ static size_t cut_raw_text(char *s, size_t len)
     while (p < end) {
         const char *lt = memchr(p, '<', (size_t)(end - p));
         if (!lt) break;
+        if (lt - p >= 2 && out > s && out[-1] == '>') { /* blanks alone between two tags */
+            const char *b = p;
+            int nl = 0;
+            while (b < lt && blank(*b)) nl |= *b++ == '\n';
+            if (b == lt) {
+                *out++ = nl ? '\n' : ' ';
+                p = lt;
+            }
+        }
         const char *q = lt + 1;
         if (end - lt >= 4 && memcmp(lt, "<!--", 4) == 0) { /* a comment, whole */
             const char *c = lt + 4;
@@ -66,24 +168,37 @@ static size_t cut_raw_text(char *s, size_t len)
             if (q >= end) break;
             q++; /* past '>' */
             const char *raw = nl == 6 && strncasecmp(nb, "script", 6) == 0 ? "script"
-                            : nl == 5 && strncasecmp(nb, "style", 5) == 0 ? "style" : NULL;
-            int keep = 0; /* JSON-LD: metadata */
+                            : nl == 5 && strncasecmp(nb, "style", 5) == 0 ? "style"
+                            : nl == 3 && strncasecmp(nb, "svg", 3) == 0 ? "svg" : NULL;
+            int keep = 0; /* JSON-LD: metadata, copied as it is up to its end */
             for (const char *k = nb; raw && k + 7 <= q; k++)
                 if (strncasecmp(k, "ld+json", 7) == 0) keep = 1;
-            if (raw && !keep) {
+            if (p < lt) { /* the text before the tag */
+                memmove(out, p, (size_t)(lt - p));
+                out += lt - p;
+            }
+            out += slim_tag(lt, q, nb, nl, out);
+            p = q;
+            if (raw) {
                 const char *c = q;
                 while (c < end && !end_tag_at(c, end, raw)) {
+                    /* an <svg> inside an <svg>: left as it is */
+                    if (raw[1] == 'v' && c > q && c + 4 <= end && strncasecmp(c, "<svg", 4) == 0) { c = end; break; }
                     const char *nx = c + 1 < end ? memchr(c + 1, '<', (size_t)(end - c - 1)) : NULL;
                     c = nx ? nx : end;
                 }
-                if (c < end) { /* keep the start tag and the end tag, drop the text */
-                    size_t k = (size_t)(q - p);
-                    memmove(out, p, k);
-                    out += k;
-                    p = c;
-                    continue;
+                if (c < end) {
+                    if (keep) { /* the text as it is */
+                        memmove(out, q, (size_t)(c - q));
+                        out += c - q;
+                    }
+                    p = c; /* the end tag is copied next */
                 }
             }
+            continue;
+        } else if (q < end && *q == '/') { /* an end tag runs to its '>' (libxml2 skips the rest) */
+            const char *gt = memchr(q, '>', (size_t)(end - q));
+            q = gt ? gt + 1 : lt + 1;
         } else {
             q = lt + 1;
         }
@@ -131,7 +246,7 @@ bt_status bt_html_parse_from(const char *buf, size_t len, const char *base_dir,
     if (nbad)
         bt_article_warn(a, "%zu byte sequence%s invalid in %s replaced by U+FFFD", nbad,
                         nbad == 1 ? "" : "s", cs);
-    ulen = cut_raw_text(utf8, ulen);
+    ulen = slim_markup(utf8, ulen);
     utf8[ulen] = '\0';
     if (ulen > (size_t)INT32_MAX) {
         free(utf8);

@@ -285,11 +285,46 @@ static void test_parse(void)
     bt_article_free(a);
 }
 
+/* What the parser is spared (attributes nobody reads, script and drawing text, blank runs between
+ * tags) changes nothing that the extractor reads, whatever the markup looks like. */
+static void test_slim(void)
+{
+    const char *page =
+        "<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+        "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":"
+        "\"B\xC3\xA0i <b onclick=\\\"x\\\" title='t'>\xC4\x91\xE1\xBA\xADm</b>\"}</script></head>\n   \n  <body>"
+        "<svg viewBox=\"0 0 1 1\"><title>SVG-TITLE</title><text>SVG-TEXT</text></svg>"
+        "<svg><svg></svg><text>NESTED-SVG</text></svg>"
+        "<article title=x data-a=1 class=content>"
+        "<div onclick=\"if (a > b) go()\" data-track='x>y' class=\"sapo\"id=\"s1\">\xC4\x90o\xE1\xBA\xA1n m\xE1\xBB\x9F "
+        "\xC4\x91\xE1\xBA\xA7u t\xC3\xB3m t\xE1\xBA\xAFt c\xE1\xBB\xA7\x61 b\xC3\xA0i, d\xC3\xA0i h\xC6\xA1n b\xE1\xBB\x91n m\xC6\xB0\xC6\xA1i k\xC3\xBD t\xE1\xBB\xB1.</div>"
+        "\n    <p @click=\"x\" style=\"display: none\">HIDDEN-TEXT</p>\n"
+        "    <p title=\"a &quot;b&quot;\"   class  =  'text'>First paragraph of the article, long enough, with a comma.</p>   \n\t  "
+        "<p>Second <b>bold</b>   <i>italic</i> paragraph of the article, with a comma too.</p></article></body></html>";
+    bt_article *a = bt_article_new();
+    bt_err e;
+    bt_status st = bt_html_parse(page, strlen(page), NULL, a, &e);
+    CHECK("slimmed page parses", st == BT_OK);
+    CHECK("JSON-LD text kept as it is", a->title && strstr(a->title, "onclick=\"x\" title='t'"));
+    CHECK("class after a dropped attribute with '>' in it (lead)", a->lead && strstr(a->lead, "m\xE1\xBB\x9F"));
+    int bad = 0, first = 0, second = 0;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        const char *t = a->blocks[i].text;
+        bad |= strstr(t, "SVG-") || strstr(t, "HIDDEN-TEXT") || strstr(t, "NESTED") != NULL;
+        first |= strcmp(t, "First paragraph of the article, long enough, with a comma.") == 0;
+        second |= strcmp(t, "Second bold italic paragraph of the article, with a comma too.") == 0;
+    }
+    CHECK("drawings and hidden text left out", !bad);
+    CHECK("text between tags as before", first && second);
+    bt_article_free(a);
+}
+
 int main(void)
 {
     test_charset();
     test_site();
     test_images();
     test_parse();
+    test_slim();
     TEST_END();
 }
