@@ -1,8 +1,12 @@
 /* fetch.c - GET with libcurl: redirects by hand, address checks, caps, politeness, evidence. */
 #include "fetch.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -365,8 +369,8 @@ static int on_prereq(void *u, char *ip, char *local_ip, int port, int local_port
     (void)local_port;
     xfer *x = u;
     snprintf(x->peer_ip, sizeof x->peer_ip, "%s", ip ? ip : "");
-    x->peer = bt_addr_classify(ip);
     if (x->proxied) return CURL_PREREQFUNC_OK; /* the proxy's address says nothing of the target */
+    x->peer = bt_addr_classify(ip);
     if (x->check_addr && bt_addr_is_internal(x->peer)) {
         x->blocked = 1;
         return CURL_PREREQFUNC_ABORT;
@@ -399,6 +403,50 @@ static int env_proxied(const char *scheme, const char *host)
             return 0;
     }
     return 1;
+}
+
+/* The class of a host reached through a proxy: an IP address's own; localhost and *.localhost
+ * loopback (RFC 6761); another name, when resolve is set, the most internal class among the
+ * addresses it resolves to here (the proxy may resolve it otherwise: DNS rebinding through a
+ * proxy cannot be seen from here); BT_ADDR_INVALID when nothing can be said (a name not
+ * resolved, or one only the proxy can resolve). shown: what a message names. */
+static bt_addr_class proxied_target_class(const char *host, int resolve, char *shown, size_t cap)
+{
+    snprintf(shown, cap, "%s", host);
+    char h[256];
+    size_t n = strlen(host);
+    if (n >= sizeof h) return BT_ADDR_INVALID;
+    memcpy(h, host, n + 1);
+    if (n > 2 && h[0] == '[' && h[n - 1] == ']') { /* an IPv6 literal in a URL */
+        memmove(h, h + 1, n - 2);
+        h[n - 2] = '\0';
+        n -= 2;
+    }
+    while (n && h[n - 1] == '.') h[--n] = '\0'; /* "localhost." is localhost */
+    bt_addr_class c = bt_addr_classify(h);
+    if (c != BT_ADDR_INVALID) return c;
+    if (strcasecmp(h, "localhost") == 0 || (n > 10 && strcasecmp(h + n - 10, ".localhost") == 0))
+        return BT_ADDR_LOOPBACK;
+    if (!resolve) return BT_ADDR_INVALID;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(h, NULL, &hints, &res) != 0) return BT_ADDR_INVALID;
+    bt_addr_class worst = BT_ADDR_INVALID;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        bt_addr_class k = bt_addr_classify_sa(a->ai_addr);
+        if (k == BT_ADDR_INVALID) continue;
+        if (worst == BT_ADDR_INVALID || (bt_addr_is_internal(k) && !bt_addr_is_internal(worst))) {
+            worst = k;
+            char ip[INET6_ADDRSTRLEN] = "";
+            const void *src = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+                                                      : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+            if (inet_ntop(a->ai_family, src, ip, sizeof ip)) snprintf(shown, cap, "%.40s (%s)", host, ip);
+        }
+    }
+    freeaddrinfo(res);
+    return worst;
 }
 
 static void free_exchange(bt_http_exchange *x)
@@ -525,16 +573,15 @@ static CURLcode exchange(bt_fetcher *f, const char *url, const bt_fetch_req *rq,
     x->peer = BT_ADDR_INVALID;
     char *scheme = bt_url_scheme(url), *host = bt_url_host(url);
     x->proxied = scheme && host && env_proxied(scheme, host);
-    if (x->proxied && check_addr && host) {
-        /* through a proxy only the name can be judged */
-        bt_addr_class c = bt_addr_classify(host);
-        if (strcmp(host, "localhost") == 0 ||
-            (strlen(host) > 10 && strcmp(host + strlen(host) - 10, ".localhost") == 0))
-            c = BT_ADDR_LOOPBACK;
-        if (c != BT_ADDR_INVALID && bt_addr_is_internal(c)) {
+    if (x->proxied && host) {
+        /* Through a proxy, the connection's address is the proxy's: the target is judged by its
+         * name instead (an IP address, localhost, or what the name resolves to here). */
+        char shown[64];
+        bt_addr_class c = proxied_target_class(host, check_addr, shown, sizeof shown);
+        x->peer = c == BT_ADDR_INVALID ? BT_ADDR_PUBLIC : c;
+        if (check_addr && bt_addr_is_internal(x->peer)) {
             x->blocked = 1;
-            x->peer = c;
-            snprintf(x->peer_ip, sizeof x->peer_ip, "%s", host);
+            snprintf(x->peer_ip, sizeof x->peer_ip, "%s", shown);
         }
     }
     free(scheme);

@@ -13,7 +13,8 @@
  *  - the server-side request forgery rule of addr.h, checked on the address each connection
  *    really uses: a URL that was referenced by a page (bt_fetch_req.referenced) and every
  *    redirect target may not reach a non-public address unless its referrer came from one or
- *    allow_private is set;
+ *    allow_private is set (through a proxy: the target's name is judged instead, resolved here
+ *    when it is not an IP address or localhost);
  *  - connect, total and low-speed timeouts; a byte cap per response;
  *  - at most per_host requests at a time to one host:port, and delay_s between two request
  *    starts to one host (or the host's own delay, when bt_fetcher_host_delay set a longer one);
