@@ -322,7 +322,7 @@ typedef struct {
     int check_addr;      /* apply the address rule to this hop */
     int blocked;         /* the rule refused the connection */
     bt_addr_class peer;  /* class of the address used */
-    char peer_ip[64];
+    char peer_ip[128];
     int proxied;
 } xfer;
 
@@ -442,7 +442,7 @@ static bt_addr_class proxied_target_class(const char *host, int resolve, char *s
             char ip[INET6_ADDRSTRLEN] = "";
             const void *src = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
                                                       : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
-            if (inet_ntop(a->ai_family, src, ip, sizeof ip)) snprintf(shown, cap, "%.40s (%s)", host, ip);
+            if (inet_ntop(a->ai_family, src, ip, sizeof ip)) snprintf(shown, cap, "%.60s (%s)", host, ip);
         }
     }
     freeaddrinfo(res);
@@ -576,7 +576,7 @@ static CURLcode exchange(bt_fetcher *f, const char *url, const bt_fetch_req *rq,
     if (x->proxied && host) {
         /* Through a proxy, the connection's address is the proxy's: the target is judged by its
          * name instead (an IP address, localhost, or what the name resolves to here). */
-        char shown[64];
+        char shown[128];
         bt_addr_class c = proxied_target_class(host, check_addr, shown, sizeof shown);
         x->peer = c == BT_ADDR_INVALID ? BT_ADDR_PUBLIC : c;
         if (check_addr && bt_addr_is_internal(x->peer)) {
