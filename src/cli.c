@@ -8,6 +8,8 @@
 bt_cli_flags bt_cli;
 
 static void report(const char *kind, const char *file, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void report(const char *kind, const char *file, const char *fmt, va_list ap)
 {
     bt_progress_interrupt(); /* never glue a message to a progress line */
     fputs("bantin: ", stderr);

@@ -292,7 +292,14 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
                         d.year = y; d.month = mo; d.day = da;
                     }
                     const char *g = strstr(s, "GMT");
-                    if (g) parse_time_zone("00:00 ", &d, default_tz), d.has_time = d.has_time;
+                    if (g) {
+                        /* the zone only: the time found before the date stays */
+                        char zone[40];
+                        snprintf(zone, sizeof zone, "00:00 %.32s", g);
+                        bt_date z = d;
+                        parse_time_zone(zone, &z, default_tz);
+                        d.tz_minutes = z.tz_minutes;
+                    }
                 }
                 if (bt_date_valid(&d) && y >= 1990 && y <= 2100) { *out = d; return 1; }
                 /* "11/20/2019": month first (US) when day first is impossible */

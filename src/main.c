@@ -15,9 +15,12 @@ static int take_common_options(int *argc, char **argv)
     int j = 1;
     for (int i = 1; i < *argc; i++) {
         const char *v = NULL;
+        int opt = 1;
         if (strncmp(argv[i], "--max-input=", 12) == 0) v = argv[i] + 12;
         else if (strcmp(argv[i], "--max-input") == 0 && i + 1 < *argc) v = argv[++i];
-        if (v) {
+        else opt = 0;
+        if (opt) {
+            if (!v) return -1;
             char *end;
             unsigned long long n = strtoull(v, &end, 10);
             if (end == v) return -1;

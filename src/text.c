@@ -116,7 +116,10 @@ int bt_utf8_valid(const char *s, size_t len)
 
 size_t bt_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
-    if (len == 0) return 0;
+    if (len == 0) {
+        *cp = 0;
+        return 0;
+    }
     size_t n = utf8_seq((const unsigned char *)s, len, cp);
     if (n) return n;
     *cp = s[0] == 0 ? 0 : 0xFFFD;

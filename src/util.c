@@ -280,7 +280,11 @@ static void fsync_dir_of(const char *path)
 bt_status bt_outfile_commit(bt_outfile *o, bt_err *e)
 {
     bt_status st = BT_OK;
-    if (!o->f) return bt_err_set(e, BT_EIO, "output not open");
+    if (!o->f) {
+        free(o->path);
+        memset(o, 0, sizeof *o);
+        return bt_err_set(e, BT_EIO, "output not open");
+    }
     if (!o->tmp && o->f != stdout) { /* a device or FIFO written in place */
         int bad = fflush(o->f) != 0 || ferror(o->f);
         int err = errno;
@@ -520,7 +524,7 @@ static struct bt_map_slot *map_find(const bt_map *m, const void *key, size_t len
     for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
         struct bt_map_slot *s = &m->slots[i];
         if (s->hash == 0) return s;
-        if (s->hash == h && s->klen == len && memcmp(m->keys + s->koff, key, len) == 0) return s;
+        if (s->hash == h && s->klen == len && m->keys && memcmp(m->keys + s->koff, key, len) == 0) return s;
     }
 }
 

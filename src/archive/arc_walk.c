@@ -117,7 +117,7 @@ bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
         free(k.w);
         return st;
     }
-    qsort(k.w, k.n, sizeof *k.w, arc_cmp_ent);
+    if (k.n > 1) qsort(k.w, k.n, sizeof *k.w, arc_cmp_ent); /* (qsort wants an array) */
     /* the same file reached through two arguments counts once */
     size_t n = 0;
     for (size_t i = 0; i < k.n; i++) {

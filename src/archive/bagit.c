@@ -221,7 +221,7 @@ static int load_manifest(vctx *v, const char *name, man_line **out, size_t *n) {
         m->path = bt_bag_path_decode(path);
     }
     free(buf);
-    qsort(*out, *n, sizeof **out, cmp_man);
+    if (*n > 1) qsort(*out, *n, sizeof **out, cmp_man); /* an empty manifest has no array */
     return 0;
 }
 
@@ -270,7 +270,7 @@ static void check_listed(vctx *v, const char *mname, man_line *m, size_t n, bt_b
 
 static int listed(man_line *m, size_t n, const char *path) {
     man_line key = {.path = (char *)path};
-    return bsearch(&key, m, n, sizeof *m, cmp_man) != NULL;
+    return n && bsearch(&key, m, n, sizeof *m, cmp_man) != NULL;
 }
 
 bt_status bt_bag_verify(const char *dir, bt_bag_report_fn report, bt_bag_check_fn check, void *ud,

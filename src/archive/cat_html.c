@@ -465,7 +465,7 @@ static void digests(const cat_model *m, xmlNodePtr main)
     at(h, "id", "h-digests");
     xmlNodePtr tab = el(sec, "table", NULL);
     xmlNodePtr tr = el(el(tab, "thead", NULL), "tr", NULL);
-    static const char *const heads[] = {"Chuy\xc3\xaan m\xe1\xbb\xa5" "c", "K\xe1\xbb\xb3", "S\xe1\xbb\x91 b\xc3\xa0i", "T\xe1\xbb\x87p"};
+    static const char *const heads[] = {("Chuy\xc3\xaan m\xe1\xbb\xa5" "c"), "K\xe1\xbb\xb3", "S\xe1\xbb\x91 b\xc3\xa0i", "T\xe1\xbb\x87p"};
     for (size_t k = 0; k < 4; k++) at(el(tr, "th", heads[k]), "scope", "col");
     xmlNodePtr tb = el(tab, "tbody", NULL);
     /* by category (Vietnamese order), then by path (periods in order) */

@@ -132,7 +132,7 @@ static int charset_from_content(const char *v, size_t vl, char *name, size_t nam
         while (p < end && (isspace((unsigned char)*p) || *p == '"' || *p == '\'')) p++;
         const char *s = p;
         while (p < end && !isspace((unsigned char)*p) && *p != ';' && *p != '"' && *p != '\'') p++;
-        char label[64];
+        char label[64] = {0};
         lower_copy(s, (size_t)(p - s), label, sizeof label);
         bt_charset_canonical(label, name, namesz);
         return name[0] != '\0';

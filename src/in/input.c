@@ -202,6 +202,6 @@ bt_status bt_input_load(const char *path, const bt_input_opts *o, bt_article **o
     st = bt_input_parse(buf, len, dir, o, out, e);
     free(dir);
     free(buf);
-    if (st == BT_OK) (*out)->source_path = bt_xstrdup(path);
+    if (st == BT_OK && *out) (*out)->source_path = bt_xstrdup(path);
     return st;
 }

@@ -1069,7 +1069,8 @@ static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_e
         bt_xw_attr(&x, "id", id_);                                                                \
         bt_xw_attr(&x, "href", href_);                                                            \
         bt_xw_attr(&x, "media-type", mt_);                                                        \
-        if (props_) bt_xw_attr(&x, "properties", props_);                                         \
+        const char *item_props = (props_);                                                        \
+        if (item_props) bt_xw_attr(&x, "properties", item_props);                                 \
         bt_xw_end(&x);                                                                            \
     } while (0)
     ITEM("nav", "nav.xhtml", "application/xhtml+xml", "nav");

@@ -101,17 +101,19 @@ typedef struct {
     char key[256];    /* dotted path of the value being read */
 } rd;
 
-/* Set e to "FILE: KEY: message" and return BT_EPARSE. */
-static bt_status bad(rd *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bt_status bad(rd *r, const char *key, const char *fmt, ...)
+/* Set e to "FILE: KEY: message"; bad() is then BT_EPARSE (said in the macro, where static
+ * analysis sees it: it does not follow variadic functions). */
+static void bad_(rd *r, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void bad_(rd *r, const char *key, const char *fmt, ...)
 {
     char msg[384];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return bt_err_set(r->e, BT_EPARSE, "%s: %s: %s", r->file, key, msg);
+    bt_err_set(r->e, BT_EPARSE, "%s: %s: %s", r->file, key, msg);
 }
+#define bad(...) (bad_(__VA_ARGS__), BT_EPARSE)
 
 static char *keyjoin(const char *a, const char *b)
 {

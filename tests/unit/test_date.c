@@ -88,6 +88,8 @@ static void t_tolerant(void)
     CHECK("day first with dots (German)", bt_date_parse("06.11.2023 13:30 von Olga", 0, &d) &&
                                              is(&d, 2023, 11, 6, 13, 30, 0));
     CHECK("time before date", bt_date_parse("16:35 16/07/2026", 420, &d) && is(&d, 2026, 7, 16, 16, 35, 420));
+    CHECK("time before date, then a GMT zone", bt_date_parse("16:35 16/07/2026 (GMT+7)", 0, &d) &&
+                                                 is(&d, 2026, 7, 16, 16, 35, 420));
     CHECK("US month-first date", bt_date_parse("11/20/2019 10:43", 0, &d) && d.month == 11 && d.day == 20);
     CHECK("GMT-5", bt_date_parse("13/2/2022 16:08 GMT-5", 420, &d) && d.tz_minutes == -300);
     CHECK("seconds", bt_date_parse("13/02/2022 16:08:59", 420, &d) && d.second == 59);
