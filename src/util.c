@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bt_status bt_err_set(bt_err *e, bt_status code, const char *fmt, ...)
+bt_status (bt_err_set)(bt_err *e, bt_status code, const char *fmt, ...)
 {
     if (e) {
         va_list ap;

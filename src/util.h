@@ -40,6 +40,10 @@ typedef struct {
 /* Set *e (if non-NULL) and return code. */
 bt_status bt_err_set(bt_err *e, bt_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+#ifdef __clang_analyzer__
+/* clang's static analyzer (make lint) does not follow variadic calls: show it the result. */
+#define bt_err_set(e, code, ...) (bt_err_set((e), (code), __VA_ARGS__), (code))
+#endif
 void bt_err_clear(bt_err *e);
 const char *bt_status_name(bt_status s);
 

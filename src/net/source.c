@@ -728,7 +728,7 @@ static void keep_exchanges(bt_load_info *info, bt_fetch_result *r)
 {
     if (!info) return;
     info->x = bt_xrealloc(info->x, (info->nx + r->nx) * sizeof *info->x);
-    memcpy(info->x + info->nx, r->x, r->nx * sizeof *r->x);
+    if (r->nx) memcpy(info->x + info->nx, r->x, r->nx * sizeof *r->x);
     info->nx += r->nx;
     free(r->x);
     r->x = NULL;
@@ -936,7 +936,7 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
         bt_warc_record rec;
         st = bt_warc_read_at(it->path, it->warc_offset, it->warc_skip, input_cap(s) + MAX_WARC_SLACK, &rec, e);
         if (st != BT_OK) return st;
-        bt_warc_http h;
+        bt_warc_http h = {0};
         if (!rec.block) st = bt_err_set(e, BT_ELIMIT, "record larger than the input limit");
         else st = bt_warc_http_parse(rec.block, rec.block_len, input_cap(s), &h, e);
         if (st == BT_OK) {
