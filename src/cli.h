@@ -21,8 +21,11 @@ typedef struct {
 
 extern bt_cli_flags bt_cli;
 
-/* The one exit code for a failing status: BT_EUSAGE 2; BT_EFONT, BT_ENOMEM, BT_EOTHER 4 (missing
- * resources, internal); anything else 3 (the input was unusable or the output not written). */
+/* The one exit code for a status, used by every command for an error that stops it (documented
+ * in bantin(1) and the README): BT_OK 0; BT_EUSAGE 2; BT_EFONT, BT_ENOMEM, BT_EOTHER 4 (missing
+ * resources, internal); anything else 3 (the input was unusable or the output not written).
+ * Inputs that fail one by one are reported and counted instead: 1 when others succeeded, 3
+ * when none did. */
 int bt_cli_exit_for(bt_status st);
 
 /* "bantin: FILE: message" on stderr (file may be NULL). */

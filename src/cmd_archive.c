@@ -402,7 +402,7 @@ int bt_cmd_verify(int argc, char **argv) {
     bt_status st = bt_archive_verify(dir, on_problem, NULL, &np, &nf, &e);
     if (st != BT_OK) {
         bt_cli_error(dir, "%s", e.msg);
-        return BT_EXIT_OUTPUT;
+        return bt_cli_exit_for(st);
     }
     if (np) {
         bt_cli_error(dir, "%zu problem%s found", np, np == 1 ? "" : "s");

@@ -308,9 +308,10 @@ int bt_cmd_epub(int argc, char **argv)
         goto done;
     }
     bt_err_clear(&e);
-    if (bt_epub_write(output, book, blen, &e) != BT_OK) {
+    st = bt_epub_write(output, book, blen, &e);
+    if (st != BT_OK) {
         bt_cli_error(output, "%s", e.msg);
-        rc = BT_EXIT_OUTPUT;
+        rc = bt_cli_exit_for(st);
         goto done;
     }
     bt_cli_info("%s: %zu article%s, %zu bytes", output, narts, narts == 1 ? "" : "s", blen);

@@ -229,9 +229,10 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
 
     if (outdir) {
         bt_err_clear(&e);
-        if (bt_mkdirs(outdir, 0777, &e) != BT_OK) {
+        bt_status st = bt_mkdirs(outdir, 0777, &e);
+        if (st != BT_OK) {
             bt_cli_error(outdir, "%s", e.msg);
-            return BT_EXIT_OUTPUT;
+            return bt_cli_exit_for(st);
         }
     }
 

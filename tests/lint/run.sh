@@ -1,6 +1,7 @@
 #!/bin/sh
 # lint/run.sh - `make lint`: static checks of src/, each printing PASS:/FAIL: like the tests.
-#   1. banned calls (atoi, sprintf, strcpy, strcat, strtok, gets and kin): none in src/
+#   1. banned calls (atoi, sprintf, strcpy, strcat, strtok, gets and kin): none in src/; one
+#      status -> exit code table
 #   2. cppcheck (warning, portability, performance)
 #   3. clang's warnings and its static analyzer (clang --analyze), every file, JOBS at a time
 # Reads CFLAGS_LINT (the build's -std, -D and -I flags) from the Makefile. Findings are kept in
@@ -22,6 +23,16 @@ if [ -s "$OUT/banned.txt" ]; then
     sed 's/^/    /' "$OUT/banned.txt"
 else
     pass "no banned calls ($(echo $BANNED | tr '|' ' ')) in src/"
+fi
+
+# 1b. One exit-code table (bt_cli_exit_for in src/cli.c): no second status -> exit code map.
+grep -nE 'case BT_E[A-Z]+:.*BT_EXIT_|BT_E[A-Z]+ *\? *BT_EXIT_|== *BT_E[A-Z]+\).*return BT_EXIT_' $SRC \
+    | grep -v '^src/cli\.c:' >"$OUT/exitmap.txt"
+if [ -s "$OUT/exitmap.txt" ]; then
+    fail "exit codes mapped outside bt_cli_exit_for (src/cli.c)"
+    sed 's/^/    /' "$OUT/exitmap.txt"
+else
+    pass "one status -> exit code table (bt_cli_exit_for)"
 fi
 
 # 2. cppcheck; it does not read system headers, so jansson's iteration macros are described to it.
