@@ -17,7 +17,7 @@
 
 static void pdf_usage(FILE *f)
 {
-    fputs("usage: bantin pdf [OPTIONS] FILE... -o OUT.pdf   several articles in one PDF (bookmarked)\n"
+    fputs("usage: bantin pdf [OPTIONS] FILE... -o OUT.pdf   several articles in one PDF (a contents page)\n"
           "       bantin pdf [OPTIONS] FILE... -d DIR/      one PDF per input (a.txt -> DIR/a.pdf)\n"
           "       bantin pdf [OPTIONS] FILE                 FILE's name with .pdf\n"
           "\n"
@@ -25,7 +25,8 @@ static void pdf_usage(FILE *f)
           "an article page, feed or sitemap (every item), or a WARC file (every HTML page in it).\n"
           "\n"
           "options:\n"
-          "  -o, --output FILE     write one PDF with every article, each from a new page\n"
+          "  -o, --output FILE     write one PDF with every article, each from a new page, after a\n"
+          "                        contents page (titles, dates, page numbers, links)\n"
           "  -d, --dir DIR         write one PDF per input into DIR (created if missing)\n"
           "      --paper SIZE      a4, a5 or letter (default: the template's, a4)\n"
           "      --template NAME|DIR  the look: a bundled template (bantin templates) or a folder\n"

@@ -60,17 +60,9 @@ def expected_words(path):
     return norm_tokens('\n'.join(keep))
 
 
-def cmd_words(article, extracted):
-    want = expected_words(article)
-    with open(extracted, encoding='utf-8', errors='replace') as f:
-        got = norm_tokens(f.read())
-    pos, missing = 0, []
-    # the article may follow others in the same PDF: start where its first words appear
-    head = want[:3]
-    for j in range(len(got)):
-        if got[j:j + len(head)] == head:
-            pos = j
-            break
+def match_from(want, got, pos):
+    """The words of want not found in got, in order from pos."""
+    missing = []
     for w in want:
         # look ahead a bounded distance: headers, footers and page numbers sit between words
         j = pos
@@ -81,6 +73,18 @@ def cmd_words(article, extracted):
             pos = j + 1
         else:
             missing.append(w)
+    return missing
+
+
+def cmd_words(article, extracted):
+    want = expected_words(article)
+    with open(extracted, encoding='utf-8', errors='replace') as f:
+        got = norm_tokens(f.read())
+    # the article may follow others in the same PDF (and its title be in a contents page
+    # before): start where its first words appear, at the place that finds the most
+    head = want[:3]
+    starts = [j for j in range(len(got)) if got[j:j + len(head)] == head] or [0]
+    missing = min((match_from(want, got, j) for j in starts), key=len)
     print(f'{len(want) - len(missing)}/{len(want)}' + (f' missing {missing[:5]}' if missing else ''))
     return 1 if missing or not want else 0
 

@@ -26,9 +26,9 @@
 /* ---------------------------------------------------------------- paper */
 
 static const bt_page_geom papers[] = {
-    {"a4", 595.276, 841.890, 62.0, 62.0, 68.0, 68.0, 10.5, 1.45, NULL},
-    {"a5", 419.528, 595.276, 42.0, 42.0, 54.0, 54.0, 9.5, 1.45, NULL},
-    {"letter", 612.0, 792.0, 66.0, 66.0, 66.0, 66.0, 10.5, 1.45, NULL},
+    {"a4", 595.276, 841.890, 62.0, 62.0, 68.0, 68.0, 10.5, 1.45, NULL, 0, 0},
+    {"a5", 419.528, 595.276, 42.0, 42.0, 54.0, 54.0, 9.5, 1.45, NULL, 0, 0},
+    {"letter", 612.0, 792.0, 66.0, 66.0, 66.0, 66.0, 10.5, 1.45, NULL, 0, 0},
 };
 
 int bt_layout_paper(const char *name, bt_page_geom *g)
@@ -807,6 +807,9 @@ static void running_heads(ctx *c, size_t article, size_t first)
     const bt_page_geom *g = c->g;
     int count = (int)(L->npages - first);
     double hs = body(c) * 0.78;
+    /* the numbers printed: the article's own, or the bulletin's (g->page_first) */
+    int base = g->page_first ? g->page_first - 1 : -(int)first;
+    int total = !g->page_first ? count : g->page_total ? g->page_total : base + (int)L->npages;
     if (c->t && (c->t->header.set || c->t->footer.set)) {
         char day[16] = "";
         const bt_date *d = &c->art->published;
@@ -815,7 +818,7 @@ static void running_heads(ctx *c, size_t article, size_t first)
             bt_page *p = &L->pages[i];
             p->number = (int)(i - first + 1);
             p->count = count;
-            bt_tpl_vars v = {c->t->org, c->art->title, c->art->category, day, p->number, count};
+            bt_tpl_vars v = {c->t->org, c->art->title, c->art->category, day, base + (int)i + 1, total};
             if (p->number > 1 || c->t->header.first_page)
                 band(c, p, &c->t->header, BT_ROLE_HEADER, BT_TR_HEADER, g->height - g->top + hs * 1.9, &v);
             if (p->number > 1 || c->t->footer.first_page)
@@ -844,7 +847,7 @@ static void running_heads(ctx *c, size_t article, size_t first)
             page_add(p, &r);
         }
         char num[64];
-        snprintf(num, sizeof num, "Trang %d/%d", p->number, count);
+        snprintf(num, sizeof num, "Trang %d/%d", base + (int)i + 1, total);
         double w = measure(c, BT_FACE_REGULAR, hs, num, strlen(num));
         add_text_item(c, p, BT_ROLE_FOOTER, BT_FACE_REGULAR, hs, C_MUTED, g->left + (c->fullw - w) / 2,
                       g->bottom - hs * 2.6, num);
@@ -1202,38 +1205,174 @@ static void layout_article(ctx *c, size_t ai)
     c->balance_page = SIZE_MAX;
 }
 
+/* A context laying out n articles on g into a new layout. */
+static void ctx_init(ctx *c, size_t n, bt_fontset *fs, const bt_page_geom *g)
+{
+    bt_layout *L = bt_xcalloc(1, sizeof *L);
+    L->geom = *g;
+    L->narticles = n;
+    L->first_page = bt_xcalloc(n, sizeof *L->first_page);
+    memset(c, 0, sizeof *c);
+    c->L = L;
+    c->fs = fs;
+    c->g = &L->geom;
+    c->fullw = g->width - g->left - g->right;
+    c->t = g->tpl;
+    c->ncols = c->t && c->t->columns > 1 ? c->t->columns : 1;
+    c->colgap = c->ncols > 1 ? bt_len_pt(c->t->column_gap, g->body_size) : 0;
+    c->column_w = (c->fullw - c->colgap * (c->ncols - 1)) / c->ncols;
+    c->colw = c->column_w;
+    c->balance_page = SIZE_MAX;
+}
+
+static void ctx_done(ctx *c)
+{
+    free(c->items);
+    free(c->missing);
+    free(c->brks);
+    free(c->boxes);
+    free(c->cost);
+    free(c->prev);
+    free(c->next);
+}
+
 bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const bt_page_geom *g,
                              bt_layout **out, bt_err *e)
 {
     *out = NULL;
     if (n == 0) return bt_err_set(e, BT_EUSAGE, "no article to lay out");
-    bt_layout *L = bt_xcalloc(1, sizeof *L);
-    L->geom = *g;
-    L->narticles = n;
-    L->first_page = bt_xcalloc(n, sizeof *L->first_page);
     ctx c;
-    memset(&c, 0, sizeof c);
-    c.L = L;
-    c.fs = fs;
-    c.g = &L->geom;
-    c.fullw = g->width - g->left - g->right;
-    c.t = g->tpl;
-    c.ncols = c.t && c.t->columns > 1 ? c.t->columns : 1;
-    c.colgap = c.ncols > 1 ? bt_len_pt(c.t->column_gap, g->body_size) : 0;
-    c.column_w = (c.fullw - c.colgap * (c.ncols - 1)) / c.ncols;
-    c.colw = c.column_w;
-    c.balance_page = SIZE_MAX;
+    ctx_init(&c, n, fs, g);
     for (size_t i = 0; i < n; i++) {
         c.art = arts[i];
         layout_article(&c, i);
     }
-    free(c.items);
-    free(c.missing);
-    free(c.brks);
-    free(c.boxes);
-    free(c.cost);
-    free(c.prev);
-    free(c.next);
+    ctx_done(&c);
+    *out = c.L;
+    return BT_OK;
+}
+
+/* ---------------------------------------------------------------- contents */
+
+void bt_layout_roman(int n, char *buf, size_t size)
+{
+    static const struct {
+        int v;
+        const char *s;
+    } r[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+             {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}};
+    if (n < 1 || n >= 4000) {
+        snprintf(buf, size, "%d", n);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        for (; n >= r[i].v; n -= r[i].v)
+            for (const char *q = r[i].s; *q && k + 1 < size; q++) buf[k++] = *q;
+    buf[k] = '\0';
+}
+
+/* An entry's last title line gets its page number at the right edge of the column and a
+ * dotted leader from the title to it. */
+static void toc_number(ctx *c, fline *ln, const style *st, int page, size_t block)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%d", page);
+    double nw = measure(c, st->face, st->size, num, strlen(num)), end = 0;
+    for (size_t k = 0; k < ln->nitems; k++) {
+        const bt_item *it = &c->items[ln->item0 + k];
+        if (it->x + it->w > end) end = it->x + it->w;
+    }
+    double x0 = end + st->size * 0.6, x1 = c->colw - nw - st->size * 0.6;
+    if (x1 - x0 > st->size) {
+        bt_item *it = scratch_item(c);
+        it->kind = BT_ITEM_RULE;
+        it->tag = BT_TAG_ARTIFACT;
+        it->x = x0;
+        it->y = 0;
+        it->w = x1 - x0;
+        it->h = 0.9;
+        it->dotted = 1;
+        it->color = C_MUTED;
+        ln->nitems++;
+    }
+    c->tag = BT_TAG_TOC_ENTRY;
+    emit(c, ln, st->face, st->size, st->color, c->colw - nw, num, strlen(num), block);
+}
+
+bt_status bt_layout_contents(const bt_toc_entry *v, size_t n, const char *heading, bt_fontset *fs,
+                             const bt_page_geom *g, bt_layout **out, bt_err *e)
+{
+    *out = NULL;
+    if (n == 0) return bt_err_set(e, BT_EUSAGE, "no entry for a contents page");
+    ctx c;
+    ctx_init(&c, 1, fs, g);
+    c.colw = c.fullw; /* one column over the text area, whatever the template's columns */
+    c.ncols = 1;
+    new_page(&c, 0);
+    fblock hb = {0};
+    hb.keep_together = 1;
+    style hs = mkstyle(&c, BT_FACE_BOLD, 1.9, 1.22, C_TEXT, AL_LEFT);
+    tpl_style(&c, &hs, BT_TR_TITLE, NULL);
+    c.tag = BT_TAG_TOC_TITLE;
+    format_text(&c, &hb, &hs, heading, NOBLOCK);
+    rule_line(&c, &hb, body(&c) * 1.4);
+    place_block(&c, 0, &hb, NULL);
+    fblock_free(&hb);
+    c.nitems = 0;
+    /* the page numbers stay clear of the titles: room for the widest */
+    int maxpage = 1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].page > maxpage) maxpage = v[i].page;
+    char widest[24];
+    snprintf(widest, sizeof widest, "%d", maxpage);
+    for (size_t i = 0; i < n; i++) {
+        fblock sec = {0}, fb = {0};
+        if (v[i].section && *v[i].section) {
+            style s = mkstyle(&c, BT_FACE_BOLD, 0.82, 1.6, C_CATEGORY, AL_LEFT);
+            sec.space_before = body(&c) * (i ? 1.3 : 0.2);
+            tpl_style(&c, &s, BT_TR_CATEGORY, NULL);
+            sec.keep_with_next = 1;
+            c.tag = BT_TAG_TOC_SECTION;
+            format_text(&c, &sec, &s, v[i].section, i);
+        }
+        fb.space_before = body(&c) * 0.7;
+        fb.keep_together = 1;
+        style ts = mkstyle(&c, BT_FACE_REGULAR, 1.0, c.g->leading, C_TEXT, AL_LEFT);
+        tpl_style(&c, &ts, BT_TR_BODY, NULL);
+        ts.al = AL_LEFT;
+        ts.indent = 0;
+        ts.rindent = measure(&c, ts.face, ts.size, widest, strlen(widest)) + ts.size * 2.5;
+        c.tag = BT_TAG_TOC_ENTRY;
+        format_text(&c, &fb, &ts, v[i].title && *v[i].title ? v[i].title : "?", i);
+        if (fb.n) toc_number(&c, &fb.lines[fb.n - 1], &ts, v[i].page, i);
+        if (v[i].date && *v[i].date) {
+            style ds = mkstyle(&c, BT_FACE_ITALIC, 0.86, 1.5, C_MUTED, AL_LEFT);
+            tpl_style(&c, &ds, BT_TR_DATE, NULL);
+            ds.al = AL_LEFT;
+            c.tag = BT_TAG_TOC_ENTRY;
+            format_text(&c, &fb, &ds, v[i].date, i);
+        }
+        if (sec.n) place_block(&c, 0, &sec, &fb);
+        place_block(&c, 0, &fb, NULL);
+        fblock_free(&sec);
+        fblock_free(&fb);
+        c.nitems = 0;
+    }
+    /* the footer: the page's label */
+    bt_layout *L = c.L;
+    double fs_ = body(&c) * 0.78;
+    for (size_t i = 0; i < L->npages; i++) {
+        bt_page *p = &L->pages[i];
+        p->number = (int)i + 1;
+        p->count = (int)L->npages;
+        char num[24];
+        bt_layout_roman(p->number, num, sizeof num);
+        double w = measure(&c, BT_FACE_REGULAR, fs_, num, strlen(num));
+        add_text_item(&c, p, BT_ROLE_FOOTER, BT_FACE_REGULAR, fs_, C_MUTED, g->left + (c.fullw - w) / 2,
+                      g->bottom - fs_ * 2.6, num);
+    }
+    ctx_done(&c);
     *out = L;
     return BT_OK;
 }
@@ -1294,6 +1433,7 @@ char *bt_layout_dump(const bt_layout *l)
             if (it->kind != BT_ITEM_TEXT) {
                 bt_buf_addc(&b, ' ');
                 num(&b, it->h);
+                if (it->dotted) bt_buf_adds(&b, " dotted");
             } else {
                 bt_buf_adds(&b, " \"");
                 bt_buf_adds(&b, l->pool + it->text);

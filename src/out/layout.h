@@ -27,6 +27,10 @@ typedef struct {
     double leading;                /* body line height as a multiple of the size */
     const struct bt_template *tpl; /* the look: columns, styles, header, footer, masthead
                                     * (template.h); NULL: the built-in look */
+    int page_first;                /* 0: each article's pages are numbered on their own
+                                    * ("Trang 2/3"); else pages are numbered through a bulletin
+                                    * of several articles, the first laid out being this one */
+    int page_total;                /* with page_first: the bulletin's page count ("Trang 5/48") */
 } bt_page_geom;
 
 /* Fill g for a paper name (case-insensitive); 0 when unknown. */
@@ -53,7 +57,9 @@ typedef enum {
     BT_TAG_LABEL,        /* a list item's marker */
     BT_TAG_AUTHOR,       /* the author line */
     BT_TAG_TOC_TITLE,    /* contents page: its heading */
-    BT_TAG_TOC_ENTRY     /* contents page: one article (block = the article's index) */
+    BT_TAG_TOC_SECTION,  /* contents page: a category over its articles (block = the index of
+                          * its first entry) */
+    BT_TAG_TOC_ENTRY     /* contents page: one article (block = the entry's index) */
 } bt_tag;
 
 typedef struct {
@@ -64,6 +70,7 @@ typedef struct {
     double size;       /* text: font size */
     double x, y;       /* text: baseline origin; image/rule: lower-left corner */
     double w, h;       /* text: advance width (h = size); image: box; rule: length, thickness */
+    int dotted;        /* rule: drawn as round dots (a contents page's leader) */
     unsigned color;    /* 0xRRGGBB */
     size_t text;       /* text: offset of the NUL-terminated UTF-8 in the layout's pool */
     size_t len;        /* text: byte length */
@@ -94,6 +101,27 @@ typedef struct {
 bt_status bt_layout_articles(bt_article **arts, size_t n, bt_fontset *fs, const bt_page_geom *g,
                              bt_layout **out, bt_err *e);
 void bt_layout_free(bt_layout *l);
+
+/* One line of a contents page: an article of a document of several. */
+typedef struct {
+    const char *title;
+    const char *section;  /* a category line above the entry (the first of its category); NULL
+                           * or "": none */
+    const char *date;     /* the date line under the title; NULL or "": none */
+    int page;             /* the number printed: where the article starts (bulletin numbering) */
+} bt_toc_entry;
+
+/* Lay out the contents pages of a document: heading (e.g. "Mục lục") over the entries v[0..n),
+ * each title with a dotted leader to its page number and its date under it, kept together.
+ * Items: the heading BT_TAG_TOC_TITLE, category lines BT_TAG_TOC_SECTION, an entry's title,
+ * number and date BT_TAG_TOC_ENTRY with block = the entry's index; leaders and the footer (the
+ * page's number in lower-case roman, as the page labels give it) are artifacts. The pages are
+ * one column over the whole text area, in the template's faces and colours. */
+bt_status bt_layout_contents(const bt_toc_entry *v, size_t n, const char *heading, bt_fontset *fs,
+                             const bt_page_geom *g, bt_layout **out, bt_err *e);
+
+/* "i", "ii", ... for 1 <= n < 4000 (else decimal) into buf. */
+void bt_layout_roman(int n, char *buf, size_t size);
 
 /* The text of a text item. */
 const char *bt_layout_text(const bt_layout *l, const bt_item *it);

@@ -38,8 +38,6 @@
 /* zlib level for the streams we compress (fonts, content, CMaps): 6 is zlib's default; the
  * higher levels gain under 1 % on this data. */
 #define DEFLATE_LEVEL 6
-/* Documents of at most this many articles keep their layouts between the two passes. */
-#define KEEP_LAYOUTS 16
 
 typedef struct {
     HPDF_STATUS code, detail;
@@ -115,8 +113,19 @@ typedef struct {
     bt_page_geom g;
     bt_fontset *fs;
     bt_pdffonts *pf;
-    bt_layout **lay;   /* per article, kept from the first pass (or NULL) */
+    bt_layout *lay;    /* a one-article document's layout, kept from the first pass */
     size_t *npages;    /* per article */
+    bt_layout *toc;    /* the contents pages (documents of several articles) */
+    size_t ntoc;       /* their number */
+    HPDF_Page *first;  /* the first page of each article (the contents' links go there) */
+    struct toclink {
+        HPDF_Page page; /* a contents page */
+        size_t pg;      /* its index */
+        size_t entry;   /* the article */
+        HPDF_Rect r;
+    } *links;
+    size_t nlinks;
+    int digits[BT_NFACES]; /* faces whose digits are in the subsets (page numbers) */
     HPDF_Doc pdf;
     herr h;
     HPDF_Dict fontres; /* the /Font resources shared by every page */
@@ -143,6 +152,8 @@ static bt_status hfail(doc *d, bt_err *e, const char *what)
     if (d->pdf) HPDF_ResetError(d->pdf);
     return BT_EPDF;
 }
+
+static const char *doc_lang(const bt_article *a);
 
 static unsigned objnum(const void *obj)
 {
@@ -472,15 +483,30 @@ static void use_glyphs(doc *d, const bt_layout *L)
                 n = bt_font_shape(d->fs, it->face, " ", 1, &g, NULL);
                 bt_pdffonts_use(d->pf, it->face, g, n);
             }
+            /* a bulletin's running heads are laid out again once its page count is known:
+             * any page number must be drawable then */
+            if (d->n > 1 && it->role != BT_ROLE_BODY && !d->digits[f]) {
+                d->digits[f] = 1;
+                n = bt_font_shape(d->fs, it->face, "0123456789", 10, &g, NULL);
+                bt_pdffonts_use(d->pf, it->face, g, n);
+            }
         }
 }
 
+/* Lay out article i. In a document of several, its pages are numbered through the document:
+ * in the first pass the page count is not known yet (quiet: the second pass). */
 static bt_status lay_out(doc *d, size_t i, int quiet, bt_layout **L, bt_err *e)
 {
     bt_article *a = d->arts[i];
+    bt_page_geom g = d->g;
+    if (d->n > 1) {
+        g.page_first = 1;
+        for (size_t k = 0; k < i; k++) g.page_first += (int)d->npages[k];
+        g.page_total = quiet ? (int)(d->total - d->ntoc) : 0;
+    }
     /* warnings were given in the first pass */
     size_t nw = a->nwarnings;
-    bt_status st = bt_layout_articles(&a, 1, d->fs, &d->g, L, e);
+    bt_status st = bt_layout_articles(&a, 1, d->fs, &g, L, e);
     if (quiet) {
         for (size_t k = nw; k < a->nwarnings; k++) free(a->warnings[k]);
         a->nwarnings = nw;
@@ -570,10 +596,65 @@ static void outline_article(doc *d, HPDF_Page page, const bt_article *a)
     if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
 }
 
+/* Where each contents entry on page p is (the union of its items), to be made a link once the
+ * article pages exist. */
+static void toc_rects(doc *d, HPDF_Page page, size_t pg, const bt_page *p)
+{
+    size_t start = d->nlinks;
+    for (size_t j = 0; j < p->nitems; j++) {
+        const bt_item *it = &p->items[j];
+        if (it->tag != BT_TAG_TOC_ENTRY || it->block >= d->n) continue;
+        HPDF_REAL l = (HPDF_REAL)it->x, b = (HPDF_REAL)(it->y - 0.3 * it->size),
+                  r = (HPDF_REAL)(it->x + it->w), t = (HPDF_REAL)(it->y + 0.9 * it->size);
+        struct toclink *k = NULL;
+        for (size_t m = start; m < d->nlinks && !k; m++)
+            if (d->links[m].entry == it->block) k = &d->links[m];
+        if (!k) {
+            d->links = bt_xrealloc(d->links, (d->nlinks + 1) * sizeof *d->links);
+            k = &d->links[d->nlinks++];
+            k->page = page;
+            k->pg = pg;
+            k->entry = it->block;
+            k->r = (HPDF_Rect){l, b, r, t};
+            continue;
+        }
+        if (l < k->r.left) k->r.left = l;
+        if (b < k->r.bottom) k->r.bottom = b;
+        if (r > k->r.right) k->r.right = r;
+        if (t > k->r.top) k->r.top = t;
+    }
+}
+
+/* The contents' links, once every article's first page exists: tagged with the entry's Link. */
+static bt_status toc_links(doc *d, bt_err *e)
+{
+    for (size_t i = 0; i < d->nlinks; i++) {
+        const struct toclink *k = &d->links[i];
+        HPDF_Destination dst = HPDF_Page_CreateDestination(d->first[k->entry]);
+        HPDF_Annotation an = dst ? HPDF_Page_CreateLinkAnnot(k->page, k->r, dst) : NULL;
+        if (!an) break;
+        HPDF_Dict_AddNumber(an, "F", 4); /* printed */
+        HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+        int key = bt_pdfstruct_objr(d->ps, k->pg, objnum(an), BT_TAG_TOC_ENTRY, k->entry);
+        if (key >= 0) HPDF_Dict_AddNumber(an, "StructParent", key);
+        HPDF_Dict_AddName(k->page, "Tabs", "S");
+    }
+    if (d->h.code) return hfail(d, e, "linking the contents");
+    return BT_OK;
+}
+
+/* The contents' heading in the document's language. */
+static const char *toc_heading(doc *d)
+{
+    return strncmp(doc_lang(d->arts[0]), "vi", 2) == 0 ? "Mục lục" : "Contents";
+}
+
+/* The pages of article ai laid out in L; ai == d->n: the contents pages. */
 static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
 {
-    bt_article *a = d->arts[ai];
-    bt_pdfstruct_article(d->ps, a);
+    bt_article *a = ai < d->n ? d->arts[ai] : NULL;
+    if (a) bt_pdfstruct_article(d->ps, a);
+    else bt_pdfstruct_contents(d->ps);
     bt_buf cs = {0};
     int *img = NULL;
     size_t imgcap = 0;
@@ -590,12 +671,15 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         size_t pg = d->npg++;
         d->pageobj[pg] = objnum(page);
         HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)pg);
-        if (d->n > 1 && pi == 0) {
-            outline_article(d, page, a);
-            /* page labels "k-i": article k, its page i, as the footer counts them */
-            char prefix[32];
-            snprintf(prefix, sizeof prefix, "%zu-", ai + 1);
-            HPDF_AddPageLabel(d->pdf, (HPDF_UINT)(d->npg - 1), HPDF_PAGE_NUM_STYLE_DECIMAL, 1, prefix);
+        if (a && pi == 0) d->first[ai] = page;
+        if (a && d->n > 1 && pi == 0) outline_article(d, page, a);
+        if (!a && pi == 0) { /* the contents first in the outline */
+            HPDF_Outline ol = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
+            HPDF_Destination dst = ol ? HPDF_Page_CreateDestination(page) : NULL;
+            if (dst) {
+                HPDF_Dict_Add(ol, "Title", text_string(d, toc_heading(d)));
+                HPDF_Outline_SetDestination(ol, dst);
+            }
         }
         /* images: loaded once per document, named in the page's resources */
         if (p->nitems > imgcap) {
@@ -607,7 +691,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
             img[j] = -1;
             const bt_item *it = &p->items[j];
             if (it->kind != BT_ITEM_IMAGE) continue;
-            img[j] = load_image(d, it->image, a);
+            img[j] = a ? load_image(d, it->image, a) : -1;
             if (img[j] < 0) continue;
             if (!xo) {
                 xo = HPDF_Dict_New(d->pdf->mmgr);
@@ -621,7 +705,8 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         markctx mc = {d->ps, pg};
         bt_pdfmark mk = {mark_cb, &mc};
         bt_pdf_content(&cs, L, p, d->fs, d->pf, img, &mk);
-        if (a->source_url && *a->source_url) url_links(d, page, pg, p, a->source_url);
+        if (a && a->source_url && *a->source_url) url_links(d, page, pg, p, a->source_url);
+        if (!a) toc_rects(d, page, pg, p);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         size_t zl = 0;
         unsigned char *z = deflate_bytes(cs.data, cs.len, &zl);
@@ -1195,6 +1280,35 @@ static double now_ms(void)
 
 void bt_pdf_times_get(bt_pdf_times *t) { *t = times; }
 
+/* The contents pages of a document of several articles: each article's title, date and first
+ * page; with articles of more than one category, the category over its first article and those
+ * that follow it (as the outline groups them). */
+static bt_status lay_out_contents(doc *d, bt_err *e)
+{
+    bt_toc_entry *v = bt_xcalloc(d->n, sizeof *v);
+    char **dates = bt_xcalloc(d->n, sizeof *dates);
+    int page = 1;
+    const char *prev = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        const bt_article *a = d->arts[i];
+        const char *cat = a->category && *a->category ? a->category : "Khác";
+        v[i].title = a->title;
+        v[i].section = d->twolevel && (!prev || strcmp(prev, cat) != 0) ? cat : NULL;
+        prev = cat;
+        v[i].date = dates[i] = bt_date_vi(&a->published);
+        v[i].page = page;
+        page += (int)d->npages[i];
+    }
+    bt_status st = bt_layout_contents(v, d->n, toc_heading(d), d->fs, &d->g, &d->toc, e);
+    for (size_t i = 0; i < d->n; i++) free(dates[i]);
+    free(dates);
+    free(v);
+    if (st) return st;
+    use_glyphs(d, d->toc);
+    d->ntoc = d->toc->npages;
+    return BT_OK;
+}
+
 static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 {
     bt_status st;
@@ -1206,8 +1320,18 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         if (st) return st;
         use_glyphs(d, L);
         d->npages[i] = L->npages;
-        if (d->n <= KEEP_LAYOUTS) d->lay[i] = L;
+        if (d->n == 1) d->lay = L; /* a bulletin's pages are laid out again, numbered */
         else bt_layout_free(L);
+    }
+    /* a two-level outline (and contents) when the articles are of more than one category */
+    for (size_t i = 1; i < d->n && !d->twolevel; i++) {
+        const char *x = d->arts[0]->category ? d->arts[0]->category : "";
+        const char *y = d->arts[i]->category ? d->arts[i]->category : "";
+        d->twolevel = strcmp(x, y) != 0;
+    }
+    if (d->n > 1) {
+        st = lay_out_contents(d, e);
+        if (st) return st;
     }
     double t1 = now_ms();
     times.layout += t1 - t0;
@@ -1215,6 +1339,7 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     double tf = now_ms();
     times.font += tf - t1;
     if (st) return st;
+    d->total = d->ntoc;
     for (size_t i = 0; i < d->n; i++) d->total += d->npages[i];
     d->pageobj = bt_xcalloc(d->total ? d->total : 1, sizeof *d->pageobj);
     d->ps = bt_pdfstruct_new(doc_lang(d->arts[0]), d->n, d->total);
@@ -1225,25 +1350,30 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     st = write_fonts(d, e);
     if (st) return st;
 
-    /* a two-level outline when the articles are of more than one category */
-    for (size_t i = 1; i < d->n && !d->twolevel; i++) {
-        const char *x = d->arts[0]->category ? d->arts[0]->category : "";
-        const char *y = d->arts[i]->category ? d->arts[i]->category : "";
-        d->twolevel = strcmp(x, y) != 0;
+    /* pass 2: pages (the contents first) */
+    if (d->toc) {
+        st = write_pages(d, d->n, d->toc, e);
+        if (st) return st;
     }
-    /* pass 2: pages */
     for (size_t i = 0; i < d->n; i++) {
-        bt_layout *L = d->lay[i];
+        bt_layout *L = d->lay;
+        d->lay = NULL;
         if (!L) {
             st = lay_out(d, i, 1, &L, e);
             if (st) return st;
         }
         st = write_pages(d, i, L, e);
         bt_layout_free(L);
-        d->lay[i] = NULL;
         if (st) return st;
     }
-    if (d->n > 1) HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    if (d->n > 1) {
+        st = toc_links(d, e);
+        if (st) return st;
+        /* page labels as the pages are numbered: i, ii... for the contents, then 1, 2... */
+        HPDF_AddPageLabel(d->pdf, 0, HPDF_PAGE_NUM_STYLE_LOWER_ROMAN, 1, NULL);
+        HPDF_AddPageLabel(d->pdf, (HPDF_UINT)d->ntoc, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+        HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    }
     st = write_struct(d, e);
     if (st) return st;
     set_info(d);
@@ -1292,11 +1422,13 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     bt_status st = bt_fontset_acquire(o->font_dir ? o->font_dir : o->tpl ? o->tpl->font_dir : NULL, &d.fs, e);
     if (st) return st;
     d.pf = bt_pdffonts_new(d.fs);
-    d.lay = bt_xcalloc(n, sizeof *d.lay);
     d.npages = bt_xcalloc(n, sizeof *d.npages);
+    d.first = bt_xcalloc(n, sizeof *d.first);
     st = build(&d, fn, user, e);
-    for (size_t i = 0; i < n; i++) bt_layout_free(d.lay[i]);
-    free(d.lay);
+    bt_layout_free(d.lay);
+    bt_layout_free(d.toc);
+    free(d.first);
+    free(d.links);
     free(d.npages);
     free(d.ic);
     if (d.pdf) HPDF_Free(d.pdf);

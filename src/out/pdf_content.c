@@ -372,6 +372,12 @@ void bt_pdf_content(bt_buf *out, const bt_layout *L, const bt_page *p, bt_fontse
                 color(out, it->color, 1);
                 stroke = it->color;
             }
+            /* dots: round caps on dashes of no length, one every 2.6 times their size */
+            if (it->dotted) {
+                bt_buf_adds(out, "q 1 J [0 ");
+                bt_pdf_num(out, it->h * 2.6, 2);
+                bt_buf_adds(out, "] 0 d ");
+            }
             bt_pdf_num(out, it->h, 2);
             bt_buf_adds(out, " w ");
             bt_pdf_num(out, it->x, 2);
@@ -381,7 +387,7 @@ void bt_pdf_content(bt_buf *out, const bt_layout *L, const bt_page *p, bt_fontse
             bt_pdf_num(out, it->x + it->w, 2);
             bt_buf_addc(out, ' ');
             bt_pdf_num(out, it->y, 2);
-            bt_buf_adds(out, " l S\n");
+            bt_buf_adds(out, it->dotted ? " l S Q\n" : " l S\n");
         }
     }
     end_text(&w, prev && prev->role == BT_ROLE_BODY);

@@ -45,7 +45,10 @@ struct bt_pdfstruct {
     size_t keybase;  /* the document's page count: annotation keys come after the pages' */
     /* where new elements go */
     const bt_article *art;
-    size_t top;      /* Document, Art or TOC */
+    size_t top;      /* Document or Art */
+    size_t toc, toc_sub; /* the contents' TOC, and the TOC of the current category in it */
+    size_t *toc_link;    /* the Link element of each contents entry */
+    size_t ntoc_link;
     /* the element the last marked sequence went to, and what it was */
     size_t last;
     bt_tag last_tag;
@@ -107,6 +110,7 @@ bt_pdfstruct *bt_pdfstruct_new(const char *doclang, size_t articles, size_t page
     s->narticles = articles;
     s->top = add_elem(s, "Document", NONE);
     s->last = s->list = s->li = NONE;
+    s->toc = s->toc_sub = NONE;
     return s;
 }
 
@@ -123,6 +127,7 @@ void bt_pdfstruct_free(bt_pdfstruct *s)
     for (size_t i = 0; i < s->npages; i++) free(s->pages[i].elems);
     free(s->pages);
     free(s->objr);
+    free(s->toc_link);
     free(s->doclang);
     free(s);
 }
@@ -137,7 +142,8 @@ static void reset_current(bt_pdfstruct *s)
 void bt_pdfstruct_contents(bt_pdfstruct *s)
 {
     s->art = NULL;
-    s->top = add_elem(s, "TOC", 0);
+    s->top = 0;
+    s->toc = s->toc_sub = NONE;
     reset_current(s);
 }
 
@@ -176,11 +182,33 @@ static size_t element_for(bt_pdfstruct *s, const bt_item *it, const char **type)
     }
     case BT_TAG_TOC_TITLE:
         *type = "H1";
-        return add_elem(s, "H1", s->top);
+        return add_elem(s, "H1", 0);
+    case BT_TAG_TOC_SECTION: {
+        /* TOC -> TOCI -> (P: the category, TOC: its articles) */
+        if (s->toc == NONE) s->toc = add_elem(s, "TOC", 0);
+        size_t toci = add_elem(s, "TOCI", s->toc);
+        size_t p = add_elem(s, "P", toci);
+        s->toc_sub = add_elem(s, "TOC", toci);
+        *type = "P";
+        return p;
+    }
     case BT_TAG_TOC_ENTRY: {
-        size_t toci = add_elem(s, "TOCI", s->top);
+        /* TOCI -> Reference -> Link (the annotation's OBJR joins the Link) */
+        if (s->toc == NONE) s->toc = add_elem(s, "TOC", 0);
+        size_t toci = add_elem(s, "TOCI", s->toc_sub != NONE ? s->toc_sub : s->toc);
+        size_t ref = add_elem(s, "Reference", toci);
+        size_t link = add_elem(s, "Link", ref);
+        if (it->block != NONE) {
+            if (it->block >= s->ntoc_link) {
+                size_t m = it->block + 1 > 2 * s->ntoc_link ? it->block + 1 : 2 * s->ntoc_link;
+                s->toc_link = bt_xrealloc(s->toc_link, m * sizeof *s->toc_link);
+                for (size_t k = s->ntoc_link; k < m; k++) s->toc_link[k] = NONE;
+                s->ntoc_link = m;
+            }
+            s->toc_link[it->block] = link;
+        }
         *type = "Link";
-        return add_elem(s, "Link", toci);
+        return link;
     }
     case BT_TAG_LABEL:
         /* a list item starts with its marker; consecutive items share one L */
@@ -286,7 +314,9 @@ int bt_pdfstruct_mark(bt_pdfstruct *s, size_t page, const bt_item *it, const cha
 int bt_pdfstruct_objr(bt_pdfstruct *s, size_t page, unsigned annot, bt_tag tag, size_t block)
 {
     size_t el = NONE;
-    for (size_t i = s->n; i-- > 1;) {
+    if (tag == BT_TAG_TOC_ENTRY) /* added after the articles: found by the entry's index */
+        el = block < s->ntoc_link ? s->toc_link[block] : NONE;
+    for (size_t i = tag == BT_TAG_TOC_ENTRY ? 0 : s->n; i-- > 1;) {
         if (s->e[i].tag == tag && s->e[i].block == block && s->e[i].type && strcmp(s->e[i].type, "Link") == 0) {
             el = i;
             break;

@@ -1,5 +1,5 @@
 /* pdf_struct.h - the logical structure of a tagged PDF, built while the pages are written:
- *   Document -> (TOC -> TOCI -> Link) -> [Art per article when there are several] ->
+ *   Document -> (H1 and TOC of a contents page) -> [Art per article when there are several] ->
  *   P (category, date), H1 (title), Link (source URL), P (lead, paragraphs, author),
  *   H2..H6, Figure (with Alt), Caption, BlockQuote, L -> LI -> Lbl + LBody.
  * Running headers, footers and rules are artifacts, outside the tree. Plain data: out_pdf.c
@@ -26,7 +26,9 @@ typedef struct bt_pdfstruct bt_pdfstruct;
 bt_pdfstruct *bt_pdfstruct_new(const char *doclang, size_t articles, size_t pages);
 void bt_pdfstruct_free(bt_pdfstruct *s);
 
-/* The contents page comes first: its elements go under a TOC element. */
+/* The following pages are the contents: its heading is an H1 under the Document, its entries
+ * a TOC of TOCI -> Reference -> Link (the link annotation's OBJR joins the Link); a category
+ * line is a TOCI holding a P and the TOC of the entries under it. */
 void bt_pdfstruct_contents(bt_pdfstruct *s);
 /* The following pages belong to article a (its blocks give the element types). */
 void bt_pdfstruct_article(bt_pdfstruct *s, const bt_article *a);
@@ -36,7 +38,8 @@ void bt_pdfstruct_article(bt_pdfstruct *s, const bt_article *a);
 int bt_pdfstruct_mark(bt_pdfstruct *s, size_t page, const bt_item *it, const char **tag);
 
 /* An annotation (object number annot) on page belongs to the Link element of the items with
- * tag and block (marked before): returns its /StructParent key, or -1 when there is none. */
+ * tag and block (marked before; for BT_TAG_TOC_ENTRY at any time since): returns its
+ * /StructParent key, or -1 when there is none. */
 int bt_pdfstruct_objr(bt_pdfstruct *s, size_t page, unsigned annot, bt_tag tag, size_t block);
 
 /* Number of elements; element 0 is the Document. */

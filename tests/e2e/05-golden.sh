@@ -15,6 +15,11 @@ sum() { # NAME FILE
 for f in "$FIX"/text/*.txt "$FIX"/html/pages/*.html "$FIX"/html/synthetic/*.html; do
     b=$(basename "$f"); bt pdf -q "$f" -o "$OUT/$b.pdf" 2>/dev/null; sum "pdf/$b" "$OUT/$b.pdf"
 done
+# bulletins: a contents page, numbering through the document, outline
+bt pdf -q "$FIX"/text/000-seed.txt "$FIX"/text/001.txt "$FIX"/text/005.txt "$FIX"/text/002.txt -o "$OUT/four.pdf" 2>/dev/null
+sum pdf/bulletin-four "$OUT/four.pdf"
+bt pdf -q "$FIX"/text/*.txt -o "$OUT/all.pdf" 2>/dev/null
+sum pdf/bulletin-text "$OUT/all.pdf"
 bt epub -q "$FIX"/text/*.txt -o "$OUT/digest.epub" --title "Bản tin" --group-by category 2>/dev/null
 sum epub/digest-text "$OUT/digest.epub"
 bt epub -q "$FIX"/html/pages/*.html -o "$OUT/pages.epub" 2>/dev/null

@@ -90,14 +90,15 @@ if [ "$np" -gt 1 ]; then
         && pass "pdf: running header with the title on page 2" || fail "pdf: running header missing"
 fi
 
-# Several articles in one PDF: each on a new page, with bookmarks.
+# Several articles in one PDF: each on a new page, with bookmarks (the contents page:
+# 24-pdf-contents.sh).
 a="$FIX/text/001.txt" b="$FIX/text/025.txt"
 bt pdf -q "$seed" "$a" "$b" -o "$OUT/three.pdf"; rc=$?
 [ $rc -eq 0 ] && pass "pdf: three articles into one PDF" || fail "pdf: three articles exit $rc"
 nb=$(qpdf --json --json-key=outlines "$OUT/three.pdf" 2>/dev/null | python3 -c '
 import json, sys
 print(len(json.load(sys.stdin).get("outlines", [])))' 2>/dev/null)
-[ "$nb" = 3 ] && pass "pdf: three bookmarks (outline)" || fail "pdf: bookmarks: got '$nb' want 3"
+[ "$nb" = 4 ] && pass "pdf: four bookmarks (the contents and three articles)" || fail "pdf: bookmarks: got '$nb' want 4"
 ok=1
 for f in "$seed" "$a" "$b"; do
     first=$(head -n 1 "$f" | cut -c1-20)

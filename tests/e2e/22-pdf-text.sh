@@ -95,17 +95,4 @@ grep -q 'Ảnh một ngôi nhà nhỏ' "$OUT/alt.txt" && grep -q 'Ảnh thứ ha
 $J links "$OUT/page.pdf" >"$OUT/links.txt" 2>&1 && grep -q '^https://example.vn/thoi-su/bai-thu-nghiem-cau-truc.html tagged$' "$OUT/links.txt" \
     && pass "links: the source URL under the title is a tagged link annotation" || fail "links: source URL ($(cat "$OUT/links.txt"))"
 
-# Several articles: an outline of categories over articles (flat with one category), page
-# labels "article-page".
-bt pdf -q "$seed" "$FIX/text/001.txt" "$FIX/text/005.txt" "$FIX/text/002.txt" -o "$OUT/four.pdf"
-qpdf --json --json-key=outlines --json-key=pagelabels "$OUT/four.pdf" 2>/dev/null | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
-top = [(o["title"], [k["title"] for k in o["kids"]]) for o in j["outlines"]]
-labels = [l["label"].get("/P") for l in j["pagelabels"]]
-ok = len(top) == 3 and top[1][0] == "KINH DOANH" and len(top[1][1]) == 2 and labels[:2] == ["u:1-", "u:2-"]
-print(top, labels); sys.exit(0 if ok else 1)' >"$OUT/outline.txt" 2>&1 \
-    && pass "outline: categories over their articles; page labels per article" || fail "outline: $(cut -c1-200 "$OUT/outline.txt")"
-bt pdf -q "$FIX/text/001.txt" "$FIX/text/002.txt" -o "$OUT/two.pdf"
-n=$(qpdf --json --json-key=outlines "$OUT/two.pdf" 2>/dev/null | python3 -c 'import json,sys; o=json.load(sys.stdin)["outlines"]; print(len(o), sum(len(x["kids"]) for x in o))')
-[ "$n" = "2 0" ] && pass "outline: flat when every article has the same category" || fail "outline: one category gives '$n'"
+# Several articles (contents page, outline, page labels): tests/e2e/24-pdf-contents.sh

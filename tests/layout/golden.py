@@ -37,8 +37,8 @@ def parse_dump(text):
             _, role, face, size, x, y, w = head
             out.append(('text', (role, face, size, float(x), float(y), float(w), word)))
         elif line.startswith(('image ', 'rule ')):
-            kind, role, x, y, w, h = line.split()
-            out.append((kind, (role, x, y, w, h)))
+            kind, role, x, y, w, h, *rest = line.split()
+            out.append((kind if not rest else kind + '.' + rest[0], (role, x, y, w, h)))
         else:
             out.append(('?', line))
     return out
@@ -64,7 +64,7 @@ def lines_of(dump):
                 res.append('  ?? ' + f)
             else:
                 role, x, y, w, h = f
-                res.append('  %-6s %s %s %sx%s %s' % (kind, x, y, w, h, role))
+                res.append('  %-6s %s %s %sx%s %s' % (kind, x, y, w, h, role))  # rule.dotted: a leader
             continue
         role, face, size, x, y, w, word = f
         fs = '%s %s' % (face, size)

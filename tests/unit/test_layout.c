@@ -272,6 +272,58 @@ int main(void)
         bt_article_free(ia);
     }
 
+    /* Contents pages: numbers in roman for their labels; entries kept whole, over pages. */
+    {
+        char r[32];
+        bt_layout_roman(1, r, sizeof r);
+        CHECK("roman: 1", strcmp(r, "i") == 0);
+        bt_layout_roman(14, r, sizeof r);
+        CHECK("roman: 14", strcmp(r, "xiv") == 0);
+        bt_layout_roman(1994, r, sizeof r);
+        CHECK("roman: 1994", strcmp(r, "mcmxciv") == 0);
+        bt_layout_roman(4000, r, sizeof r);
+        CHECK("roman: 4000 in decimal", strcmp(r, "4000") == 0);
+        bt_layout_roman(3888, r, 4);
+        CHECK("roman: cut to the buffer", strcmp(r, "mmm") == 0);
+        enum { N = 60 };
+        bt_toc_entry v[N];
+        char *titles[N];
+        for (int i = 0; i < N; i++) {
+            titles[i] = bt_xasprintf("Bài thứ %d: %s", i + 1,
+                                     i % 7 ? "tin ngắn"
+                                           : "một tiêu đề rất dài, dài đến mức phải xuống dòng hai "
+                                             "lần trong mục lục của bản tin");
+            v[i] = (bt_toc_entry){titles[i], i % 10 == 0 ? "THỜI SỰ" : NULL, i % 3 ? "Thứ Bảy, 27/05/2023" : NULL,
+                                  1 + 2 * i};
+        }
+        bt_page_geom tg;
+        bt_layout_paper("a5", &tg);
+        bt_layout *T = NULL;
+        CHECK("contents: laid out", bt_layout_contents(v, N, "Mục lục", fs, &tg, &T, &e) == BT_OK && T);
+        int pages_ok = T && T->npages > 1, whole = 1, numbers = 0, in_area = 1;
+        size_t seen_page[N];
+        for (int i = 0; i < N; i++) seen_page[i] = SIZE_MAX;
+        for (size_t p = 0; T && p < T->npages; p++)
+            for (size_t j = 0; j < T->pages[p].nitems; j++) {
+                const bt_item *it = &T->pages[p].items[j];
+                if (it->x < tg.left - 0.01 || it->x + it->w > tg.width - tg.right + 0.01) in_area = 0;
+                if (it->tag != BT_TAG_TOC_ENTRY || it->block >= N) continue;
+                if (seen_page[it->block] != SIZE_MAX && seen_page[it->block] != p) whole = 0;
+                seen_page[it->block] = p;
+                char want[16];
+                snprintf(want, sizeof want, "%d", v[it->block].page);
+                if (strcmp(bt_layout_text(T, it), want) == 0 &&
+                    fabs(it->x + it->w - (tg.width - tg.right)) < 0.01)
+                    numbers++;
+            }
+        CHECK("contents: several pages", pages_ok);
+        CHECK("contents: an entry never split over two pages", whole);
+        CHECK("contents: each entry's number at the right edge", numbers == N);
+        CHECK("contents: everything inside the text area", in_area);
+        bt_layout_free(T);
+        for (int i = 0; i < N; i++) free(titles[i]);
+    }
+
     bt_fontset_free(fs);
     TEST_END();
 }
