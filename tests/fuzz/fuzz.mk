@@ -12,7 +12,8 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_MAX_LEN ?= 65536
+# FUZZ_MAX_LEN: one input size cap for every harness (default: per harness, see run.sh)
+FUZZ_MAX_LEN ?=
 FUZZERS      ?= text html pdf epub image state
 FZ           ?= build-fuzz
 
