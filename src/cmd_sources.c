@@ -13,16 +13,15 @@ void bt_cmd_expand(bt_source *s, char *const *args, int n, bt_item_list *l, int 
     for (int i = 0; i < n; i++) {
         bt_err e;
         bt_err_clear(&e);
-        size_t before = l->nnotes;
+        size_t before = l->nnotes, rv = l->warc_skipped_revisit, ot = l->warc_skipped_other;
         if (bt_source_expand(s, args[i], l, &e) != BT_OK) {
             bt_cli_error(args[i], "%s", e.msg);
             (*failed)++;
         }
         for (size_t k = before; k < l->nnotes; k++) bt_cli_warn(NULL, "%s", l->notes[k]);
+        if (l->warc_skipped_revisit > rv || l->warc_skipped_other > ot)
+            bt_cli_info("%s: " BT_WARC_SKIPPED_FMT, args[i], l->warc_skipped_revisit - rv, l->warc_skipped_other - ot);
     }
-    if (l->warc_skipped_revisit || l->warc_skipped_other)
-        bt_cli_info("WARC records skipped: %zu revisit, %zu not an HTML page with status 200",
-                    l->warc_skipped_revisit, l->warc_skipped_other);
 }
 
 char *bt_cmd_item_stem(const bt_item *it, const char *ext)

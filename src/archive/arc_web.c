@@ -86,16 +86,8 @@ static double now_ms(void)
 
 int arc_web_claims(const char *arg)
 {
-    if (bt_url_has_scheme(arg)) return 1;
-    struct stat sb;
-    if (stat(arg, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
-    FILE *f = fopen(arg, "rb");
-    if (!f) return 0;
-    char head[4096];
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    bt_kind k = bt_kind_sniff(NULL, head, n);
-    return k == BT_KIND_WARC || k == BT_KIND_GZIP || bt_kind_is_feed(k);
+    /* (a gzip file that is not a WARC is an article file to the local walk, which refuses it) */
+    return bt_url_has_scheme(arg) || bt_source_is_web_file(arg);
 }
 
 static int in_shard(const arc_ctx *c, const char *key)
@@ -108,7 +100,7 @@ static int in_shard(const arc_ctx *c, const char *key)
 static char *item_key(const bt_item *it)
 {
     if (it->kind == BT_ITEM_WARC) return bt_xasprintf("%s#%llu", it->path, (unsigned long long)it->warc_offset);
-    return bt_xstrdup(it->url);
+    return bt_xstrdup(it->url ? it->url : it->path);
 }
 
 void arc_web_free(arc_ctx *c)
@@ -461,7 +453,7 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         if (!arc_web_claims(o->srcs[s])) continue;
         bt_err le;
         bt_err_clear(&le);
-        size_t before = w->items.nnotes;
+        size_t before = w->items.nnotes, rv = w->items.warc_skipped_revisit, ot = w->items.warc_skipped_other;
         if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK &&
             in_shard(c, o->srcs[s]) && bt_map_gets(&w->failmap, o->srcs[s]) < 0) {
             bt_map_puts(&w->failmap, o->srcs[s], (int32_t)w->fails.n);
@@ -472,12 +464,12 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
             nfa++;
         }
         for (size_t k = before; k < w->items.nnotes; k++) arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, w->items.notes[k]);
-    }
-    if (w->items.warc_skipped_revisit || w->items.warc_skipped_other) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "WARC records skipped: %zu revisit, %zu not an HTML page with status 200",
-                 w->items.warc_skipped_revisit, w->items.warc_skipped_other);
-        arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, msg);
+        if (w->items.warc_skipped_revisit > rv || w->items.warc_skipped_other > ot) {
+            char msg[200];
+            snprintf(msg, sizeof msg, BT_WARC_SKIPPED_FMT, w->items.warc_skipped_revisit - rv,
+                     w->items.warc_skipped_other - ot);
+            arc_emit(c, BT_AEV_WARN, "scan", 0, 0, o->srcs[s], msg);
+        }
     }
     /* this shard's items, once each */
     size_t *mine = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *mine);

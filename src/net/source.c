@@ -153,6 +153,7 @@ static void item_free(bt_item *it)
     free(it->url);
     free(it->path);
     free(it->warc_date);
+    free(it->warc_also);
     free(it->from);
     feed_item_free(it->meta);
     if (it->page) {
@@ -469,6 +470,37 @@ static bt_status expand_url(bt_source *s, const char *url, bt_item_list *l, bt_e
     return st;
 }
 
+/* A gzip file holding a WARC (else some other gzip file, which the parsers refuse): its first
+ * record reads, or is cut short (a damaged crawl is still a crawl, reported as such). */
+static int gzip_is_warc(const char *path)
+{
+    bt_warc_reader *r;
+    bt_warc_record rec;
+    bt_err pe;
+    int is_warc = 0;
+    if (bt_warc_reader_open(path, 1, &r, &pe) == BT_OK) {
+        is_warc = bt_warc_next(r, &rec, &pe) == BT_OK;
+        if (is_warc) bt_warc_record_free(&rec);
+        else is_warc = strstr(pe.msg, "not a WARC record") == NULL && strstr(pe.msg, "corrupt") == NULL &&
+                       strstr(pe.msg, "cut short") != NULL;
+        bt_warc_reader_close(r);
+    }
+    return is_warc;
+}
+
+int bt_source_is_web_file(const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char head[4096];
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    bt_kind k = bt_kind_sniff(NULL, head, n);
+    return k == BT_KIND_WARC || bt_kind_is_feed(k) || (k == BT_KIND_GZIP && gzip_is_warc(path));
+}
+
 bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_err *e)
 {
     if (strcmp(arg, "-") == 0) {
@@ -484,22 +516,7 @@ bt_status bt_source_expand(bt_source *s, const char *arg, bt_item_list *l, bt_er
         size_t n = f ? fread(head, 1, sizeof head, f) : 0;
         if (f) fclose(f);
         bt_kind k = bt_kind_sniff(NULL, head, n);
-        if (k == BT_KIND_WARC) return expand_warc(s, arg, l, e);
-        if (k == BT_KIND_GZIP) {
-            /* a .warc.gz, or some other gzip file the parsers will refuse */
-            bt_warc_reader *r;
-            bt_warc_record rec;
-            bt_err pe;
-            int is_warc = 0;
-            if (bt_warc_reader_open(arg, 1, &r, &pe) == BT_OK) {
-                is_warc = bt_warc_next(r, &rec, &pe) == BT_OK;
-                if (is_warc) bt_warc_record_free(&rec);
-                else is_warc = strstr(pe.msg, "not a WARC record") == NULL && strstr(pe.msg, "corrupt") == NULL &&
-                               strstr(pe.msg, "cut short") != NULL;
-                bt_warc_reader_close(r);
-            }
-            if (is_warc) return expand_warc(s, arg, l, e);
-        }
+        if (k == BT_KIND_WARC || (k == BT_KIND_GZIP && gzip_is_warc(arg))) return expand_warc(s, arg, l, e);
         if (bt_kind_is_feed(k)) {
             char *buf;
             size_t len;
@@ -537,8 +554,11 @@ static void off_key(uint64_t off, uint64_t skip, char out[48])
     snprintf(out, 48, "%llu:%llu", (unsigned long long)off, (unsigned long long)skip);
 }
 
-/* Keep what is needed of one record: every record but the responses that are neither a page nor
- * an image (kind: 1 a page, 2 an image, 0 another response or not a response). */
+/* What a response record is to bantin (status 200 unless said). */
+enum { WK_OTHER = 0, WK_PAGE, WK_IMAGE, WK_FEED, WK_REDIRECT /* a 3xx with a Location */ };
+
+/* Keep what is needed of one record: every record but the responses that are none of the kinds
+ * above (kind WK_OTHER: another response, or not a response). */
 static void index_record(warc_index *x, const bt_warc_record *rec, int kind)
 {
     int resp = rec->type && strcmp(rec->type, "response") == 0;
@@ -571,7 +591,7 @@ static void index_record(warc_index *x, const bt_warc_record *rec, int kind)
     if (cb.len) w->conc = bt_buf_detach(&cb, NULL);
     bt_buf_free(&cb);
     if (w->id && bt_map_gets(&x->byid, w->id) < 0) bt_map_puts(&x->byid, w->id, i);
-    if (kind == 2 && rec->target_uri && bt_map_gets(&x->byimage, rec->target_uri) < 0)
+    if (kind == WK_IMAGE && rec->target_uri && bt_map_gets(&x->byimage, rec->target_uri) < 0)
         bt_map_puts(&x->byimage, rec->target_uri, i);
     char k[48];
     off_key(rec->offset, rec->skip, k);
@@ -614,16 +634,44 @@ static const warc_index *warc_index_publish(bt_source *s, warc_index *x)
     return have;
 }
 
-/* What a response block is: 1 an HTML page with status 200, 2 an image with status 200, else 0. */
-static int response_kind(bt_source *s, const bt_warc_record *rec, size_t cap)
+/* What a response block is (WK_*); h (may be NULL) keeps the parsed answer for the caller (free
+ * it when the kind is not WK_OTHER), its body gzip-unwrapped for a feed (a sitemap.xml.gz). */
+static int response_classify(const bt_warc_record *rec, size_t cap, bt_warc_http *keep)
 {
     bt_warc_http h;
     bt_err he;
-    if (!rec->block || bt_warc_http_parse(rec->block, rec->block_len, cap, &h, &he) != BT_OK) return 0;
-    bt_kind k = h.status == 200 ? bt_kind_sniff(h.content_type, h.body, h.body_len) : BT_KIND_UNKNOWN;
-    bt_warc_http_free(&h);
-    (void)s;
-    return k == BT_KIND_HTML ? 1 : k == BT_KIND_IMAGE ? 2 : 0;
+    if (!rec->block || bt_warc_http_parse(rec->block, rec->block_len, cap, &h, &he) != BT_OK) return WK_OTHER;
+    int kind = WK_OTHER;
+    if (h.status == 200) {
+        bt_kind k = bt_kind_sniff(h.content_type, h.body, h.body_len);
+        if (k == BT_KIND_GZIP) {
+            char *out;
+            size_t ol;
+            if (bt_decode_body("gzip", h.body, h.body_len, cap, &out, &ol, &he) == BT_OK) {
+                k = bt_kind_sniff(NULL, out, ol);
+                if (bt_kind_is_feed(k)) {
+                    free(h.body);
+                    h.body = out;
+                    h.body_len = ol;
+                } else {
+                    free(out);
+                }
+            }
+        }
+        kind = k == BT_KIND_HTML ? WK_PAGE : k == BT_KIND_IMAGE ? WK_IMAGE : bt_kind_is_feed(k) ? WK_FEED : WK_OTHER;
+    } else if (h.status >= 300 && h.status < 400) {
+        char *loc = bt_http_header(h.head, h.head_len, "Location");
+        if (loc && *loc) kind = WK_REDIRECT;
+        free(loc);
+    }
+    if (keep && kind != WK_OTHER) *keep = h;
+    else bt_warc_http_free(&h);
+    return kind;
+}
+
+static int response_kind(const bt_warc_record *rec, size_t cap)
+{
+    return response_classify(rec, cap, NULL);
 }
 
 /* The index of a WARC file, built on first use (a file that cannot be read gives an empty one). */
@@ -638,7 +686,7 @@ static const warc_index *warc_index_get(bt_source *s, const char *path)
         bt_warc_record rec;
         while (bt_warc_next(r, &rec, &e) == BT_OK) {
             int resp = rec.type && strcmp(rec.type, "response") == 0;
-            index_record(x, &rec, resp && rec.target_uri ? response_kind(s, &rec, input_cap(s)) : 0);
+            index_record(x, &rec, resp && rec.target_uri ? response_kind(&rec, input_cap(s)) : WK_OTHER);
             bt_warc_record_free(&rec);
         }
         bt_warc_reader_close(r);
@@ -646,7 +694,128 @@ static const warc_index *warc_index_get(bt_source *s, const char *path)
     return warc_index_publish(s, x);
 }
 
-/* The response records of a WARC: pages become items, images are indexed for their pages. */
+/* What expand_warc learns of a WARC's feeds and redirects besides its pages. */
+typedef struct {
+    bt_feed *fd;
+    uint64_t off, skip;
+} wfeed;
+
+typedef struct {
+    char *from, *to;     /* its WARC-Target-URI; the Location, resolved */
+    uint64_t off, skip;
+} wredir;
+
+typedef struct {
+    wfeed *feeds;
+    size_t nfeeds;
+    wredir *redirs;
+    size_t nredirs;
+    bt_map byfrom;       /* a redirect's WARC-Target-URI -> redirs index (the first) */
+} warc_extra;
+
+static void also_add(bt_item *it, uint64_t off, uint64_t skip)
+{
+    for (size_t i = 0; i < it->nwarc_also; i++)
+        if (it->warc_also[2 * i] == off && it->warc_also[2 * i + 1] == skip) return;
+    it->warc_also = bt_xrealloc(it->warc_also, (it->nwarc_also + 1) * 2 * sizeof *it->warc_also);
+    it->warc_also[2 * it->nwarc_also] = off;
+    it->warc_also[2 * it->nwarc_also + 1] = skip;
+    it->nwarc_also++;
+}
+
+/* The page item that url leads to in this WARC (following its redirects), or -1; the redirects
+ * followed are added to the item's records when it is found. */
+static int32_t warc_follow(bt_item_list *l, const bt_map *pages, const warc_extra *wx, const char *url)
+{
+    int32_t hops[10];
+    int nh = 0;
+    const char *u = url;
+    for (;;) {
+        int32_t p = bt_map_gets(pages, u);
+        if (p >= 0) {
+            for (int h = 0; h < nh; h++) also_add(&l->v[p], wx->redirs[hops[h]].off, wx->redirs[hops[h]].skip);
+            return p;
+        }
+        int32_t r = bt_map_gets(&wx->byfrom, u);
+        if (r < 0 || nh == 10) return -1;
+        for (int h = 0; h < nh; h++)
+            if (hops[h] == r) return -1; /* a loop */
+        hops[nh++] = r;
+        u = wx->redirs[r].to;
+    }
+}
+
+typedef struct {
+    size_t rank, pos;
+} worder;
+
+static int worder_cmp(const void *a, const void *b)
+{
+    const worder *x = a, *y = b;
+    if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* The feeds and sitemaps of a WARC applied to its pages (items l->v[before..]): a listed page
+ * gets the item's fields (the page wins where it has them, as for a fetched feed) and the feed's
+ * record as evidence; listed pages come first, in the feeds' order, then the others in file
+ * order. Redirects in the WARC lead to the pages they point at (and become their evidence).
+ * Listed items whose page is not in the WARC are noted: a WARC is read offline. */
+static void warc_apply(bt_item_list *l, size_t before, const bt_map *pages, warc_extra *wx, const char *path)
+{
+    for (size_t r = 0; r < wx->nredirs; r++) warc_follow(l, pages, wx, wx->redirs[r].from);
+    size_t n = l->n - before, listed = 0, missing = 0;
+    worder *ord = bt_xcalloc(n ? n : 1, sizeof *ord);
+    for (size_t i = 0; i < n; i++) {
+        ord[i].rank = SIZE_MAX;
+        ord[i].pos = i;
+    }
+    for (size_t f = 0; f < wx->nfeeds; f++) {
+        bt_feed *fd = wx->feeds[f].fd;
+        if (fd->nolink)
+            note(l, "%s: %zu item%s without a link left out", path, fd->nolink, fd->nolink == 1 ? "" : "s");
+        for (size_t k = 0; k < fd->nitems; k++) {
+            int32_t p = warc_follow(l, pages, wx, fd->items[k].url);
+            if (p < 0) {
+                missing++;
+                continue;
+            }
+            bt_item *it = &l->v[p];
+            if (it->meta) continue; /* listed twice: the first listing counts */
+            it->meta = take_meta(&fd->items[k]);
+            also_add(it, wx->feeds[f].off, wx->feeds[f].skip);
+            ord[(size_t)p - before].rank = listed++;
+            if (!l->title && fd->title) l->title = bt_xstrdup(fd->title);
+        }
+    }
+    if (listed) {
+        l->from_feed = 1;
+        qsort(ord, n, sizeof *ord, worder_cmp);
+        bt_item *v = bt_xmalloc((n ? n : 1) * sizeof *v);
+        for (size_t i = 0; i < n; i++) v[i] = l->v[before + ord[i].pos];
+        memcpy(l->v + before, v, n * sizeof *v);
+        free(v);
+    }
+    if (missing)
+        note(l, "%s: %zu item%s of its feeds %s not in this WARC file (left out: a WARC is read offline)", path,
+             missing, missing == 1 ? "" : "s", missing == 1 ? "is" : "are");
+    free(ord);
+}
+
+static void warc_extra_free(warc_extra *wx)
+{
+    for (size_t i = 0; i < wx->nfeeds; i++) bt_feed_free(wx->feeds[i].fd);
+    free(wx->feeds);
+    for (size_t i = 0; i < wx->nredirs; i++) {
+        free(wx->redirs[i].from);
+        free(wx->redirs[i].to);
+    }
+    free(wx->redirs);
+    bt_map_free(&wx->byfrom);
+}
+
+/* The response records of a WARC: pages become items, images are indexed for their pages,
+ * feeds and sitemaps fill the fields of the pages they list, redirects lead to pages. */
 static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt_err *e)
 {
     /* the index is built on the same pass (unless this file was indexed already) */
@@ -658,21 +827,24 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
         return st;
     }
     bt_warc_record rec;
-    bt_map urls = {0}; /* pages of this file already listed */
+    bt_map urls = {0}; /* pages of this file already listed -> their item */
+    warc_extra wx;
+    memset(&wx, 0, sizeof wx);
     size_t before = l->n, nresp = 0;
     while ((st = bt_warc_next(r, &rec, e)) == BT_OK) {
         if (!rec.type) {
             bt_warc_record_free(&rec);
             continue;
         }
-        int kind = 0;
+        int kind = WK_OTHER;
         if (strcmp(rec.type, "revisit") == 0) {
             l->warc_skipped_revisit++;
         } else if (strcmp(rec.type, "response") == 0 && rec.target_uri && bt_url_is_web(rec.target_uri)) {
             nresp++;
-            kind = response_kind(s, &rec, input_cap(s));
-            if (kind == 1 && bt_map_gets(&urls, rec.target_uri) < 0) {
-                bt_map_puts(&urls, rec.target_uri, 1);
+            bt_warc_http h;
+            kind = response_classify(&rec, input_cap(s), &h);
+            if (kind == WK_PAGE && bt_map_gets(&urls, rec.target_uri) < 0) {
+                bt_map_puts(&urls, rec.target_uri, (int32_t)l->n);
                 char *name = bt_xasprintf("%s: %s", path, rec.target_uri);
                 bt_item *it = add_item(l, BT_ITEM_WARC, name);
                 free(name);
@@ -682,16 +854,40 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
                 it->warc_skip = rec.skip;
                 it->warc_date = rec.date ? bt_xstrdup(rec.date) : NULL;
                 it->from = bt_xstrdup(path);
-            } else {
-                l->warc_skipped_other++;
+            } else if (kind == WK_FEED) {
+                bt_feed *fd = NULL;
+                bt_err fe;
+                if (bt_feed_parse(h.body, h.body_len, rec.target_uri, &fd, &fe) != BT_OK) {
+                    note(l, "%s: %s: feed left out: %s", path, rec.target_uri, fe.msg);
+                    l->warc_skipped_other++;
+                } else if (fd->kind == BT_KIND_SITEMAP_INDEX) {
+                    bt_feed_free(fd); /* its sitemaps are records of their own when crawled */
+                } else {
+                    wx.feeds = bt_xrealloc(wx.feeds, (wx.nfeeds + 1) * sizeof *wx.feeds);
+                    wx.feeds[wx.nfeeds++] = (wfeed){fd, rec.offset, rec.skip};
+                }
+            } else if (kind == WK_REDIRECT && bt_map_gets(&wx.byfrom, rec.target_uri) < 0) {
+                char *loc = bt_http_header(h.head, h.head_len, "Location");
+                char *to = loc ? bt_url_resolve(rec.target_uri, loc) : NULL;
+                free(loc);
+                if (to) {
+                    bt_map_puts(&wx.byfrom, rec.target_uri, (int32_t)wx.nredirs);
+                    wx.redirs = bt_xrealloc(wx.redirs, (wx.nredirs + 1) * sizeof *wx.redirs);
+                    wx.redirs[wx.nredirs++] = (wredir){bt_xstrdup(rec.target_uri), to, rec.offset, rec.skip};
+                }
+            } else if (kind != WK_REDIRECT) {
+                l->warc_skipped_other++; /* (a page twice: the first answer is the article) */
             }
+            if (kind != WK_OTHER) bt_warc_http_free(&h);
         }
         if (x) index_record(x, &rec, kind);
         bt_warc_record_free(&rec);
     }
     bt_warc_reader_close(r);
-    bt_map_free(&urls);
     if (x) warc_index_publish(s, x);
+    if (l->n > before) warc_apply(l, before, &urls, &wx, path);
+    bt_map_free(&urls);
+    warc_extra_free(&wx);
     if (st != BT_EEMPTY) {
         /* a broken record: what came before it is kept, the rest of the file is lost */
         if (l->n == before) return st;
@@ -748,6 +944,14 @@ static void add_ref(bt_load_info *info, const char *path, const wrec *w, int pag
     r->offset = w->off;
     r->skip = w->skip;
     r->page = page;
+}
+
+/* File order (the records of one load all come from one file). */
+static int ref_cmp(const void *a, const void *b)
+{
+    const bt_warc_ref *x = a, *y = b;
+    if (x->offset != y->offset) return x->offset < y->offset ? -1 : 1;
+    return x->skip < y->skip ? -1 : x->skip > y->skip;
 }
 
 /* Record j of x and what belongs with it, in the order a copy should have them: its warcinfo,
@@ -948,9 +1152,15 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
             char k[48];
             off_key(it->warc_offset, it->warc_skip, k);
             int32_t j = bt_map_gets(&x->byoff, k);
+            for (size_t a = 0; a < it->nwarc_also && info != &dummy; a++) {
+                off_key(it->warc_also[2 * a], it->warc_also[2 * a + 1], k);
+                int32_t ja = bt_map_gets(&x->byoff, k);
+                if (ja >= 0) add_record_refs(info, x, ja, 0);
+            }
             if (j >= 0 && info != &dummy) add_record_refs(info, x, j, 1);
             st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, x, info, out, e);
             bt_warc_http_free(&h);
+            if (info->nrefs > 1) qsort(info->refs, info->nrefs, sizeof *info->refs, ref_cmp);
         }
         bt_warc_record_free(&rec);
         bt_load_info_free(&dummy);

@@ -2,7 +2,8 @@
  * command (parse, pdf, epub, archive) resolves its inputs:
  *
  *   a local path   an article file (text or HTML), a WARC file (.warc or .warc.gz: its response
- *                  records), or a feed/sitemap file (its items are URLs)
+ *                  records; the feeds and sitemaps among them fill the fields of the pages they
+ *                  list and give their order), or a feed/sitemap file (its items are URLs)
  *   "-"            an article on standard input
  *   a URL          fetched; by its Content-Type and content it is an article page, an RSS/Atom
  *                  feed, a sitemap or a sitemap index (whose sitemaps are fetched in turn)
@@ -52,6 +53,10 @@ typedef struct {
     char *path;               /* FILE items: the path; WARC items: the WARC file */
     uint64_t warc_offset, warc_skip; /* WARC items: where the response record is */
     char *warc_date;          /* WARC items: WARC-Date */
+    uint64_t *warc_also;      /* WARC items: other records of the file the article rests on (the
+                               * feed that listed it, the redirects that led to it), as (offset,
+                               * skip) pairs; nwarc_also pairs. Copied with it as evidence. */
+    size_t nwarc_also;
     bt_feed_item *meta;       /* from a feed or sitemap: fills what the page lacks; or NULL */
     int referenced;           /* came from a feed or sitemap (the private-address rule) */
     int referrer_internal;    /* ... which itself came from a non-public address */
@@ -77,6 +82,11 @@ typedef struct {
 
 void bt_item_list_free(bt_item_list *l);
 
+/* How a command reports the skip counts of one WARC file (two %zu: revisit, other). */
+#define BT_WARC_SKIPPED_FMT \
+    "WARC records skipped: %zu revisit, %zu not an HTML page or a feed with status 200 (images serve their pages)"
+
+
 /* Validators from an earlier run, for a conditional request. */
 typedef struct {
     const char *etag, *last_modified;
@@ -98,6 +108,10 @@ typedef struct {
 
 /* Give the source an archive's memory (copied; NULL forgets it). */
 void bt_source_set_memory(bt_source *s, const bt_source_memory *m);
+
+/* 1 when path is a local file whose items are web items: a WARC file (plain or gzip), or a
+ * feed or sitemap file (its items are URLs). Any other file is an article file. */
+int bt_source_is_web_file(const char *path);
 
 /* Expand one argument into items appended to l. Fails (e set, nothing appended) when the
  * argument itself cannot be used: offline and a URL, a fetch failure, a feed that is not XML, a

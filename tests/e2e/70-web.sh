@@ -183,6 +183,60 @@ open(sys.argv[2], 'wb').write(d[:cut])
 PY
     wbt parse --json "$OUT/cut.warc.gz" >/dev/null 2>"$OUT/cut.err"
     grep -q "cut.warc.gz: .*cut short" "$OUT/cut.err" && pass "web: a WARC cut short is named with the offset" || fail "web: cut WARC ($(head -c 300 "$OUT/cut.err"))"
+    # a wrong Content-Length: in the middle, the records before it are used (a warning naming the
+    # file and the offset); in the first record, nothing is usable (one error line, exit 3)
+    python3 - "$OUT/crawl.warc.gz" "$OUT/len-mid.warc" "$OUT/len-first.warc" <<'PY'
+import gzip, re, sys
+d = gzip.open(sys.argv[1]).read()
+starts = [m.start() for m in re.finditer(rb'WARC/1\.[01]\r\n', d)]
+heads = [d[i:i + 400] for i in starts]
+def shorten(k):   # record k's Content-Length 100 bytes short
+    m = re.compile(rb'Content-Length: (\d+)\r\n').search(d, starts[k])
+    return d[:m.start(1)] + str(int(m.group(1)) - 100).encode() + d[m.end(1):]
+nd = [k for k, h in enumerate(heads) if b'WARC-Type: response' in h and b'/gz/nodate.html' in h][0]
+open(sys.argv[2], 'wb').write(shorten(nd))
+first = [k for k, h in enumerate(heads) if b'WARC-Type: response' in h][0]
+open(sys.argv[3], 'wb').write(shorten(first)[starts[first]:])
+PY
+    wbt parse --json "$OUT/len-mid.warc" >"$OUT/len.json" 2>"$OUT/len.err"; rc=$?
+    [ "$rc" = 0 ] && [ "$(wc -l <"$OUT/len.json")" = 1 ] && grep -q "len-mid.warc: at offset [0-9]*: wrong Content-Length" "$OUT/len.err" &&
+        pass "web: a WARC record with a wrong Content-Length is named with the offset; the records before it are used" ||
+        fail "web: wrong Content-Length (exit $rc, $(wc -l <"$OUT/len.json") articles; $(tr '\n' '|' <"$OUT/len.err" | head -c 300))"
+    one_line_error "web: a WARC whose first response has a wrong Content-Length" 3 "len-first.warc: at offset [0-9]*: wrong Content-Length" wbt parse "$OUT/len-first.warc"
+
+    # a crawl with a feed: the feed's items fill the fields their pages lack and give the order
+    # (redirects in the crawl lead to the pages), the digest takes the feed's title; an item whose
+    # page was not crawled is named, never fetched
+    python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+items = [('/redirect/2/nodate.html', 'Sun, 28 May 2023 09:30:00 +0700', 'Phóng viên WARC', 'Đời sống', 'Tóm tắt từ feed'),
+         ('/img.html', 'Sun, 28 May 2023 08:00:00 +0700', 'Phóng viên ảnh', 'Ảnh', 'Ảnh tóm tắt'),
+         ('/never-crawled.html', 'Sun, 28 May 2023 07:00:00 +0700', 'X', 'Y', 'Z')]
+x = ''.join(f'<item><title>Bài {i}</title><link>{l}</link><pubDate>{d}</pubDate><author>{a}</author><category>{c}</category>'
+            f'<description>{t}</description></item>' for i, (l, d, a, c, t) in enumerate(items))
+open(f'{S}/warcfeed.rss', 'w', encoding='utf-8').write('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                                                        f'<title>Kênh trong WARC</title>{x}</channel></rss>')
+PY
+    (cd "$OUT" && timeout 60 wget -q --warc-file=fcrawl -O /dev/null "$U/sh-c82b3d1d540b.html" "$U/img.html" "$U/img/a.png" \
+        "$U/img/b.jpg" "$U/warcfeed.rss" "$U/redirect/2/nodate.html" 2>/dev/null)
+    cp "$WLOG" "$OUT/wlog.before"
+    wbt parse --json "$OUT/fcrawl.warc.gz" >"$OUT/fc.json" 2>"$OUT/fc.err"; rc=$?
+    python3 - "$OUT/fc.json" <<'PY' && [ "$rc" = 0 ] && pass "web: a feed inside a WARC fills its pages' fields (date, author, category, lead) through the crawl's redirects and gives their order" || fail "web: feed in a WARC (exit $rc; $(tr '\n' '|' <"$OUT/fc.err" | head -c 300))"
+import json, sys
+j = [json.loads(l) for l in open(sys.argv[1])]
+ok = len(j) == 3 and j[0]['title'] == 'Bài không có ngày' and j[0]['published'] == '2023-05-28T09:30:00+07:00' and \
+     j[0]['author'] == 'Phóng viên WARC' and j[0]['category'] == 'Đời sống' and j[0]['lead'] == 'Tóm tắt từ feed' and \
+     j[0]['source_url'].endswith('/nodate.html') and j[1]['title'] == 'Bài có ảnh' and j[1]['category'] == 'Ảnh' and \
+     j[1]['published'] == '2023-05-28T08:00:00+07:00' and j[2]['title'].startswith('53-') and j[2].get('category') is None
+if not ok: print([(x['title'], x.get('published'), x.get('category')) for x in j])
+sys.exit(0 if ok else 1)
+PY
+    grep -q "fcrawl.warc.gz: 1 item of its feeds is not in this WARC file" "$OUT/fc.err" && cmp -s "$WLOG" "$OUT/wlog.before" &&
+        pass "web: a feed item whose page is not in the WARC is named and not fetched" || fail "web: missing feed item ($(tr '\n' '|' <"$OUT/fc.err" | head -c 300))"
+    wbt epub "$OUT/fcrawl.warc.gz" -o "$OUT/fc.epub" 2>/dev/null
+    unzip -p "$OUT/fc.epub" '*.opf' 2>/dev/null | grep -q "<dc:title[^>]*>Kênh trong WARC<" &&
+        pass "web: epub of a WARC with a feed takes the feed's title" || fail "web: epub title from the WARC's feed"
 else
     skip "web: WARC written by wget (wget missing)"
 fi

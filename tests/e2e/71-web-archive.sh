@@ -252,8 +252,53 @@ PY
     [ "$rc" = 0 ] && [ "$n" = 4 ] && pass "web archive: with the crawl gone, digests rebuilt from the bag's copies (4 articles)" ||
         fail "web archive: digests without the crawl (exit $rc, $n articles; $(tr '\n' '|' <"$OUT/s2.out" | head -c 300))"
     check "web archive: verify after the crawl is gone" wbt verify "$OUT/bag2"
+    # a crawl holding a feed: its items' fields fill the pages (through the crawl's redirects), and
+    # the feed's records and the redirects' records are copied into the bag with the page
+    python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+open(f'{S}/crawlfeed.rss', 'w', encoding='utf-8').write(
+    '<rss version="2.0"><channel><title>Kênh của crawl</title>'
+    '<item><title>Ảnh</title><link>/redirect/2/img.html</link><pubDate>Sun, 28 May 2023 09:30:00 +0700</pubDate>'
+    '<category>Ảnh thời sự</category><author>Phóng viên crawl</author></item></channel></rss>')
+PY
+    (cd "$OUT" && timeout 60 wget -q --warc-file=fcrawl -O /dev/null "$U/crawlfeed.rss" "$U/redirect/2/img.html" "$U/img/a.png" 2>/dev/null)
+    wbt archive "$OUT/fcrawl.warc.gz" -o "$OUT/bag4" -q >"$OUT/f4.out" 2>&1; rc=$?
+    python3 - "$OUT/bag4" "$OUT/fcrawl.warc.gz" <<'PY' && [ "$rc" = 0 ] && pass "web archive: a crawl's feed fills its page's fields; the feed's and the redirects' records are copied into the bag with the page" || fail "web archive: crawl with a feed (exit $rc; $(tr '\n' '|' <"$OUT/f4.out" | head -c 300))"
+import glob, gzip, json, sys
+B, crawl = sys.argv[1:3]
+def records(data):
+    out, i = [], 0
+    while i < len(data):
+        end = data.index(b'\r\n\r\n', i)
+        h = dict(l.split(': ', 1) for l in data[i:end].decode().split('\r\n')[1:])
+        n = int(h['Content-Length']); out.append((h, data[end + 4:end + 4 + n])); i = end + 4 + n + 4
+    return out
+src = records(gzip.open(crawl).read())
+got = {}
+for f in glob.glob(B + '/data/warc/*.warc.gz'):
+    got.update({h['WARC-Record-ID']: b for h, b in records(gzip.open(f).read())})
+want = [h['WARC-Record-ID'] for h, b in src if h['WARC-Type'] in ('request', 'response') and
+        any(h['WARC-Target-URI'].strip('<>').endswith(p) for p in ('/crawlfeed.rss', '/redirect/2/img.html', '/redirect/1/img.html', '/img.html', '/img/a.png'))]
+byid = {h['WARC-Record-ID']: b for h, b in src}
+idx = json.load(open(B + '/data/index.json'))['articles']
+a = idx[0] if len(idx) == 1 else {}
+ok = len(want) == 10 and all(r in got and got[r] == byid[r] for r in want) and a.get('date') == '2023-05-28T09:30:00+07:00' and \
+     a.get('category') == 'Ảnh thời sự' and a.get('author') == 'Phóng viên crawl'
+if not ok: print(len(want), [r in got for r in want], {k: a.get(k) for k in ('date', 'category', 'author')})
+sys.exit(0 if ok else 1)
+PY
+    check "web archive: verify the bag of a crawl with a feed" wbt verify "$OUT/bag4"
 else
     skip "web archive: --sources with a WARC (wget missing)"
 fi
 one_line_error "web archive: --offline refuses a feed URL" 1 "feed.rss: refused: --offline" wbt archive --offline -q "$U/feed.rss" -o "$OUT/bag3"
+# gzip files that are no WARC among the sources: a gzip of text, gzip data cut in its header;
+# each a failed entry named with its reason, the others archived, the bag valid (exit 1)
+echo "chỉ là văn bản" | gzip >"$OUT/plain.txt.gz"; printf '\037\213\010\000garbage' >"$OUT/garbage.gz"
+wbt archive -q "$OUT/plain.txt.gz" "$OUT/garbage.gz" "$S/sh-e372e42c0a3d.html" -o "$OUT/bag5" >"$OUT/g5.out" 2>&1; rc=$?
+[ "$rc" = 1 ] && grep -q "plain.txt.gz: .*looks like a gzip file" "$OUT/g5.out" && grep -q "garbage.gz: at offset 0: gzip data cut short" "$OUT/g5.out" &&
+    [ "$(find "$OUT/bag5/data" -name '*.pdf' | wc -l)" = 1 ] && wbt verify "$OUT/bag5" >/dev/null 2>&1 &&
+    pass "web archive: a gzip file that is no WARC and a broken gzip: failed entries named with the reason, the rest archived (exit 1)" ||
+    fail "web archive: gzip sources (exit $rc; $(tr '\n' '|' <"$OUT/g5.out" | head -c 300))"
 exit 0
