@@ -37,6 +37,9 @@ static void pdf_usage(FILE *f)
           "                        (tagged and with embedded fonts either way)\n"
           "      --embed-source    embed each article's source file in the PDF (PDF/A-3a\n"
           "                        with --pdfa)\n"
+          "      --image-dpi N     downsample images finer than N pixels per inch at their\n"
+          "                        printed size (JPEGs re-encoded at quality 85; default: off,\n"
+          "                        images keep their pixels and JPEGs pass through untouched)\n"
 
           "      --from FORMAT     input format: text, html or auto (default)\n"
           "  -q, --quiet           only errors\n"
@@ -130,13 +133,14 @@ static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, 
 
 static int cmd_pdf(int argc, char **argv, bt_template **tpl)
 {
-    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE, O_PDFA, O_EMBED };
+    enum { O_PAPER = 256, O_FONTDIR, O_LANG, O_FROM, O_TEMPLATE, O_PDFA, O_EMBED, O_IMAGEDPI };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},     {"dir", required_argument, NULL, 'd'},
         {"paper", required_argument, NULL, O_PAPER},  {"font-dir", required_argument, NULL, O_FONTDIR},
         {"template", required_argument, NULL, O_TEMPLATE},
         {"lang", required_argument, NULL, O_LANG},    {"from", required_argument, NULL, O_FROM},
         {"pdfa", no_argument, NULL, O_PDFA},          {"embed-source", no_argument, NULL, O_EMBED},
+        {"image-dpi", required_argument, NULL, O_IMAGEDPI},
         {"quiet", no_argument, NULL, 'q'},            {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},             {"jobs", required_argument, NULL, 'J'},
         BT_NET_LONGOPTS,                              {NULL, 0, NULL, 0}};
@@ -178,6 +182,16 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             break;
         case O_PDFA: po.pdfa = 1; break;
         case O_EMBED: po.embed_source = 1; break;
+        case O_IMAGEDPI: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 36 || v > 2400) {
+                bt_cli_error(NULL, "--image-dpi needs a number from 36 to 2400 (pixels per inch)");
+                return BT_EXIT_USAGE;
+            }
+            po.image_dpi = (int)v;
+            break;
+        }
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': pdf_usage(stdout); return BT_EXIT_OK;

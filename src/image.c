@@ -5,11 +5,15 @@
 #include <gif_lib.h>
 #include <limits.h>
 #include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <webp/decode.h>
+
+#include <jpeglib.h> /* after stdio.h, which it needs */
 
 #include "bt_limits.h"
 #include "text.h"
@@ -494,4 +498,243 @@ bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a)
     free(data);
     free(rb); free(rf); free(full); free(path);
     return im;
+}
+
+/* ---- downsampling and colour conversion (the PDF writer's --image-dpi and --pdfa) ---- */
+
+/* Decoded pixels: n bytes per pixel (1 grey, 3 RGB, 4 RGBA or CMYK), rows top to bottom. */
+typedef struct {
+    unsigned char *px;
+    int w, h, n;
+} raster;
+
+/* libjpeg reports a fatal error by calling error_exit, which must not return: the one way back
+ * to the caller is a longjmp to the setjmp in the function that started the decode or encode. */
+typedef struct {
+    struct jpeg_error_mgr pub;
+    jmp_buf back;
+} jerr;
+
+static void jerr_exit(j_common_ptr c)
+{
+    jerr *e = (jerr *)c->err;
+    longjmp(e->back, 1);
+}
+
+static void jerr_quiet(j_common_ptr c) { (void)c; } /* warnings: not printed from deep inside */
+
+/* Decode a JPEG at a size of at least minw x minh (libjpeg scales by 1/2, 1/4 or 1/8 while it
+ * decodes, far cheaper than decoding in full). CMYK comes back in the Adobe (inverted) convention
+ * whatever the file used, since the PDF writer marks every CMYK image that way (/Decode
+ * [1 0 1 0 1 0 1 0]); *adobe says which the file used. 1 on success. */
+static int jpeg_decode(const unsigned char *d, size_t len, int minw, int minh, raster *r, int *adobe)
+{
+    struct jpeg_decompress_struct ci;
+    jerr je;
+    memset(r, 0, sizeof *r);
+    ci.err = jpeg_std_error(&je.pub);
+    je.pub.error_exit = jerr_exit;
+    je.pub.output_message = jerr_quiet;
+    unsigned char *volatile px = NULL;
+    if (setjmp(je.back)) {
+        free(px);
+        jpeg_destroy_decompress(&ci);
+        return 0;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, d, (unsigned long)len);
+    if (jpeg_read_header(&ci, TRUE) != JPEG_HEADER_OK) longjmp(je.back, 1);
+    int cmyk = ci.jpeg_color_space == JCS_CMYK || ci.jpeg_color_space == JCS_YCCK;
+    ci.out_color_space = cmyk ? JCS_CMYK : ci.num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    ci.scale_num = 1;
+    ci.scale_denom = 1;
+    for (unsigned den = 8; den > 1; den /= 2)
+        if (((int)ci.image_width + (int)den - 1) / (int)den >= minw &&
+            ((int)ci.image_height + (int)den - 1) / (int)den >= minh) {
+            ci.scale_denom = den;
+            break;
+        }
+    jpeg_start_decompress(&ci);
+    int w = (int)ci.output_width, h = (int)ci.output_height, n = ci.output_components;
+    px = bt_xmalloc((size_t)w * (size_t)h * (size_t)n);
+    while (ci.output_scanline < ci.output_height) {
+        JSAMPROW row = px + (size_t)ci.output_scanline * (size_t)w * (size_t)n;
+        jpeg_read_scanlines(&ci, &row, 1);
+    }
+    *adobe = ci.saw_Adobe_marker;
+    jpeg_finish_decompress(&ci);
+    jpeg_destroy_decompress(&ci);
+    if (cmyk && !*adobe)
+        for (size_t i = 0, k = (size_t)w * (size_t)h * 4; i < k; i++) px[i] = (unsigned char)(255 - px[i]);
+    r->px = px;
+    r->w = w;
+    r->h = h;
+    r->n = n;
+    return 1;
+}
+
+/* Encode r as a baseline JPEG into *buf (malloc'd by libjpeg; the caller frees it even when
+ * this fails); CMYK is written with an Adobe marker (libjpeg's own), the convention
+ * jpeg_decode hands back. 1 on success. */
+static int jpeg_encode(const raster *r, int quality, unsigned char **buf, unsigned long *blen)
+{
+    struct jpeg_compress_struct ci;
+    jerr je;
+    ci.err = jpeg_std_error(&je.pub);
+    je.pub.error_exit = jerr_exit;
+    je.pub.output_message = jerr_quiet;
+    if (setjmp(je.back)) {
+        jpeg_destroy_compress(&ci);
+        return 0;
+    }
+    jpeg_create_compress(&ci);
+    jpeg_mem_dest(&ci, buf, blen);
+    ci.image_width = (JDIMENSION)r->w;
+    ci.image_height = (JDIMENSION)r->h;
+    ci.input_components = r->n;
+    ci.in_color_space = r->n == 1 ? JCS_GRAYSCALE : r->n == 4 ? JCS_CMYK : JCS_RGB;
+    jpeg_set_defaults(&ci);
+    jpeg_set_quality(&ci, quality, TRUE);
+    ci.optimize_coding = TRUE; /* smaller Huffman tables, same pixels */
+    jpeg_start_compress(&ci, TRUE);
+    while (ci.next_scanline < ci.image_height) {
+        JSAMPROW row = r->px + (size_t)ci.next_scanline * (size_t)r->w * (size_t)r->n;
+        jpeg_write_scanlines(&ci, &row, 1);
+    }
+    jpeg_finish_compress(&ci);
+    jpeg_destroy_compress(&ci);
+    return 1;
+}
+
+/* Area-average src down to w x h (each output pixel the mean of the source pixels it covers,
+ * partial ones weighted): the filter that keeps fine detail from turning into moire. */
+static void area_scale(const raster *s, raster *o, int w, int h)
+{
+    int n = s->n;
+    o->w = w;
+    o->h = h;
+    o->n = n;
+    o->px = bt_xmalloc((size_t)w * (size_t)h * (size_t)n);
+    double fx = (double)s->w / w, fy = (double)s->h / h;
+    double *acc = bt_xcalloc((size_t)w * (size_t)n, sizeof *acc);
+    /* horizontal weights of each output column, computed once */
+    for (int oy = 0; oy < h; oy++) {
+        double y0 = oy * fy, y1 = (oy + 1) * fy;
+        memset(acc, 0, (size_t)w * (size_t)n * sizeof *acc);
+        for (int sy = (int)y0; sy < s->h && sy < y1; sy++) {
+            double wy = (sy + 1 < y1 ? sy + 1 : y1) - (sy > y0 ? sy : y0);
+            if (wy <= 0) continue;
+            const unsigned char *row = s->px + (size_t)sy * (size_t)s->w * (size_t)n;
+            for (int ox = 0; ox < w; ox++) {
+                double x0 = ox * fx, x1 = (ox + 1) * fx;
+                double *a = acc + (size_t)ox * (size_t)n;
+                for (int sx = (int)x0; sx < s->w && sx < x1; sx++) {
+                    double wx = ((sx + 1 < x1 ? sx + 1 : x1) - (sx > x0 ? sx : x0)) * wy;
+                    const unsigned char *p = row + (size_t)sx * (size_t)n;
+                    for (int c = 0; c < n; c++) a[c] += wx * p[c];
+                }
+            }
+        }
+        double norm = 1.0 / (fx * fy);
+        unsigned char *orow = o->px + (size_t)oy * (size_t)w * (size_t)n;
+        for (size_t k = 0; k < (size_t)w * (size_t)n; k++) {
+            double v = acc[k] * norm + 0.5;
+            orow[k] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
+        }
+    }
+    free(acc);
+}
+
+/* The largest size within maxw x maxh with im's aspect (at least 1 x 1). */
+static void fit(int w, int h, int maxw, int maxh, int *ow, int *oh)
+{
+    double k = (double)maxw / w;
+    if ((double)maxh / h < k) k = (double)maxh / h;
+    *ow = (int)(w * k + 0.5);
+    *oh = (int)(h * k + 0.5);
+    if (*ow < 1) *ow = 1;
+    if (*oh < 1) *oh = 1;
+}
+
+static int is_jpeg(const bt_image *im)
+{
+    return im->len >= 3 && im->data[0] == 0xFF && im->data[1] == 0xD8;
+}
+
+static bt_image *jpeg_from_raster(const raster *r, const bt_image *like, const char **why)
+{
+    unsigned char *buf = NULL;
+    unsigned long blen = 0;
+    if (!jpeg_encode(r, BT_IMAGE_JPEG_QUALITY, &buf, &blen)) {
+        free(buf);
+        *why = "JPEG encoding failed";
+        return NULL;
+    }
+    return img_new(buf, (size_t)blen, "image/jpeg", r->w, r->h, like->name);
+}
+
+bt_image *bt_image_downsample(const bt_image *im, int maxw, int maxh, const char **why)
+{
+    *why = NULL;
+    if (!im || im->width <= 0 || im->height <= 0 || maxw < 1 || maxh < 1) return NULL;
+    if (im->width <= maxw && im->height <= maxh) return NULL;
+    int w, h;
+    fit(im->width, im->height, maxw, maxh, &w, &h);
+    if (w >= im->width && h >= im->height) return NULL;
+    raster src, dst;
+    if (is_jpeg(im)) {
+        int adobe = 0;
+        if (!jpeg_decode(im->data, im->len, w, h, &src, &adobe)) {
+            *why = "corrupt JPEG";
+            return NULL;
+        }
+        area_scale(&src, &dst, w, h);
+        free(src.px);
+        bt_image *o = jpeg_from_raster(&dst, im, why);
+        free(dst.px);
+        return o;
+    }
+    /* PNG: decoded as 8-bit grey, RGB or RGBA, whichever holds it without loss of colour or
+     * transparency (16-bit samples become 8-bit, as libharu draws them anyway) */
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&pi, im->data, im->len)) {
+        *why = "corrupt PNG";
+        return NULL;
+    }
+    int alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0, colour = (pi.format & PNG_FORMAT_FLAG_COLOR) != 0;
+    pi.format = alpha ? PNG_FORMAT_RGBA : colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    src.w = (int)pi.width;
+    src.h = (int)pi.height;
+    src.n = alpha ? 4 : colour ? 3 : 1;
+    src.px = bt_xmalloc((size_t)PNG_IMAGE_SIZE(pi));
+    if (!png_image_finish_read(&pi, NULL, src.px, 0, NULL)) {
+        png_image_free(&pi);
+        free(src.px);
+        *why = "corrupt PNG";
+        return NULL;
+    }
+    area_scale(&src, &dst, w, h);
+    free(src.px);
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    pi.width = (png_uint_32)w;
+    pi.height = (png_uint_32)h;
+    pi.format = dst.n == 4 ? PNG_FORMAT_RGBA : dst.n == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    png_alloc_size_t size = 0;
+    unsigned char *out = NULL;
+    if (png_image_write_get_memory_size(pi, size, 0, dst.px, 0, NULL)) {
+        out = bt_xmalloc(size ? size : 1);
+        if (!png_image_write_to_memory(&pi, out, &size, 0, dst.px, 0, NULL)) {
+            free(out);
+            out = NULL;
+        }
+    }
+    free(dst.px);
+    if (!out) {
+        *why = "PNG encoding failed";
+        return NULL;
+    }
+    return img_new(out, size, "image/png", w, h, im->name);
 }

@@ -26,4 +26,11 @@ bt_image *bt_image_from_bytes(const unsigned char *data, size_t len, const char 
  * a scan and the end-of-image marker (libharu embeds JPEG bytes without decoding them). */
 int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);
 
+/* A smaller copy of im for --image-dpi: at most maxw x maxh pixels, aspect kept, area-averaged.
+ * A JPEG stays a JPEG of the same colour model (re-encoded at BT_IMAGE_JPEG_QUALITY), a PNG an
+ * 8-bit PNG (grey, RGB, or RGBA when it has transparency). NULL when im already fits (*why
+ * NULL) or could not be decoded (*why says why). The copy is the caller's (bt_image_free). */
+#define BT_IMAGE_JPEG_QUALITY 85
+bt_image *bt_image_downsample(const bt_image *im, int maxw, int maxh, const char **why);
+
 #endif

@@ -26,6 +26,7 @@
 #include <zlib.h>
 
 #include "font.h"
+#include "image.h"
 #include "input.h"
 #include "layout.h"
 #include "template.h"
@@ -440,14 +441,36 @@ static void fix_mask(doc *d, HPDF_Image im)
     }
 }
 
-static int load_image(doc *d, const bt_image *img, bt_article *a)
+/* --image-dpi: a copy of img no finer than that many pixels per inch at its printed size
+ * (w x h points), or NULL to embed img itself (small enough, option off, or not decodable:
+ * then the original is kept, with a warning). */
+static bt_image *image_for_dpi(doc *d, const bt_image *img, double w, double h, bt_article *a)
+{
+    int dpi = d->o->image_dpi;
+    if (dpi <= 0 || w <= 0 || h <= 0) return NULL;
+    /* a pixel of slack: an image laid out at exactly N ppi is not resampled for rounding */
+    int maxw = (int)(w * dpi / 72.0 + 0.999), maxh = (int)(h * dpi / 72.0 + 0.999);
+    if (img->width <= maxw + 1 && img->height <= maxh + 1) return NULL;
+    const char *why = NULL;
+    bt_image *small = bt_image_downsample(img, maxw, maxh, &why);
+    if (!small && why)
+        bt_article_warn(a, "image %s kept at full size (%s)", img->name ? img->name : "(unnamed)", why);
+    return small;
+}
+
+/* img drawn in a box of w x h points: embedded once per document. */
+static int load_image(doc *d, const bt_image *img, double w, double h, bt_article *a)
 {
     for (size_t i = 0; i < d->nic; i++)
         if (d->ic[i].img == img) return d->ic[i].h ? d->ic[i].id : -1;
     HPDF_Image im = NULL;
-    int png = img->len >= 8 && memcmp(img->data, "\x89PNG", 4) == 0;
-    if (png) im = HPDF_LoadPngImageFromMem(d->pdf, img->data, (HPDF_UINT)img->len);
-    else im = HPDF_LoadJpegImageFromMem(d->pdf, img->data, (HPDF_UINT)img->len);
+    bt_image *small = image_for_dpi(d, img, w, h, a);
+    const bt_image *use = small ? small : img;
+    int png = use->len >= 8 && memcmp(use->data, "\x89PNG", 4) == 0;
+    /* (both loaders copy the bytes: the copy can go at once) */
+    if (png) im = HPDF_LoadPngImageFromMem(d->pdf, use->data, (HPDF_UINT)use->len);
+    else im = HPDF_LoadJpegImageFromMem(d->pdf, use->data, (HPDF_UINT)use->len);
+    bt_image_free(small);
     if (!im || d->h.code) {
         bt_article_warn(a, "image %s could not be embedded (libharu error 0x%04X); left blank",
                         img->name ? img->name : "(unnamed)", (unsigned)d->h.code);
@@ -691,7 +714,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
             img[j] = -1;
             const bt_item *it = &p->items[j];
             if (it->kind != BT_ITEM_IMAGE) continue;
-            img[j] = a ? load_image(d, it->image, a) : -1;
+            img[j] = a ? load_image(d, it->image, it->w, it->h, a) : -1;
             if (img[j] < 0) continue;
             if (!xo) {
                 xo = HPDF_Dict_New(d->pdf->mmgr);

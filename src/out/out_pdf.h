@@ -17,6 +17,8 @@ typedef struct {
     int pdfa;             /* 1: PDF/A-2a (XMP metadata, sRGB output intent; docs/pdfa.md) */
     int embed_source;     /* 1: each article's source file as an associated file (PDF/A-3a
                            * with pdfa) */
+    int image_dpi;        /* > 0: images finer than this many pixels per inch at their printed
+                           * size are downsampled to it (JPEG stays JPEG); 0: original pixels */
 } bt_pdf_opts;
 
 /* 1 if name is a paper size we know. */
