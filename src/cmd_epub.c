@@ -17,7 +17,7 @@
 #include "text.h"
 #include "url.h"
 
-static void bt_epub_usage(FILE *f)
+static void epub_usage(FILE *f)
 {
     fputs("usage: bantin epub SOURCE...|DIR... -o OUT.epub [OPTIONS]\n"
           "Package one article, or a digest of many, as an EPUB 3 book (with an EPUB 2 NCX).\n"
@@ -50,7 +50,7 @@ static void bt_epub_usage(FILE *f)
 }
 
 /* Expand a directory into its article files (sorted by name). 0 on success. */
-static int bt_epub_expand_dir(const char *dir, bt_strvec *p)
+static int epub_expand_dir(const char *dir, bt_strvec *p)
 {
     bt_strvec here = {0};
     if (bt_dir_list(dir, NULL, BT_WALK_SKIP_HIDDEN | BT_WALK_TOP_ONLY, &here, NULL, NULL) != BT_OK)
@@ -62,7 +62,7 @@ static int bt_epub_expand_dir(const char *dir, bt_strvec *p)
 }
 
 /* A command-line string made safe for the book: valid UTF-8, NFC, white space folded. */
-static char *bt_epub_clean_arg(const char *s)
+static char *epub_clean_arg(const char *s)
 {
     char *rep, *out;
     if (!s) return NULL;
@@ -75,7 +75,7 @@ static char *bt_epub_clean_arg(const char *s)
 /* Write the book. An existing output that is not a regular file (a device such as /dev/full, a
  * FIFO) is written in place: renaming a temporary file over it, as bt_write_file_atomic does,
  * would replace the device node. Everything else goes through bt_write_file_atomic. */
-static bt_status bt_epub_write(const char *path, const unsigned char *data, size_t len, bt_err *e)
+static bt_status epub_write(const char *path, const unsigned char *data, size_t len, bt_err *e)
 {
     struct stat st;
     FILE *f;
@@ -92,7 +92,7 @@ static bt_status bt_epub_write(const char *path, const unsigned char *data, size
 }
 
 /* "dir/name.txt" -> "dir/name.epub" */
-static char *bt_epub_default_output(const char *in)
+static char *epub_default_output(const char *in)
 {
     const char *slash = strrchr(in, '/');
     const char *dot = strrchr(in, '.');
@@ -188,7 +188,7 @@ int bt_cmd_epub(int argc, char **argv)
             break;
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
-        case 'h': bt_epub_usage(stdout); return BT_EXIT_OK;
+        case 'h': epub_usage(stdout); return BT_EXIT_OK;
         case 'J': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -203,14 +203,14 @@ int bt_cmd_epub(int argc, char **argv)
             int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
             if (r > 0) break;
             if (r < 0) bt_cli_error(NULL, "%s", msg);
-            else bt_epub_usage(stderr);
+            else epub_usage(stderr);
             return BT_EXIT_USAGE;
         }
         }
     }
     if (optind >= argc) {
         bt_cli_error(NULL, "epub: no input files");
-        bt_epub_usage(stderr);
+        epub_usage(stderr);
         return BT_EXIT_USAGE;
     }
     rc = bt_cli_template(tname, &tpl);
@@ -222,7 +222,7 @@ int bt_cmd_epub(int argc, char **argv)
         struct stat st;
         if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             size_t before = paths.n;
-            if (bt_epub_expand_dir(argv[i], &paths) != 0) {
+            if (epub_expand_dir(argv[i], &paths) != 0) {
                 bt_cli_error(argv[i], "cannot read the directory");
                 failed++;
             } else if (paths.n == before) {
@@ -246,7 +246,7 @@ int bt_cmd_epub(int argc, char **argv)
                     goto done;
                 }
             } else {
-                defout = bt_epub_default_output(paths.v[0]);
+                defout = epub_default_output(paths.v[0]);
             }
             output = defout;
         } else if (paths.n == 1 && failed) {
@@ -290,9 +290,9 @@ int bt_cmd_epub(int argc, char **argv)
     if (items.from_feed && !sort_given) eo.sort = BT_SORT_INPUT;
     if (items.from_feed && !group_given) eo.group = BT_GROUP_NONE;
 
-    ctitle = bt_epub_clean_arg(title);
-    cauthor = bt_epub_clean_arg(author);
-    cpublisher = bt_epub_clean_arg(publisher);
+    ctitle = epub_clean_arg(title);
+    cauthor = epub_clean_arg(author);
+    cpublisher = epub_clean_arg(publisher);
     eo.title = ctitle;
     eo.author = cauthor;
     eo.publisher = cpublisher;
@@ -308,7 +308,7 @@ int bt_cmd_epub(int argc, char **argv)
         goto done;
     }
     bt_err_clear(&e);
-    st = bt_epub_write(output, book, blen, &e);
+    st = epub_write(output, book, blen, &e);
     if (st != BT_OK) {
         bt_cli_error(output, "%s", e.msg);
         rc = bt_cli_exit_for(st);
