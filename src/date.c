@@ -248,6 +248,10 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
 int bt_date_parse(const char *s, int default_tz, bt_date *out)
 {
     if (!s) return 0;
+    /* every form below has a four-digit year: text without one is no date (most text asked) */
+    int run = 0;
+    for (const char *p = s; *p && run < 4; p++) run = isdigit((unsigned char)*p) ? run + 1 : 0;
+    if (run < 4) return 0;
     bt_date d;
     memset(&d, 0, sizeof d);
     d.tz_minutes = default_tz;
@@ -328,7 +332,8 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
             int mo = 0;
             for (size_t l = 0; l < sizeof months / sizeof months[0] && !mo; l++)
                 for (int k = 0; k < 12; k++)
-                    if (strncasecmp(p, months[l][k], strlen(months[l][k])) == 0) { mo = k + 1; break; }
+                    if ((*p | 0x20) == months[l][k][0] &&
+                        strncasecmp(p, months[l][k], strlen(months[l][k])) == 0) { mo = k + 1; break; }
             if (!mo) continue;
             const char *w = p;
             while (*w && !isspace((unsigned char)*w) && !isdigit((unsigned char)*w)) w++;

@@ -81,6 +81,15 @@ char *bt_utf8_repair(const char *s, size_t len, size_t *nbad)
             if (i < len && u[i] < 0x80 && u[i] != 0) i++;
             continue;
         }
+        unsigned c = u[i];
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) { /* two bytes */
+            i += 2;
+            continue;
+        }
+        if (c >= 0xE1 && c <= 0xEC && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            i += 3; /* three bytes, neither overlong (E0) nor a surrogate (ED) */
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_seq(u + i, len - i, &cp);
         if (n) {

@@ -246,7 +246,7 @@ static void utf8_stats(const char *buf, size_t len, size_t *good, size_t *bad)
     size_t i = 0;
     while (i < len) {
         unsigned char c = (unsigned char)buf[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) { i = ascii_run(buf, len, i); continue; }
         int n = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
         int ok = n > 0 && i + (size_t)n < len;
         for (int k = 1; ok && k <= n; k++) ok = ((unsigned char)buf[i + (size_t)k] & 0xC0) == 0x80;

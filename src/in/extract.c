@@ -56,11 +56,11 @@ int ex_in_list(const char *s, const char *const *list)
  * HTML5 void elements (embed, source, track, wbr, keygen) are unknown to libxml2's HTML 4
  * parser, which makes them containers of whatever follows: they hold no text of their own, so
  * they are simply transparent here (not junk, not blocks) and the swallowed content survives. */
-static struct tag_def {
+static const struct tag_def {
     const char *name;
     unsigned short id;
     unsigned char kind;
-} tag_defs[] = { /* sorted by name once (build_tables) */
+} tag_defs[] = {
 #define X(id, name, kind) {name, T_##id, kind},
     EX_TAGS(X)
 #undef X
@@ -68,17 +68,25 @@ static struct tag_def {
 #define NTAGS (sizeof tag_defs / sizeof tag_defs[0])
 static unsigned char tag_kind[T_COUNT];
 
-static int tag_def_cmp(const void *a, const void *b)
-{
-    return strcmp(((const struct tag_def *)a)->name, ((const struct tag_def *)b)->name);
-}
-
 static void build_tables(void);
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-int ex_tag_id(const char *name)
+static short tag_slot[256]; /* open-addressed hash of the names: index + 1 in tag_defs */
+
+static unsigned tag_hash(const char *s, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+void ex_tables_init(void)
 {
     pthread_once(&tables_once, build_tables);
+}
+
+int ex_tag_id(const char *name)
+{
     char low[24];
     size_t k = 0;
     for (; name[k]; k++) {
@@ -86,9 +94,11 @@ int ex_tag_id(const char *name)
         low[k] = (char)tolower((unsigned char)name[k]);
     }
     low[k] = '\0';
-    struct tag_def key = {low, 0, 0};
-    const struct tag_def *d = bsearch(&key, tag_defs, NTAGS, sizeof *tag_defs, tag_def_cmp);
-    return d ? d->id : T_OTHER;
+    for (unsigned h = tag_hash(low, k) & 255;; h = (h + 1) & 255) {
+        int i = tag_slot[h] - 1;
+        if (i < 0) return T_OTHER;
+        if (strcmp(tag_defs[i].name, low) == 0) return tag_defs[i].id;
+    }
 }
 
 /* ---- class/id hints ---- */
@@ -189,7 +199,16 @@ typedef struct {
 } cword;
 static cword cwords[256];
 static int ncwords;
-static short cw_first[257]; /* words starting with byte b: cwords[cw_first[b] .. cw_first[b + 1]) */
+/* Words by their first two bytes (letters, digits and '-' each their own class, any other byte
+ * one class): the words starting like position i are cwords[cw_first[k] .. cw_first[k + 1]). */
+#define CW_CLASSES 38
+static unsigned char cw_class[256];
+static short cw_first[CW_CLASSES * CW_CLASSES + 1];
+
+static int pair_key(const char *w)
+{
+    return cw_class[(unsigned char)w[0]] * CW_CLASSES + cw_class[(unsigned char)w[1]];
+}
 
 static void add_word(const char *w, uint64_t cw, unsigned groups)
 {
@@ -205,7 +224,7 @@ static void add_word(const char *w, uint64_t cw, unsigned groups)
 
 static int cword_cmp(const void *a, const void *b)
 {
-    return (unsigned char)((const cword *)a)->w[0] - (unsigned char)((const cword *)b)->w[0];
+    return pair_key(((const cword *)a)->w) - pair_key(((const cword *)b)->w);
 }
 
 /* Whole words: neg_tok (neg 1 for "info" and "notice", which a box may bear, 2 for the others),
@@ -218,6 +237,12 @@ typedef struct {
 } ctoken;
 static ctoken ctokens[40];
 static int ntokens;
+static short tok_first[257]; /* tokens starting with byte b: ctokens[tok_first[b] .. tok_first[b + 1]) */
+
+static int ctoken_cmp(const void *a, const void *b)
+{
+    return (unsigned char)((const ctoken *)a)->w[0] - (unsigned char)((const ctoken *)b)->w[0];
+}
 
 static void add_token(const char *w, int neg, uint64_t cw)
 {
@@ -238,8 +263,17 @@ static void build_tables(void)
     for (const char *const *w = lead_tok; *w; w++) add_token(*w, 0, CW(CW_LEAD));
     add_token("time", 0, CW(CW_TOK_TIME));
     add_token("date", 0, CW(CW_TOK_DATE));
-    qsort(tag_defs, NTAGS, sizeof *tag_defs, tag_def_cmp);
-    for (size_t i = 0; i < NTAGS; i++) tag_kind[tag_defs[i].id] = tag_defs[i].kind;
+    qsort(ctokens, (size_t)ntokens, sizeof *ctokens, ctoken_cmp);
+    for (int b = 0, k = 0; b <= 256; b++) {
+        while (k < ntokens && (unsigned char)ctokens[k].w[0] < b) k++;
+        tok_first[b] = (short)k;
+    }
+    for (size_t i = 0; i < NTAGS; i++) {
+        tag_kind[tag_defs[i].id] = tag_defs[i].kind;
+        unsigned h = tag_hash(tag_defs[i].name, strlen(tag_defs[i].name)) & 255;
+        while (tag_slot[h]) h = (h + 1) & 255;
+        tag_slot[h] = (short)(i + 1);
+    }
     static const struct { const char *const *list; unsigned g; } lists[] = {
         {neg_sub, G_NEG}, {box_sub, G_BOX}, {pos_sub, G_POS}, {lead_sub, G_LEAD}};
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
@@ -247,18 +281,20 @@ static void build_tables(void)
     add_word("caption", 0, G_CAPTION);
     for (int k = 0; k < CW_COUNT; k++)
         if (one_words[k]) add_word(one_words[k], CW(k), 0);
+    for (int b = 0; b < 256; b++)
+        cw_class[b] = b >= 'a' && b <= 'z' ? (unsigned char)(1 + b - 'a')
+                    : b >= '0' && b <= '9' ? (unsigned char)(27 + b - '0') : b == '-' ? 37 : 0;
     qsort(cwords, (size_t)ncwords, sizeof *cwords, cword_cmp);
     int k = 0;
-    for (int b = 0; b <= 256; b++) {
-        while (k < ncwords && (unsigned char)cwords[k].w[0] < b) k++;
-        cw_first[b] = (short)k;
+    for (int key = 0; key <= CW_CLASSES * CW_CLASSES; key++) {
+        while (k < ncwords && pair_key(cwords[k].w) < key) k++;
+        cw_first[key] = (short)k;
     }
 }
 
 /* The kind bits (K_...) of a tag id. */
 static int kind_of(int tag)
 {
-    pthread_once(&tables_once, build_tables);
     return tag_kind[tag];
 }
 
@@ -276,14 +312,13 @@ static void class_hints(ninfo *f, const char *cls, const char *id)
     buf[n] = '\0';
     if (buf[0] == ' ' && buf[1] == '\0') return;
     for (char *q = buf; *q; q++) *q = (char)tolower((unsigned char)*q); /* the lists are lower case */
-    pthread_once(&tables_once, build_tables);
     uint64_t cw = 0;
     unsigned g = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)buf[i];
-        for (int k = cw_first[b]; k < cw_first[b + 1]; k++) {
+    for (size_t i = 0; i + 1 < n; i++) { /* every word has two letters or more */
+        int key = pair_key(buf + i);
+        for (int k = cw_first[key]; k < cw_first[key + 1]; k++) {
             const cword *w = &cwords[k];
-            if (w->len > n - i || w->w[1] != buf[i + 1]) continue; /* every word has two letters */
+            if (w->len > n - i || w->w[0] != buf[i] || w->w[1] != buf[i + 1]) continue;
             size_t j = 2;
             while (j < w->len && w->w[j] == buf[i + j]) j++;
             if (j < w->len) continue;
@@ -306,9 +341,10 @@ static void class_hints(ninfo *f, const char *cls, const char *id)
         *q = '\0';
         size_t tl = (size_t)(q - b);
         if (tl <= 7) { /* no word asked about is longer */
-            for (int k = 0; k < ntokens; k++) {
+            unsigned char f0 = (unsigned char)b[0];
+            for (int k = tok_first[f0]; k < tok_first[f0 + 1]; k++) {
                 const ctoken *t = &ctokens[k];
-                if (t->len != tl || t->w[0] != b[0] || memcmp(t->w, b, tl) != 0) continue;
+                if (t->len != tl || memcmp(t->w, b, tl) != 0) continue;
                 if (t->neg) {
                     neg = 1;
                     other |= t->neg == 2;
@@ -405,11 +441,25 @@ long ex_text_measure(const char *s, int *commas)
 {
     long n = 0;
     int ws = 1;
+    const unsigned char *u = (const unsigned char *)s;
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
+        unsigned char b = u[i];
         uint32_t cp;
-        size_t k = bt_utf8_decode(s + i, len - i, &cp);
-        if (!k) break;
+        size_t k;
+        if (b < 0x80) { /* ASCII: the common case */
+            cp = b;
+            k = 1;
+        } else if (b >= 0xC2 && b <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            cp = (uint32_t)(b & 0x1F) << 6 | (u[i + 1] & 0x3F);
+            k = 2;
+        } else if (b >= 0xE1 && b <= 0xEC && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            cp = (uint32_t)(b & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+            k = 3;
+        } else {
+            k = bt_utf8_decode(s + i, len - i, &cp);
+            if (!k) break;
+        }
         i += k;
         int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == '\f';
         if (space) {
@@ -462,10 +512,6 @@ static void record(ctx *c)
     xmlNode *n = root;
     int depth = 0;
     int cur = -1; /* index of the nearest recorded element above n */
-    struct {
-        const xmlChar *name;
-        unsigned short id;
-    } seen[61] = {{0}};
     c->body = -1;
     while (n) {
         int me = -1;
@@ -482,13 +528,7 @@ static void record(ctx *c)
                 f->parent = cur;
                 f->depth = depth;
                 n->_private = (void *)(intptr_t)(me + 1);
-                /* names come from libxml2's dictionary: one lookup per distinct name */
-                size_t slot = ((uintptr_t)n->name >> 3) % (sizeof seen / sizeof seen[0]);
-                if (seen[slot].name != n->name) {
-                    seen[slot].name = n->name;
-                    seen[slot].id = (unsigned short)ex_tag_id(nm(n));
-                }
-                f->tag = seen[slot].id;
+                f->tag = (unsigned short)ex_tag_id(nm(n));
                 if (kind_of(f->tag) & K_BLOCK) f->flags |= F_BLOCK;
                 if (f->tag == T_BODY && c->body < 0) c->body = me;
             } else {
@@ -689,6 +729,7 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     c.base_dir = base_dir;
     c.origin = origin;
     if (!xmlDocGetRootElement(doc)) return bt_err_set(e, BT_EEMPTY, "no HTML content");
+    ex_tables_init();
     record(&c);
     if (c.n == 0) return bt_err_set(e, BT_EEMPTY, "no HTML content");
     mark_hard(&c);

@@ -145,6 +145,8 @@ typedef struct {
 
 /* ---- small helpers on nodes and text (extract.c) ---- */
 
+/* Build the tables of names and words once for the process (thread-safe); before ex_tag_id. */
+void ex_tables_init(void);
 /* T_... of an element name (T_OTHER when the rules never ask about it). */
 int ex_tag_id(const char *name);
 

@@ -155,6 +155,23 @@ static size_t slim_markup(char *s, size_t len)
             const char *c = lt + 4;
             while (c + 2 < end && !(c[0] == '-' && c[1] == '-' && c[2] == '>')) c++;
             q = c + 3 <= end ? c + 3 : end;
+            /* between two tags (blanks around it at most) it is dropped: nothing reads comments,
+             * and no text on either side joins another */
+            const char *after = q, *b = p;
+            while (after < end && blank(*after)) after++;
+            while (b < lt && blank(*b)) b++;
+            char *ob = out;
+            while (ob > s && blank(ob[-1])) ob--;
+            if (c + 3 <= end && b == lt && ob > s && ob[-1] == '>' && after < end && *after == '<') {
+                int nl = 0, any = out > ob || lt > p || after > q;
+                for (const char *k = ob; k < out; k++) nl |= *k == '\n';
+                for (const char *k = p; k < lt; k++) nl |= *k == '\n';
+                for (const char *k = q; k < after; k++) nl |= *k == '\n';
+                out = ob;
+                if (any) *out++ = nl ? '\n' : ' ';
+                p = after;
+                continue;
+            }
         } else if (q < end && ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'z')) { /* a start tag */
             const char *nb = q;
             while (q < end && (isalnum((unsigned char)*q) || *q == '-' || *q == '_' || *q == ':')) q++;
