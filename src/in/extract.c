@@ -184,7 +184,8 @@ static const char *const one_words[CW_COUNT] = {
     [CW_SIDEBAR] = "sidebar", [CW_TEASER] = "teaser", [CW_RECOMMEND] = "recommend",
     [CW_POPULAR] = "popular", [CW_LISTING] = "listing", [CW_LIENQUAN] = "lienquan",
     [CW_FORUM] = "forum", [CW_REPLY] = "reply", [CW_VCARD] = "vcard", [CW_LIEN_QUAN] = "lien-quan",
-    [CW_TIMESTAMP] = "timestamp"};
+    [CW_TIMESTAMP] = "timestamp", [CW_CRUMB] = "crumb", [CW_CATEG] = "categ", [CW_KICKER] = "kicker",
+    [CW_RUBRIC] = "rubri", [CW_EYEBROW] = "eyebrow", [CW_UPDAT] = "updat", [CW_MODIF] = "modif"};
 /* A lead (sapo, standfirst): the long words as parts of a class, the short ones whole. */
 static const char *const lead_sub[] = {"standfirst", "summary", "excerpt", "description", "intro",
                                        "teaser", "chapeau", "subtitle", "sub-title", "subhead",
@@ -263,6 +264,7 @@ static void build_tables(void)
     for (const char *const *w = lead_tok; *w; w++) add_token(*w, 0, CW(CW_LEAD));
     add_token("time", 0, CW(CW_TOK_TIME));
     add_token("date", 0, CW(CW_TOK_DATE));
+    add_token("cate", 0, CW(CW_TOK_CATE));
     qsort(ctokens, (size_t)ntokens, sizeof *ctokens, ctoken_cmp);
     for (int b = 0, k = 0; b <= 256; b++) {
         while (k < ntokens && (unsigned char)ctokens[k].w[0] < b) k++;
@@ -764,6 +766,7 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     }
     ex_trailing_byline(&c);
     ex_mark_boxes(&c);
+    ex_join_rows(&c);
     if (!a->author) bt_article_set(&a->author, c.source_author ? c.source_author : c.outlet_author);
     free(c.source_author);
     free(c.outlet_author);

@@ -148,6 +148,13 @@ static int drop_box(ctx *c, int i)
         return 1;
     }
     if ((f->flags & F_SITE_CONTENT) || c->lenient) return 0;
+    /* a promo, a sign-up or a comment box: small, and its words say so */
+    if (f->text > 0 && f->text <= (!strcasecmp(t, "p") ? 300 : 400)) {
+        char *s = ex_node_text(f->n);
+        int promo = ex_boiler_opener(s);
+        free(s);
+        if (promo) return 1;
+    }
     if (f->flags & F_KEPTBOX) return link_density(f) > 0.5;
     double w = ex_class_weight(f);
     if (!strcasecmp(t, "p")) { /* "Read more: <link>"; a written-out address stays */
@@ -265,6 +272,12 @@ static void flush(ctx *c, emitter *em, int root)
     }
     if (ty == BT_BLOCK_PARAGRAPH && date_line(clean)) { /* "Cập nhật: 15/04/2009 10:20": metadata */
         free(clean);
+        return;
+    }
+    if ((ty == BT_BLOCK_PARAGRAPH || ty == BT_BLOCK_HEADING || ty == BT_BLOCK_LIST_ITEM) &&
+        ((bt_utf8_length(clean) <= 80 && ex_boiler_label(clean)) ||
+         (ty == BT_BLOCK_PARAGRAPH && bt_utf8_length(clean) <= 300 && ex_boiler_opener(clean)))) {
+        free(clean); /* "Quảng cáo", "Tin liên quan", a share bar, a sign-up line */
         return;
     }
     if (c->lead_text && ty == BT_BLOCK_PARAGRAPH && loose_eq(clean, c->lead_text)) {
@@ -785,3 +798,63 @@ void ex_mark_boxes(ctx *c)
     }
     a->nblocks = out;
 }
+
+/* ---- tables in the body ---- */
+
+/* Element t is a table of data: rows of short cells (two or more in some row), no table in it,
+ * no cell holding paragraphs, lists or headings of its own. A table that lays out a page (the
+ * article in one of its cells) is not one. */
+static int data_table(const ctx *c, int t)
+{
+    int rows = 0, wide = 0, cells_in_row = 0;
+    for (int k = t + 1; k < c->n && c->v[k].depth > c->v[t].depth; k++) {
+        const ninfo *f = &c->v[k];
+        if (f->tag == T_TABLE) return 0;
+        if (f->tag == T_TR) {
+            rows++;
+            cells_in_row = 0;
+        } else if (f->tag == T_TD || f->tag == T_TH) {
+            if (f->text > 300 || f->np > 1 || f->nli > 0 || f->nheading > 0) return 0;
+            if (++cells_in_row >= 2) wide = 1;
+        }
+    }
+    return rows >= 2 && wide;
+}
+
+void ex_join_rows(ctx *c)
+{
+    bt_article *a = c->a;
+    if (c->lenient) return;
+    size_t out = 0;
+    int prev_row = -1, prev_table = -1, prev_ok = 0;
+    for (size_t i = 0; i < a->nblocks; i++) {
+        bt_block *b = &a->blocks[i];
+        int own = owner_of_block(c, i), row = -1, table = -1;
+        if (b->type == BT_BLOCK_PARAGRAPH && own >= 0) {
+            row = row_of(c, own);
+            for (int k = row, hops = 0; k >= 0 && hops < 4 && table < 0; k = c->v[k].parent, hops++)
+                if (c->v[k].tag == T_TABLE) table = k;
+        }
+        int ok = table >= 0 && (table == prev_table ? prev_ok : data_table(c, table));
+        if (ok && row == prev_row && out > 0 && a->blocks[out - 1].type == BT_BLOCK_PARAGRAPH) {
+            /* a cell of the row before: "Ruột non | 15-25% | Người trên 60 tuổi" */
+            bt_block *p = &a->blocks[out - 1];
+            char *j = bt_xasprintf("%s | %s", p->text, b->text);
+            free(p->text);
+            p->text = j;
+            free(b->text);
+            bt_image_free(b->image);
+            continue;
+        }
+        prev_row = ok ? row : -1;
+        prev_table = table;
+        prev_ok = ok;
+        if (out != i) {
+            a->blocks[out] = *b;
+            if (i < c->nowners && out < c->nowners) c->block_owner[out] = c->block_owner[i];
+        }
+        out++;
+    }
+    a->nblocks = out;
+}
+

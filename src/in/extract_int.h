@@ -90,9 +90,11 @@ enum {
     CW_BREADCRUMB, CW_BREAD_CRUMB, CW_DATE, CW_TIME, CW_PUBLISH, CW_NGAY, CW_NOW, CW_TODAY,
     CW_CURRENT, CW_RELATED, CW_FOOTER, CW_SIDEBAR, CW_TEASER, CW_RECOMMEND, CW_POPULAR,
     CW_LISTING, CW_LIENQUAN, CW_FORUM, CW_REPLY, CW_VCARD, CW_LIEN_QUAN, CW_TIMESTAMP,
+    CW_CRUMB, CW_CATEG, CW_KICKER, CW_RUBRIC, CW_EYEBROW, CW_UPDAT, CW_MODIF,
     CW_LEAD,      /* names a lead: "sapo", "lead", "standfirst", "summary", ... */
     CW_TOK_TIME,  /* the whole word "time" */
     CW_TOK_DATE,  /* the whole word "date" */
+    CW_TOK_CATE,  /* the whole word "cate" ("parent_cate") */
     CW_COUNT
 };
 #define CW(w) ((uint64_t)1 << (w))
@@ -211,6 +213,17 @@ void ex_trailing_byline(ctx *c);
 /* Boxes at the top of the body (fact boxes, key points, tables, short unpunctuated lines
  * before the first paragraph) become box blocks. */
 void ex_mark_boxes(ctx *c);
+/* The cells of a row of a data table in the body become one paragraph ("a | b | c"). */
+void ex_join_rows(ctx *c);
+
+/* ---- boilerplate by its words (extract_boiler.c) ---- */
+
+/* The whole text is a label of boilerplate: an ad slot ("Quảng cáo", "Advertisement"), a
+ * "read more"/"related" heading, a promo's or comment form's button, a share/print bar. */
+int ex_boiler_label(const char *text);
+/* The text opens a paywall or newsletter promo, a readers' comment box or its moderation
+ * notice ("Đăng ký nhận bản tin", "Ý kiến của bạn sẽ được biên tập", "Subscribe to continue"). */
+int ex_boiler_opener(const char *text);
 
 /* ---- pictures (extract_image.c) ---- */
 

@@ -23,7 +23,12 @@ struct ex_meta {
     char *pub_meta, *ld_date, *time_dt, *vis_date;
     char *author_meta, *author_alt, *ld_author, *byline;
     char *ld_publisher, *app_name; /* the outlet's own names: never taken for a person */
-    char *section, *ld_section, *crumb, *ld_crumb, *cat_vis;
+    char *section, *ld_section;
+    char *crumbs[12], *ld_crumbs[12]; /* items of the visible and the JSON-LD breadcrumb, in order */
+    int ncrumbs, nld_crumbs, nld_crumbs_done;
+    int cat_idx[8], ncat; /* links that name a category ("detail-cate", "category-label") */
+    char *cat_txt[8];
+    int cat_weak[8]; /* named by a common word only ("category", "kicker"): after the meta tags */
     char *canonical, *og_url, *ld_url;
     char *lang, *lang2;
     char *description;
@@ -32,6 +37,7 @@ struct ex_meta {
     char *by_txt[8];
     int dt_idx[16], ndt;
     char *dt_txt[16];
+    int dt_upd[16]; /* the date of an update ("Cập nhật: ...", dateModified): after the others */
     xmlNode *h1s[16]; /* the page's h1 elements, for the title */
     int nh1;
 };
@@ -48,12 +54,15 @@ static void meta_free(meta *m)
 {
     char **f[] = {&m->og_title, &m->ld_headline, &m->tw_title, &m->title_tag, &m->site_name,
                   &m->pub_meta, &m->ld_date, &m->time_dt, &m->vis_date, &m->author_meta, &m->author_alt,
-                  &m->ld_author, &m->byline, &m->ld_publisher, &m->app_name, &m->section, &m->ld_section, &m->crumb, &m->cat_vis,
-                  &m->ld_crumb, &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
+                  &m->ld_author, &m->byline, &m->ld_publisher, &m->app_name, &m->section, &m->ld_section,
+                  &m->canonical, &m->og_url, &m->ld_url, &m->lang, &m->lang2,
                   &m->description};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) free(*f[i]);
     for (int i = 0; i < m->nby; i++) free(m->by_txt[i]);
     for (int i = 0; i < m->ndt; i++) free(m->dt_txt[i]);
+    for (int i = 0; i < m->ncrumbs; i++) free(m->crumbs[i]);
+    for (int i = 0; i < m->nld_crumbs; i++) free(m->ld_crumbs[i]);
+    for (int i = 0; i < m->ncat; i++) free(m->cat_txt[i]);
 }
 
 static int ld_is_article(json_t *o)
@@ -121,12 +130,15 @@ static void ld_object(json_t *o, meta *m, int depth)
     if (json_is_string(t) && strcmp(json_string_value(t), "BreadcrumbList") == 0) {
         json_t *items = json_object_get(o, "itemListElement");
         size_t nitems = json_array_size(items);
-        if (nitems > 0 && !m->ld_crumb) {
-            json_t *last = json_array_get(items, nitems - 1);
-            const char *name = ld_name(last);
-            if (!name) name = ld_name(json_object_get(last, "item"));
-            if (name && nitems > 1) set_once(&m->ld_crumb, name);
+        for (size_t k = 0; k < nitems && !m->nld_crumbs_done && m->nld_crumbs < 12; k++) {
+            json_t *it = json_array_get(items, k);
+            const char *name = ld_name(it);
+            if (!name) name = ld_name(json_object_get(it, "item"));
+            char *txt = name ? bt_text_clean(name, strlen(name)) : NULL;
+            if (txt && *txt) m->ld_crumbs[m->nld_crumbs++] = txt;
+            else free(txt);
         }
+        if (nitems) m->nld_crumbs_done = 1; /* the first breadcrumb list only */
         return;
     }
     int art = ld_is_article(o);
@@ -158,6 +170,59 @@ static void json_ld(const char *txt, meta *m)
     json_decref(j);
 }
 
+
+/* Labels before the dates of a date line: the publication's and an update's. */
+static const char *const pub_labels[] = {
+    "Ngày đăng", "ngày đăng", "Đăng lúc", "đăng lúc", "Đăng", "đăng", "Xuất bản", "xuất bản",
+    "Published", "published", "PUBLISHED", "Posted", "posted", "Veröffentlicht", "veröffentlicht",
+    "Publié", "publié", "Publicado", "publicado", "Pubblicato", "pubblicato", "Opublikowano",
+    "opublikowano", "Julkaistu", "julkaistu", NULL};
+static const char *const upd_labels[] = {
+    "Cập nhật", "cập nhật", "CẬP NHẬT", "Updated", "updated", "UPDATED", "Last modified",
+    "Modified", "modified", "Aktualisiert", "aktualisiert", "Mis à jour", "mis à jour",
+    "Actualizado", "actualizado", "Atualizado", "atualizado", "Aggiornato", "aggiornato",
+    "Zaktualizowano", "zaktualizowano", "Päivitetty", "päivitetty", NULL};
+
+/* The first label of the list in s (and its length), or NULL. */
+static const char *find_label(const char *s, const char *const *labels, size_t *len)
+{
+    const char *best = NULL;
+    for (const char *const *l = labels; *l; l++) {
+        const char *p = strstr(s, *l);
+        if (p && (!best || p < best)) {
+            best = p;
+            *len = strlen(*l);
+        }
+    }
+    return best;
+}
+
+/* The part of a date line that holds the publication date: after a "published" label when
+ * there is one ("Cập nhật: 28/05 09:15 | Đăng: 27/05 14:00"); before an "updated" label, or
+ * after the updated date, when there is a date there; else the line itself, *upd set when it
+ * is only an update's date. Heap string; NULL when s has no date. */
+static char *date_part(const char *s, int tz, int *upd)
+{
+    bt_date d;
+    *upd = 0;
+    if (!bt_date_parse(s, tz, &d)) return NULL;
+    size_t l = 0;
+    const char *p = find_label(s, pub_labels, &l);
+    if (p && bt_date_parse(p + l, tz, &d)) return bt_xstrdup(p + l);
+    const char *u = find_label(s, upd_labels, &l);
+    if (!u) return bt_xstrdup(s);
+    char *before = bt_xstrndup(s, (size_t)(u - s));
+    if (bt_date_parse(before, tz, &d)) return before;
+    free(before);
+    /* past the updated date: its digits, separators and zone */
+    const char *q = u + l;
+    while (*q && !isdigit((unsigned char)*q)) q++;
+    while (*q && (isdigit((unsigned char)*q) || strchr("/.:-, hH", *q))) q++;
+    if (strncmp(q, "GMT", 3) == 0 || strncmp(q, "UTC", 3) == 0) q += 3;
+    if (*q && bt_date_parse(q, tz, &d)) return bt_xstrdup(q);
+    *upd = 1;
+    return bt_xstrdup(u + l);
+}
 
 static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
 {
@@ -249,6 +314,17 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             const char *dt = ex_attr(n, "datetime");
             bt_date d;
             if (dt && bt_date_parse(dt, 0, &d)) {
+                /* an update's time: dateModified, a class that says so, "Cập nhật:" before it */
+                const char *ipm = ex_attr(n, "itemprop");
+                int upd = (ipm && ex_ci_contains(ipm, "modified")) || (cw & (CW(CW_UPDAT) | CW(CW_MODIF)));
+                const xmlNode *pv = n->prev;
+                while (pv && pv->type == XML_TEXT_NODE && pv->content && !*pv->content) pv = pv->prev;
+                size_t ll;
+                if (!upd && pv && pv->type == XML_TEXT_NODE && pv->content &&
+                    find_label((const char *)pv->content, upd_labels, &ll) &&
+                    !find_label((const char *)pv->content, pub_labels, &ll))
+                    upd = 1;
+                m->dt_upd[m->ndt] = upd;
                 m->dt_idx[m->ndt] = i;
                 m->dt_txt[m->ndt++] = bt_xstrdup(dt);
             }
@@ -285,45 +361,54 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             free(b);
             free(s);
         }
-        /* a visible category link ("Posted in X", "detail-cate") */
-        if (!m->cat_vis && tg == T_A && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
+        /* a visible category link ("Posted in X", "detail-cate", "category-label", "kicker") */
+        if (m->ncat < 8 && tg == T_A && f->raw > 1 && f->raw < 40 && f->parent >= 0) {
             uint64_t pcw = c->v[f->parent].cw;
-            if ((pcw & (CW(CW_CAT_LINKS) | CW(CW_DETAIL_CATE) | CW(CW_CHUYEN_MUC) | CW(CW_CHUYENMUC))) ||
-                (cw & (CW(CW_DETAIL_CATE) | CW(CW_CATE_NAME))) ||
-                (ex_attr(n, "rel") && ex_ci_contains(ex_attr(n, "rel"), "category"))) {
+            const uint64_t weak = CW(CW_CATEG) | CW(CW_TOK_CATE) | CW(CW_KICKER) | CW(CW_RUBRIC) | CW(CW_EYEBROW);
+            int strong = (pcw & (CW(CW_CAT_LINKS) | CW(CW_DETAIL_CATE) | CW(CW_CHUYEN_MUC) | CW(CW_CHUYENMUC))) ||
+                         (cw & (CW(CW_DETAIL_CATE) | CW(CW_CATE_NAME))) ||
+                         (ex_attr(n, "rel") && ex_ci_contains(ex_attr(n, "rel"), "category"));
+            /* a category's own link, not one of a list (menus, related articles, tags) */
+            int alone = !(c->v[f->parent].tag == T_LI || (cw & CW(CW_RELATED)) || (pcw & CW(CW_RELATED)));
+            for (xmlNode *sib = n->parent ? n->parent->children : NULL; sib && alone; sib = sib->next)
+                if (sib != n && is_tag(sib, "a")) alone = 0;
+            if (strong || (alone && ((pcw | cw) & weak))) {
                 char *s = ex_node_text(n);
-                set_once(&m->cat_vis, s);
-                free(s);
+                if (*s) {
+                    m->cat_weak[m->ncat] = !strong;
+                    m->cat_idx[m->ncat] = i;
+                    m->cat_txt[m->ncat++] = s;
+                } else {
+                    free(s);
+                }
             }
         }
-        /* breadcrumb: last item */
-        if (!m->crumb && ((cw & (CW(CW_BREADCRUMB) | CW(CW_BREAD_CRUMB))) ||
-                          (ex_attr(n, "itemtype") && ex_ci_contains(ex_attr(n, "itemtype"), "BreadcrumbList")))) {
-            /* last non-empty <a> or <li> text inside */
-            char *lastt = NULL;
-            int nitems = 0;
-            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
-                if (c->v[k].tag != T_A && c->v[k].tag != T_LI) continue;
+        /* breadcrumb: its items (class "breadcrumb", "crumbs", schema.org BreadcrumbList in
+         * microdata or RDFa, or aria-label="breadcrumb") */
+        const char *itt = ex_attr(n, "itemtype"), *tyo = ex_attr(n, "typeof"), *arl = ex_attr(n, "aria-label");
+        if (!m->ncrumbs && ((cw & CW(CW_CRUMB)) || (itt && ex_ci_contains(itt, "BreadcrumbList")) ||
+                            (tyo && ex_ci_contains(tyo, "BreadcrumbList")) ||
+                            (arl && (ex_ci_contains(arl, "breadcrumb") || ex_ci_contains(arl, "đường dẫn"))))) {
+            /* the texts of its <a> and <li>, an item once */
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth && m->ncrumbs < 12; k++) {
+                if ((c->v[k].tag != T_A && c->v[k].tag != T_LI) || (c->v[k].flags & F_HIDDEN)) continue;
                 char *s = ex_node_text(c->v[k].n);
-                if (*s && bt_utf8_length(s) < 60) {
-                    free(lastt);
-                    lastt = s;
-                    nitems++;
-                } else
+                if (*s && bt_utf8_length(s) < 80 && !(m->ncrumbs && strcmp(m->crumbs[m->ncrumbs - 1], s) == 0))
+                    m->crumbs[m->ncrumbs++] = s;
+                else
                     free(s);
             }
-            if (lastt && nitems >= 1) set_once(&m->crumb, lastt);
-            free(lastt);
         }
         /* visible date */
         if (m->ndt < 16 && f->raw < 120 && f->raw > 6 && tg != T_TIME) {
             if (cw & (CW(CW_DATE) | CW(CW_TIME) | CW(CW_PUBLISH) | CW(CW_NGAY))) {
                 char *s = ex_node_text(n);
-                bt_date d;
-                if (bt_date_parse(s, 420, &d)) {
+                int upd = 0;
+                char *part = date_part(s, 420, &upd);
+                if (part) {
+                    m->dt_upd[m->ndt] = upd || (cw & (CW(CW_UPDAT) | CW(CW_MODIF)));
                     m->dt_idx[m->ndt] = i;
-                    m->dt_txt[m->ndt++] = s;
-                    s = NULL;
+                    m->dt_txt[m->ndt++] = part;
                 }
                 free(s);
             }
@@ -456,10 +541,6 @@ static void choose_meta(ctx *c, meta *m, xmlNode **h1s, int nh1)
         bt_article_set(&a->title, title);
         free(title);
     }
-    /* category */
-    const char *cat = m->crumb ? m->crumb : m->ld_crumb ? m->ld_crumb : m->cat_vis ? m->cat_vis : m->section ? m->section : m->ld_section;
-    if (cat && a->title && loose_eq(cat, a->title)) cat = m->section ? m->section : m->ld_section;
-    if (cat) bt_article_set(&a->category, cat);
     /* canonical URL */
     const char *u = m->canonical ? m->canonical : m->og_url ? m->og_url : m->ld_url;
     if (u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0))
@@ -496,6 +577,50 @@ static int near_content(ctx *c, int i, int best, int pass)
 
 static int is_outlet(ctx *c, meta *m, const char *name);
 
+/* The category a breadcrumb names: its last item that is neither the article (its title, or a
+ * title-long item) nor the home page. */
+static const char *crumb_category(char *const *items, int n, const char *title)
+{
+    static const char *const home[] = {"trang chu", "trang nhat", "home", "homepage", "home page",
+                                       "startseite", "accueil", "inicio", "pagina inicial",
+                                       "strona glowna", "etusivu", NULL};
+    for (int k = n - 1; k >= 0; k--) {
+        const char *t = items[k];
+        if (bt_utf8_length(t) > 50) continue;
+        if (title && (loose_eq(t, title) || loose_prefix(t, title))) continue;
+        char *f = bt_fold_ascii(t);
+        char *e = f + strlen(f);
+        while (e > f && !isalnum((unsigned char)e[-1])) *--e = '\0';
+        char *b = f;
+        while (*b && !isalnum((unsigned char)*b)) b++;
+        int is_home = ex_in_list(b, home) || !*b;
+        free(f);
+        if (!is_home) return t;
+    }
+    return NULL;
+}
+
+static void choose_category(ctx *c, meta *m, int best)
+{
+    const char *title = c->a->title;
+    const char *cat = crumb_category(m->crumbs, m->ncrumbs, title);
+    if (!cat) cat = crumb_category(m->ld_crumbs, m->nld_crumbs, title);
+    /* a category link: the one at the article first (a page lists other categories too); one
+     * named by a common class word only ("category", "kicker") after the declared section, and
+     * only at the article */
+    for (int k = 0; !cat && k < m->ncat; k++)
+        if (!m->cat_weak[k] && near_content(c, m->cat_idx[k], best, 0)) cat = m->cat_txt[k];
+    for (int k = 0; !cat && k < m->ncat; k++)
+        if (!m->cat_weak[k]) cat = m->cat_txt[k];
+    if (cat && title && loose_eq(cat, title)) cat = NULL;
+    if (!cat) cat = m->section ? m->section : m->ld_section;
+    for (int k = 0; !cat && k < m->ncat; k++)
+        if (m->cat_weak[k] && near_content(c, m->cat_idx[k], best, 0) &&
+            !(title && loose_eq(m->cat_txt[k], title)))
+            cat = m->cat_txt[k];
+    if (cat) bt_article_set(&c->a->category, cat);
+}
+
 static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
 {
     bt_article *a = c->a;
@@ -514,18 +639,20 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
         }
         free(t);
     }
+    choose_category(c, m, best);
     /* date */
     int vi = !a->language || strncmp(a->language, "vi", 2) == 0;
     /* visible dates and bylines count when they are not inside boilerplate, best first when
      * they sit in or next to the article */
     free(m->vis_date);
     m->vis_date = NULL;
-    for (int pass = 0; pass < 3 && !m->vis_date; pass++)
+    for (int pass = 0; pass < 6 && !m->vis_date; pass++) /* an update's date after the others */
         for (int k = 0; k < m->ndt && !m->vis_date; k++) {
+            if (m->dt_upd[k] != (pass >= 3)) continue;
             const ninfo *f = &c->v[m->dt_idx[k]];
             /* last: a <time datetime> wherever it is, but not a teaser's (a link) */
-            if (pass == 2 && (f->tag != T_TIME || (f->flags & F_INLINK))) continue;
-            if (near_content(c, m->dt_idx[k], best, pass)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
+            if (pass % 3 == 2 && (f->tag != T_TIME || (f->flags & F_INLINK))) continue;
+            if (near_content(c, m->dt_idx[k], best, pass % 3)) m->vis_date = bt_xstrdup(m->dt_txt[k]);
         }
     free(m->byline);
     m->byline = NULL;
@@ -565,7 +692,9 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
                         free(t);
                     }
                 }
-                m->vis_date = bt_xstrdup(s);
+                int upd = 0;
+                m->vis_date = date_part(s, vi ? 420 : 0, &upd);
+                if (!m->vis_date) m->vis_date = bt_xstrdup(s);
                 static const char *const kw[] = {" von ", " by ", " bởi ", " por ", " par ", " de ", NULL};
                 for (const char *const *k = kw; *k && !m->byline && !m->ld_author && !m->author_meta &&
                                                 !m->author_alt; k++) {
@@ -664,6 +793,10 @@ static int lead_candidate(ctx *c, int i, int best)
     if (f->flags & F_HARDJUNK) return 0;
     if (!(f->flags & F_BLOCK) && f->tag != T_SPAN) return 0;
     if (f->tag == T_BODY || f->tag == T_HTML || f->tag == T_META) return 0;
+    /* a picture's caption is no lead, whatever its itemprop says */
+    if (f->tag == T_FIGCAPTION || (f->flags & F_CAPTION)) return 0;
+    for (int p = f->parent, up = 0; p >= 0 && up < 4; p = c->v[p].parent, up++)
+        if (c->v[p].tag == T_FIGURE || c->v[p].tag == T_FIGCAPTION) return 0;
     /* class or id says "sapo", "lead", "lede", "standfirst", "summary", "excerpt",
      * "description", "intro", "teaser", "chapeau", "dek", "subtitle", "subhead", "abstract" */
     int hit = (f->cw & CW(CW_LEAD)) != 0;
@@ -675,6 +808,9 @@ static int lead_candidate(ctx *c, int i, int best)
     if (f->np > 1 || f->nli > 0 || f->nheading > (heading_level(f->n) ? 1 : 0)) return 0;
     return near_content(c, i, best, 0);
 }
+
+static int h2_lead(ctx *c, int best);
+static void bold_lead(ctx *c, int best);
 
 /* Lead / sapo: an element whose class or id names it, at the article (innermost match). */
 static void find_lead(ctx *c, int best)
@@ -690,7 +826,60 @@ static void find_lead(ctx *c, int best)
         c->lead_node = c->v[pick].n;
         return;
     }
-    /* No named lead: a sub-headline right under the article's h1 (<hgroup>, <header>). */
+    /* No named lead: a sub-headline right under the article's h1 (<hgroup>, <header>); on a
+     * Vietnamese page the first paragraph of the body all in bold (the sapo as many sites set
+     * it). */
+    if (h2_lead(c, best)) return;
+    bold_lead(c, best);
+}
+
+/* The text of element i is all (nine tenths) inside <strong>/<b>. */
+static int all_bold(const ctx *c, int i)
+{
+    long bold = 0;
+    for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++) {
+        if (c->v[k].tag != T_STRONG && c->v[k].tag != T_B) continue;
+        bold += c->v[k].raw;
+        int d = c->v[k].depth; /* not the bold inside it again */
+        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
+    }
+    return c->v[i].raw > 0 && bold * 10 >= c->v[i].raw * 9;
+}
+
+static void bold_lead(ctx *c, int best)
+{
+    const char *lang = c->a->language;
+    if (best < 0 || (lang && strncmp(lang, "vi", 2) != 0)) return;
+    int first = -1, after = 0;
+    for (int k = best + 1; k < c->n && c->v[k].depth > c->v[best].depth; k++) {
+        const ninfo *f = &c->v[k];
+        if (f->tag != T_P || (f->flags & F_JUNK) || f->text < 1) continue;
+        int in_fig = 0;
+        for (int p = f->parent, up = 0; p >= 0 && p != best && up < 4 && !in_fig; p = c->v[p].parent, up++)
+            in_fig = c->v[p].tag == T_FIGURE || c->v[p].tag == T_FIGCAPTION || (c->v[p].flags & F_CAPTION);
+        if (in_fig || (f->flags & F_CAPTION)) continue;
+        if (first < 0) first = k;
+        else if (f->text >= 80) after++;
+    }
+    if (first < 0 || after < 2) return;
+    const ninfo *f = &c->v[first];
+    if (f->text < 40 || f->text > 600 || link_density(f) > 0.3 || !all_bold(c, first)) return;
+    char *s = ex_node_text(f->n);
+    size_t n = strlen(s);
+    /* a sentence, not a bold heading ("Nguyên nhân") */
+    if (!n || !(s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?' || s[n - 1] == ')' ||
+                (n >= 3 && strcmp(s + n - 3, "…") == 0))) {
+        free(s);
+        return;
+    }
+    bt_article_set(&c->a->lead, s);
+    c->lead_text = s;
+    c->lead_node = f->n;
+}
+
+/* A sub-headline right under the article's h1 (<hgroup>, <header>). */
+static int h2_lead(ctx *c, int best)
+{
     for (int i = 0; i < c->n; i++) {
         if (c->v[i].tag != T_H1 || (c->v[i].flags & F_HARDJUNK)) continue;
         if (!near_content(c, i, best, 0)) continue;
@@ -703,8 +892,9 @@ static void find_lead(ctx *c, int best)
         bt_article_set(&c->a->lead, s);
         c->lead_text = s;
         c->lead_node = k;
-        return;
+        return 1;
     }
+    return 0;
 }
 
 

@@ -43,7 +43,7 @@ static const char *const kept_attrs[] = {
     "width", "height", "itemprop", "itemtype", "content", "property", "name", "http-equiv",
     "charset", "datetime", "lang", "xml:lang", "data-src", "data-original", "data-lazy-src",
     "data-lazy", "data-original-src", "data-full-src", "data-srcset", "data-url",
-    "data-lazy-srcset", NULL};
+    "data-lazy-srcset", "aria-label", "typeof", NULL};
 
 static int blank(char c)
 {

@@ -62,6 +62,10 @@ for r in rows:
             say(not leaked, f'{page}: nothing of the page around the article in the body', leaked)
         elif key == 'lead':
             say(nfc(d.get('lead')).startswith(nfc(val)), f'{page}: lead', d.get('lead'))
+        elif key == 'category':
+            say(nfc(d.get('category')) == nfc(val), f'{page}: category {val}', d.get('category'))
+        elif key == 'para':
+            say(nfc(val) in [nfc(x) for x in paras], f'{page}: a paragraph {val}', paras[:3])
         else:
             say(False, f'{page}: known check {key}', key)
 PY
