@@ -661,11 +661,11 @@ static int is_jpeg(const bt_image *im)
     return im->len >= 3 && im->data[0] == 0xFF && im->data[1] == 0xD8;
 }
 
-static bt_image *jpeg_from_raster(const raster *r, const bt_image *like, const char **why)
+static bt_image *jpeg_from_raster(const raster *r, int quality, const bt_image *like, const char **why)
 {
     unsigned char *buf = NULL;
     unsigned long blen = 0;
-    if (!jpeg_encode(r, BT_IMAGE_JPEG_QUALITY, &buf, &blen)) {
+    if (!jpeg_encode(r, quality, &buf, &blen)) {
         free(buf);
         *why = "JPEG encoding failed";
         return NULL;
@@ -690,7 +690,7 @@ bt_image *bt_image_downsample(const bt_image *im, int maxw, int maxh, const char
         }
         area_scale(&src, &dst, w, h);
         free(src.px);
-        bt_image *o = jpeg_from_raster(&dst, im, why);
+        bt_image *o = jpeg_from_raster(&dst, BT_IMAGE_JPEG_QUALITY, im, why);
         free(dst.px);
         return o;
     }
@@ -737,4 +737,68 @@ bt_image *bt_image_downsample(const bt_image *im, int maxw, int maxh, const char
         return NULL;
     }
     return img_new(out, size, "image/png", w, h, im->name);
+}
+
+int bt_image_jpeg_cmyk(const bt_image *im, int *adobe)
+{
+    *adobe = 0;
+    if (!im || !is_jpeg(im)) return 0;
+    const unsigned char *d = im->data;
+    size_t len = im->len, i = 2;
+    while (i + 4 <= len) {
+        if (d[i] != 0xFF) return 0;
+        unsigned char m = d[i + 1];
+        if (m == 0xFF) { i++; continue; }
+        if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { i += 2; continue; }
+        if (m == 0xD9 || m == 0xDA) return 0;
+        size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
+        if (seg < 2 || i + 2 + seg > len) return 0;
+        if (m == 0xEE && seg >= 7 && memcmp(d + i + 4, "Adobe", 5) == 0) *adobe = 1;
+        if ((m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC)
+            return seg >= 8 && d[i + 9] == 4; /* (an APP14 marker comes before the frame) */
+        i += 2 + seg;
+    }
+    return 0;
+}
+
+bt_image *bt_image_cmyk_to_rgb(const bt_image *im, int maxw, int maxh, const char **why)
+{
+    *why = NULL;
+    int adobe;
+    if (!bt_image_jpeg_cmyk(im, &adobe)) {
+        *why = "not a CMYK JPEG";
+        return NULL;
+    }
+    int w = im->width, h = im->height;
+    if (maxw > 0 && maxh > 0 && (w > maxw || h > maxh)) fit(im->width, im->height, maxw, maxh, &w, &h);
+    raster src, rgb, dst;
+    if (!jpeg_decode(im->data, im->len, w, h, &src, &adobe) || src.n != 4) {
+        free(src.px);
+        *why = "corrupt JPEG";
+        return NULL;
+    }
+    /* jpeg_decode gives every CMYK in the inverted convention: each value is 255 - ink, so the
+     * light left by an ink and the black is their product (no colour profile is known: this is
+     * the plain device conversion, not a colour-managed one). */
+    rgb.w = src.w;
+    rgb.h = src.h;
+    rgb.n = 3;
+    rgb.px = bt_xmalloc((size_t)src.w * (size_t)src.h * 3);
+    for (size_t i = 0, np = (size_t)src.w * (size_t)src.h; i < np; i++) {
+        const unsigned char *p = src.px + i * 4;
+        unsigned k = p[3];
+        for (int c = 0; c < 3; c++) rgb.px[i * 3 + (size_t)c] = (unsigned char)((p[c] * k + 127) / 255);
+    }
+    free(src.px);
+    bt_image *o;
+    if (rgb.w != w || rgb.h != h) {
+        area_scale(&rgb, &dst, w, h);
+        free(rgb.px);
+        o = jpeg_from_raster(&dst, BT_IMAGE_JPEG_QUALITY, im, why);
+        free(dst.px);
+    } else {
+        o = jpeg_from_raster(&rgb, BT_IMAGE_CONVERT_QUALITY, im, why);
+        free(rgb.px);
+    }
+    return o;
 }

@@ -33,4 +33,16 @@ int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);
 #define BT_IMAGE_JPEG_QUALITY 85
 bt_image *bt_image_downsample(const bt_image *im, int maxw, int maxh, const char **why);
 
+/* 1 if im is a JPEG of four components (CMYK or YCCK); *adobe: it has an Adobe APP14 marker,
+ * i.e. its values are stored inverted, as Adobe's applications write them. */
+int bt_image_jpeg_cmyk(const bt_image *im, int *adobe);
+
+/* An RGB JPEG copy of a CMYK JPEG (for PDF/A, whose output intent is sRGB), either convention,
+ * converted with the plain device formula R = (1 - C)(1 - K) and so on: no colour management,
+ * so colours are close, not exact. maxw/maxh > 0 also downsample as bt_image_downsample does
+ * (then at BT_IMAGE_JPEG_QUALITY), else the size is kept (at BT_IMAGE_CONVERT_QUALITY, higher,
+ * to lose little in the second compression). NULL with *why on failure. Caller owns. */
+#define BT_IMAGE_CONVERT_QUALITY 92
+bt_image *bt_image_cmyk_to_rgb(const bt_image *im, int maxw, int maxh, const char **why);
+
 #endif

@@ -441,20 +441,35 @@ static void fix_mask(doc *d, HPDF_Image im)
     }
 }
 
-/* --image-dpi: a copy of img no finer than that many pixels per inch at its printed size
- * (w x h points), or NULL to embed img itself (small enough, option off, or not decodable:
- * then the original is kept, with a warning). */
-static bt_image *image_for_dpi(doc *d, const bt_image *img, double w, double h, bt_article *a)
+/* The pixels to embed for img drawn in a box of w x h points, or NULL to embed img itself.
+ * --image-dpi: a copy no finer than that many pixels per inch at the printed size.
+ * --pdfa: a CMYK JPEG becomes RGB. PDF/A-2 allows DeviceCMYK only under a CMYK output intent or
+ * a DefaultCMYK profile (6.2.4.3); ours is sRGB, and bantin ships no CMYK profile whose numbers
+ * it could stand behind, so the image is converted (plain device formula, said in a warning)
+ * rather than labelled with a profile it was never made for. A downsampled copy that cannot
+ * be made keeps the original; a CMYK one that cannot be converted is left out (warned). */
+static bt_image *image_prepare(doc *d, const bt_image *img, double w, double h, bt_article *a)
 {
-    int dpi = d->o->image_dpi;
-    if (dpi <= 0 || w <= 0 || h <= 0) return NULL;
-    /* a pixel of slack: an image laid out at exactly N ppi is not resampled for rounding */
-    int maxw = (int)(w * dpi / 72.0 + 0.999), maxh = (int)(h * dpi / 72.0 + 0.999);
-    if (img->width <= maxw + 1 && img->height <= maxh + 1) return NULL;
-    const char *why = NULL;
+    int dpi = d->o->image_dpi, maxw = 0, maxh = 0, adobe = 0;
+    const char *name = img->name ? img->name : "(unnamed)", *why = NULL;
+    if (dpi > 0 && w > 0 && h > 0) {
+        /* a pixel of slack: an image laid out at exactly N ppi is not resampled for rounding */
+        maxw = (int)(w * dpi / 72.0 + 0.999);
+        maxh = (int)(h * dpi / 72.0 + 0.999);
+        if (img->width <= maxw + 1 && img->height <= maxh + 1) maxw = maxh = 0;
+    }
+    if (d->o->pdfa && bt_image_jpeg_cmyk(img, &adobe)) {
+        bt_image *rgb = bt_image_cmyk_to_rgb(img, maxw, maxh, &why);
+        if (rgb)
+            bt_article_warn(a, "image %s: CMYK JPEG converted to RGB for PDF/A (sRGB output intent; "
+                            "colours approximate)", name);
+        else
+            bt_article_warn(a, "image %s: CMYK JPEG could not be converted for PDF/A (%s); left out", name, why);
+        return rgb;
+    }
+    if (maxw <= 0) return NULL;
     bt_image *small = bt_image_downsample(img, maxw, maxh, &why);
-    if (!small && why)
-        bt_article_warn(a, "image %s kept at full size (%s)", img->name ? img->name : "(unnamed)", why);
+    if (!small && why) bt_article_warn(a, "image %s kept at full size (%s)", name, why);
     return small;
 }
 
@@ -464,14 +479,20 @@ static int load_image(doc *d, const bt_image *img, double w, double h, bt_articl
     for (size_t i = 0; i < d->nic; i++)
         if (d->ic[i].img == img) return d->ic[i].h ? d->ic[i].id : -1;
     HPDF_Image im = NULL;
-    bt_image *small = image_for_dpi(d, img, w, h, a);
+    int adobe = 0, cmyk = bt_image_jpeg_cmyk(img, &adobe);
+    bt_image *small = image_prepare(d, img, w, h, a);
     const bt_image *use = small ? small : img;
     int png = use->len >= 8 && memcmp(use->data, "\x89PNG", 4) == 0;
     /* (both loaders copy the bytes: the copy can go at once) */
-    if (png) im = HPDF_LoadPngImageFromMem(d->pdf, use->data, (HPDF_UINT)use->len);
+    int dropped = cmyk && d->o->pdfa && !small; /* never DeviceCMYK in PDF/A (warned) */
+    if (dropped) im = NULL;
+    else if (png) im = HPDF_LoadPngImageFromMem(d->pdf, use->data, (HPDF_UINT)use->len);
     else im = HPDF_LoadJpegImageFromMem(d->pdf, use->data, (HPDF_UINT)use->len);
+    /* libharu marks every CMYK JPEG /Decode [1 0 1 0 1 0 1 0], Adobe's inverted convention; one
+     * without the Adobe marker holds plain ink values and would print as a negative */
+    if (im && cmyk && !adobe && !small) HPDF_Dict_RemoveElement(im, "Decode");
     bt_image_free(small);
-    if (!im || d->h.code) {
+    if ((!im && !dropped) || d->h.code) {
         bt_article_warn(a, "image %s could not be embedded (libharu error 0x%04X); left blank",
                         img->name ? img->name : "(unnamed)", (unsigned)d->h.code);
         d->h.code = 0;

@@ -68,6 +68,38 @@ grep -q '^FAIL: pdfa 6.2.3 ' "$OUT/plain.txt" && grep -q '^FAIL: pdfa 6.6.4 ' "$
     && pass "pdfa: the rule checks reject a PDF made without --pdfa (no output intent, no identification)" \
     || fail "pdfa: the checks did not notice a plain PDF"
 
+# A CMYK JPEG (Adobe's inverted convention, as pdftoppm -jpegcmyk and Photoshop write it): PDF/A-2
+# forbids DeviceCMYK under an sRGB output intent (6.2.4.3), so --pdfa converts it to RGB with a
+# warning; without --pdfa it passes through as DeviceCMYK, which the 6.2.4.3 check rejects.
+if have pdftoppm && have pdfimages; then
+    mkdir -p "$OUT/cmyk/page_files"
+    pdftoppm -jpegcmyk -r 60 -f 1 -l 1 -singlefile "$OUT/seed.pdf" "$OUT/cmyk/page_files/ink"
+    printf '<html lang="vi"><head><meta charset="utf-8"><title>Ảnh CMYK</title></head><body><article><h1>Ảnh CMYK</h1><p>Ảnh in bốn màu.</p><figure><img src="page_files/ink.jpg" alt="Trang in"><figcaption>Ảnh CMYK</figcaption></figure></article></body></html>\n' >"$OUT/cmyk/page.html"
+    bt pdf -q "$OUT/cmyk/page.html" -o "$OUT/cmyk-plain.pdf" 2>/dev/null
+    bt pdf --pdfa "$OUT/cmyk/page.html" -o "$OUT/cmyk.pdf" 2>"$OUT/cmyk.err"
+    $A "$OUT/cmyk.pdf" "CMYK JPEG"
+    grep -q 'ink.jpg: CMYK JPEG converted to RGB for PDF/A' "$OUT/cmyk.err" \
+        && pass "pdfa 6.2.4.3: a CMYK JPEG is converted with a warning naming it" || fail "pdfa 6.2.4.3: no conversion warning"
+    c1=$(pdfimages -list "$OUT/cmyk-plain.pdf" 2>/dev/null | awk 'NR > 2 { print $6, $9 }'); c2=$(pdfimages -list "$OUT/cmyk.pdf" 2>/dev/null | awk 'NR > 2 { print $6, $9 }')
+    [ "$c1" = "cmyk jpeg" ] && [ "$c2" = "rgb jpeg" ] \
+        && pass "pdfa 6.2.4.3: the image is DeviceCMYK without --pdfa, an RGB JPEG with it" || fail "pdfa 6.2.4.3: image colours '$c1' / '$c2'"
+    $A "$OUT/cmyk-plain.pdf" "CMYK plain" >"$OUT/cmyk-plain.txt" 2>&1
+    grep -q '^FAIL: pdfa 6.2.4.3 ' "$OUT/cmyk-plain.txt" \
+        && pass "pdfa 6.2.4.3: the check rejects the DeviceCMYK image of a plain PDF" || fail "pdfa 6.2.4.3: the check missed DeviceCMYK"
+    # same picture: the converted page against poppler's own rendering of the CMYK one
+    pdftoppm -r 30 "$OUT/cmyk-plain.pdf" "$OUT/cp" 2>/dev/null; pdftoppm -r 30 "$OUT/cmyk.pdf" "$OUT/cr" 2>/dev/null
+    d=$(python3 -c '
+import sys
+def px(p):
+    b = open(p, "rb").read().split(maxsplit=4); return b[4]
+a, b = px(sys.argv[1]), px(sys.argv[2])
+print("%.2f" % (sum(abs(x - y) for x, y in zip(a, b)) / len(a)) if len(a) == len(b) else 999)' "$OUT/cp-1.ppm" "$OUT/cr-1.ppm" 2>/dev/null)
+    awk -v d="${d:-999}" 'BEGIN { exit !(d < 4) }' && pass "pdfa 6.2.4.3: the converted image looks like the CMYK one (mean difference $d of 255)" \
+        || fail "pdfa 6.2.4.3: converted colours differ (mean difference $d)"
+else
+    skip "pdfa 6.2.4.3: CMYK JPEG (pdftoppm or pdfimages missing)"
+fi
+
 # bantin archive writes PDF/A by default, plain PDFs with --no-pdfa.
 mkdir -p "$OUT/asrc"; cp "$seed" "$FIX/text/001.txt" "$OUT/asrc/"
 bt archive -q "$OUT/asrc" -o "$OUT/abag" >/dev/null 2>&1
