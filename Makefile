@@ -94,6 +94,14 @@ $(LAYOUT_DUMP): tests/layout/dump.c $(LIBOBJ) | $(BUILD)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
 units: $(LAYOUT_DUMP)
+# The catalogue of N made-up articles (tests/browser/catgen.c): the big-page browser test and the
+# catalogue's memory check.
+CATGEN = $(BUILD)/tests/catalogue-gen
+$(CATGEN): tests/browser/catgen.c $(LIBOBJ) | $(BUILD)
+	@mkdir -p $(@D)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+units: $(CATGEN)
 layout-update: units
 	@LAYOUT_UPDATE=1 UNIT_DIR=$(BUILD)/tests sh tests/e2e/15-layout.sh
 .PHONY: layout-update

@@ -11,6 +11,10 @@
 #include "catalogue.h"
 #include "template.h"
 
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int arc_listed_in_index(const arc_ent *x) {
     return x->status == ST_OK || x->status == ST_FAILED || x->status == ST_DUP;
 }
@@ -114,39 +118,49 @@ bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e) {
     return bt_outfile_commit(&of, e);
 }
 
-/* data/index.html and the OPDS feeds: the catalogue module (catalogue.h) fed with the records.
- * The files written go into c->catalogue (for the manifests); OPDS feeds of the previous run
- * that this one does not write again (a category gone) are deleted at commit. */
-bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
-    size_t n = 0;
-    bt_cat_article *arts = bt_xcalloc(c->n ? c->n : 1, sizeof *arts);
-    arc_record *recs = bt_xcalloc(c->n ? c->n : 1, sizeof *recs);
-    for (size_t i = 0; i < c->n; i++) {
-        arc_ent *x = &c->ents[i];
-        if (!arc_listed_in_index(x)) continue;
-        if (arc_rec_read(c, x->rec, &recs[n]) != 0) {
-            for (size_t k = 0; k < n; k++) arc_record_free(&recs[k]);
-            free(recs);
-            free(arts);
-            return bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
-        }
-        const arc_record *r = &recs[n];
-        bt_cat_article *a = &arts[n++];
-        a->title = r->title ? r->title : x->src;
-        a->category = r->category;
-        a->date = r->date;
-        a->author = r->author;
-        a->language = r->language;
-        if (x->status == ST_OK && r->has_pdf && r->pdf_path) {
-            a->pdf = r->pdf_path;
-            a->pdf_size = (uint64_t)r->pdf_size;
-        }
-        if (x->status == ST_OK) a->digest = r->digest;
-        a->url = r->url;
-        a->status = arc_status_name((arc_status)x->status);
-        a->reason = r->reason ? r->reason : r->duplicate_of;
-        a->key = r->text_sha256;
+/* data/index.html and the OPDS feeds: the catalogue module (catalogue.h) reads the records one at
+ * a time from the work file (memory stays flat as the archive grows). The files written go into
+ * c->catalogue (for the manifests); OPDS feeds of the previous run that this one does not write
+ * again (a category gone) are deleted at commit. */
+typedef struct {
+    arc_ctx *c;
+    size_t *listed; /* catalogue index -> ents index */
+    arc_record r;   /* the record handed out last */
+} cat_source;
+
+static bt_status cat_article(void *ud, size_t i, bt_cat_article *a, bt_err *e) {
+    cat_source *s = ud;
+    const arc_ent *x = &s->c->ents[s->listed[i]];
+    arc_record_free(&s->r);
+    if (arc_rec_read(s->c, x->rec, &s->r) != 0)
+        return bt_err_set(e, BT_EIO, "cannot read back the record of %s from the work file", x->src);
+    const arc_record *r = &s->r;
+    memset(a, 0, sizeof *a);
+    a->title = r->title ? r->title : x->src;
+    a->category = r->category;
+    a->date = r->date;
+    a->author = r->author;
+    a->language = r->language;
+    if (x->status == ST_OK && r->has_pdf && r->pdf_path) {
+        a->pdf = r->pdf_path;
+        a->pdf_size = (uint64_t)r->pdf_size;
     }
+    if (x->status == ST_OK) a->digest = r->digest;
+    a->url = r->url;
+    a->status = arc_status_name((arc_status)x->status);
+    a->reason = r->reason ? r->reason : r->duplicate_of;
+    a->key = r->text_sha256;
+    return BT_OK;
+}
+
+bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
+    cat_source src;
+    memset(&src, 0, sizeof src);
+    src.c = c;
+    src.listed = bt_xmalloc((c->n ? c->n : 1) * sizeof *src.listed);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (arc_listed_in_index(&c->ents[i])) src.listed[n++] = i;
     bt_cat_digest *dg = bt_xcalloc(c->ndg ? c->ndg : 1, sizeof *dg);
     size_t nd = 0;
     for (size_t d = 0; d < c->ndg; d++) {
@@ -162,31 +176,28 @@ bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
     char *title = t ? bt_template_expand(t->catalogue_title, &v) : NULL;
     char gen[64];
     snprintf(gen, sizeof gen, "bantin %s", BT_VERSION);
-    bt_catalogue cat = {arts, n, dg, nd, title && *title ? title : NULL, org, t ? t->catalogue_css : NULL,
-                        NULL, c->o->epoch, gen};
-    bt_cat_file *files = NULL;
-    size_t nf = 0;
-    bt_status st = bt_catalogue_write(c->stage_data, &cat, &files, &nf, e);
-    for (size_t i = 0; st == BT_OK && i < nf; i++) bt_strvec_push(&c->catalogue, bt_xstrdup(files[i].name));
+    bt_catalogue cat = {NULL, n, dg, nd, title && *title ? title : NULL, org, t ? t->catalogue_css : NULL,
+                        NULL, c->o->epoch, gen, cat_article, &src};
+    bt_strvec names = {0};
+    bt_status st = bt_catalogue_write(c->stage_data, &cat, &names, e);
+    arc_record_free(&src.r);
+    for (size_t i = 0; st == BT_OK && i < names.n; i++) bt_strvec_push(&c->catalogue, bt_xstrdup(names.v[i]));
     if (st == BT_OK) { /* feeds of categories that are gone */
         bt_strvec old = {0};
         char *od = bt_path_join(c->bag, "data/opds");
         struct stat sb;
+        bt_strvec_sort(&names);
         if (stat(od, &sb) == 0 && bt_dir_list(od, "opds", BT_WALK_SKIP_HIDDEN, &old, NULL, NULL) == BT_OK)
-            for (size_t k = 0; k < old.n; k++) {
-                int kept = 0;
-                for (size_t i = 0; i < nf && !kept; i++) kept = strcmp(old.v[k], files[i].name) == 0;
-                if (!kept) bt_strvec_push(&c->dels, bt_xasprintf("data/%s", old.v[k]));
-            }
+            for (size_t k = 0; k < old.n; k++)
+                if (!bsearch(&old.v[k], names.v, names.n, sizeof *names.v, cmp_str))
+                    bt_strvec_push(&c->dels, bt_xasprintf("data/%s", old.v[k]));
         bt_strvec_free(&old);
         free(od);
     }
-    bt_catalogue_files_free(files, nf);
+    bt_strvec_free(&names);
     free(title);
     bt_template_free(own);
-    for (size_t i = 0; i < n; i++) arc_record_free(&recs[i]);
-    free(recs);
-    free(arts);
+    free(src.listed);
     free(dg);
     return st;
 }

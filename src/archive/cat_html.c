@@ -1,7 +1,21 @@
-/* cat_html.c - the catalogue page, data/index.html: an HTML tree built with libxml2 and
- * serialised by its HTML writer (which escapes text and attributes and leaves the contents of
- * <style> and <script> as they are). The page works without script; the script only filters
- * and re-orders the rows. */
+/* cat_html.c - the catalogue page, data/index.html, written as a stream with libxml2's
+ * xmlTextWriter (cat_write.c): text and attribute values escaped by libxml2, the contents of
+ * <style> and <script> as they are (the template checks its stylesheet; the script is ours).
+ *
+ * What the page holds, so that 100,000 articles stay a page that opens fast:
+ *   - as HTML, the newest PAGE_ROWS articles of each category (what a reader without script sees,
+ *     and all of a small archive);
+ *   - every article in one compact JSON block (<script type="application/json" id="articles">),
+ *     from which the script searches, orders and shows more rows, PAGE_ROWS at first and
+ *     MORE_ROWS more at a time. The JSON, one array per category (newest first):
+ *       {"g": [category names, as the sections], "d": [digest paths],
+ *        "a": [[[title, when, rank, pdf, digest, author, url], ...], ...]}
+ *     when: yyyymmddhhmm, or yyyymmdd when the time is unknown, 0 undated; rank: the position in
+ *     Vietnamese title order; pdf: 1 when the PDF has the name the archive gives (articles/YYYY/
+ *     MM/YYYY-MM-DD-<slug of the title>.pdf, articles/undated/<slug>.pdf; the script makes the
+ *     slug as js_slug below does), a string without '/' for another name in that folder, a
+ *     string with '/' for any other path, 0 none; digest: index in "d", -1 none; author and url
+ *     (http and https only) are 0 when absent; trailing absent fields are left out. */
 #include "cat_int.h"
 
 #include <stdarg.h>
@@ -9,129 +23,222 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/HTMLtree.h>
+#include <utf8proc.h>
+
+#include "text.h"
 
 #define PALETTE 12       /* chart colours: .s0 ... .s11 in catalogue.css; .sx for "Khác" */
 #define MAX_MONTH_BINS 120 /* beyond ten years the chart counts years */
+#define PAGE_ROWS 100    /* rows of a category in the HTML (and shown first by the script) */
+#define MORE_ROWS 500    /* rows added by "Xem thêm" */
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
-/* The search and ordering, the only script of the page. It folds the query the way
- * bt_catalogue_search_key folded each row's text (data-k): no diacritics, đ -> d, lower-case
- * words; a row matches when one of its words starts the query's phrase. */
-static const char script[] =
-    "(function () {\n"
-    "  'use strict';\n"
-    "  var form = document.getElementById('find'), q = document.getElementById('q');\n"
-    "  var order = document.getElementById('order'), found = document.getElementById('found');\n"
-    "  if (!form || !q || !order || !found || !''.normalize) return;\n"
-    "  var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-k]'));\n"
-    "  var sections = Array.prototype.slice.call(document.querySelectorAll('section.cat'));\n"
-    "  var all = found.textContent;\n"
-    "  function fold(s) {\n"
-    "    return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').replace(/[\\u0110\\u0111]/g, 'd')\n"
-    "      .toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();\n"
-    "  }\n"
-    "  function filter() {\n"
-    "    var k = fold(q.value), shown = 0;\n"
-    "    rows.forEach(function (r) {\n"
-    "      var on = k === '' || (' ' + r.getAttribute('data-k') + ' ').indexOf(' ' + k) >= 0;\n"
-    "      r.hidden = !on;\n"
-    "      if (on) shown++;\n"
-    "    });\n"
-    "    sections.forEach(function (s) {\n"
-    "      s.hidden = !s.querySelector('tr[data-k]:not([hidden])');\n"
-    "    });\n"
-    "    found.textContent = k === '' ? all : 'T\\u00ecm th\\u1ea5y ' + shown + ' / ' + rows.length + ' b\\u00e0i';\n"
-    "  }\n"
-    "  function reorder() {\n"
-    "    var key = order.value === 'title' ? 'data-t' : 'data-d', sign = order.value === 'old' ? -1 : 1;\n"
-    "    sections.forEach(function (s) {\n"
-    "      var body = s.querySelector('tbody');\n"
-    "      if (!body) return;\n"
-    "      Array.prototype.slice.call(body.children).sort(function (a, b) {\n"
-    "        return sign * (a.getAttribute(key) - b.getAttribute(key));\n"
-    "      }).forEach(function (r) { body.appendChild(r); });\n"
-    "    });\n"
-    "  }\n"
-    "  form.hidden = false;\n"
-    "  form.addEventListener('submit', function (e) { e.preventDefault(); filter(); });\n"
-    "  q.addEventListener('input', filter);\n"
-    "  q.addEventListener('keydown', function (e) {\n"
-    "    if (e.key === 'Escape') { q.value = ''; filter(); }\n"
-    "  });\n"
-    "  order.addEventListener('change', reorder);\n"
-    "  document.addEventListener('keydown', function (e) {\n"
-    "    var t = e.target && e.target.tagName;\n"
-    "    if (e.key === '/' && t !== 'INPUT' && t !== 'SELECT' && t !== 'TEXTAREA') {\n"
-    "      e.preventDefault();\n"
-    "      q.focus();\n"
-    "    }\n"
-    "  });\n"
-    "  if (q.value) filter();\n"
-    "})();\n";
+/* The search, ordering and paging, the only script of the page (one string per line). It folds the query and each
+ * article the way bt_catalogue_search_key folds (no diacritics, đ -> d, lower-case words); an
+ * article matches when one of its words starts the query's phrase. */
+static const char *const script[] = {
+    "(function () {\n",
+    "  'use strict';\n",
+    "  var form = document.getElementById('find'), q = document.getElementById('q');\n",
+    "  var order = document.getElementById('order'), found = document.getElementById('found');\n",
+    "  var store = document.getElementById('articles');\n",
+    "  if (!form || !q || !order || !found || !store || !''.normalize || !window.JSON) return;\n",
+    "  var data = JSON.parse(store.textContent), PAGE = " XSTR(PAGE_ROWS) ", MORE = " XSTR(MORE_ROWS) ", total = 0;\n",
+    "  var all = found.textContent;\n",
+    "  function bare(s) {\n",
+    "    return s.normalize('NFD').replace(/[\\u0300-\\u036f]/g, '').replace(/[\\u0110\\u0111]/g, 'd').toLowerCase();\n",
+    "  }\n",
+    "  function fold(s) { return bare(s).replace(/[^a-z0-9]+/g, ' ').trim(); }\n",
+    "  function slug(t) {\n",
+    "    var s = bare(t), out = '', dash = false;\n",
+    "    for (var i = 0; i < s.length; i++) {\n",
+    "      var c = s.charAt(i);\n",
+    "      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {\n",
+    "        if (dash && out) out += '-';\n",
+    "        dash = false;\n",
+    "        if (out.length >= 80) break;\n",
+    "        out += c;\n",
+    "      } else dash = true;\n",
+    "    }\n",
+    "    return out.replace(/-+$/, '');\n",
+    "  }\n",
+    "  function two(n) { return (n < 10 ? '0' : '') + n; }\n",
+    "  function four(n) { return ('000' + n).slice(-4); }\n",
+    "  function ymdOf(w) { return w > 99999999 ? Math.floor(w / 10000) : w; }\n",
+    "  function day(d) { return d ? two(d % 100) + '/' + two(Math.floor(d / 100) % 100) + '/' + four(Math.floor(d / 10000)) : ''; }\n",
+    "  function iso(w) {\n",
+    "    var d = ymdOf(w), s = four(Math.floor(d / 10000)) + '-' + two(Math.floor(d / 100) % 100) + '-' + two(d % 100);\n",
+    "    return w > 99999999 ? s + 'T' + two(Math.floor(w % 10000 / 100)) + ':' + two(w % 100) : s;\n",
+    "  }\n",
+    "  function pdfPath(r) {\n",
+    "    var p = r[3], d = ymdOf(r[1]);\n",
+    "    if (!p) return null;\n",
+    "    if (typeof p === 'string' && p.indexOf('/') >= 0) return p;\n",
+    "    var name = (p === 1 ? slug(r[0]) : p) + '.pdf';\n",
+    "    if (!d) return 'articles/undated/' + name;\n",
+    "    var y = four(Math.floor(d / 10000)), m = two(Math.floor(d / 100) % 100);\n",
+    "    return 'articles/' + y + '/' + m + '/' + y + '-' + m + '-' + two(d % 100) + '-' + name;\n",
+    "  }\n",
+    "  function href(p) {\n",
+    "    return p.split('/').map(function (x) {\n",
+    "      return encodeURIComponent(x).replace(/[!'()*]/g, function (c) { return '%' + c.charCodeAt(0).toString(16).toUpperCase(); });\n",
+    "    }).join('/');\n",
+    "  }\n",
+    "  function add(parent, tag, cls, text) {\n",
+    "    var e = document.createElement(tag);\n",
+    "    if (cls) e.className = cls;\n",
+    "    if (text) e.textContent = text;\n",
+    "    parent.appendChild(e);\n",
+    "    return e;\n",
+    "  }\n",
+    "  function link(parent, h, text) {\n",
+    "    var a = add(parent, 'a', null, text);\n",
+    "    a.setAttribute('href', h);\n",
+    "    return a;\n",
+    "  }\n",
+    "  function row(s, r) {\n",
+    "    var tr = document.createElement('tr'), td = add(tr, 'td', 'date'), d = ymdOf(r[1]);\n",
+    "    if (d) add(td, 'time', null, day(d)).setAttribute('datetime', iso(r[1]));\n",
+    "    else add(td, 'span', 'undated', 'kh\\u00f4ng r\\u00f5 ng\\u00e0y');\n",
+    "    td = add(tr, 'td', 'title');\n",
+    "    var p = pdfPath(r);\n",
+    "    if (p) link(td, href(p), r[0]); else td.textContent = r[0];\n",
+    "    if (r[5]) { td.appendChild(document.createTextNode(' ')); add(td, 'span', 'author', r[5]); }\n",
+    "    add(tr, 'td', 'category', s.name);\n",
+    "    td = add(tr, 'td', 'files');\n",
+    "    if (r[4] >= 0 && data.d[r[4]]) link(td, href(data.d[r[4]]), 'EPUB').title = 'B\\u1ea3n tin EPUB c\\u00f3 b\\u00e0i n\\u00e0y';\n",
+    "    if (r[6]) {\n",
+    "      if (td.firstChild) td.appendChild(document.createTextNode(' '));\n",
+    "      var l = link(td, r[6], 'Ngu\\u1ed3n');\n",
+    "      l.rel = 'external noopener';\n",
+    "      l.title = r[6];\n",
+    "    }\n",
+    "    return tr;\n",
+    "  }\n",
+    "  var secs = Array.prototype.slice.call(document.querySelectorAll('section.cat')).map(function (el, i) {\n",
+    "    var rows = data.a[i] || [];\n",
+    "    total += rows.length;\n",
+    "    return { el: el, body: el.querySelector('tbody'), name: data.g[i], rows: rows, keys: null, list: null,\n",
+    "             shown: Math.min(rows.length, PAGE), more: el.querySelector('p.more'), button: null };\n",
+    "  });\n",
+    "  function keys(s) {\n",
+    "    if (!s.keys) s.keys = s.rows.map(function (r) {\n",
+    "      return ' ' + fold(r[0] + ' ' + s.name + ' ' + day(ymdOf(r[1])) + ' ' + (r[5] || '')) + ' ';\n",
+    "    });\n",
+    "    return s.keys;\n",
+    "  }\n",
+    "  function list(s) {\n",
+    "    if (!s.list) { s.list = []; for (var i = 0; i < s.rows.length; i++) s.list.push(i); }\n",
+    "    return s.list;\n",
+    "  }\n",
+    "  function moreLine(s) {\n",
+    "    var n = list(s).length, left = n - s.shown;\n",
+    "    if (!s.more) { if (left <= 0) return; s.more = add(s.el, 'p', 'more'); }\n",
+    "    if (!s.button) {\n",
+    "      s.more.textContent = '';\n",
+    "      s.text = add(s.more, 'span');\n",
+    "      s.more.appendChild(document.createTextNode(' '));\n",
+    "      s.button = add(s.more, 'button');\n",
+    "      s.button.type = 'button';\n",
+    "      s.button.addEventListener('click', function () { show(s, s.shown + MORE); });\n",
+    "    }\n",
+    "    s.more.hidden = left <= 0;\n",
+    "    s.text.textContent = s.shown + ' / ' + n + ' b\\u00e0i.';\n",
+    "    s.button.textContent = 'Xem th\\u00eam ' + Math.min(left, MORE) + ' b\\u00e0i';\n",
+    "  }\n",
+    "  function show(s, upto) {\n",
+    "    var l = list(s), n = Math.min(l.length, upto), f = document.createDocumentFragment();\n",
+    "    for (var i = s.shown; i < n; i++) f.appendChild(row(s, s.rows[l[i]]));\n",
+    "    s.body.appendChild(f);\n",
+    "    s.shown = n;\n",
+    "    moreLine(s);\n",
+    "  }\n",
+    "  function update() {\n",
+    "    var k = fold(q.value), needle = ' ' + k, shown = 0, how = order.value;\n",
+    "    secs.forEach(function (s) {\n",
+    "      var l = [], ks = k ? keys(s) : null, i;\n",
+    "      for (i = 0; i < s.rows.length; i++) if (!k || ks[i].indexOf(needle) >= 0) l.push(i);\n",
+    "      if (how === 'title') l.sort(function (a, b) { return s.rows[a][2] - s.rows[b][2]; });\n",
+    "      else if (how === 'old') l.reverse();\n",
+    "      s.list = l;\n",
+    "      s.body.textContent = '';\n",
+    "      s.shown = 0;\n",
+    "      show(s, PAGE);\n",
+    "      s.el.hidden = l.length === 0;\n",
+    "      shown += l.length;\n",
+    "    });\n",
+    "    found.textContent = k === '' ? all : 'T\\u00ecm th\\u1ea5y ' + shown + ' / ' + total + ' b\\u00e0i';\n",
+    "  }\n",
+    "  secs.forEach(moreLine);\n",
+    "  form.hidden = false;\n",
+    "  form.addEventListener('submit', function (e) { e.preventDefault(); update(); });\n",
+    "  q.addEventListener('input', update);\n",
+    "  q.addEventListener('keydown', function (e) {\n",
+    "    if (e.key === 'Escape') { q.value = ''; update(); }\n",
+    "  });\n",
+    "  order.addEventListener('change', update);\n",
+    "  document.addEventListener('keydown', function (e) {\n",
+    "    var t = e.target && e.target.tagName;\n",
+    "    if (e.key === '/' && t !== 'INPUT' && t !== 'SELECT' && t !== 'TEXTAREA') {\n",
+    "      e.preventDefault();\n",
+    "      q.focus();\n",
+    "    }\n",
+    "  });\n",
+    "  if (q.value || order.value !== 'new') update();\n",
+    "  /* the search keys while the reader looks at the page, so the first letter typed is fast */\n",
+    "  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };\n",
+    "  var next = 0;\n",
+    "  (function prepare() { if (next < secs.length) { keys(secs[next++]); idle(prepare); } })();\n",
+    "})();\n",
+    NULL};
 
-/* ---------------------------------------------------------------- tree helpers */
+/* ---------------------------------------------------------------- small helpers */
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *text)
+static void nl(cat_w *w)
 {
-    return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
+    cw_raw(w, "\n", 1);
 }
 
-static xmlNodePtr el_cls(xmlNodePtr parent, const char *name, const char *cls, const char *text)
+/* <name class="cls">text</name> */
+static void el_cls(cat_w *w, const char *name, const char *cls, const char *text)
 {
-    xmlNodePtr n = el(parent, name, text);
-    if (cls) xmlNewProp(n, BAD_CAST "class", BAD_CAST cls);
-    return n;
+    cw_start(w, name);
+    if (cls) cw_attr(w, "class", cls);
+    if (text) cw_text(w, text);
+    cw_close(w);
 }
 
-static void at(xmlNodePtr n, const char *name, const char *value)
+static void start_cls(cat_w *w, const char *name, const char *cls)
 {
-    xmlNewProp(n, BAD_CAST name, BAD_CAST value);
+    cw_start(w, name);
+    if (cls) cw_attr(w, "class", cls);
 }
 
-static void atf(xmlNodePtr n, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void atf(xmlNodePtr n, const char *name, const char *fmt, ...)
+static void link_to(cat_w *w, const char *href, const char *label)
 {
-    char buf[256];
+    cw_start(w, "a");
+    cw_attr(w, "href", href);
+    cw_text(w, label);
+    cw_close(w);
+}
+
+/* A void element: <meta a="b"/> (attributes given in pairs, NULL-terminated). */
+static void void_el(cat_w *w, const char *name, ...)
+{
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_start(ap, name);
+    cw_start(w, name);
+    for (const char *k; (k = va_arg(ap, const char *));) cw_attr(w, k, va_arg(ap, const char *));
     va_end(ap);
-    at(n, name, buf);
-}
-
-static void text(xmlNodePtr parent, const char *s)
-{
-    xmlAddChild(parent, xmlNewText(BAD_CAST s));
-}
-
-static xmlNodePtr link_to(xmlNodePtr parent, const char *href, const char *label)
-{
-    xmlNodePtr a = el(parent, "a", label);
-    at(a, "href", href);
-    return a;
-}
-
-/* A path as an href: each byte outside the unreserved set and '/' percent-encoded. Heap. */
-static char *href_of(const char *path)
-{
-    bt_buf b = {0};
-    bt_buf_adds(&b, "");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p))
-            bt_buf_addc(&b, (char)*p);
-        else
-            bt_buf_printf(&b, "%%%02X", *p);
-    }
-    return bt_buf_detach(&b, NULL);
+    cw_end(w);
+    nl(w);
 }
 
 static int is_web_url(const char *u)
 {
     return u && (strncmp(u, "http://", 7) == 0 || strncmp(u, "https://", 8) == 0);
 }
-
-/* ---------------------------------------------------------------- parts of the page */
 
 /* The colour class of a category in the chart: its place in the list, grey for "Khác". */
 static void colour_class(const cat_group *g, char *buf, size_t cap)
@@ -140,7 +247,9 @@ static void colour_class(const cat_group *g, char *buf, size_t cap)
     else snprintf(buf, cap, "s%zu", g->index % PALETTE);
 }
 
-static void summary(const cat_model *m, xmlNodePtr parent)
+/* ---------------------------------------------------------------- parts of the page */
+
+static void summary(const cat_model *m, cat_w *w)
 {
     char a[16], b[16];
     bt_buf s = {0};
@@ -157,57 +266,101 @@ static void summary(const cat_model *m, xmlNodePtr parent)
     if (m->c->ndigests) bt_buf_printf(&s, "; %zu b\xe1\xba\xa3n tin EPUB", m->c->ndigests);
     if (m->nothers) bt_buf_printf(&s, "; %zu b\xc3\xa0i kh\xc3\xb4ng l\xc6\xb0u", m->nothers);
     bt_buf_adds(&s, ".");
-    el_cls(parent, "p", "summary", s.data);
+    el_cls(w, "p", "summary", s.data);
     bt_buf_free(&s);
 }
 
-static void nav(const cat_model *m, xmlNodePtr body)
+static void nav(const cat_model *m, cat_w *w)
 {
-    xmlNodePtr n = el(body, "nav", NULL);
-    at(n, "aria-label", "Chuy\xc3\xaan m\xe1\xbb\xa5" "c");
-    xmlNodePtr ul = el_cls(n, "ul", "categories", NULL);
+    cw_start(w, "nav");
+    cw_attr(w, "aria-label", "Chuy\xc3\xaan m\xe1\xbb\xa5" "c");
+    nl(w);
+    start_cls(w, "ul", "categories");
+    nl(w);
     for (size_t g = 0; g < m->ngroups; g++) {
         const cat_group *x = &m->groups[g];
         if (!x->n) continue;
-        xmlNodePtr li = el(ul, "li", NULL);
+        cw_start(w, "li");
         char href[300];
         snprintf(href, sizeof href, "#c-%s", x->slug);
-        link_to(li, href, x->name);
+        link_to(w, href, x->name);
         char cnt[32];
         snprintf(cnt, sizeof cnt, "%zu", x->n);
-        text(li, " ");
-        el_cls(li, "span", "count", cnt);
+        cw_text(w, " ");
+        el_cls(w, "span", "count", cnt);
+        cw_close(w);
+        nl(w);
     }
+    cw_close(w); /* ul */
+    nl(w);
+    cw_close(w); /* nav */
+    nl(w);
+}
+
+/* The chart's numbers: articles per (bin, category), only the cells that are not zero, by bin
+ * then category (at most one per article, whatever the number of categories). */
+typedef struct {
+    uint32_t bin, group;
+    size_t count;
+} cell;
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+static cell *chart_cells(const cat_model *m, int yearly, int y0, int mo0, size_t *ncells)
+{
+    uint64_t *codes = bt_xmalloc((m->n ? m->n : 1) * sizeof *codes);
+    size_t nc = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const cat_item *it = &m->items[i];
+        if (!it->ymd) continue;
+        int y = it->ymd / 10000, mo = it->ymd / 100 % 100;
+        int b = yearly ? y - y0 : (y - y0) * 12 + (mo - mo0);
+        codes[nc++] = (uint64_t)(uint32_t)b << 32 | it->group;
+    }
+    qsort(codes, nc, sizeof *codes, cmp_u64);
+    cell *cells = bt_xmalloc((nc ? nc : 1) * sizeof *cells);
+    size_t n = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (n && ((uint64_t)cells[n - 1].bin << 32 | cells[n - 1].group) == codes[i]) {
+            cells[n - 1].count++;
+            continue;
+        }
+        cells[n++] = (cell){(uint32_t)(codes[i] >> 32), (uint32_t)codes[i], 1};
+    }
+    free(codes);
+    *ncells = n;
+    return cells;
 }
 
 /* Articles per month (or per year) by category, as stacked bars. */
-static void chart(const cat_model *m, xmlNodePtr main)
+static void chart(const cat_model *m, cat_w *w)
 {
     if (!m->first) return;
     int y0 = m->first / 10000, mo0 = m->first / 100 % 100, y1 = m->last / 10000, mo1 = m->last / 100 % 100;
     int months = (y1 - y0) * 12 + (mo1 - mo0) + 1;
     int yearly = months > MAX_MONTH_BINS;
     int nb = yearly ? y1 - y0 + 1 : months;
-    size_t ng = m->ngroups;
-    size_t *cnt = bt_xcalloc((size_t)nb * ng, sizeof *cnt);
+    size_t ng = m->ngroups, ncells;
+    cell *cells = chart_cells(m, yearly, y0, mo0, &ncells);
     size_t maxv = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        const cat_item *it = &m->items[i];
-        if (!it->ymd) continue;
-        int y = it->ymd / 10000, mo = it->ymd / 100 % 100;
-        int b = yearly ? y - y0 : (y - y0) * 12 + (mo - mo0);
-        cnt[(size_t)b * ng + it->group]++;
-    }
-    for (int b = 0; b < nb; b++) {
-        size_t s = 0;
-        for (size_t g = 0; g < ng; g++) s += cnt[(size_t)b * ng + g];
+    for (size_t i = 0, s = 0; i < ncells; i++) {
+        s += cells[i].count;
         if (s > maxv) maxv = s;
+        if (i + 1 == ncells || cells[i + 1].bin != cells[i].bin) s = 0;
     }
-    xmlNodePtr sec = el_cls(main, "section", "chart", NULL);
-    at(sec, "aria-labelledby", "chart-h");
-    xmlNodePtr h = el(sec, "h2", yearly ? "S\xe1\xbb\x91 b\xc3\xa0i theo n\xc4\x83m"
-                                        : "S\xe1\xbb\x91 b\xc3\xa0i theo th\xc3\xa1ng");
-    at(h, "id", "chart-h");
+    cw_start(w, "section");
+    cw_attr(w, "class", "chart");
+    cw_attr(w, "aria-labelledby", "chart-h");
+    nl(w);
+    cw_start(w, "h2");
+    cw_attr(w, "id", "chart-h");
+    cw_text(w, yearly ? "S\xe1\xbb\x91 b\xc3\xa0i theo n\xc4\x83m" : "S\xe1\xbb\x91 b\xc3\xa0i theo th\xc3\xa1ng");
+    cw_close(w);
+    nl(w);
 
     /* geometry: a fixed coordinate system scaled by the stylesheet */
     const double W = 760, H = 240, left = 40, right = 8, top = 12, bottom = 34;
@@ -219,58 +372,74 @@ static void chart(const cat_model *m, xmlNodePtr main)
     size_t ymax = ((maxv + step - 1) / step) * step;
     if (ymax == 0) ymax = 1;
 
-    xmlNodePtr svg = el(sec, "svg", NULL);
-    atf(svg, "viewBox", "0 0 %.0f %.0f", W, H);
-    at(svg, "role", "img");
-    at(svg, "aria-labelledby", "chart-t chart-d");
-    at(svg, "class", "chart");
-    el(svg, "title", yearly ? "S\xe1\xbb\x91 b\xc3\xa0i theo n\xc4\x83m v\xc3\xa0 chuy\xc3\xaan m\xe1\xbb\xa5" "c"
-                            : "S\xe1\xbb\x91 b\xc3\xa0i theo th\xc3\xa1ng v\xc3\xa0 chuy\xc3\xaan m\xe1\xbb\xa5" "c");
-    xmlNodePtr t = svg->last;
-    at(t, "id", "chart-t");
+    cw_start(w, "svg");
+    cw_attrf(w, "viewBox", "0 0 %.0f %.0f", W, H);
+    cw_attr(w, "role", "img");
+    cw_attr(w, "aria-labelledby", "chart-t chart-d");
+    cw_attr(w, "class", "chart");
+    nl(w);
+    cw_start(w, "title");
+    cw_attr(w, "id", "chart-t");
+    cw_text(w, yearly ? "S\xe1\xbb\x91 b\xc3\xa0i theo n\xc4\x83m v\xc3\xa0 chuy\xc3\xaan m\xe1\xbb\xa5" "c"
+                      : "S\xe1\xbb\x91 b\xc3\xa0i theo th\xc3\xa1ng v\xc3\xa0 chuy\xc3\xaan m\xe1\xbb\xa5" "c");
+    cw_close(w);
+    nl(w);
     char desc[160], a[16], b[16];
     cat_day(m->first, a, sizeof a);
     cat_day(m->last, b, sizeof b);
     snprintf(desc, sizeof desc, "C\xe1\xbb\x99t ch\xe1\xbb\x93ng theo chuy\xc3\xaan m\xe1\xbb\xa5" "c, t\xe1\xbb\xab %s \xc4\x91\xe1\xba\xbfn %s; nhi\xe1\xbb\x81u nh\xe1\xba\xa5t %zu b\xc3\xa0i.", a, b, maxv);
-    xmlNodePtr d = el(svg, "desc", desc);
-    at(d, "id", "chart-d");
+    cw_start(w, "desc");
+    cw_attr(w, "id", "chart-d");
+    cw_text(w, desc);
+    cw_close(w);
+    nl(w);
     for (size_t v = 0; v <= ymax; v += step) {
         double y = top + ph - ph * (double)v / (double)ymax;
-        xmlNodePtr ln = el_cls(svg, "line", "grid", NULL);
-        atf(ln, "x1", "%.1f", left);
-        atf(ln, "x2", "%.1f", W - right);
-        atf(ln, "y1", "%.1f", y);
-        atf(ln, "y2", "%.1f", y);
+        cw_start(w, "line");
+        cw_attr(w, "class", "grid");
+        cw_attrf(w, "x1", "%.1f", left);
+        cw_attrf(w, "x2", "%.1f", W - right);
+        cw_attrf(w, "y1", "%.1f", y);
+        cw_attrf(w, "y2", "%.1f", y);
+        cw_close(w);
         char num[32];
         snprintf(num, sizeof num, "%zu", v);
-        xmlNodePtr tx = el_cls(svg, "text", "axis", num);
-        atf(tx, "x", "%.1f", left - 6);
-        atf(tx, "y", "%.1f", y + 4);
-        at(tx, "text-anchor", "end");
+        cw_start(w, "text");
+        cw_attr(w, "class", "axis");
+        cw_attrf(w, "x", "%.1f", left - 6);
+        cw_attrf(w, "y", "%.1f", y + 4);
+        cw_attr(w, "text-anchor", "end");
+        cw_text(w, num);
+        cw_close(w);
+        nl(w);
     }
     /* x labels: one per bar when there is room, else on Januaries (every n years) */
     int every = (int)(64 / bw) + 1, ystep = (every + 11) / 12;
+    size_t ci = 0;
     for (int bi = 0; bi < nb; bi++) {
         int y = yearly ? y0 + bi : y0 + (mo0 - 1 + bi) / 12, mo = yearly ? 1 : (mo0 - 1 + bi) % 12 + 1;
         double x = left + bw * bi;
         double ybase = top + ph;
         size_t acc = 0;
-        for (size_t g = 0; g < ng; g++) {
-            size_t c = cnt[(size_t)bi * ng + g];
-            if (!c) continue;
+        for (; ci < ncells && cells[ci].bin == (uint32_t)bi; ci++) {
+            size_t c = cells[ci].count;
+            const cat_group *g = &m->groups[cells[ci].group];
             double hh = ph * (double)c / (double)ymax;
             double yy = ybase - ph * (double)(acc + c) / (double)ymax;
             char cls[16];
-            colour_class(&m->groups[g], cls, sizeof cls);
-            xmlNodePtr r = el_cls(svg, "rect", cls, NULL);
-            atf(r, "x", "%.2f", x + gap / 2);
-            atf(r, "y", "%.2f", yy);
-            atf(r, "width", "%.2f", bw - gap);
-            atf(r, "height", "%.2f", hh);
+            colour_class(g, cls, sizeof cls);
+            cw_start(w, "rect");
+            cw_attr(w, "class", cls);
+            cw_attrf(w, "x", "%.2f", x + gap / 2);
+            cw_attrf(w, "y", "%.2f", yy);
+            cw_attrf(w, "width", "%.2f", bw - gap);
+            cw_attrf(w, "height", "%.2f", hh);
             char tip[400];
-            if (yearly) snprintf(tip, sizeof tip, "%d \xc2\xb7 %s: %zu b\xc3\xa0i", y, m->groups[g].name, c);
-            else snprintf(tip, sizeof tip, "%02d/%d \xc2\xb7 %s: %zu b\xc3\xa0i", mo, y, m->groups[g].name, c);
-            el(r, "title", tip);
+            if (yearly) snprintf(tip, sizeof tip, "%d \xc2\xb7 %s: %zu b\xc3\xa0i", y, g->name, c);
+            else snprintf(tip, sizeof tip, "%02d/%d \xc2\xb7 %s: %zu b\xc3\xa0i", mo, y, g->name, c);
+            cw_el(w, "title", tip);
+            cw_close(w);
+            nl(w);
             acc += c;
         }
         int label;
@@ -287,312 +456,631 @@ static void chart(const cat_model *m, xmlNodePtr main)
             snprintf(lab, sizeof lab, "%d", y);
         }
         if (label) {
-            xmlNodePtr tx = el_cls(svg, "text", "axis", lab);
-            atf(tx, "x", "%.1f", x + bw / 2);
-            atf(tx, "y", "%.1f", top + ph + 16);
-            at(tx, "text-anchor", every <= 1 ? "middle" : "start");
+            cw_start(w, "text");
+            cw_attr(w, "class", "axis");
+            cw_attrf(w, "x", "%.1f", x + bw / 2);
+            cw_attrf(w, "y", "%.1f", top + ph + 16);
+            cw_attr(w, "text-anchor", every <= 1 ? "middle" : "start");
+            cw_text(w, lab);
+            cw_close(w);
+            nl(w);
         }
     }
+    cw_close(w); /* svg */
+    nl(w);
     /* legend */
-    xmlNodePtr ul = el_cls(sec, "ul", "legend", NULL);
+    start_cls(w, "ul", "legend");
+    nl(w);
     for (size_t g = 0; g < ng; g++) {
         if (!m->groups[g].n) continue;
-        xmlNodePtr li = el(ul, "li", NULL);
+        cw_start(w, "li");
         char cls[24];
         snprintf(cls, sizeof cls, "sw ");
         colour_class(&m->groups[g], cls + 3, sizeof cls - 3);
-        xmlNodePtr sw = el_cls(li, "span", cls, NULL);
-        at(sw, "aria-hidden", "true");
-        text(li, m->groups[g].name);
+        start_cls(w, "span", cls);
+        cw_attr(w, "aria-hidden", "true");
+        cw_close(w);
+        cw_text(w, m->groups[g].name);
+        cw_close(w);
+        nl(w);
     }
+    cw_close(w); /* ul */
+    nl(w);
     /* the same numbers as a table, for screen readers and for copying */
-    xmlNodePtr det = el(sec, "details", NULL);
-    el(det, "summary", "S\xe1\xbb\x91 li\xe1\xbb\x87u c\xe1\xbb\xa7" "a bi\xe1\xbb\x83u \xc4\x91\xe1\xbb\x93");
-    xmlNodePtr tab = el_cls(det, "table", "data", NULL);
-    xmlNodePtr tr = el(el(tab, "thead", NULL), "tr", NULL);
-    at(el(tr, "th", yearly ? "N\xc4\x83m" : "Th\xc3\xa1ng"), "scope", "col");
-    for (size_t g = 0; g < ng; g++)
-        if (m->groups[g].n) at(el(tr, "th", m->groups[g].name), "scope", "col");
-    xmlNodePtr tb = el(tab, "tbody", NULL);
-    for (int bi = 0; bi < nb; bi++) {
-        size_t s = 0;
-        for (size_t g = 0; g < ng; g++) s += cnt[(size_t)bi * ng + g];
-        if (!s) continue;
+    cw_start(w, "details");
+    nl(w);
+    cw_el(w, "summary", "S\xe1\xbb\x91 li\xe1\xbb\x87u c\xe1\xbb\xa7" "a bi\xe1\xbb\x83u \xc4\x91\xe1\xbb\x93");
+    nl(w);
+    start_cls(w, "table", "data");
+    cw_start(w, "thead");
+    cw_start(w, "tr");
+    cw_start(w, "th");
+    cw_attr(w, "scope", "col");
+    cw_text(w, yearly ? "N\xc4\x83m" : "Th\xc3\xa1ng");
+    cw_close(w);
+    for (size_t g = 0; g < ng; g++) {
+        if (!m->groups[g].n) continue;
+        cw_start(w, "th");
+        cw_attr(w, "scope", "col");
+        cw_text(w, m->groups[g].name);
+        cw_close(w);
+    }
+    cw_close(w); /* tr */
+    cw_close(w); /* thead */
+    nl(w);
+    cw_start(w, "tbody");
+    nl(w);
+    for (size_t i = 0; i < ncells;) {
+        int bi = (int)cells[i].bin;
+        size_t j = i;
+        while (j < ncells && cells[j].bin == (uint32_t)bi) j++;
         int y = yearly ? y0 + bi : y0 + (mo0 - 1 + bi) / 12, mo = (mo0 - 1 + bi) % 12 + 1;
         char lab[16];
         if (yearly) snprintf(lab, sizeof lab, "%d", y);
         else snprintf(lab, sizeof lab, "%02d/%d", mo, y);
-        xmlNodePtr row = el(tb, "tr", NULL);
-        at(el(row, "th", lab), "scope", "row");
+        cw_start(w, "tr");
+        cw_start(w, "th");
+        cw_attr(w, "scope", "row");
+        cw_text(w, lab);
+        cw_close(w);
+        size_t k = i;
         for (size_t g = 0; g < ng; g++) {
             if (!m->groups[g].n) continue;
+            while (k < j && cells[k].group < g) k++;
             char num[32];
-            snprintf(num, sizeof num, "%zu", cnt[(size_t)bi * ng + g]);
-            el(row, "td", num);
+            snprintf(num, sizeof num, "%zu", k < j && cells[k].group == g ? cells[k].count : 0);
+            cw_el(w, "td", num);
         }
+        cw_close(w);
+        nl(w);
+        i = j;
     }
-    free(cnt);
+    cw_close(w); /* tbody */
+    cw_close(w); /* table */
+    nl(w);
+    cw_close(w); /* details */
+    nl(w);
+    cw_close(w); /* section */
+    nl(w);
+    free(cells);
 }
 
-static void search_form(const cat_model *m, xmlNodePtr main)
+static void search_form(const cat_model *m, cat_w *w)
 {
-    xmlNodePtr f = el(main, "form", NULL);
-    at(f, "id", "find");
-    at(f, "role", "search");
-    at(f, "hidden", "hidden"); /* shown by the script, which makes it work */
-    xmlNodePtr lab = el(f, "label", "T\xc3\xacm b\xc3\xa0i");
-    at(lab, "for", "q");
-    xmlNodePtr in = el(f, "input", NULL);
-    at(in, "type", "search");
-    at(in, "id", "q");
-    at(in, "name", "q");
-    at(in, "autocomplete", "off");
-    at(in, "placeholder", "ti\xc3\xaau \xc4\x91\xe1\xbb\x81, chuy\xc3\xaan m\xe1\xbb\xa5" "c, ng\xc3\xa0y (c\xc3\xb3 d\xe1\xba\xa5u hay kh\xc3\xb4ng)");
-    at(in, "aria-describedby", "q-help");
-    xmlNodePtr lab2 = el(f, "label", "S\xe1\xba\xafp x\xe1\xba\xbfp");
-    at(lab2, "for", "order");
-    xmlNodePtr sel = el(f, "select", NULL);
-    at(sel, "id", "order");
+    cw_start(w, "form");
+    cw_attr(w, "id", "find");
+    cw_attr(w, "role", "search");
+    cw_attr(w, "hidden", "hidden"); /* shown by the script, which makes it work */
+    nl(w);
+    cw_start(w, "label");
+    cw_attr(w, "for", "q");
+    cw_text(w, "T\xc3\xacm b\xc3\xa0i");
+    cw_close(w);
+    nl(w);
+    void_el(w, "input", "type", "search", "id", "q", "name", "q", "autocomplete", "off", "placeholder",
+            "ti\xc3\xaau \xc4\x91\xe1\xbb\x81, chuy\xc3\xaan m\xe1\xbb\xa5" "c, ng\xc3\xa0y (c\xc3\xb3 d\xe1\xba\xa5u hay kh\xc3\xb4ng)",
+            "aria-describedby", "q-help", (const char *)NULL);
+    cw_start(w, "label");
+    cw_attr(w, "for", "order");
+    cw_text(w, "S\xe1\xba\xafp x\xe1\xba\xbfp");
+    cw_close(w);
+    nl(w);
+    cw_start(w, "select");
+    cw_attr(w, "id", "order");
     static const char *const opts[][2] = {
         {"new", "M\xe1\xbb\x9bi nh\xe1\xba\xa5t tr\xc6\xb0\xe1\xbb\x9b" "c"},
         {"old", "C\xc5\xa9 nh\xe1\xba\xa5t tr\xc6\xb0\xe1\xbb\x9b" "c"},
         {"title", "Theo ti\xc3\xaau \xc4\x91\xe1\xbb\x81 (A\xe2\x80\x93Z)"}};
-    for (size_t i = 0; i < 3; i++) at(el(sel, "option", opts[i][1]), "value", opts[i][0]);
-    xmlNodePtr help = el_cls(f, "p", "help",
-                             "G\xc3\xb5 \xe2\x80\x9ctinh uy\xe2\x80\x9d \xc4\x91\xe1\xbb\x83 t\xc3\xacm \xe2\x80\x9cT\xe1\xbb\x89nh \xe1\xbb\xa7y\xe2\x80\x9d; ph\xc3\xadm / \xc4\x91\xe1\xbb\x83 t\xc3\xacm, Esc \xc4\x91\xe1\xbb\x83 x\xc3\xb3" "a.");
-    at(help, "id", "q-help");
+    for (size_t i = 0; i < 3; i++) {
+        cw_start(w, "option");
+        cw_attr(w, "value", opts[i][0]);
+        cw_text(w, opts[i][1]);
+        cw_close(w);
+    }
+    cw_close(w);
+    nl(w);
+    cw_start(w, "p");
+    cw_attr(w, "class", "help");
+    cw_attr(w, "id", "q-help");
+    cw_text(w, "G\xc3\xb5 \xe2\x80\x9ctinh uy\xe2\x80\x9d \xc4\x91\xe1\xbb\x83 t\xc3\xacm \xe2\x80\x9cT\xe1\xbb\x89nh \xe1\xbb\xa7y\xe2\x80\x9d; ph\xc3\xadm / \xc4\x91\xe1\xbb\x83 t\xc3\xacm, Esc \xc4\x91\xe1\xbb\x83 x\xc3\xb3" "a.");
+    cw_close(w);
+    nl(w);
     char all[64];
     snprintf(all, sizeof all, "%zu b\xc3\xa0i", m->n);
-    xmlNodePtr out = el(f, "output", all);
-    at(out, "id", "found");
-    at(out, "aria-live", "polite");
-    at(out, "for", "q");
+    cw_start(w, "output");
+    cw_attr(w, "id", "found");
+    cw_attr(w, "aria-live", "polite");
+    cw_attr(w, "for", "q");
+    cw_text(w, all);
+    cw_close(w);
+    nl(w);
+    cw_close(w); /* form */
+    nl(w);
 }
 
 /* One row of a category's table. */
-static void row(const cat_model *m, xmlNodePtr tb, const cat_item *it, size_t pos)
+static void row(const cat_model *m, cat_w *w, const cat_item *it, const bt_cat_article *a)
 {
-    const bt_cat_article *a = it->a;
     const cat_group *g = &m->groups[it->group];
-    char day[16], k[32];
+    char day[16];
     cat_day(it->ymd, day, sizeof day);
-    bt_buf key = {0};
-    bt_buf_printf(&key, "%s %s %s %s", a->title, g->name, day, a->author ? a->author : "");
-    char *sk = bt_catalogue_search_key(key.data);
-    bt_buf_free(&key);
-    xmlNodePtr tr = el(tb, "tr", NULL);
-    at(tr, "data-k", sk);
-    free(sk);
-    snprintf(k, sizeof k, "%zu", pos);
-    at(tr, "data-d", k);
-    snprintf(k, sizeof k, "%zu", it->title_rank);
-    at(tr, "data-t", k);
-    xmlNodePtr td = el_cls(tr, "td", "date", NULL);
+    cw_start(w, "tr");
+    start_cls(w, "td", "date");
     if (it->ymd) {
         char iso[32];
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", it->ymd / 10000, it->ymd / 100 % 100, it->ymd % 100);
         if (it->hm >= 0)
             snprintf(iso + 10, sizeof iso - 10, "T%02d:%02d", it->hm / 100, it->hm % 100);
-        xmlNodePtr tm = el(td, "time", day);
-        at(tm, "datetime", iso);
+        cw_start(w, "time");
+        cw_attr(w, "datetime", iso);
+        cw_text(w, day);
+        cw_close(w);
     } else {
-        el_cls(td, "span", "undated", "kh\xc3\xb4ng r\xc3\xb5 ng\xc3\xa0y");
+        el_cls(w, "span", "undated", "kh\xc3\xb4ng r\xc3\xb5 ng\xc3\xa0y");
     }
-    td = el_cls(tr, "td", "title", NULL);
+    cw_close(w);
+    start_cls(w, "td", "title");
     if (a->pdf) {
-        char *h = href_of(a->pdf);
-        link_to(td, h, a->title);
+        char *h = cat_href("", a->pdf);
+        link_to(w, h, a->title);
         free(h);
     } else {
-        text(td, a->title);
+        cw_text(w, a->title);
     }
     if (a->author && *a->author) {
-        text(td, " ");
-        el_cls(td, "span", "author", a->author);
+        cw_text(w, " ");
+        el_cls(w, "span", "author", a->author);
     }
-    el_cls(tr, "td", "category", g->name);
-    td = el_cls(tr, "td", "files", NULL);
+    cw_close(w);
+    el_cls(w, "td", "category", g->name);
+    start_cls(w, "td", "files");
     int any = 0;
-    if (a->digest) {
-        char *h = href_of(a->digest);
-        xmlNodePtr l = link_to(td, h, "EPUB");
-        at(l, "title", "B\xe1\xba\xa3n tin EPUB c\xc3\xb3 b\xc3\xa0i n\xc3\xa0y");
+    if (it->digest >= 0) {
+        char *h = cat_href("", m->c->digests[it->digest].path);
+        cw_start(w, "a");
+        cw_attr(w, "href", h);
+        cw_attr(w, "title", "B\xe1\xba\xa3n tin EPUB c\xc3\xb3 b\xc3\xa0i n\xc3\xa0y");
+        cw_text(w, "EPUB");
+        cw_close(w);
         free(h);
         any = 1;
     }
     if (is_web_url(a->url)) {
-        if (any) text(td, " ");
-        xmlNodePtr l = link_to(td, a->url, "Ngu\xe1\xbb\x93n");
-        at(l, "rel", "external noopener");
-        at(l, "title", a->url);
+        if (any) cw_text(w, " ");
+        cw_start(w, "a");
+        cw_attr(w, "href", a->url);
+        cw_attr(w, "rel", "external noopener");
+        cw_attr(w, "title", a->url);
+        cw_text(w, "Ngu\xe1\xbb\x93n");
+        cw_close(w);
     }
+    cw_close(w); /* td */
+    cw_close(w); /* tr */
+    nl(w);
 }
 
-static void category_sections(const cat_model *m, xmlNodePtr main)
+static bt_status category_sections(const cat_model *m, cat_w *w, bt_err *e)
 {
     static const char *const heads[] = {"Ng\xc3\xa0y", "Ti\xc3\xaau \xc4\x91\xe1\xbb\x81 (PDF)",
                                         "Chuy\xc3\xaan m\xe1\xbb\xa5" "c", "T\xe1\xbb\x87p kh\xc3\xa1" "c"};
-    for (size_t g = 0; g < m->ngroups; g++) {
+    bt_status st = BT_OK;
+    for (size_t g = 0; g < m->ngroups && st == BT_OK; g++) {
         const cat_group *x = &m->groups[g];
         if (!x->n) continue;
-        xmlNodePtr sec = el_cls(main, "section", "cat", NULL);
+        cw_start(w, "section");
+        cw_attr(w, "class", "cat");
         char id[300];
         snprintf(id, sizeof id, "c-%s", x->slug);
-        at(sec, "id", id);
+        cw_attr(w, "id", id);
         snprintf(id, sizeof id, "h-%s", x->slug);
-        at(sec, "aria-labelledby", id);
-        xmlNodePtr h = el(sec, "h2", x->name);
-        at(h, "id", id);
+        cw_attr(w, "aria-labelledby", id);
+        nl(w);
+        cw_start(w, "h2");
+        cw_attr(w, "id", id);
+        cw_text(w, x->name);
         char cnt[64];
         snprintf(cnt, sizeof cnt, "%zu b\xc3\xa0i", x->n);
-        text(h, " ");
-        el_cls(h, "span", "count", cnt);
-        xmlNodePtr tab = el(sec, "table", NULL);
-        xmlNodePtr tr = el(el(tab, "thead", NULL), "tr", NULL);
-        for (size_t k = 0; k < 4; k++) at(el(tr, "th", heads[k]), "scope", "col");
-        xmlNodePtr tb = el(tab, "tbody", NULL);
-        for (size_t i = 0; i < m->n; i++)
-            if (m->items[i].group == g) row(m, tb, &m->items[i], i);
+        cw_text(w, " ");
+        el_cls(w, "span", "count", cnt);
+        cw_close(w);
+        nl(w);
+        cw_start(w, "table");
+        cw_start(w, "thead");
+        cw_start(w, "tr");
+        for (size_t k = 0; k < 4; k++) {
+            cw_start(w, "th");
+            cw_attr(w, "scope", "col");
+            cw_text(w, heads[k]);
+            cw_close(w);
+        }
+        cw_close(w);
+        cw_close(w);
+        nl(w);
+        cw_start(w, "tbody");
+        nl(w);
+        size_t shown = x->n < PAGE_ROWS ? x->n : PAGE_ROWS;
+        for (size_t r = 0; r < shown && st == BT_OK; r++) {
+            const cat_item *it = &m->items[m->by_group[x->start + r]];
+            bt_cat_article a;
+            st = cat_get(m->c, it->src, &a, e);
+            if (st == BT_OK) row(m, w, it, &a);
+        }
+        cw_close(w); /* tbody */
+        cw_close(w); /* table */
+        nl(w);
+        if (x->n > shown) {
+            char more[160];
+            snprintf(more, sizeof more, "%zu b\xc3\xa0i m\xe1\xbb\x9bi nh\xe1\xba\xa5t trong %zu b\xc3\xa0i.", shown, x->n);
+            el_cls(w, "p", "more", more);
+            nl(w);
+        }
+        cw_close(w); /* section */
+        nl(w);
     }
+    return st;
 }
 
-static void digests(const cat_model *m, xmlNodePtr main)
+static const size_t *dg_group;
+static int cmp_digest(const void *pa, const void *pb)
 {
-    if (!m->c->ndigests) return;
-    xmlNodePtr sec = el_cls(main, "section", "digests", NULL);
-    at(sec, "aria-labelledby", "h-digests");
-    xmlNodePtr h = el(sec, "h2", "B\xe1\xba\xa3n tin EPUB");
-    at(h, "id", "h-digests");
-    xmlNodePtr tab = el(sec, "table", NULL);
-    xmlNodePtr tr = el(el(tab, "thead", NULL), "tr", NULL);
-    static const char *const heads[] = {("Chuy\xc3\xaan m\xe1\xbb\xa5" "c"), "K\xe1\xbb\xb3", "S\xe1\xbb\x91 b\xc3\xa0i", "T\xe1\xbb\x87p"};
-    for (size_t k = 0; k < 4; k++) at(el(tr, "th", heads[k]), "scope", "col");
-    xmlNodePtr tb = el(tab, "tbody", NULL);
-    /* by category (Vietnamese order), then by path (periods in order) */
-    for (size_t g = 0; g < m->ngroups; g++)
-        for (size_t d = 0; d < m->c->ndigests; d++) {
-            if (m->digest_group[d] != g) continue;
-            const bt_cat_digest *x = &m->c->digests[d];
-            xmlNodePtr r = el(tb, "tr", NULL);
-            el(r, "td", m->groups[g].name);
-            el(r, "td", x->period ? x->period : "");
-            char n[32];
-            snprintf(n, sizeof n, "%zu", x->articles);
-            el_cls(r, "td", "num", n);
-            xmlNodePtr td = el(r, "td", NULL);
-            char *hr = href_of(x->path);
-            char lab[64];
-            snprintf(lab, sizeof lab, "EPUB, %.0f KB", (double)x->size / 1024.0);
-            link_to(td, hr, lab);
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    if (dg_group[a] != dg_group[b]) return dg_group[a] < dg_group[b] ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* The digests: one row per category, its periods as links (in a closed <details> when there are
+ * many: a long archive has thousands of digests, which as rows would weigh on the page). */
+static void digests(const cat_model *m, cat_w *w)
+{
+    size_t nd = m->c->ndigests;
+    if (!nd) return;
+    cw_start(w, "section");
+    cw_attr(w, "class", "digests");
+    cw_attr(w, "aria-labelledby", "h-digests");
+    nl(w);
+    cw_start(w, "h2");
+    cw_attr(w, "id", "h-digests");
+    cw_text(w, "B\xe1\xba\xa3n tin EPUB");
+    cw_close(w);
+    nl(w);
+    cw_start(w, "table");
+    cw_start(w, "thead");
+    cw_start(w, "tr");
+    static const char *const heads[] = {("Chuy\xc3\xaan m\xe1\xbb\xa5" "c"), "S\xe1\xbb\x91 b\xe1\xba\xa3n tin", "K\xe1\xbb\xb3"};
+    for (size_t k = 0; k < 3; k++) {
+        cw_start(w, "th");
+        cw_attr(w, "scope", "col");
+        cw_text(w, heads[k]);
+        cw_close(w);
+    }
+    cw_close(w);
+    cw_close(w);
+    nl(w);
+    cw_start(w, "tbody");
+    nl(w);
+    /* by category (Vietnamese order), then in the order given (periods in order) */
+    size_t *order = bt_xmalloc(nd * sizeof *order);
+    for (size_t d = 0; d < nd; d++) order[d] = d;
+    dg_group = m->digest_group;
+    qsort(order, nd, sizeof *order, cmp_digest);
+    dg_group = NULL;
+    for (size_t k = 0; k < nd;) {
+        size_t g = m->digest_group[order[k]], end = k;
+        while (end < nd && m->digest_group[order[end]] == g) end++;
+        cw_start(w, "tr");
+        cw_el(w, "td", m->groups[g].name);
+        char n[32];
+        snprintf(n, sizeof n, "%zu", end - k);
+        el_cls(w, "td", "num", n);
+        start_cls(w, "td", "periods");
+        int fold = end - k > 24;
+        if (fold) {
+            cw_start(w, "details");
+            char sum[160];
+            const bt_cat_digest *a = &m->c->digests[order[k]], *b = &m->c->digests[order[end - 1]];
+            snprintf(sum, sizeof sum, "%s \xe2\x80\x93 %s", a->period ? a->period : "", b->period ? b->period : "");
+            cw_el(w, "summary", sum);
+        }
+        for (size_t q = k; q < end; q++) {
+            const bt_cat_digest *x = &m->c->digests[order[q]];
+            if (q > k) cw_text(w, " \xc2\xb7 ");
+            char *hr = cat_href("", x->path);
+            char tip[96];
+            snprintf(tip, sizeof tip, "%zu b\xc3\xa0i, EPUB %.0f KB", x->articles, (double)x->size / 1024.0);
+            cw_start(w, "a");
+            cw_attr(w, "href", hr);
+            cw_attr(w, "title", tip);
+            cw_text(w, x->period && *x->period ? x->period : x->path);
+            cw_close(w);
             free(hr);
         }
+        if (fold) cw_close(w); /* details */
+        cw_close(w); /* td */
+        cw_close(w); /* tr */
+        nl(w);
+        k = end;
+    }
+    free(order);
+    cw_close(w); /* tbody */
+    cw_close(w); /* table */
+    nl(w);
+    cw_close(w); /* section */
+    nl(w);
 }
 
-static void others(const cat_model *m, xmlNodePtr main)
+static bt_status others(const cat_model *m, cat_w *w, bt_err *e)
 {
-    if (!m->nothers) return;
-    xmlNodePtr sec = el_cls(main, "section", "others", NULL);
-    at(sec, "aria-labelledby", "h-others");
-    xmlNodePtr det = el(sec, "details", NULL);
+    if (!m->nothers) return BT_OK;
+    cw_start(w, "section");
+    cw_attr(w, "class", "others");
+    cw_attr(w, "aria-labelledby", "h-others");
+    nl(w);
+    cw_start(w, "details");
     char s[96];
     snprintf(s, sizeof s, "B\xc3\xa0i kh\xc3\xb4ng l\xc6\xb0u (%zu)", m->nothers);
-    xmlNodePtr sum = el(det, "summary", NULL);
-    xmlNodePtr h = el(sum, "h2", s);
-    at(h, "id", "h-others");
-    xmlNodePtr ul = el(det, "ul", NULL);
-    for (size_t i = 0; i < m->nothers; i++) {
-        const bt_cat_article *a = m->others[i].a;
-        xmlNodePtr li = el(ul, "li", NULL);
-        el_cls(li, "span", "title", a->title);
-        int dup = a->status && strcmp(a->status, "duplicate") == 0;
+    cw_start(w, "summary");
+    cw_start(w, "h2");
+    cw_attr(w, "id", "h-others");
+    cw_text(w, s);
+    cw_close(w);
+    cw_close(w);
+    nl(w);
+    cw_start(w, "ul");
+    nl(w);
+    bt_status st = BT_OK;
+    for (size_t i = 0; i < m->nothers && st == BT_OK; i++) {
+        bt_cat_article a;
+        st = cat_get(m->c, m->others[i], &a, e);
+        if (st != BT_OK) break;
+        cw_start(w, "li");
+        el_cls(w, "span", "title", a.title);
+        int dup = a.status && strcmp(a.status, "duplicate") == 0;
         bt_buf note = {0};
         bt_buf_printf(&note, " \xe2\x80\x94 %s", dup ? "tr\xc3\xb9ng l\xe1\xba\xb7p" : "l\xe1\xbb\x97i");
-        if (a->reason && *a->reason) bt_buf_printf(&note, ": %s", a->reason);
-        el_cls(li, "span", "reason", note.data);
+        if (a.reason && *a.reason) bt_buf_printf(&note, ": %s", a.reason);
+        el_cls(w, "span", "reason", note.data);
         bt_buf_free(&note);
+        cw_close(w);
+        nl(w);
     }
+    cw_close(w); /* ul */
+    cw_close(w); /* details */
+    nl(w);
+    cw_close(w); /* section */
+    nl(w);
+    return st;
 }
 
-bt_status cat_write_html(const cat_model *m, char **out, size_t *len, bt_err *e)
+/* ---------------------------------------------------------------- the JSON block */
+
+/* A JSON string that cannot end its <script> element: '<' as \u003c (no "</script", no "<!--"),
+ * control characters escaped. */
+static void json_str(bt_buf *b, const char *s)
+{
+    bt_buf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            bt_buf_addc(b, '\\');
+            bt_buf_addc(b, (char)*p);
+        } else if (*p < 0x20 || *p == '<') {
+            bt_buf_printf(b, "\\u%04x", *p);
+        } else {
+            bt_buf_addc(b, (char)*p);
+        }
+    }
+    bt_buf_addc(b, '"');
+}
+
+/* The slug the page's script makes of a title (function slug): NFD, marks U+0300-U+036F dropped,
+ * đ -> d, ASCII letters lower-cased; a run of anything else is one '-'; at most 80 characters,
+ * no '-' at the end. The PDF's name is left out of the JSON when the archive gave it this slug. */
+static char *js_slug(const char *title)
+{
+    utf8proc_uint8_t *nfd = NULL;
+    utf8proc_map((const utf8proc_uint8_t *)title, 0, &nfd, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+    const char *t = nfd ? (const char *)nfd : "";
+    bt_buf b = {0};
+    bt_buf_adds(&b, "");
+    int dash = 0;
+    for (size_t n = strlen(t), i = 0; i < n;) {
+        uint32_t cp;
+        i += bt_utf8_decode(t + i, n - i, &cp);
+        if (cp >= 0x300 && cp <= 0x36F) continue;
+        if (cp == 0x110 || cp == 0x111) cp = 'd';
+        if (cp >= 'A' && cp <= 'Z') cp += 'a' - 'A';
+        if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
+            if (dash && b.len) bt_buf_addc(&b, '-');
+            dash = 0;
+            if (b.len >= 80) break;
+            bt_buf_addc(&b, (char)cp);
+        } else {
+            dash = 1;
+        }
+    }
+    while (b.len && b.data[b.len - 1] == '-') b.data[--b.len] = '\0';
+    free(nfd);
+    return bt_buf_detach(&b, NULL);
+}
+
+/* The pdf field of a row (see the top of the file). */
+static void json_pdf(bt_buf *b, const cat_item *it, const char *pdf, const char *title)
+{
+    char folder[64];
+    if (it->ymd)
+        snprintf(folder, sizeof folder, "articles/%04d/%02d/%04d-%02d-%02d-", it->ymd / 10000, it->ymd / 100 % 100,
+                 it->ymd / 10000, it->ymd / 100 % 100, it->ymd % 100);
+    else
+        snprintf(folder, sizeof folder, "articles/undated/");
+    size_t fl = strlen(folder), pl = strlen(pdf);
+    if (pl <= fl + 4 || strncmp(pdf, folder, fl) != 0 || strcmp(pdf + pl - 4, ".pdf") != 0 ||
+        memchr(pdf + fl, '/', pl - fl - 4)) {
+        json_str(b, pdf);
+        return;
+    }
+    char *name = bt_xstrndup(pdf + fl, pl - fl - 4);
+    char *slug = js_slug(title);
+    if (strcmp(name, slug) == 0) bt_buf_addc(b, '1');
+    else json_str(b, name);
+    free(slug);
+    free(name);
+}
+
+static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
+{
+    cw_start(w, "script");
+    cw_attr(w, "type", "application/json");
+    cw_attr(w, "id", "articles");
+    bt_buf b = {0};
+    bt_buf_adds(&b, "{\"g\":[");
+    int first = 1;
+    for (size_t g = 0; g < m->ngroups; g++) {
+        if (!m->groups[g].n) continue;
+        if (!first) bt_buf_addc(&b, ',');
+        json_str(&b, m->groups[g].name);
+        first = 0;
+    }
+    bt_buf_adds(&b, "],\n\"d\":[");
+    for (size_t d = 0; d < m->c->ndigests; d++) {
+        if (d) bt_buf_addc(&b, ',');
+        json_str(&b, m->c->digests[d].path ? m->c->digests[d].path : "");
+    }
+    bt_buf_adds(&b, "],\n\"a\":[");
+    bt_status st = BT_OK;
+    first = 1;
+    for (size_t g = 0; g < m->ngroups && st == BT_OK; g++) {
+        const cat_group *x = &m->groups[g];
+        if (!x->n) continue;
+        bt_buf_adds(&b, first ? "[" : ",\n[");
+        first = 0;
+        for (size_t r = 0; r < x->n && st == BT_OK; r++) {
+            const cat_item *it = &m->items[m->by_group[x->start + r]];
+            bt_cat_article a;
+            st = cat_get(m->c, it->src, &a, e);
+            if (st != BT_OK) break;
+            bt_buf_adds(&b, r ? ",\n[" : "\n[");
+            json_str(&b, a.title);
+            long long when = !it->ymd ? 0 : it->hm < 0 ? it->ymd : (long long)it->ymd * 10000 + it->hm;
+            bt_buf_printf(&b, ",%lld,%u", when, (unsigned)it->title_rank);
+            /* the optional fields, up to the last one present */
+            const char *url = is_web_url(a.url) ? a.url : NULL;
+            const char *author = a.author && *a.author ? a.author : NULL;
+            int last = url ? 6 : author ? 5 : it->digest >= 0 ? 4 : a.pdf ? 3 : 2;
+            if (last >= 3) {
+                bt_buf_addc(&b, ',');
+                if (a.pdf) json_pdf(&b, it, a.pdf, a.title);
+                else bt_buf_addc(&b, '0');
+            }
+            if (last >= 4) bt_buf_printf(&b, ",%d", (int)it->digest);
+            if (last >= 5) {
+                bt_buf_addc(&b, ',');
+                if (author) json_str(&b, author);
+                else bt_buf_addc(&b, '0');
+            }
+            if (last >= 6) {
+                bt_buf_addc(&b, ',');
+                json_str(&b, url);
+            }
+            bt_buf_addc(&b, ']');
+            if (b.len >= 65536) { /* handed to the writer in pieces: memory stays flat */
+                cw_raw(w, b.data, b.len);
+                bt_buf_reset(&b);
+            }
+        }
+        bt_buf_addc(&b, ']');
+    }
+    bt_buf_adds(&b, "]}");
+    cw_raw(w, b.data, b.len);
+    bt_buf_free(&b);
+    cw_close(w);
+    nl(w);
+    return st;
+}
+
+bt_status cat_write_html(const cat_model *m, cat_out *o, bt_err *e)
 {
     const bt_catalogue *c = m->c;
-    htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
-    if (!doc) return bt_err_set(e, BT_ENOMEM, "libxml2 could not create a document");
-    xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL);
-    xmlNodePtr html = xmlNewNode(NULL, BAD_CAST "html");
-    xmlDocSetRootElement(doc, html);
-    at(html, "lang", "vi");
-    xmlNodePtr head = el(html, "head", NULL);
-    at(el(head, "meta", NULL), "charset", "utf-8");
-    xmlNodePtr vp = el(head, "meta", NULL);
-    at(vp, "name", "viewport");
-    at(vp, "content", "width=device-width, initial-scale=1");
-    if (c->generator) {
-        xmlNodePtr gm = el(head, "meta", NULL);
-        at(gm, "name", "generator");
-        at(gm, "content", c->generator);
-    }
+    cat_w w;
+    bt_status st = cat_w_open(o, "index.html", 1, &w, e);
+    if (st != BT_OK) return st;
+    cw_start(&w, "html");
+    cw_attr(&w, "lang", "vi");
+    nl(&w);
+    cw_start(&w, "head");
+    nl(&w);
+    void_el(&w, "meta", "charset", "utf-8", (const char *)NULL);
+    void_el(&w, "meta", "name", "viewport", "content", "width=device-width, initial-scale=1", (const char *)NULL);
+    if (c->generator) void_el(&w, "meta", "name", "generator", "content", c->generator, (const char *)NULL);
     const char *title = c->title && *c->title ? c->title : "M\xe1\xbb\xa5" "c l\xe1\xbb\xa5" "c l\xc6\xb0u tr\xe1\xbb\xaf";
-    el(head, "title", title);
-    xmlNodePtr icon = el(head, "link", NULL); /* no icon: no request a static server answers with 404 */
-    at(icon, "rel", "icon");
-    at(icon, "href", "data:,");
-    xmlNodePtr alt = el(head, "link", NULL);
-    at(alt, "rel", "alternate");
-    at(alt, "type", "application/atom+xml;profile=opds-catalog;kind=acquisition");
-    at(alt, "href", "opds.xml");
-    at(alt, "title", "OPDS");
+    cw_el(&w, "title", title);
+    nl(&w);
+    /* no icon: no request a static server answers with 404 */
+    void_el(&w, "link", "rel", "icon", "href", "data:,", (const char *)NULL);
+    void_el(&w, "link", "rel", "alternate", "type", "application/atom+xml;profile=opds-catalog;kind=acquisition",
+            "href", "opds.xml", "title", "OPDS", (const char *)NULL);
     if (c->css && *c->css) {
-        xmlNodePtr style = el(head, "style", NULL);
-        text(style, c->css);
+        cw_start(&w, "style");
+        cw_raw(&w, c->css, strlen(c->css)); /* the template refuses a stylesheet that could end it */
+        cw_close(&w);
+        nl(&w);
     }
+    cw_close(&w); /* head */
+    nl(&w);
 
-    xmlNodePtr body = el(html, "body", NULL);
-    link_to(body, "#main", "B\xe1\xbb\x8f qua, \xc4\x91\xe1\xba\xbfn danh s\xc3\xa1" "ch b\xc3\xa0i");
-    at(body->last, "class", "skip");
-    xmlNodePtr header = el(body, "header", NULL);
-    el(header, "h1", title);
-    summary(m, header);
-    nav(m, body);
-    xmlNodePtr main = el(body, "main", NULL);
-    at(main, "id", "main");
-    chart(m, main);
-    search_form(m, main);
-    category_sections(m, main);
-    digests(m, main);
-    others(m, main);
-    xmlNodePtr foot = el(body, "footer", NULL);
-    xmlNodePtr p = el(foot, "p", NULL);
-    link_to(p, "index.json", "index.json");
-    text(p, " (d\xe1\xbb\xaf li\xe1\xbb\x87u) \xc2\xb7 ");
-    link_to(p, "opds.xml", "opds.xml");
-    text(p, " (danh m\xe1\xbb\xa5" "c OPDS cho \xe1\xbb\xa9ng d\xe1\xbb\xa5ng \xc4\x91\xe1\xbb\x8d" "c s\xc3\xa1" "ch)");
+    cw_start(&w, "body");
+    nl(&w);
+    cw_start(&w, "a");
+    cw_attr(&w, "href", "#main");
+    cw_attr(&w, "class", "skip");
+    cw_text(&w, "B\xe1\xbb\x8f qua, \xc4\x91\xe1\xba\xbfn danh s\xc3\xa1" "ch b\xc3\xa0i");
+    cw_close(&w);
+    nl(&w);
+    cw_start(&w, "header");
+    nl(&w);
+    cw_el(&w, "h1", title);
+    nl(&w);
+    summary(m, &w);
+    nl(&w);
+    cw_close(&w);
+    nl(&w);
+    nav(m, &w);
+    cw_start(&w, "main");
+    cw_attr(&w, "id", "main");
+    nl(&w);
+    chart(m, &w);
+    search_form(m, &w);
+    st = category_sections(m, &w, e);
+    if (st == BT_OK) {
+        digests(m, &w);
+        st = others(m, &w, e);
+    }
+    cw_close(&w); /* main */
+    nl(&w);
+    cw_start(&w, "footer");
+    nl(&w);
+    cw_start(&w, "p");
+    link_to(&w, "index.json", "index.json");
+    cw_text(&w, " (d\xe1\xbb\xaf li\xe1\xbb\x87u) \xc2\xb7 ");
+    link_to(&w, "opds.xml", "opds.xml");
+    cw_text(&w, " (danh m\xe1\xbb\xa5" "c OPDS cho \xe1\xbb\xa9ng d\xe1\xbb\xa5ng \xc4\x91\xe1\xbb\x8d" "c s\xc3\xa1" "ch)");
     if (c->generator) {
-        text(p, " \xc2\xb7 ");
-        text(p, c->generator);
+        cw_text(&w, " \xc2\xb7 ");
+        cw_text(&w, c->generator);
     }
-    xmlNodePtr scr = el(body, "script", NULL);
-    text(scr, script);
-
-    /* serialised as UTF-8 (htmlDocDumpMemory without an encoding would write entities) */
-    xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL); /* no conversion: the tree is UTF-8 */
-    if (!ob) {
-        xmlFreeDoc(doc);
-        return bt_err_set(e, BT_ENOMEM, "libxml2 could not create an output buffer");
+    cw_close(&w);
+    nl(&w);
+    cw_close(&w); /* footer */
+    nl(&w);
+    if (st == BT_OK) st = json_block(m, &w, e);
+    cw_start(&w, "script");
+    for (size_t k = 0; script[k]; k++) cw_raw(&w, script[k], strlen(script[k]));
+    cw_close(&w);
+    nl(&w);
+    cw_close(&w); /* body */
+    nl(&w);
+    cw_close(&w); /* html */
+    if (st != BT_OK) {
+        cat_w_abort(&w);
+        return st;
     }
-    htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 1);
-    xmlFreeDoc(doc);
-    xmlOutputBufferFlush(ob);
-    const xmlChar *mem = xmlOutputBufferGetContent(ob);
-    size_t size = xmlOutputBufferGetSize(ob);
-    if (ob->error || !mem || size == 0) {
-        xmlOutputBufferClose(ob);
-        return bt_err_set(e, BT_ENOMEM, "libxml2 could not serialise the catalogue page");
-    }
-    *out = bt_xmalloc(size + 1);
-    memcpy(*out, mem, size);
-    (*out)[size] = '\0';
-    *len = size;
-    xmlOutputBufferClose(ob);
-    return BT_OK;
+    return cat_w_close(o, &w, e);
 }

@@ -1,6 +1,7 @@
-/* catalogue.c - the catalogue's model: records grouped by category (one display name each),
- * ordered by date and in Vietnamese alphabetical order; then every file rendered (see
- * catalogue.h, cat_html.c, cat_opds.c). */
+/* catalogue.c - the catalogue's model: records summed up in one pass (a fixed-size item each),
+ * grouped by category (one display name each), ordered by date and in Vietnamese alphabetical
+ * order without holding their titles (see title_ranks); then every file written (cat_write.c,
+ * cat_html.c, cat_opds.c). */
 #include "cat_int.h"
 
 #include <stdio.h>
@@ -221,31 +222,67 @@ void cat_item_time(const cat_model *m, const cat_item *it, char *buf, size_t cap
              it->ymd % 100, hm / 100, hm % 100, tz < 0 ? '-' : '+', abs(tz) / 60, abs(tz) % 60);
 }
 
+
+char *cat_href(const char *up, const char *path)
+{
+    bt_buf b = {0};
+    bt_buf_adds(&b, up);
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+            bt_buf_addc(&b, (char)*p);
+        else
+            bt_buf_printf(&b, "%%%02X", *p);
+    }
+    return bt_buf_detach(&b, NULL);
+}
+
 /* ---------------------------------------------------------------- the model */
 
+bt_status cat_get(const bt_catalogue *c, size_t i, bt_cat_article *a, bt_err *e)
+{
+    if (c->articles) {
+        *a = c->articles[i];
+        return BT_OK;
+    }
+    memset(a, 0, sizeof *a);
+    if (!c->get) return bt_err_set(e, BT_EUSAGE, "catalogue: no articles and no way to get them");
+    bt_status st = c->get(c->get_ud, i, a, e);
+    if (st == BT_OK && !a->title) return bt_err_set(e, BT_EUSAGE, "catalogue: article %zu has no title", i);
+    return st;
+}
+
+/* The spellings of one category and how often each is used (few per category). */
 typedef struct {
-    char *key;
     char **variants;
     size_t *counts;
     size_t nv;
 } gather;
 
+typedef struct {
+    bt_map keys; /* group key -> index */
+    bt_strvec key;
+    gather *g;
+    size_t n, cap;
+} gathers;
+
 /* The group of a category (made when new); weight: how much this use counts for the name. */
-static size_t group_of(gather **gs, size_t *ng, const char *category, size_t weight)
+static size_t group_of(gathers *gs, const char *category, size_t weight)
 {
     char *key = bt_catalogue_category_key(category);
-    size_t g;
-    for (g = 0; g < *ng; g++)
-        if (strcmp((*gs)[g].key, key) == 0) break;
-    if (g == *ng) {
-        *gs = bt_xrealloc(*gs, (*ng + 1) * sizeof **gs);
-        memset(&(*gs)[g], 0, sizeof **gs);
-        (*gs)[g].key = key;
-        (*ng)++;
+    int32_t g = bt_map_gets(&gs->keys, key);
+    if (g < 0) {
+        if (gs->n == gs->cap) {
+            gs->cap = gs->cap ? gs->cap * 2 : 16;
+            gs->g = bt_xrealloc(gs->g, gs->cap * sizeof *gs->g);
+        }
+        g = (int32_t)gs->n++;
+        memset(&gs->g[g], 0, sizeof gs->g[g]);
+        bt_map_puts(&gs->keys, key, g);
+        bt_strvec_push(&gs->key, key);
     } else {
         free(key);
     }
-    gather *x = &(*gs)[g];
+    gather *x = &gs->g[g];
     char *v = bt_text_clean(category ? category : "", category ? strlen(category) : 0);
     size_t k;
     for (k = 0; k < x->nv; k++)
@@ -260,41 +297,36 @@ static size_t group_of(gather **gs, size_t *ng, const char *category, size_t wei
         free(v);
     }
     x->counts[k] += weight;
-    return g;
+    return (size_t)g;
 }
 
-static void parse_date(cat_item *it)
+static void parse_date(cat_item *it, const char *date)
 {
     bt_date d;
     it->ymd = 0;
     it->hm = -1;
     it->tz = 420;
     it->t = -1;
-    if (!it->a->date || !bt_date_parse_iso(it->a->date, &d) || !bt_date_valid(&d)) return;
+    if (!date || !bt_date_parse_iso(date, &d) || !bt_date_valid(&d)) return;
     it->t = bt_date_epoch(&d);
     it->ymd = d.year * 10000 + d.month * 100 + d.day;
-    if (d.has_time) it->hm = d.hour * 100 + d.minute;
-    it->tz = d.tz_minutes;
+    if (d.has_time) it->hm = (int16_t)(d.hour * 100 + d.minute);
+    it->tz = (int16_t)d.tz_minutes;
 }
 
+/* Newest first: by date and time, undated last. */
+static long date_key(const cat_item *it)
+{
+    return it->ymd ? (long)it->ymd * 10000 + (it->hm < 0 ? 0 : it->hm) : -1;
+}
+
+/* Newest first; of the same minute, in title order (which ends in input order). */
 static int cmp_newest(const void *pa, const void *pb)
 {
     const cat_item *a = pa, *b = pb;
-    long ka = a->ymd ? (long)a->ymd * 10000 + (a->hm < 0 ? 0 : a->hm) : -1;
-    long kb = b->ymd ? (long)b->ymd * 10000 + (b->hm < 0 ? 0 : b->hm) : -1;
+    long ka = date_key(a), kb = date_key(b);
     if (ka != kb) return ka > kb ? -1 : 1;
-    int t = strcmp(a->title_key, b->title_key);
-    if (t) return t;
-    return a->a < b->a ? -1 : a->a > b->a; /* input order */
-}
-
-static const cat_item *sort_items;
-static int cmp_title_idx(const void *pa, const void *pb)
-{
-    const cat_item *a = &sort_items[*(const size_t *)pa], *b = &sort_items[*(const size_t *)pb];
-    int t = strcmp(a->title_key, b->title_key);
-    if (t) return t;
-    return cmp_newest(a, b);
+    return a->title_rank < b->title_rank ? -1 : a->title_rank > b->title_rank;
 }
 
 static int cmp_group(const void *pa, const void *pb)
@@ -312,62 +344,234 @@ static int is_ok(const bt_cat_article *a)
     return !a->status || strcmp(a->status, "ok") == 0;
 }
 
+/* ---------------------------------------------------------------- title order
+ *
+ * The titles' Vietnamese sort keys are several times as long as the titles: holding them all
+ * would make memory grow with the archive. Instead the items are sorted by a 32-byte piece of
+ * their keys (most-significant first, like a radix sort); items whose pieces tie are sorted again
+ * by the next piece, fetched once more from their records, and a small tie group is settled with
+ * its whole keys. Memory: 33 bytes per article while ranking. The order is the one a sort by the
+ * whole key gives: title key, then newest first, then input order. */
+
+#define KCHUNK 32
+#define SMALL_RUN 64
+
+typedef struct {
+    unsigned char k[KCHUNK];
+    unsigned char more; /* the key goes on after this piece */
+} kchunk;
+
+static void fill_chunk(kchunk *c, const char *key, size_t depth)
+{
+    size_t len = strlen(key), off = depth * KCHUNK;
+    memset(c, 0, sizeof *c);
+    if (off >= len) return;
+    size_t k = len - off < KCHUNK ? len - off : KCHUNK;
+    memcpy(c->k, key + off, k);
+    c->more = len - off > KCHUNK;
+}
+
+static const kchunk *rk_chunks; /* qsort has no context argument; the catalogue runs on one thread */
+static const cat_item *rk_items;
+static char **rk_keys;
+
+static int cmp_after_key(const cat_item *a, const cat_item *b)
+{
+    long ka = date_key(a), kb = date_key(b);
+    if (ka != kb) return ka > kb ? -1 : 1;
+    return a->src < b->src ? -1 : a->src > b->src;
+}
+
+static int cmp_chunk(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    int t = memcmp(rk_chunks[a].k, rk_chunks[b].k, KCHUNK);
+    if (t) return t;
+    if (rk_chunks[a].more != rk_chunks[b].more) return rk_chunks[a].more - rk_chunks[b].more;
+    return cmp_after_key(&rk_items[a], &rk_items[b]); /* equal keys (or settled later) */
+}
+
+static int cmp_whole(const void *pa, const void *pb)
+{
+    const uint32_t *a = pa, *b = pb; /* pairs: position in the run, item */
+    int t = strcmp(rk_keys[a[0]], rk_keys[b[0]]);
+    return t ? t : cmp_after_key(&rk_items[a[1]], &rk_items[b[1]]);
+}
+
+/* A run of items whose keys tie up to depth pieces: settled with their whole keys. */
+static bt_status settle_run(const bt_catalogue *c, cat_item *items, uint32_t *idx, size_t n, bt_err *e)
+{
+    char **keys = bt_xcalloc(n, sizeof *keys);
+    uint32_t *pairs = bt_xmalloc(n * 2 * sizeof *pairs);
+    bt_status st = BT_OK;
+    for (size_t r = 0; r < n && st == BT_OK; r++) {
+        bt_cat_article a;
+        st = cat_get(c, items[idx[r]].src, &a, e);
+        if (st == BT_OK) keys[r] = bt_catalogue_sort_key(a.title);
+        pairs[2 * r] = (uint32_t)r;
+        pairs[2 * r + 1] = idx[r];
+    }
+    if (st == BT_OK) {
+        rk_keys = keys;
+        qsort(pairs, n, 2 * sizeof *pairs, cmp_whole);
+        rk_keys = NULL;
+        for (size_t r = 0; r < n; r++) idx[r] = pairs[2 * r + 1];
+    }
+    for (size_t r = 0; r < n; r++) free(keys[r]);
+    free(keys);
+    free(pairs);
+    return st;
+}
+
+static bt_status title_ranks(const bt_catalogue *c, cat_item *items, size_t n, kchunk *ch, bt_err *e)
+{
+    uint32_t *idx = bt_xmalloc((n ? n : 1) * sizeof *idx);
+    for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
+    typedef struct {
+        size_t lo, hi, depth;
+    } range;
+    range *stack = NULL;
+    size_t ns = 0, cap = 0;
+    bt_status st = BT_OK;
+    rk_chunks = ch;
+    rk_items = items;
+    if (n > 1) {
+        stack = bt_xmalloc(sizeof *stack);
+        stack[ns++] = (range){0, n, 0};
+        cap = 1;
+    }
+    while (ns && st == BT_OK) {
+        range r = stack[--ns];
+        qsort(idx + r.lo, r.hi - r.lo, sizeof *idx, cmp_chunk);
+        for (size_t i = r.lo; i < r.hi && st == BT_OK;) {
+            size_t j = i + 1;
+            if (ch[idx[i]].more)
+                while (j < r.hi && ch[idx[j]].more && memcmp(ch[idx[j]].k, ch[idx[i]].k, KCHUNK) == 0) j++;
+            if (j - i > SMALL_RUN) { /* the next piece of each key, and sort the run again */
+                for (size_t k = i; k < j && st == BT_OK; k++) {
+                    bt_cat_article a;
+                    st = cat_get(c, items[idx[k]].src, &a, e);
+                    if (st != BT_OK) break;
+                    char *key = bt_catalogue_sort_key(a.title);
+                    fill_chunk(&ch[idx[k]], key, r.depth + 1);
+                    free(key);
+                }
+                if (ns == cap) {
+                    cap *= 2;
+                    stack = bt_xrealloc(stack, cap * sizeof *stack);
+                }
+                stack[ns++] = (range){i, j, r.depth + 1};
+            } else if (j - i > 1) {
+                st = settle_run(c, items, idx + i, j - i, e);
+            }
+            i = j;
+        }
+    }
+    rk_chunks = NULL;
+    rk_items = NULL;
+    for (size_t r = 0; st == BT_OK && r < n; r++) items[idx[r]].title_rank = (uint32_t)r;
+    free(stack);
+    free(idx);
+    return st;
+}
+
+/* ---------------------------------------------------------------- building */
+
+static int cmp_by_group(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    if (rk_items[a].group != rk_items[b].group) return rk_items[a].group < rk_items[b].group ? -1 : 1;
+    return a < b ? -1 : a > b; /* items are newest first */
+}
+
 bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
 {
     memset(m, 0, sizeof *m);
     m->c = c;
-    gather *gs = NULL;
-    size_t ng = 0;
-    size_t *item_g = NULL;
-    for (size_t i = 0; i < c->narticles; i++) {
-        const bt_cat_article *a = &c->articles[i];
-        if (!a->title) return bt_err_set(e, BT_EUSAGE, "catalogue: article %zu has no title", i);
-        cat_item it;
-        memset(&it, 0, sizeof it);
-        it.a = a;
-        parse_date(&it);
-        it.title_key = bt_catalogue_sort_key(a->title);
-        if (is_ok(a)) {
-            m->items = bt_xrealloc(m->items, (m->n + 1) * sizeof *m->items);
-            it.group = group_of(&gs, &ng, a->category, 1);
-            m->items[m->n++] = it;
-        } else {
-            m->others = bt_xrealloc(m->others, (m->nothers + 1) * sizeof *m->others);
-            m->others[m->nothers++] = it;
+    gathers gs;
+    memset(&gs, 0, sizeof gs);
+    bt_map dmap = {0}; /* digest path -> index */
+    for (size_t d = 0; d < c->ndigests; d++)
+        if (c->digests[d].path) bt_map_puts(&dmap, c->digests[d].path, (int32_t)d);
+    kchunk *ch = NULL;
+    size_t n = 0, icap = 0, no = 0, ocap = 0; /* counted here, in m at the end of the pass */
+    bt_status st = BT_OK;
+    if (c->narticles > UINT32_MAX) st = bt_err_set(e, BT_ELIMIT, "catalogue: too many articles");
+    /* one pass over the articles: a fixed-size summary of each */
+    for (size_t i = 0; i < c->narticles && st == BT_OK; i++) {
+        bt_cat_article a;
+        st = cat_get(c, i, &a, e);
+        if (st != BT_OK) break;
+        if (!a.title) {
+            st = bt_err_set(e, BT_EUSAGE, "catalogue: article %zu has no title", i);
+            break;
         }
+        if (!is_ok(&a)) {
+            if (no == ocap) {
+                ocap = ocap ? ocap * 2 : 64;
+                m->others = bt_xrealloc(m->others, ocap * sizeof *m->others);
+            }
+            m->others[no++] = (uint32_t)i;
+            continue;
+        }
+        if (n == icap) {
+            icap = icap ? icap * 2 : 256;
+            m->items = bt_xrealloc(m->items, icap * sizeof *m->items);
+            ch = bt_xrealloc(ch, icap * sizeof *ch);
+        }
+        cat_item *it = &m->items[n];
+        memset(it, 0, sizeof *it);
+        it->src = (uint32_t)i;
+        parse_date(it, a.date);
+        it->group = (uint32_t)group_of(&gs, a.category, 1);
+        it->digest = a.digest ? bt_map_gets(&dmap, a.digest) : -1;
+        it->pdf = a.pdf != NULL;
+        char *key = bt_catalogue_sort_key(a.title);
+        fill_chunk(&ch[n], key, 0);
+        free(key);
+        n++;
     }
+    m->n = n;
+    m->nothers = no;
+    bt_map_free(&dmap);
     size_t *dg_raw = bt_xcalloc(c->ndigests ? c->ndigests : 1, sizeof *dg_raw);
-    for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, &ng, c->digests[d].category, 0); /* names come from articles */
-    (void)item_g;
+    for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, c->digests[d].category, 0); /* names come from articles */
+    if (st == BT_OK) st = title_ranks(c, m->items, m->n, ch, e);
+    free(ch);
     /* groups: display names, then Vietnamese order */
+    size_t ng = gs.n;
     m->groups = bt_xcalloc(ng ? ng : 1, sizeof *m->groups);
     m->ngroups = ng;
     for (size_t g = 0; g < ng; g++) {
         cat_group *x = &m->groups[g];
-        x->slug = gs[g].key;
-        x->name = strcmp(x->slug, "khac") == 0 ? bt_xstrdup("Khác")
-                                               : bt_catalogue_category_name((const char *const *)gs[g].variants,
-                                                                            gs[g].counts, gs[g].nv);
+        x->slug = gs.key.v[g];
+        gs.key.v[g] = NULL;
+        x->name = strcmp(x->slug, "khac") == 0 ? bt_xstrdup("Kh\xc3\xa1" "c")
+                                               : bt_catalogue_category_name((const char *const *)gs.g[g].variants,
+                                                                            gs.g[g].counts, gs.g[g].nv);
         x->sort_key = bt_catalogue_sort_key(x->name);
         x->index = g; /* the old position, for remapping below */
-        for (size_t k = 0; k < gs[g].nv; k++) free(gs[g].variants[k]);
-        free(gs[g].variants);
-        free(gs[g].counts);
+        for (size_t k = 0; k < gs.g[g].nv; k++) free(gs.g[g].variants[k]);
+        free(gs.g[g].variants);
+        free(gs.g[g].counts);
     }
-    free(gs);
+    free(gs.g);
+    bt_strvec_free(&gs.key);
+    bt_map_free(&gs.keys);
     qsort(m->groups, ng, sizeof *m->groups, cmp_group);
     size_t *remap = bt_xcalloc(ng ? ng : 1, sizeof *remap);
     for (size_t g = 0; g < ng; g++) {
         remap[m->groups[g].index] = g;
         m->groups[g].index = g;
     }
-    for (size_t i = 0; i < m->n; i++) m->items[i].group = remap[m->items[i].group];
+    for (size_t i = 0; i < m->n; i++) m->items[i].group = (uint32_t)remap[m->items[i].group];
     m->digest_group = dg_raw;
     for (size_t d = 0; d < c->ndigests; d++) {
         m->digest_group[d] = remap[m->digest_group[d]];
         m->groups[m->digest_group[d]].ndigests++;
     }
     free(remap);
+    if (st != BT_OK) return st; /* cat_model_free cleans up */
     /* newest first; counts and date ranges */
     if (m->n) qsort(m->items, m->n, sizeof *m->items, cmp_newest);
     for (size_t i = 0; i < m->n; i++) {
@@ -380,14 +584,23 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
         if (!m->first || it->ymd < m->first) m->first = it->ymd;
         if (it->ymd > m->last) m->last = it->ymd;
     }
-    /* Vietnamese title order */
-    size_t *idx = bt_xmalloc((m->n ? m->n : 1) * sizeof *idx);
-    for (size_t i = 0; i < m->n; i++) idx[i] = i;
-    sort_items = m->items;
-    if (m->n) qsort(idx, m->n, sizeof *idx, cmp_title_idx);
-    sort_items = NULL;
-    for (size_t r = 0; r < m->n; r++) m->items[idx[r]].title_rank = r;
-    free(idx);
+    /* category by category */
+    m->by_group = bt_xmalloc((m->n ? m->n : 1) * sizeof *m->by_group);
+    for (size_t i = 0; i < m->n; i++) m->by_group[i] = (uint32_t)i;
+    rk_items = m->items;
+    if (m->n) qsort(m->by_group, m->n, sizeof *m->by_group, cmp_by_group);
+    rk_items = NULL;
+    for (size_t g = 0, at = 0; g < ng; g++) {
+        m->groups[g].start = at;
+        at += m->groups[g].n;
+    }
+    /* each digest's newest article */
+    m->digest_newest = bt_xmalloc((c->ndigests ? c->ndigests : 1) * sizeof *m->digest_newest);
+    for (size_t d = 0; d < c->ndigests; d++) m->digest_newest[d] = -1;
+    for (size_t i = 0; i < m->n; i++) {
+        int32_t d = m->items[i].digest;
+        if (d >= 0 && m->digest_newest[d] < 0) m->digest_newest[d] = (long)i;
+    }
     /* the feeds' time: given, else the newest article's */
     m->updated = c->updated;
     if (m->updated < 0) {
@@ -400,8 +613,6 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
 
 void cat_model_free(cat_model *m)
 {
-    for (size_t i = 0; i < m->n; i++) free(m->items[i].title_key);
-    for (size_t i = 0; i < m->nothers; i++) free(m->others[i].title_key);
     for (size_t g = 0; g < m->ngroups; g++) {
         free(m->groups[g].slug);
         free(m->groups[g].name);
@@ -410,23 +621,13 @@ void cat_model_free(cat_model *m)
     free(m->items);
     free(m->others);
     free(m->groups);
+    free(m->by_group);
     free(m->digest_group);
+    free(m->digest_newest);
     memset(m, 0, sizeof *m);
 }
 
 /* ---------------------------------------------------------------- files */
-
-void cat_files_add(bt_cat_file **files, size_t *n, size_t *cap, const char *name, char *data, size_t len)
-{
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        *files = bt_xrealloc(*files, *cap * sizeof **files);
-    }
-    (*files)[*n].name = bt_xstrdup(name);
-    (*files)[*n].data = data;
-    (*files)[*n].len = len;
-    (*n)++;
-}
 
 void bt_catalogue_files_free(bt_cat_file *files, size_t n)
 {
@@ -437,43 +638,36 @@ void bt_catalogue_files_free(bt_cat_file *files, size_t n)
     free(files);
 }
 
-bt_status bt_catalogue_render(const bt_catalogue *c, bt_cat_file **files, size_t *nfiles, bt_err *e)
+static bt_status render(const bt_catalogue *c, cat_out *o, bt_err *e)
 {
-    *files = NULL;
-    *nfiles = 0;
     cat_model m;
     bt_status st = cat_model_build(c, &m, e);
-    size_t cap = 0;
-    char *html = NULL;
-    size_t hlen = 0;
-    if (st == BT_OK) st = cat_write_html(&m, &html, &hlen, e);
-    if (st == BT_OK) cat_files_add(files, nfiles, &cap, "index.html", html, hlen);
-    if (st == BT_OK) st = cat_write_opds(&m, files, nfiles, &cap, e);
+    if (st == BT_OK) st = cat_write_html(&m, o, e);
+    if (st == BT_OK) st = cat_write_opds(&m, o, e);
     cat_model_free(&m);
-    if (st != BT_OK) {
-        bt_catalogue_files_free(*files, *nfiles);
-        *files = NULL;
-        *nfiles = 0;
-    }
     return st;
 }
 
-bt_status bt_catalogue_write(const char *dir, const bt_catalogue *c, bt_cat_file **files, size_t *nfiles,
-                             bt_err *e)
+bt_status bt_catalogue_render(const bt_catalogue *c, bt_cat_file **files, size_t *nfiles, bt_err *e)
 {
-    bt_status st = bt_catalogue_render(c, files, nfiles, e);
-    for (size_t i = 0; st == BT_OK && i < *nfiles; i++) {
-        char *p = bt_path_join(dir, (*files)[i].name);
-        char *d = bt_path_dirname(p);
-        st = bt_mkdirs(d, 0777, e);
-        if (st == BT_OK) st = bt_write_file_atomic(p, (*files)[i].data, (*files)[i].len, e);
-        free(d);
-        free(p);
-    }
+    cat_out o;
+    memset(&o, 0, sizeof o);
+    bt_status st = render(c, &o, e);
     if (st != BT_OK) {
-        bt_catalogue_files_free(*files, *nfiles);
-        *files = NULL;
-        *nfiles = 0;
+        bt_catalogue_files_free(o.files, o.nfiles);
+        o.files = NULL;
+        o.nfiles = 0;
     }
+    *files = o.files;
+    *nfiles = o.nfiles;
     return st;
+}
+
+bt_status bt_catalogue_write(const char *dir, const bt_catalogue *c, bt_strvec *names, bt_err *e)
+{
+    cat_out o;
+    memset(&o, 0, sizeof o);
+    o.dir = dir;
+    o.names = names;
+    return render(c, &o, e);
 }

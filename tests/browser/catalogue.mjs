@@ -102,7 +102,7 @@ try {
       return (' ' + fold(`${a.title} ${a.category || ''} ${d} ${a.author || ''}`) + ' ').includes(k);
     }).map(a => a.outputs.pdf.path).sort();
   };
-  const visibleRowsText = () => page.$$eval('tr[data-k]', rs => rs.filter(r => r.offsetParent !== null).map(r => r.innerText));
+  const visibleRowsText = () => page.$$eval('section.cat tbody tr', rs => rs.filter(r => r.offsetParent !== null).map(r => r.innerText));
   for (const q of ['tinh uy', 'Tỉnh ủy', 'TINH UY', 'the thao', 'ha noi']) {
     await type(page, q);
     const got = (await visiblePdfs(page)).sort();

@@ -75,3 +75,32 @@ bt archive -q "$SRC/t" -o "$OUT/bag2" >"$OUT/log4" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q 'options' "$OUT/log4" \
     && pass "catalogue: another template on the same archive is refused (exit 2)" \
     || fail "catalogue: template change (rc $rc: $(tail -1 "$OUT/log4"))"
+
+# --- a big archive's catalogue: memory stays flat, the page stays usable ----------------------------
+# catalogue-gen writes the catalogue of N made-up articles as an archive does (the records fetched
+# when asked for): its peak RSS is the catalogue's own. A catalogue held whole in memory grows by
+# kilobytes per article; the streamed one by a fixed summary of each (~100 bytes).
+GEN=${UNIT_DIR:-build/tests}/catalogue-gen
+BIG=${CATALOGUE_BIG:-30000}
+if [ ! -x "$GEN" ]; then
+    fail "catalogue: $GEN missing (make units)"
+elif [ -n "${BANTIN_SANITIZED:-}" ] || [ ! -x /usr/bin/time ]; then
+    skip "catalogue: peak RSS of a big catalogue (sanitizers inflate memory, or no /usr/bin/time)"
+    "$GEN" 2000 "$OUT/big" >/dev/null 2>"$OUT/gen.err" && pass "catalogue: 2,000 made-up articles written" \
+        || fail "catalogue: catalogue-gen ($(head -1 "$OUT/gen.err"))"
+else
+    /usr/bin/time -f %M -o "$OUT/rss-small" env BANTIN_DATA_DIR="$(pwd)" "$GEN" 1000 "$OUT/small" >/dev/null 2>"$OUT/gen.err"; r1=$?
+    /usr/bin/time -f %M -o "$OUT/rss-big" env BANTIN_DATA_DIR="$(pwd)" "$GEN" "$BIG" "$OUT/big" >/dev/null 2>>"$OUT/gen.err"; r2=$?
+    s=$(tail -1 "$OUT/rss-small"); b=$(tail -1 "$OUT/rss-big")
+    # flat: 30 times the articles may cost at most a quarter more memory (measured: 15.4 -> 17.4 MB)
+    [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ "$b" -le $((s * 5 / 4)) ] \
+        && pass "catalogue: peak RSS $((s / 1024)) MB for 1,000 articles, $((b / 1024)) MB for $BIG" \
+        || fail "catalogue: peak RSS not flat (1,000: $s KB, $BIG: $b KB; exit $r1/$r2: $(head -1 "$OUT/gen.err"))"
+    n=$(grep -c 'rel="http://opds-spec.org/acquisition" href="[^"]*" type="application/pdf"' "$OUT/big/opds.xml")
+    [ "$n" -eq "$BIG" ] && pass "catalogue: every one of the $BIG articles in opds.xml" \
+        || fail "catalogue: opds.xml of $BIG articles holds $n article entries"
+    if have node && [ -d tests/browser/node_modules/puppeteer-core ]; then
+        timeout 300 node tests/browser/bigpage.mjs "$OUT/big" "$BIG" 2>"$OUT/big.err" \
+            || fail "catalogue: big page test ($(head -c 200 "$OUT/big.err"))"
+    fi
+fi
