@@ -159,6 +159,7 @@ void arc_digest_job(arc_ctx *c, size_t k) {
         eo.group = BT_GROUP_NONE;
         eo.sort = BT_SORT_DATE;
         eo.epoch = c->o->epoch;
+        eo.threads = 1; /* the digests are rendered in parallel already */
         errno = 0;
         st = bt_epub_render(arts, na, &eo, &out, &len, &e);
         free(title);

@@ -11,15 +11,17 @@
 #include "out_epub.h"
 
 #include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <hb-subset.h>
-#include <hb.h>
 #include <libxml/xmlwriter.h>
 #include <openssl/evp.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "font.h"
 #include "template.h"
@@ -58,6 +60,17 @@ static int bt_epub_xml_char(uint32_t cp)
     if (cp >= 0x7F && cp <= 0x9F) return 0;
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/* 1 when s (len bytes) is valid UTF-8 without a byte that may start a character XML 1.0 forbids
+ * (the test bt_epub_xml_clean makes): then bt_epub_xml_clean(s) would be an exact copy. */
+static int bt_epub_xml_is_clean(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xEF) return 0;
+    }
+    return bt_utf8_valid(s, len);
 }
 
 /* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
@@ -100,6 +113,130 @@ static int bt_epub_is_png(const unsigned char *d, size_t n)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Compressing ahead. Deflating the entries is the largest single cost of a book, so each file is
+ * deflated as soon as it is written, on a helper thread while the next pages are written, and
+ * libzip is handed the finished streams (a source that says its data is deflated already).
+ * The streams are what libzip itself makes for ZIP_CM_DEFLATE at its default level: zlib level 9,
+ * memory level 9, a raw 32 KB window, the default strategy; so the book's bytes are the same
+ * whether or not a helper thread ran. */
+
+typedef struct {
+    const unsigned char *data; /* the entry's bytes (not owned; live until the book is freed) */
+    size_t len;
+    unsigned char *out;        /* the deflate stream (owned) */
+    size_t olen;
+    uint32_t crc;
+    int ok;                    /* 0: not deflated (libzip compresses it itself) */
+} bt_zjob;
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bt_zjob **q; /* every job, in the order they were queued */
+    size_t n, cap, next;
+    int closing, threaded;
+    pthread_t th;
+} bt_zpack;
+
+static void bt_zjob_run(bt_zjob *j)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (j->len == 0 || j->len > UINT_MAX / 2) return; /* left to libzip */
+    if (deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK) return;
+    uLong bound = deflateBound(&zs, (uLong)j->len);
+    j->out = bt_xmalloc(bound);
+    zs.next_in = (Bytef *)(uintptr_t)j->data;
+    zs.avail_in = (uInt)j->len;
+    zs.next_out = j->out;
+    zs.avail_out = (uInt)bound;
+    int rc = deflate(&zs, Z_FINISH);
+    j->olen = zs.total_out;
+    deflateEnd(&zs);
+    if (rc != Z_STREAM_END) {
+        free(j->out);
+        j->out = NULL;
+        return;
+    }
+    j->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), j->data, (uInt)j->len);
+    j->ok = 1;
+}
+
+static void *bt_zpack_main(void *p)
+{
+    bt_zpack *pk = p;
+    pthread_mutex_lock(&pk->mu);
+    for (;;) {
+        while (pk->next == pk->n && !pk->closing) pthread_cond_wait(&pk->cv, &pk->mu);
+        if (pk->next == pk->n) break;
+        bt_zjob *j = pk->q[pk->next++];
+        pthread_mutex_unlock(&pk->mu);
+        bt_zjob_run(j);
+        pthread_mutex_lock(&pk->mu);
+    }
+    pthread_mutex_unlock(&pk->mu);
+    return NULL;
+}
+
+/* threads: 1 = deflate on the calling thread only, at the end (e.g. when the caller runs books
+ * in parallel already); otherwise one helper thread when the machine has more than one CPU. */
+static void bt_zpack_init(bt_zpack *pk, int threads)
+{
+    memset(pk, 0, sizeof *pk);
+    pthread_mutex_init(&pk->mu, NULL);
+    pthread_cond_init(&pk->cv, NULL);
+    if (threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+        pk->threaded = pthread_create(&pk->th, NULL, bt_zpack_main, pk) == 0;
+}
+
+/* Queue data (which must stay unchanged and alive until bt_zpack_free) for deflating. */
+static bt_zjob *bt_zpack_push(bt_zpack *pk, const unsigned char *data, size_t len)
+{
+    bt_zjob *j = bt_xcalloc(1, sizeof *j);
+    j->data = data;
+    j->len = len;
+    pthread_mutex_lock(&pk->mu);
+    if (pk->n == pk->cap) {
+        pk->cap = pk->cap ? pk->cap * 2 : 64;
+        pk->q = bt_xrealloc(pk->q, pk->cap * sizeof *pk->q);
+    }
+    pk->q[pk->n++] = j;
+    pthread_cond_signal(&pk->cv);
+    pthread_mutex_unlock(&pk->mu);
+    return j;
+}
+
+/* Deflate what is still queued (the calling thread helps), and stop the helper. With abandon,
+ * what is queued is dropped instead (the book failed). */
+static void bt_zpack_finish(bt_zpack *pk, int abandon)
+{
+    pthread_mutex_lock(&pk->mu);
+    pk->closing = 1;
+    if (abandon) pk->next = pk->n;
+    pthread_cond_broadcast(&pk->cv);
+    while (pk->next < pk->n) {
+        bt_zjob *j = pk->q[pk->next++];
+        pthread_mutex_unlock(&pk->mu);
+        bt_zjob_run(j);
+        pthread_mutex_lock(&pk->mu);
+    }
+    pthread_mutex_unlock(&pk->mu);
+    if (pk->threaded) pthread_join(pk->th, NULL);
+    pk->threaded = 0;
+}
+
+static void bt_zpack_free(bt_zpack *pk)
+{
+    for (size_t i = 0; i < pk->n; i++) {
+        free(pk->q[i]->out);
+        free(pk->q[i]);
+    }
+    free(pk->q);
+    pthread_mutex_destroy(&pk->mu);
+    pthread_cond_destroy(&pk->cv);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * The package being built: a list of files in their final order. */
 
 typedef struct {
@@ -110,6 +247,7 @@ typedef struct {
     unsigned char *data; /* owned */
     size_t len;
     int store;          /* 1: do not compress */
+    bt_zjob *z;         /* its deflate stream, once queued (owned by the book's bt_zpack) */
 } bt_epub_file;
 
 typedef struct {
@@ -149,6 +287,47 @@ static void bt_epub_files_free(bt_epub_files *fs)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * The code points a book displays (for font subsetting): one bit per Unicode scalar value, set
+ * for every character written, read back in ascending order. A plain bitmap rather than a
+ * general set: adding is the inner loop of writing the text. */
+
+#define BT_CPSET_WORDS (0x110000 / 64)
+
+static uint64_t *bt_cpset_new(void)
+{
+    return bt_xcalloc(BT_CPSET_WORDS, sizeof(uint64_t));
+}
+
+static void bt_cpset_add(uint64_t *set, uint32_t cp)
+{
+    if (cp < 0x110000) set[cp >> 6] |= (uint64_t)1 << (cp & 63);
+}
+
+/* Add the characters of s, which is valid UTF-8. */
+static void bt_cpset_add_utf8(uint64_t *set, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t c = u[i];
+        if (c < 0x80) {
+            i++;
+        } else if (c < 0xE0) {
+            c = ((c & 0x1F) << 6) | (u[i + 1] & 0x3F);
+            i += 2;
+        } else if (c < 0xF0) {
+            c = ((c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            c = ((c & 0x07) << 18) | ((uint32_t)(u[i + 1] & 0x3F) << 12) |
+                ((uint32_t)(u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
+            i += 4;
+        }
+        bt_cpset_add(set, c);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
  * XML writing: a thin layer over xmlTextWriter that remembers the first failure and collects the
  * code points of displayed text (for font subsetting). */
 
@@ -156,10 +335,10 @@ typedef struct {
     xmlBufferPtr buf;
     xmlTextWriterPtr w;
     int failed;
-    hb_set_t *cps; /* NULL: do not collect */
+    uint64_t *cps; /* NULL: do not collect */
 } bt_xw;
 
-static int bt_xw_open(bt_xw *x, hb_set_t *cps)
+static int bt_xw_open(bt_xw *x, uint64_t *cps)
 {
     memset(x, 0, sizeof *x);
     x->buf = xmlBufferCreate();
@@ -221,16 +400,17 @@ static void bt_xw_nl(bt_xw *x)
 }
 static void bt_xw_text(bt_xw *x, const char *s)
 {
-    char *c = bt_epub_xml_clean(s);
-    if (x->cps) {
-        size_t len = strlen(c), i = 0, k;
-        uint32_t cp;
-        while (i < len && (k = bt_utf8_decode(c + i, len - i, &cp)) > 0) {
-            hb_set_add(x->cps, cp);
-            i += k;
-        }
+    /* the common case, text that is clean already, is written as it is, without a copy */
+    const char *w = s ? s : "";
+    size_t len = strlen(w);
+    char *c = NULL;
+    if (!bt_epub_xml_is_clean(w, len)) {
+        c = bt_epub_xml_clean(s);
+        w = c;
+        len = strlen(c);
     }
-    if (xmlTextWriterWriteString(x->w, BAD_CAST c) < 0) x->failed = 1;
+    if (x->cps) bt_cpset_add_utf8(x->cps, w, len);
+    if (xmlTextWriterWriteString(x->w, BAD_CAST w) < 0) x->failed = 1;
     free(c);
 }
 /* <name [class=cls]>text</name> */
@@ -368,9 +548,11 @@ typedef struct {
     size_t ngroups;
     int two_level;
     int digest;
-    hb_set_t *cps;
+    uint64_t *cps;        /* the characters the pages display (bt_cpset_*) */
     bt_epub_files files;  /* XHTML pages and images, in spine/manifest order */
     bt_epub_files fonts;
+    bt_zpack pack;        /* the entries being deflated ahead */
+    size_t queued, fonts_queued; /* files and fonts queued so far */
     char *cover_name; /* "images/cover.jpg" or NULL */
     unsigned char *css;
     size_t css_len;
@@ -400,9 +582,22 @@ static void bt_book_free(bt_book *b)
     free(b->cover_name);
     free(b->css);
     bt_template_free(b->owned_tpl);
-    if (b->cps) hb_set_destroy(b->cps);
+    free(b->cps);
     bt_epub_files_free(&b->files);
     bt_epub_files_free(&b->fonts);
+}
+
+/* Queue the files and fonts added since the last call for deflating (stored ones excepted). */
+static void bt_book_queue(bt_book *b)
+{
+    for (; b->queued < b->files.n; b->queued++) {
+        bt_epub_file *f = &b->files.f[b->queued];
+        if (!f->store) f->z = bt_zpack_push(&b->pack, f->data, f->len);
+    }
+    for (; b->fonts_queued < b->fonts.n; b->fonts_queued++) {
+        bt_epub_file *f = &b->fonts.f[b->fonts_queued];
+        f->z = bt_zpack_push(&b->pack, f->data, f->len);
+    }
 }
 
 static void bt_book_order(bt_book *b, bt_article **arts)
@@ -1137,14 +1332,16 @@ static const struct {
 };
 
 /* The code points of the book, ascending (heap array). */
-static uint32_t *bt_epub_cps(hb_set_t *set, size_t *n)
+static uint32_t *bt_epub_cps(const uint64_t *set, size_t *n)
 {
-    *n = hb_set_get_population(set);
-    uint32_t *v = bt_xmalloc((*n ? *n : 1) * sizeof *v);
-    hb_codepoint_t cp = HB_SET_VALUE_INVALID;
     size_t k = 0;
-    while (k < *n && hb_set_next(set, &cp)) v[k++] = cp;
+    for (size_t w = 0; w < BT_CPSET_WORDS; w++) k += (size_t)__builtin_popcountll(set[w]);
+    uint32_t *v = bt_xmalloc((k ? k : 1) * sizeof *v);
     *n = k;
+    k = 0;
+    for (size_t w = 0; w < BT_CPSET_WORDS; w++)
+        for (uint64_t bits = set[w]; bits; bits &= bits - 1)
+            v[k++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
     return v;
 }
 
@@ -1176,7 +1373,7 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
         /* the family name the stylesheet uses: the template's for its own fonts, else the
          * name of the files */
         family = b->o->font_dir ? bt_epub_family_of(bt_font_path(fs, BT_FACE_REGULAR)) : bt_xstrdup(t->font_family);
-        for (uint32_t c = 0x20; c < 0x7F; c++) hb_set_add(b->cps, c);
+        for (uint32_t c = 0x20; c < 0x7F; c++) bt_cpset_add(b->cps, c);
         size_t ncp = 0;
         uint32_t *cps = bt_epub_cps(b->cps, &ncp);
         for (size_t i = 0; st == BT_OK && i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
@@ -1254,11 +1451,89 @@ static bt_status bt_epub_identifier(bt_book *b, bt_err *e)
 /* ---------------------------------------------------------------------------------------------
  * The container. */
 
-static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len, int store,
-                      zip_uint16_t dtime, zip_uint16_t ddate)
+/* A libzip source of an entry deflated ahead (bt_zjob): it tells libzip that its data is deflated
+ * already, with the size, CRC and general-purpose flags libzip's own deflating would record. */
+typedef struct {
+    const bt_zjob *z;
+    size_t pos;
+    zip_error_t err;
+} bt_zraw;
+
+static zip_int64_t bt_zraw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
-    zip_source_t *s = zip_source_buffer(za, data, len, 0);
+    bt_zraw *r = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        r->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t left = r->z->olen - r->pos;
+        size_t n = len < left ? (size_t)len : left;
+        memcpy(data, r->z->out + r->pos, n);
+        r->pos += n;
+        return (zip_int64_t)n;
+    }
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        if (len < sizeof *st) break;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                    ZIP_STAT_ENCRYPTION_METHOD;
+        st->size = r->z->len;
+        st->comp_size = r->z->olen;
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->crc = r->z->crc;
+        st->encryption_method = ZIP_EM_NONE;
+        return (zip_int64_t)sizeof *st;
+    }
+    case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+        zip_file_attributes_t *a = data;
+        if (len < sizeof *a) break;
+        /* what libzip's deflate records: version 2.0 needed, "maximum compression" (bit 1); the
+         * mask is libzip's own for these flags */
+        a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED | ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+        a->version_needed = 20;
+        a->general_purpose_bit_mask = 0x0836;
+        a->general_purpose_bit_flags = 0x0002;
+        return (zip_int64_t)sizeof *a;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&r->err, data, len);
+    case ZIP_SOURCE_FREE:
+        zip_error_fini(&r->err);
+        free(r);
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              ZIP_SOURCE_GET_FILE_ATTRIBUTES, -1);
+    default:
+        break;
+    }
+    zip_error_set(&r->err, ZIP_ER_INVAL, 0);
+    return -1;
+}
+
+/* Add an entry: stored, from its stream deflated ahead (z), or else deflated by libzip. */
+static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len, int store,
+                      const bt_zjob *z, zip_uint16_t dtime, zip_uint16_t ddate)
+{
+    zip_source_t *s;
     zip_int64_t idx;
+    if (!store && z && z->ok) {
+        bt_zraw *r = bt_xcalloc(1, sizeof *r);
+        r->z = z;
+        zip_error_init(&r->err);
+        s = zip_source_function(za, bt_zraw_cb, r);
+        if (!s) {
+            zip_error_fini(&r->err);
+            free(r);
+        }
+    } else {
+        s = zip_source_buffer(za, data, len, 0);
+    }
     if (!s) return -1;
     idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
@@ -1274,10 +1549,15 @@ static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len,
     return 0;
 }
 
+/* The entries deflated ahead, by name (NULL: libzip deflates it). */
+typedef struct {
+    const bt_zjob *container, *opf, *nav, *ncx, *css;
+} bt_epub_zjobs;
+
 static bt_status bt_epub_zip(bt_book *b, const unsigned char *container, size_t clen,
                              const unsigned char *opf, size_t olen, const unsigned char *nav,
                              size_t nlen, const unsigned char *ncx, size_t xlen,
-                             unsigned char **out, size_t *len, bt_err *e)
+                             const bt_epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e)
 {
     static const char mimetype[] = "application/epub+zip";
     zip_error_t zerr;
@@ -1312,21 +1592,22 @@ static bt_status bt_epub_zip(bt_book *b, const unsigned char *container, size_t 
     }
     zip_error_fini(&zerr);
 
-    bad |= bt_zip_put(za, "mimetype", mimetype, sizeof mimetype - 1, 1, dtime, ddate);
-    bad |= bt_zip_put(za, "META-INF/container.xml", container, clen, 0, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/content.opf", opf, olen, 0, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/nav.xhtml", nav, nlen, 0, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/toc.ncx", ncx, xlen, 0, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/style.css", b->css, b->css_len, 0, dtime, ddate);
+    bad |= bt_zip_put(za, "mimetype", mimetype, sizeof mimetype - 1, 1, NULL, dtime, ddate);
+    bad |= bt_zip_put(za, "META-INF/container.xml", container, clen, 0, zj->container, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/content.opf", opf, olen, 0, zj->opf, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/nav.xhtml", nav, nlen, 0, zj->nav, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/toc.ncx", ncx, xlen, 0, zj->ncx, dtime, ddate);
+    bad |= bt_zip_put(za, "OEBPS/style.css", b->css, b->css_len, 0, zj->css, dtime, ddate);
     for (size_t i = 0; !bad && i < b->fonts.n; i++) {
         char *p = bt_xasprintf("OEBPS/%s", b->fonts.f[i].name);
-        bad |= bt_zip_put(za, p, b->fonts.f[i].data, b->fonts.f[i].len, 0, dtime, ddate);
+        bad |= bt_zip_put(za, p, b->fonts.f[i].data, b->fonts.f[i].len, 0, b->fonts.f[i].z, dtime,
+                          ddate);
         free(p);
     }
     for (size_t i = 0; !bad && i < b->files.n; i++) {
         char *p = bt_xasprintf("OEBPS/%s", b->files.f[i].name);
-        bad |= bt_zip_put(za, p, b->files.f[i].data, b->files.f[i].len, b->files.f[i].store, dtime,
-                          ddate);
+        bad |= bt_zip_put(za, p, b->files.f[i].data, b->files.f[i].len, b->files.f[i].store,
+                          b->files.f[i].z, dtime, ddate);
         free(p);
     }
     if (bad) {
@@ -1398,11 +1679,7 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     else b.lang = bt_xstrdup("vi");
     b.vi = strncmp(b.lang, "vi", 2) == 0 && (b.lang[2] == 0 || b.lang[2] == '-');
     b.L = b.vi ? &bt_epub_vi : &bt_epub_en;
-    b.cps = hb_set_create();
-    if (!hb_set_allocation_successful(b.cps)) {
-        bt_book_free(&b);
-        return bt_err_set(e, BT_ENOMEM, "out of memory");
-    }
+    b.cps = bt_cpset_new();
 
     b.tpl = o->tpl;
     if (!b.tpl) {
@@ -1416,17 +1693,35 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     bt_book_order(&b, arts);
     bt_book_meta(&b);
 
+    /* each file is queued for deflating as soon as it is complete (bt_zpack) */
+    bt_epub_zjobs zj = {0};
+    bt_zpack_init(&b.pack, o->threads);
     if (o->cover_path && *o->cover_path) st = bt_epub_cover(&b, e);
     if (st == BT_OK && b.digest) st = bt_epub_title_page(&b, e);
-    for (size_t i = 0; st == BT_OK && i < b.n; i++) st = bt_epub_article_page(&b, &b.items[i], e);
+    bt_book_queue(&b);
+    for (size_t i = 0; st == BT_OK && i < b.n; i++) {
+        st = bt_epub_article_page(&b, &b.items[i], e);
+        bt_book_queue(&b);
+    }
     if (st == BT_OK) st = bt_epub_identifier(&b, e);
     if (st == BT_OK) st = bt_epub_nav(&b, &nav, &nlen, e);
+    if (st == BT_OK) zj.nav = bt_zpack_push(&b.pack, nav, nlen);
     if (st == BT_OK) st = bt_epub_ncx(&b, &ncx, &xlen, e);
+    if (st == BT_OK) zj.ncx = bt_zpack_push(&b.pack, ncx, xlen);
     if (st == BT_OK) st = bt_epub_fonts_and_css(&b, e);
-    if (st == BT_OK) st = bt_epub_opf(&b, &opf, &olen, e);
+    if (st == BT_OK) {
+        bt_book_queue(&b);
+        zj.css = bt_zpack_push(&b.pack, b.css, b.css_len);
+        st = bt_epub_opf(&b, &opf, &olen, e);
+    }
+    if (st == BT_OK) zj.opf = bt_zpack_push(&b.pack, opf, olen);
     if (st == BT_OK) st = bt_epub_container(&container, &clen, e);
-    if (st == BT_OK) st = bt_epub_zip(&b, container, clen, opf, olen, nav, nlen, ncx, xlen, out, len, e);
+    if (st == BT_OK) zj.container = bt_zpack_push(&b.pack, container, clen);
+    bt_zpack_finish(&b.pack, st != BT_OK);
+    if (st == BT_OK)
+        st = bt_epub_zip(&b, container, clen, opf, olen, nav, nlen, ncx, xlen, &zj, out, len, e);
 
+    bt_zpack_free(&b.pack);
     free(container);
     free(opf);
     free(nav);

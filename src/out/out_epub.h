@@ -22,6 +22,9 @@ typedef struct {
     bt_group group;
     bt_sort sort;
     int64_t epoch;          /* SOURCE_DATE_EPOCH, or -1 (then dcterms:modified = now) */
+    int threads;            /* 1: compress on the calling thread only (a caller that renders
+                             * books in parallel); 0: also on a helper thread when there are
+                             * several CPUs. The bytes are the same either way. */
 } bt_epub_opts;
 
 /* Package n >= 1 articles into one EPUB in memory (*out owned by the caller). */
