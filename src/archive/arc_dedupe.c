@@ -68,18 +68,21 @@ void arc_text_fingerprint(const bt_article *a, char out[BT_SHA256_HEX]) {
         if (!t) continue;
         char *f = bt_fold_ascii(t);
         if (!f) continue;
+        /* the normalised text is built in place (it is never longer than the folded text) and
+         * hashed in one call: byte-by-byte updates cost more than the hashing itself */
         char word = 0;
+        size_t k = 0;
         for (char *p = f; *p; p++) {
             unsigned char ch = (unsigned char)*p;
             if (isalnum(ch)) {
-                char lc = (char)tolower(ch);
-                if (word == ' ') bt_sha256_update(h, " ", 1);
-                bt_sha256_update(h, &lc, 1);
+                if (word == ' ') f[k++] = ' ';
+                f[k++] = (char)tolower(ch);
                 word = 'w';
             } else if (word == 'w') {
                 word = ' ';
             }
         }
+        bt_sha256_update(h, f, k);
         if (word) bt_sha256_update(h, "\n", 1);
         free(f);
     }
