@@ -364,6 +364,20 @@ int bt_cmd_archive(int argc, char **argv) {
                 s.digests_rendered, s.digests_failed ? ", some digests failed" : "",
                 s.committed ? "" : "; nothing changed");
     }
+    if (bt_cli.verbose) { /* where the time and memory went (make bench reads these lines) */
+        char t[400] = "", m[400] = "";
+        size_t tl = 0, ml = 0;
+        for (int k = 0; k < BT_APHASE_N; k++) {
+            if (!s.phase_peak_kb[k]) continue;
+            if (tl < sizeof t)
+                tl += (size_t)snprintf(t + tl, sizeof t - tl, "%s%s %.0f ms", tl ? ", " : "",
+                                       bt_archive_phase_names[k], s.phase_ms[k]);
+            if (ml < sizeof m)
+                ml += (size_t)snprintf(m + ml, sizeof m - ml, "%s%s %.1f MB", ml ? ", " : "",
+                                       bt_archive_phase_names[k], (double)s.phase_peak_kb[k] / 1024);
+        }
+        if (tl) fprintf(stderr, "bantin: archive: phases: %s\nbantin: archive: peak RSS after: %s\n", t, m);
+    }
     if (s.links_skipped)
         bt_cli_warn(o.out, "%zu symbolic link%s leading out of the source folders not followed "
                     "(--follow-symlinks follows them; -v names them)", s.links_skipped, s.links_skipped == 1 ? "" : "s");

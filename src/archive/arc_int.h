@@ -220,6 +220,7 @@ typedef struct arc_ctx {
     bt_err fatal;             /* set: the run cannot finish (disk full, work file lost); the
                                * workers skip what is left and nothing is committed */
     struct arc_web *web;      /* web sources of the run (arc_web.c), or NULL */
+    double mark;              /* when the current step began (arc_phase_end) */
 } arc_ctx;
 
 /* Report an event to the caller's progress callback (if any). */
@@ -231,6 +232,10 @@ void arc_fail(arc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2,
 /* 1 once the run has been stopped (takes c->mu). */
 int arc_failed(arc_ctx *c);
 int arc_cmp_ent(const void *a, const void *b); /* by src */
+/* Step k (BT_APHASE_*) ends now: its time since the last mark and the peak memory so far go into
+ * the stats; the next step starts. arc_phase_start sets the first mark. */
+void arc_phase_start(arc_ctx *c);
+void arc_phase_end(arc_ctx *c, int k);
 
 /* archive.c: open (create, lock, replay, fresh stage) and close a bag; everything after parsing */
 bt_status arc_open(arc_ctx *c, int must_be_new, bt_err *e);

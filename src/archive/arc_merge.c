@@ -138,6 +138,7 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     c.nbags = nbags;
     c.opts_json = arc_options_json(&mo, 1);
     c.changed = 1;
+    arc_phase_start(&c);
     st = arc_open(&c, 1, e);
     for (size_t b = 0; b < nbags && st == BT_OK; b++) st = read_shard(&c, b, e);
     if (st == BT_OK) {
@@ -152,6 +153,7 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
             c.dg[d].dirty = 1;   /* every digest is copied or rendered again */
             c.dg[d].exists = 0;  /* nothing is in the new bag yet */
         }
+        arc_phase_end(&c, BT_APHASE_SCAN);
         arc_emit(&c, BT_AEV_PHASE, "merge", 0, c.n, NULL, NULL);
         st = arc_finish(&c, e);
     }

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -28,6 +30,25 @@ void arc_fail(arc_ctx *c, const char *fmt, ...) {
     vsnprintf(c->fatal.msg, sizeof c->fatal.msg, fmt, ap);
     va_end(ap);
     c->fatal.code = BT_EIO;
+}
+
+const char *const bt_archive_phase_names[BT_APHASE_N] = {"scan", "render", "digests", "index", "catalogue",
+                                                         "state", "manifests", "commit"};
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void arc_phase_start(arc_ctx *c) { c->mark = now_ms(); }
+
+void arc_phase_end(arc_ctx *c, int k) {
+    double t = now_ms();
+    struct rusage ru;
+    c->stats->phase_ms[k] += t - c->mark;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) c->stats->phase_peak_kb[k] = ru.ru_maxrss; /* KB on Linux */
+    c->mark = t;
 }
 
 int arc_failed(arc_ctx *c) {
@@ -138,6 +159,7 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
 
     arc_digest_order(c);
     arc_render_digests(c);
+    arc_phase_end(c, BT_APHASE_DIGESTS);
     if (c->fatal.code) return bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (!c->changed) return BT_OK;
 
@@ -145,16 +167,21 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
     char *ij = bt_path_join(c->stage_data, "index.json");
     st = arc_write_index_json(c, ij, e);
     free(ij);
+    arc_phase_end(c, BT_APHASE_INDEX);
     if (st == BT_OK) st = arc_write_catalogue(c, e);
+    arc_phase_end(c, BT_APHASE_CATALOGUE);
     if (st == BT_OK) {
         char *sp = bt_path_join(c->stage, ARC_STATE_NAME);
         st = arc_write_state(c, sp, e);
         free(sp);
     }
+    arc_phase_end(c, BT_APHASE_STATE);
     if (st == BT_OK) st = arc_write_manifests(c, e);
+    arc_phase_end(c, BT_APHASE_MANIFESTS);
     if (st != BT_OK) return st;
     arc_emit(c, BT_AEV_PHASE, "commit", 0, 0, NULL, NULL);
     st = arc_commit(c, e);
+    arc_phase_end(c, BT_APHASE_COMMIT);
     if (st == BT_OK) c->stats->committed = 1;
     return st;
 }
@@ -195,6 +222,7 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
     c.o = o;
     c.stats = stats ? stats : &dummy;
     xmlInitParser();
+    arc_phase_start(&c);
     c.opts_json = arc_options_json(o, 1);
     bt_status st = arc_open(&c, 0, e);
     arc_ent *w = NULL;
@@ -227,8 +255,10 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
         if (stat(bi, &sb) != 0) c.changed = 1; /* never completed: write the bag */
         free(bi);
         c.stats->parsed = ntodo;
+        arc_phase_end(&c, BT_APHASE_SCAN);
         arc_emit(&c, BT_AEV_PHASE, o->pdf ? "render" : "parse", 0, ntodo, NULL, NULL);
         if (ntodo) arc_pool_run(&c, ntodo, arc_parse_job);
+        arc_phase_end(&c, BT_APHASE_RENDER);
         st = c.fatal.code ? bt_err_set(e, c.fatal.code, "%s", c.fatal.msg) : arc_finish(&c, e);
     }
     /* the first cause (a full disk under the work file) explains what followed ("cannot read back") */

@@ -63,6 +63,13 @@ typedef struct {
     void *ud;
 } bt_archive_opts;
 
+/* The steps of bt_archive_stats.phase_ms: scan (walk, plan; merge: reading the shards), render
+ * (parse + PDFs), digests (names, duplicates and the digest EPUBs), index (index.json),
+ * catalogue (index.html, OPDS), state, manifests, commit. */
+enum { BT_APHASE_SCAN, BT_APHASE_RENDER, BT_APHASE_DIGESTS, BT_APHASE_INDEX, BT_APHASE_CATALOGUE,
+       BT_APHASE_STATE, BT_APHASE_MANIFESTS, BT_APHASE_COMMIT, BT_APHASE_N };
+extern const char *const bt_archive_phase_names[BT_APHASE_N];
+
 typedef struct {
     size_t sources;   /* source files found (this shard) */
     size_t unchanged; /* reused from the previous run */
@@ -74,6 +81,11 @@ typedef struct {
     size_t digests_rendered, digests_failed;
     int committed;    /* 0 when nothing had changed and the bag was left as it was */
     size_t links_skipped; /* symbolic links leading out of a source folder, not followed */
+    /* Where the run's time and memory went, per step (BT_APHASE_*; `archive -v` prints them):
+     * wall milliseconds, and the process's peak resident memory (KB) when the step ended (a
+     * running peak: a step that did not raise it shows the one before). 0: the step did not run. */
+    double phase_ms[BT_APHASE_N];
+    long phase_peak_kb[BT_APHASE_N];
 } bt_archive_stats;
 
 /* "2023-01-01" -> 20230101; 0 when not a valid date. */

@@ -169,3 +169,17 @@ bt archive -q "$AF" -o "$OUT/kinds-bag" >/dev/null 2>&1
 n_arch=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['articles']))" "$OUT/kinds-bag/data/index.json" 2>/dev/null)
 [ "$n_epub" = 2 ] && [ "$n_arch" = 2 ] && pass "archive and epub take the same article files (.TXT, .text; not hidden, not .pdf)" \
     || fail "archive and epub take the same article files (epub $n_epub, archive $n_arch)"
+
+# --- -v says where the time and memory went, step by step (make bench reads these lines) -----
+bt archive -v "$AF" -o "$OUT/phases-bag" >"$OUT/phases.out" 2>&1
+ph=$(grep '^bantin: archive: phases: ' "$OUT/phases.out")
+rs=$(grep '^bantin: archive: peak RSS after: ' "$OUT/phases.out")
+ok=1
+for s in scan render digests index catalogue state manifests commit; do
+    echo "$ph" | grep -Eq "[:,] $s [0-9]+ ms" || ok=0
+    echo "$rs" | grep -Eq "[:,] $s [0-9]+\.[0-9] MB" || ok=0
+done
+[ $ok = 1 ] && pass "archive -v: time and peak memory of each step" \
+    || fail "archive -v: time and peak memory of each step ($ph | $rs)"
+bt archive -q "$AF" -o "$OUT/phases-q" 2>&1 | grep -q 'phases' && fail "archive -q: no phase lines" \
+    || pass "archive -q: no phase lines"
