@@ -1,37 +1,46 @@
 #!/bin/sh
 # bench.sh [BANTIN] - a benchmark, not a test: converts the corpus BENCH_N times (default 5) and
-# prints, per section, milliseconds per article, output KB per article and peak RSS.
+# prints, per section, milliseconds per article (the median of the rounds), output KB per article
+# and peak RSS; last, the rows of the speed targets (issue 11) with their targets, and the peers'
+# figures and ratios when they are installed (wkhtmltopdf, WeasyPrint, pandoc).
 #   make bench                 BENCH_N=10 make bench          BENCH_CORPUS=dir make bench
 # To add a section: write a function bench_NAME that calls `timed LABEL NARTICLES OUTDIR CMD...`
 # and add NAME to SECTIONS (or run BENCH_SECTIONS="pdf" make bench).
 BANTIN=${1:-./bantin}
 N=${BENCH_N:-5}
 CORPUS=${BENCH_CORPUS:-tests/fixtures/text}
-SECTIONS=${BENCH_SECTIONS:-pdf epub archive html web}
+SECTIONS=${BENCH_SECTIONS:-pdf epub archive html web targets}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1685170800}
 W=$(mktemp -d "${TMPDIR:-/tmp}/bantin-bench.XXXXXX") || exit 1
 trap 'rm -rf "$W"' EXIT INT TERM
+R=$W/results # "label<TAB>median ms per article<TAB>peak RSS MB" per timed row, and key<TAB>value lines
+: >"$R"
 set -- "$CORPUS"/*.txt
 NART=$#
 [ "$NART" -gt 0 ] && [ -f "$1" ] || { echo "bench: no articles in $CORPUS" >&2; exit 1; }
 FILES="$*"
 
-# timed LABEL NARTICLES OUTDIR CMD... : run CMD (a shell command line) N times; report per article.
+# timed LABEL NARTICLES OUTDIR CMD... : run CMD (a shell command line) N times; report per article
+# the median of the rounds (other work on the machine makes single rounds slow, not fast).
 timed() {
     label=$1 narts=$2 outdir=$3; shift 3
-    python3 - "$N" "$narts" "$outdir" "$label" "$@" <<'PY'
-import os, resource, subprocess, sys, time
-n, narts, outdir, label, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-t = time.perf_counter()
+    python3 - "$N" "$narts" "$outdir" "$label" "$R" "$@" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+n, narts, outdir, label, res, cmd = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+runs = []
 for i in range(n):
+    t = time.perf_counter()
     r = subprocess.run(cmd, shell=True)
+    runs.append(time.perf_counter() - t)
     if r.returncode != 0:
         print(f'{label:<40} FAILED (exit {r.returncode})'); sys.exit(1)
-dt = time.perf_counter() - t
+ms = statistics.median(runs) * 1000 / narts
 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(outdir) for f in fs)
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f'{label:<40} {dt * 1000 / (n * narts):8.2f} ms/article {size / 1024 / narts:8.1f} KB/article'
+print(f'{label:<40} {ms:8.2f} ms/article {size / 1024 / narts:8.1f} KB/article'
       f' {rss / 1024:7.1f} MB peak RSS')
+with open(res, 'a') as f:
+    f.write(f'{label}\t{ms:.3f}\t{rss / 1024:.1f}\n')
 PY
 }
 
@@ -83,7 +92,7 @@ bench_archive() {
     # bantin archive at scale: 1,000 synthetic articles with --jobs 1 and 2 (ratio), an unchanged
     # re-run, verify, and peak RSS for 10,000 vs 1,000 articles. Details: tests/bench-archive.sh.
     BENCH_N=${BENCH_ARCHIVE_N:-1000} BENCH_BIG=${BENCH_ARCHIVE_BIG:-10000} BENCH_DIR="$W/archive" \
-        sh tests/bench-archive.sh "$BANTIN"
+        BENCH_RESULTS="$R" sh tests/bench-archive.sh "$BANTIN"
 }
 
 bench_html() {
@@ -115,6 +124,99 @@ bench_web() {
     # same pages from disk; how long rendering waited for fetching; peak RSS. Details:
     # tests/bench-web.sh.
     BENCH_WEB_N=${BENCH_WEB_N:-1000} sh tests/bench-web.sh "$BANTIN"
+}
+
+bench_targets() {
+    # The rows of the speed targets (issue 11), each with its target; the peers (Debian's
+    # wkhtmltopdf, WeasyPrint, pandoc) on the same work when installed, and the ratios.
+    # Rows whose section did not run say so. Medians of the rounds; the seed is run here.
+    SEED=$CORPUS/000-seed.txt
+    PN=$N; [ "$PN" -gt 3 ] && PN=3 # the peers take about a second a run
+    mkdir -p "$W/targets"
+    if [ -f "$SEED" ]; then
+        timed "targets: seed, one bantin pdf process" 1 "$W/targets" \
+            "\"$BANTIN\" pdf -q \"$SEED\" -o \"$W/targets/seed.pdf\"" >/dev/null
+        # the peers get the seed as a styled HTML page with the same Noto Serif faces
+        python3 - "$SEED" "$(cd "$(dirname "$BANTIN")" && pwd)/fonts" "$W/targets/seed.html" <<'PY'
+import html, sys
+lines = [l.strip() for l in open(sys.argv[1], encoding='utf-8') if l.strip()]
+fonts = sys.argv[2]
+faces = ''.join(f'@font-face {{ font-family: "Noto Serif"; font-weight: {w}; font-style: {s}; '
+                f'src: url("file://{fonts}/NotoSerif-{n}.ttf"); }}\n'
+                for n, w, s in (('Regular', 'normal', 'normal'), ('Bold', 'bold', 'normal'),
+                                ('Italic', 'normal', 'italic')))
+body = f'<h1>{html.escape(lines[0])}</h1>' + ''.join(f'<p>{html.escape(l)}</p>' for l in lines[1:])
+open(sys.argv[3], 'w', encoding='utf-8').write(
+    f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{html.escape(lines[0])}</title>'
+    f'<style>{faces}body {{ font-family: "Noto Serif", serif; font-size: 11pt; text-align: justify; }}'
+    f'@page {{ size: A4; margin: 2cm; }}</style></head><body>{body}</body></html>')
+PY
+        if command -v wkhtmltopdf >/dev/null 2>&1; then
+            N=$PN timed "targets: seed, wkhtmltopdf" 1 "$W/targets" \
+                "wkhtmltopdf -q \"$W/targets/seed.html\" \"$W/targets/wk.pdf\" >/dev/null 2>&1" >/dev/null
+        fi
+        if command -v weasyprint >/dev/null 2>&1; then
+            N=$PN timed "targets: seed, WeasyPrint" 1 "$W/targets" \
+                "weasyprint -q \"$W/targets/seed.html\" \"$W/targets/wp.pdf\" 2>/dev/null" >/dev/null
+        fi
+    fi
+    if command -v pandoc >/dev/null 2>&1 && [ -d "$W/src100" ]; then
+        N=$PN timed "targets: 100-article EPUB, pandoc" 100 "$W/targets" \
+            "pandoc -f markdown -t epub3 -o \"$W/targets/p100.epub\" \"$W/src100\"/*.txt 2>/dev/null" >/dev/null
+    fi
+    python3 - "$R" "$NART" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" <<'PY'
+import sys
+res, nart, load = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+t, kv = {}, {}
+for line in open(res, encoding='utf-8'):
+    p = line.rstrip('\n').split('\t')
+    if len(p) == 3: t[p[0]] = (float(p[1]), float(p[2]))
+    elif len(p) == 2: kv[p[0]] = float(p[1])
+def ms(label): return t[label][0] if label in t else None
+def row(work, fig, target, note=''):
+    print(f'  {work:<46} {fig:>14}   target {target}{("  " + note) if note else ""}')
+na = 'not measured'
+print(f'== issue 11 targets (median of the rounds; load average {load}: on a busy machine wall times are long)')
+d = ms('pdf: one process, -d (a PDF each)')
+row(f'pdf -d, per article (batch of {nart})', f'{d:.2f} ms' if d is not None else na, '<= 3 ms')
+s = ms('targets: seed, one bantin pdf process')
+peers = []
+for name, goal in (('wkhtmltopdf', 70), ('WeasyPrint', 150)):
+    p = ms(f'targets: seed, {name}')
+    if p is not None and s:
+        peers.append(f'{name} {p:.0f} ms = {p / s:.0f}x (target >= {goal}x)')
+    else:
+        peers.append(f'{name} not installed (target >= {goal}x)')
+row('one bantin pdf process, seed', f'{s:.1f} ms' if s is not None else na, '<= 8 ms', '; '.join(peers))
+e = ms('epub: one digest of 100 articles')
+pe = ms('targets: 100-article EPUB, pandoc')
+note = (f'pandoc {pe * 100:.0f} ms = {pe / e:.1f}x bantin' if pe is not None and e else 'pandoc not installed')
+row('100-article EPUB digest', f'{e * 100:.0f} ms' if e is not None else na, '<= 40 ms', note)
+a2 = kv.get('archive_ms_per_article_jobs2')
+big, bign = kv.get('archive_big_wall_s'), kv.get('archive_big_n')
+row('archive, per article, --jobs 2, PDFs + digests', f'{a2:.2f} ms' if a2 is not None else na, '<= 2.5 ms',
+    f'(CPU {kv["archive_cpu_ms_per_article"]:.2f} ms/article with --jobs 1)' if 'archive_cpu_ms_per_article' in kv else '')
+if big is not None:
+    row(f'archive of {bign:,.0f} articles, --jobs 2', f'{big:.1f} s', f'<= {bign * 2.5 / 1000:g} s')
+rb, rr = kv.get('archive_big_rss_mb'), kv.get('archive_ref_rss_mb')
+if rb is not None and rr is not None:
+    rn = kv.get('archive_ref_n', 0)
+    row(f'peak RSS, archive of {bign:,.0f}', f'{rb:.1f} MB', '<= 50 MB',
+        f'{rn:,.0f} articles: {rr:.1f} MB (x{rb / rr:.2f}; flat: <= x1.10)')
+    pb, pr = kv.get('archive_big_rss_before_catalogue_mb'), kv.get('archive_ref_rss_before_catalogue_mb')
+    if pb is not None and pr is not None:
+        per = (pb - pr) * 1024 / (bign - rn) if bign > rn else 0
+        row('  the same before the catalogue step', f'{pb:.1f} MB',
+            '<= 50 MB', f'{rn:,.0f}: {pr:.1f} MB; {per:.2f} KB more per article -> '
+            f'~{pb + per * (100000 - bign) / 1024:.0f} MB at 100,000 if it stays linear')
+else:
+    row('peak RSS, archive of 10,000', na, '<= 50 MB, flat from 1,000 to 100,000')
+r = kv.get('archive_jobs_ratio')
+row('--jobs 2 / --jobs 1 wall', f'{r:.3f}' if r is not None else na, '<= 0.55')
+o = t.get('pdf: one PDF with all articles (-o)')
+row(f'peak RSS, {nart} articles in one PDF', f'{o[1]:.1f} MB' if o else na,
+    '<= 120 MB for 2,616 articles (<= 40 KB per article)', '(BENCH_CORPUS=a folder of 2,616 articles measures it)')
+PY
 }
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
