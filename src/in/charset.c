@@ -286,12 +286,15 @@ bt_cs_source bt_charset_detect_hint(const char *buf, size_t len, const char *tra
         return BT_CS_FROM_DETECTED;
     }
     int high = has_high_bytes(buf, len);
-    int valid = utf8_ok(buf, len);
+    int valid = utf8_ok(buf, len), damaged = 0;
     if (!valid) {
         /* A UTF-8 page with a few broken bytes is still UTF-8 (they are repaired later). */
         size_t good, bad;
         utf8_stats(buf, len, &good, &bad);
         if (good >= 20 && bad * 10 <= good) valid = 1;
+        /* Said to be UTF-8 and more of its multi-byte sequences valid than not: UTF-8 with
+         * damage (single-byte text hardly ever forms a valid sequence by chance). */
+        else if (good >= 20 && bad <= good) damaged = 1;
     }
     char decl[48] = "";
     bt_cs_source from_decl = BT_CS_FROM_DECLARED;
@@ -301,7 +304,7 @@ bt_cs_source bt_charset_detect_hint(const char *buf, size_t len, const char *tra
     if (decl[0] && strncmp(decl, "UTF-16", 6) == 0) snprintf(decl, sizeof decl, "UTF-8");
     if (decl[0]) {
         if (strcmp(decl, "UTF-8") == 0) {
-            if (valid) { snprintf(name, namesz, "UTF-8"); return from_decl; }
+            if (valid || damaged) { snprintf(name, namesz, "UTF-8"); return from_decl; }
             /* declared UTF-8 but it is not: detect below */
         } else if (high && valid) {
             /* Declared a single-byte charset, but the non-ASCII bytes form valid UTF-8: the

@@ -6,6 +6,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,76 +51,119 @@ static int blank(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r'; /* libxml2's IS_BLANK_CH */
 }
 
+/* Index + 1 in kept_attrs of a kept attribute (href on <link>: the list's length + 1), 0 for
+ * one that is dropped. */
 static int kept_attr(const char *n, size_t l, const char *tag, size_t tl)
 {
+    int k = 0;
+    for (; kept_attrs[k]; k++)
+        if (strlen(kept_attrs[k]) == l && strncasecmp(n, kept_attrs[k], l) == 0) return k + 1;
     if (l == 4 && strncasecmp(n, "href", 4) == 0) /* the canonical URL: <link rel href> */
-        return tl == 4 && strncasecmp(tag, "link", 4) == 0;
-    for (const char *const *k = kept_attrs; *k; k++)
-        if (strlen(*k) == l && strncasecmp(n, *k, l) == 0) return 1;
+        return tl == 4 && strncasecmp(tag, "link", 4) == 0 ? k + 1 : 0;
     return 0;
+}
+
+/* A kept attribute's value longer than this is dropped (a class list, a style or a text that
+ * long is nobody's markup, and libxml2 reads values a character at a time), except in the
+ * attributes that may name a picture by a data: URI. */
+#define MAX_ATTR_VALUE (64 * 1024)
+
+static int picture_attr(const char *n, size_t l)
+{
+    return (l == 3 && strncasecmp(n, "src", 3) == 0) || (l > 5 && strncasecmp(n, "data-", 5) == 0) ||
+           (l == 6 && strncasecmp(n, "srcset", 6) == 0);
+}
+
+/* The next attribute of a start tag at *q (before last, the tag's '>'): its name [*an, *an +
+ * *al), its text up to *ae. Returns 1 for an attribute, 0 at the tag's end, -1 where the tag
+ * does not read as libxml2 reads it. */
+static int next_attr(const char **q, const char *last, const char **an, size_t *al, const char **ae,
+                     const char **val)
+{
+    const char *p = *q;
+    while (p < last && blank(*p)) p++;
+    *q = p;
+    if (p == last || (*p == '/' && p + 1 == last)) return 0;
+    *an = p;
+    if (!(isalpha((unsigned char)*p) || *p == '_' || *p == ':' || *p == '.')) return -1;
+    while (p < last && (isalnum((unsigned char)*p) || *p == ':' || *p == '-' || *p == '_' || *p == '.')) p++;
+    *al = (size_t)(p - *an);
+    if (*al >= 100) return -1; /* libxml2 cuts long names */
+    const char *v = p;
+    while (v < last && blank(*v)) v++;
+    *ae = p; /* end of the attribute's text */
+    *val = p;
+    if (v < last && *v == '=') {
+        v++;
+        while (v < last && blank(*v)) v++;
+        *val = v;
+        if (v < last && (*v == '"' || *v == '\'')) {
+            const char *c = memchr(v + 1, *v, (size_t)(last - v - 1));
+            if (!c) return -1;
+            *ae = c + 1;
+        } else {
+            const char *c = v;
+            for (; c < last && !blank(*c); c++)
+                if (*c == '"' || *c == '\'' || *c == '<' || *c == '=' || *c == '`') return -1;
+            if (c == v) return -1;
+            *ae = c;
+        }
+    } else if (!(p == last || blank(*p) || (*p == '/' && p + 1 == last))) {
+        return -1;
+    }
+    *q = *ae;
+    return 1;
 }
 
 /* Copy the start tag [p, end) (end just past its '>', name [nb, nb + nl)) to out (out <= p)
  * without the attributes nobody reads. Only a tag that reads as libxml2 reads it is rewritten
- * (names of letters, digits and ":-_.", values quoted or bare, at most 64 attributes); anything
- * else is copied as it is. The tag is read whole before anything is written. Returns the bytes
+ * (names of letters, digits and ":-_.", values quoted or bare); anything else is copied as it is,
+ * unless it is so long or holds so many attributes that libxml2 would spend seconds on it
+ * (it compares each attribute with all before it): then only its name is kept. The tag is read
+ * whole before anything is written. Of a kept attribute given twice only the first is written
+ * (libxml2 keeps the first); one with an over-long value is dropped. Returns the bytes
  * written. */
 static size_t slim_tag(const char *p, const char *end, const char *nb, size_t nl, char *out)
 {
-    enum { MAX_ATTRS = 64 };
-    const char *span[MAX_ATTRS][2];
-    int keep[MAX_ATTRS], na = 0, dropped = 0;
     const char *q = nb + nl, *last = end - 1; /* *last == '>' */
+    const char *an = NULL, *ae = NULL, *val = NULL;
+    size_t al = 0;
+    int r, dropped = 0;
     if (!(q == last || blank(*q) || (*q == '/' && q + 1 == last))) goto verbatim;
-    for (;;) {
-        while (q < last && blank(*q)) q++;
-        if (q == last || (*q == '/' && q + 1 == last)) break;
-        const char *an = q;
-        if (!(isalpha((unsigned char)*q) || *q == '_' || *q == ':' || *q == '.')) goto verbatim;
-        while (q < last && (isalnum((unsigned char)*q) || *q == ':' || *q == '-' || *q == '_' || *q == '.')) q++;
-        size_t al = (size_t)(q - an);
-        if (al >= 100 || na == MAX_ATTRS) goto verbatim; /* libxml2 cuts long names */
-        const char *v = q;
-        while (v < last && blank(*v)) v++;
-        const char *ae = q; /* end of the attribute's text */
-        if (v < last && *v == '=') {
-            v++;
-            while (v < last && blank(*v)) v++;
-            if (v < last && (*v == '"' || *v == '\'')) {
-                const char *c = memchr(v + 1, *v, (size_t)(last - v - 1));
-                if (!c) goto verbatim;
-                ae = c + 1;
-            } else {
-                const char *c = v;
-                for (; c < last && !blank(*c); c++)
-                    if (*c == '"' || *c == '\'' || *c == '<' || *c == '=' || *c == '`') goto verbatim;
-                if (c == v) goto verbatim;
-                ae = c;
-            }
-        } else if (!(q == last || blank(*q) || (*q == '/' && q + 1 == last))) {
-            goto verbatim;
-        }
-        span[na][0] = an;
-        span[na][1] = ae;
-        keep[na] = kept_attr(an, al, nb, nl);
-        dropped += !keep[na];
-        na++;
-        q = ae;
+    while ((r = next_attr(&q, last, &an, &al, &ae, &val)) == 1) {
+        int k = kept_attr(an, al, nb, nl);
+        dropped += !k || ((size_t)(ae - val) > MAX_ATTR_VALUE && !picture_attr(an, al));
     }
+    if (r < 0) goto verbatim;
     if (!dropped) goto verbatim;
     char *o = out;
     memmove(o, p, (size_t)(nb + nl - p));
     o += nb + nl - p;
-    for (int i = 0; i < na; i++) {
-        if (!keep[i]) continue;
-        if (o < span[i][0]) *o++ = ' '; /* else nothing before it changed: it stays as it was */
-        memmove(o, span[i][0], (size_t)(span[i][1] - span[i][0]));
-        o += span[i][1] - span[i][0];
+    uint64_t seen = 0; /* kept_attrs written (fewer than 64) */
+    q = nb + nl;
+    while (next_attr(&q, last, &an, &al, &ae, &val) == 1) {
+        int k = kept_attr(an, al, nb, nl);
+        if (!k || (seen & ((uint64_t)1 << k))) continue;
+        if ((size_t)(ae - val) > MAX_ATTR_VALUE && !picture_attr(an, al)) continue;
+        seen |= (uint64_t)1 << k;
+        if (o < an) *o++ = ' '; /* else nothing before it changed: it stays as it was */
+        memmove(o, an, (size_t)(ae - an));
+        o += ae - an;
     }
     memmove(o, q, (size_t)(end - q));
     o += end - q;
     return (size_t)(o - out);
 verbatim:
+    if (end - p > MAX_ATTR_VALUE) { /* unreadable and huge: the name alone */
+        size_t eq = 0;
+        for (const char *c = nb + nl; c < last && eq <= 256; c++) eq += *c == '=';
+        if (eq > 256 || end - p > 4 * MAX_ATTR_VALUE) {
+            memmove(out, p, (size_t)(nb + nl - p));
+            size_t k = (size_t)(nb + nl - p);
+            out[k] = '>';
+            return k + 1;
+        }
+    }
     memmove(out, p, (size_t)(end - p));
     return (size_t)(end - p);
 }

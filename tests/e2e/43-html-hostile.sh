@@ -123,3 +123,91 @@ $T "$BANTIN" parse --json "$OUT/raw.html" >"$OUT/raw.json" 2>/dev/null; rc=$?
 [ "$rc" -eq 0 ] && grep -q 'First paragraph' "$OUT/raw.json" && grep -q 'Second paragraph' "$OUT/raw.json" \
     && ! grep -q 'SCRIPT-TEXT' "$OUT/raw.json" && grep -q '"author":"Lan Chi"' "$OUT/raw.json" \
     && pass "script text cut, JSON-LD and the text around kept" || fail "script text cut (status $rc: $(head -c 300 "$OUT/raw.json"))"
+# Huge attributes: a 30 MB class list, a 5 MB alt text and a 5 MB picture name on a page of
+# 40 MB are read in linear time (over-long values nobody needs are dropped before parsing); the
+# text survives and the missing picture's warning is one line, its name cut short.
+python3 - "$OUT/hugeattr.html" <<'PY'
+import sys
+p = '<p>Đoạn văn của bài báo, đủ dài để được tính là nội dung chính, có dấu phẩy.</p>'
+open(sys.argv[1], 'w', encoding='utf-8').write(
+    '<html><head><title>Bài</title></head><body><article><h1>Bài</h1><div class="' + 'a' * 30000000 +
+    '" style="' + 'color:red;' * 100000 + '">' + p * 3 + '</div><img src="' + 'x' * 5000000 +
+    '.png" alt="' + 'y' * 5000000 + '"></article></body></html>')
+PY
+timed $T "$BANTIN" parse --json "$OUT/hugeattr.html" >"$OUT/hugeattr.json" 2>"$OUT/hugeattr.err"; s=$((cpu_ms / 1000))
+[ "$rc" -eq 0 ] && ! crashed "$OUT/hugeattr.err" && [ "$(grep -o 'Đoạn văn của bài báo' "$OUT/hugeattr.json" | wc -l)" -eq 3 ] \
+    && pass "30 MB class, 5 MB alt and picture name: text kept" || fail "huge attributes (status $rc: $(head -c 200 "$OUT/hugeattr.err"))"
+[ $s -lt 4 ] && pass "huge attributes read in $cpu_ms ms CPU" || fail "huge attributes took $cpu_ms ms CPU"
+[ "$(wc -l <"$OUT/hugeattr.err")" -le 2 ] && [ "$(wc -c <"$OUT/hugeattr.err")" -lt 1000 ] \
+    && pass "huge picture name: short warning lines" || fail "huge picture name: $(wc -c <"$OUT/hugeattr.err") bytes of messages"
+# Many attributes on one element: libxml2 compares each with every one before it, so 300,000
+# of them (or 100,000 that do not even read as attributes) would take minutes; bantin keeps the
+# first of each attribute it reads and nothing else.
+python3 - "$OUT" <<'PY'
+import sys
+p = '<p>Đoạn văn của bài báo, đủ dài để được tính là nội dung chính, có dấu phẩy.</p>'
+open(sys.argv[1] + '/manyattr.html', 'w', encoding='utf-8').write(
+    '<html><body><article><div ' + ' '.join('data-x%d="v" class="c%d"' % (i, i) for i in range(300000)) + '>' + p * 3 + '</div></article></body></html>')
+open(sys.argv[1] + '/badattr.html', 'w', encoding='utf-8').write(
+    '<html><body><article><div ' + ' '.join('a%d=v"' % i for i in range(100000)) + '>' + p * 3 + '</div></article></body></html>')
+PY
+for f in manyattr badattr; do
+    timed $T "$BANTIN" parse --json "$OUT/$f.html" >"$OUT/$f.json" 2>"$OUT/$f.err"; s=$((cpu_ms / 1000))
+    [ "$rc" -eq 0 ] && [ $s -lt 3 ] && [ "$(grep -o 'Đoạn văn của bài báo' "$OUT/$f.json" | wc -l)" -ge 3 ] \
+        && pass "$f: one element with 100,000s of attributes in $cpu_ms ms CPU, text kept" \
+        || fail "$f (status $rc, $cpu_ms ms CPU: $(head -c 200 "$OUT/$f.err"))"
+done
+# Billion laughs in full (nine levels of ten): the HTML parser defines no entities from a DTD,
+# so nothing is expanded and the reference stays text.
+python3 - "$OUT/laughs.html" <<'PY'
+import sys
+d = '<!DOCTYPE html [ <!ENTITY lol0 "lol">' + ''.join('<!ENTITY lol%d "%s">' % (i, ('&lol%d;' % (i - 1)) * 10) for i in range(1, 10)) + ']>'
+p = '<p>Đoạn văn của bài báo, đủ dài để được tính là nội dung chính, có dấu phẩy.</p>'
+open(sys.argv[1], 'w', encoding='utf-8').write(d + '<html><body><article>' + p * 3 + '<p>&lol9; &lol9; &lol9;</p></article></body></html>')
+PY
+timed $T "$BANTIN" parse --json "$OUT/laughs.html" >"$OUT/laughs.json" 2>"$OUT/laughs.err"
+[ "$rc" -eq 0 ] && [ "$cpu_ms" -lt 2000 ] && [ "$(wc -c <"$OUT/laughs.json")" -lt 20000 ] && [ "$(grep -o 'lol' "$OUT/laughs.json" | wc -l)" -le 3 ] \
+    && pass "billion laughs: nothing expanded ($(wc -c <"$OUT/laughs.json") bytes, $cpu_ms ms CPU)" \
+    || fail "billion laughs (status $rc, $(wc -c <"$OUT/laughs.json") bytes, $cpu_ms ms CPU)"
+# Invalid UTF-8 in a page that says it is UTF-8 (stray continuation bytes, overlong forms,
+# surrogates, code points past U+10FFFF, cut sequences, 0xFF): with fewer broken sequences than
+# good ones the page stays UTF-8 (its letters kept, one warning with the count); broken through
+# and through, it is read as a single-byte charset. Either way the output is valid UTF-8.
+python3 - "$OUT" <<'PY'
+import random, sys
+random.seed(7)
+junk = [b'\xff', b'\xc0\xaf', b'\xed\xa0\x80', b'\xf4\x90\x80\x80', b'\xe1\x80', b'\x80', b'\xf8\x88\x80\x80\x80']
+def bad(n): return b''.join(random.choice(junk) for _ in range(n))
+p = 'Đoạn văn của bài báo, đủ dài để được tính là nội dung chính, có dấu phẩy.'.encode()
+for name, n in (('badutf8', 6), ('badutf8-all', 60)):
+    open(sys.argv[1] + '/' + name + '.html', 'wb').write(b'<html><head><meta charset="utf-8"><title>B\xc3\xa0i ' + bad(2) + b'</title></head><body><article>' +
+        b''.join(b'<p>' + p + bad(n) + b' ' + p + b'</p>' for _ in range(12)) + b'<p class="' + bad(10) + b'">' + p + b'</p></article></body></html>')
+PY
+for f in badutf8 badutf8-all; do
+    $T "$BANTIN" parse --json "$OUT/$f.html" >"$OUT/$f.json" 2>"$OUT/$f.err"; rc=$?
+    if [ "$rc" -eq 0 ] && python3 -c "
+import json, sys
+raw = open(sys.argv[1], 'rb').read(); raw.decode('utf-8')
+d = json.loads(raw)
+ps = [b['text'] for b in d['blocks'] if b['type'] == 'paragraph']
+json.dumps(d, ensure_ascii=False).encode('utf-8')
+sys.exit(0 if len(ps) == 13 and (sys.argv[2] == 'badutf8-all' or all('Đoạn văn của bài báo' in t for t in ps)) else 1)" "$OUT/$f.json" "$f" 2>/dev/null; then
+        pass "$f: valid UTF-8 out, 13 paragraphs$([ $f = badutf8 ] && echo ', letters kept')"
+    else
+        fail "$f (status $rc: $(head -c 200 "$OUT/$f.err"))"
+    fi
+    grep -q 'replaced by U+FFFD' "$OUT/$f.err" && [ "$(wc -l <"$OUT/$f.err")" -le 2 ] \
+        && pass "$f: one warning with the count" || fail "$f warning ($(head -c 200 "$OUT/$f.err"))"
+done
+# Binary junk named .html: random bytes, an image, a gzip file, NUL bytes inside markup are each
+# refused with status 3 and one line naming the file and what it looks like.
+head -c 200000 /dev/urandom >"$OUT/junk.html"
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR' >"$OUT/png.html"; head -c 2000 /dev/urandom >>"$OUT/png.html"
+printf '<html><body><p>text</p></body></html>' | gzip -c >"$OUT/gz.html"
+{ printf '<html><body><article><p>Đoạn văn của bài báo, đủ dài.</p>'; head -c 64 /dev/zero; printf '</article></body></html>'; } >"$OUT/nul.html"
+for f in junk png gz nul; do
+    $T "$BANTIN" parse --json "$OUT/$f.html" >"$OUT/$f.json" 2>"$OUT/$f.err"; rc=$?
+    [ "$rc" -eq 3 ] && [ "$(wc -l <"$OUT/$f.err")" -eq 1 ] && grep -q "^bantin: .*$f.html: not an article: looks like " "$OUT/$f.err" \
+        && [ ! -s "$OUT/$f.json" ] && pass "binary junk ($f): status 3, one line: $(cut -d: -f3- "$OUT/$f.err")" \
+        || fail "binary junk ($f) (status $rc: $(head -c 200 "$OUT/$f.err"))"
+done
