@@ -675,7 +675,10 @@ bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_
     double waited = now_ms() - t0;
     const bt_item *it = &w->items.v[i];
     arc_set(&r->url, info.final_url ? info.final_url : it->url);
-    if (info.sha256[0]) arc_set(&r->sha256, info.sha256);
+    if (info.sha256[0]) {
+        arc_set(&r->sha256, info.sha256);
+        r->size = (int64_t)info.body_len; /* (index.json: the source's bytes, as for a file) */
+    }
     arc_set(&r->etag, info.etag);
     arc_set(&r->last_modified, info.last_modified);
     if (info.status) set_extra(r, "http_status", json_integer(info.status));

@@ -1146,6 +1146,7 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
         if (st == BT_OK) {
             info->status = h.status;
             bt_sha256_hex(h.body, h.body_len, info->sha256);
+            info->body_len = h.body_len;
             info->final_url = bt_xstrdup(it->url);
             /* what the article is made from: this record and its companions, then its images */
             const warc_index *x = warc_index_get(s, it->path);
@@ -1219,6 +1220,7 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
     info->etag = r->etag ? bt_xstrdup(r->etag) : NULL;
     info->last_modified = r->last_modified ? bt_xstrdup(r->last_modified) : NULL;
     bt_sha256_hex(r->body ? r->body : "", r->body_len, info->sha256);
+    info->body_len = r->body_len;
     st = parse_page(s, it, r->body, r->body_len, r->content_type, info->final_url, r->internal, NULL, info, out, e);
     if (r == &own) bt_fetch_result_free(r);
     bt_load_info_free(&dummy);

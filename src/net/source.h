@@ -133,6 +133,7 @@ typedef struct {
     char *final_url;          /* after redirects */
     char *etag, *last_modified;
     char sha256[65];          /* of the decoded body (hex), "" for files */
+    size_t body_len;          /* the decoded body's length (0 for files) */
     int64_t date_us;          /* when it was fetched (or the WARC-Date) */
     double fetch_ms;          /* time spent fetching the page and its images */
     bt_http_exchange *x;      /* every exchange made (page, redirects, images), for a WARC */

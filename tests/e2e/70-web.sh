@@ -87,6 +87,28 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 sys.exit(0 if a['blocks'] == b['blocks'] else 1)
 PY
+# the precedence: a BOM beats the header, the header beats the page's own (wrong) declaration
+python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+t = ('<html><head><title>Mã</title>{meta}</head><body><article><h1>Tiếng Việt có dấu: Hà Nội, Đà Nẵng</h1>'
+     '<p>Người dân đã trở về quê hương sau những ngày làm việc vất vả ở thành phố lớn, mang theo nhiều quà.</p>'
+     '<p>Đây là đoạn văn thứ hai để bài báo đủ dài, được giữ lại trong bài báo thử nghiệm của chúng tôi.</p></article></body></html>')
+open(f'{S}/prec-ref.html', 'wb').write(t.format(meta='').encode())
+open(f'{S}/prec-bom.html', 'wb').write(b'\xef\xbb\xbf' + t.format(meta='<meta charset="windows-1258">').encode())
+open(f'{S}/prec-meta-utf8.html', 'wb').write(t.format(meta='<meta charset="utf-8">').encode())
+PY
+iconv -f utf-8 -t cp1258 "$S/prec-meta-utf8.html" >"$S/prec-wrongmeta.html"
+wbt parse --json "$S/prec-ref.html" >"$OUT/prec-ref.json" 2>/dev/null
+for c in "bom:a UTF-8 BOM beats a windows-1258 header (and meta)" "wrongmeta:the header's windows-1258 beats a wrong <meta charset=utf-8>"; do
+    f=${c%%:*}; what=${c#*:}
+    wbt parse --json "$U/h/windows-1258/prec-$f.html" >"$OUT/prec-$f.json" 2>"$OUT/prec-$f.err"
+    python3 - "$OUT/prec-$f.json" "$OUT/prec-ref.json" <<'PY' && pass "web: charset precedence: $what" || fail "web: charset precedence: $what ($(head -c 200 "$OUT/prec-$f.err"))"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+sys.exit(0 if a['title'] == b['title'] and a['blocks'] == b['blocks'] and 'Đà Nẵng' in a['title'] else 1)
+PY
+done
 
 # --- images of a fetched page --------------------------------------------------------------
 wbt parse --json "$U/img.html" >"$OUT/img.json" 2>"$OUT/img.err"; rc=$?

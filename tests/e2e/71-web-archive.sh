@@ -264,9 +264,9 @@ open(f'{S}/crawlfeed.rss', 'w', encoding='utf-8').write(
 PY
     (cd "$OUT" && timeout 60 wget -q --warc-file=fcrawl -O /dev/null "$U/crawlfeed.rss" "$U/redirect/2/img.html" "$U/img/a.png" 2>/dev/null)
     wbt archive "$OUT/fcrawl.warc.gz" -o "$OUT/bag4" -q >"$OUT/f4.out" 2>&1; rc=$?
-    python3 - "$OUT/bag4" "$OUT/fcrawl.warc.gz" <<'PY' && [ "$rc" = 0 ] && pass "web archive: a crawl's feed fills its page's fields; the feed's and the redirects' records are copied into the bag with the page" || fail "web archive: crawl with a feed (exit $rc; $(tr '\n' '|' <"$OUT/f4.out" | head -c 300))"
+    python3 - "$OUT/bag4" "$OUT/fcrawl.warc.gz" "$S/img.html" <<'PY' && [ "$rc" = 0 ] && pass "web archive: a crawl's feed fills its page's fields; the feed's and the redirects' records are copied into the bag with the page" || fail "web archive: crawl with a feed (exit $rc; $(tr '\n' '|' <"$OUT/f4.out" | head -c 300))"
 import glob, gzip, json, sys
-B, crawl = sys.argv[1:3]
+B, crawl, page = sys.argv[1:4]
 def records(data):
     out, i = [], 0
     while i < len(data):
@@ -284,8 +284,8 @@ byid = {h['WARC-Record-ID']: b for h, b in src}
 idx = json.load(open(B + '/data/index.json'))['articles']
 a = idx[0] if len(idx) == 1 else {}
 ok = len(want) == 10 and all(r in got and got[r] == byid[r] for r in want) and a.get('date') == '2023-05-28T09:30:00+07:00' and \
-     a.get('category') == 'Ảnh thời sự' and a.get('author') == 'Phóng viên crawl'
-if not ok: print(len(want), [r in got for r in want], {k: a.get(k) for k in ('date', 'category', 'author')})
+     a.get('category') == 'Ảnh thời sự' and a.get('author') == 'Phóng viên crawl' and a['source']['size'] == len(open(page, 'rb').read())
+if not ok: print(len(want), [r in got for r in want], {k: a.get(k) for k in ('date', 'category', 'author', 'source')})
 sys.exit(0 if ok else 1)
 PY
     check "web archive: verify the bag of a crawl with a feed" wbt verify "$OUT/bag4"
