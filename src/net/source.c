@@ -684,7 +684,12 @@ static const warc_index *warc_index_get(bt_source *s, const char *path)
     bt_err e;
     if (bt_warc_reader_open(path, input_cap(s) + MAX_WARC_SLACK, &r, &e) == BT_OK) {
         bt_warc_record rec;
-        while (bt_warc_next(r, &rec, &e) == BT_OK) {
+        bt_status rs;
+        while ((rs = bt_warc_next(r, &rec, &e)) != BT_EEMPTY) {
+            if (rs != BT_OK) {
+                if (bt_warc_resync(r, &e) == BT_OK) continue; /* (expand_warc names it) */
+                break;
+            }
             int resp = rec.type && strcmp(rec.type, "response") == 0;
             index_record(x, &rec, resp && rec.target_uri ? response_kind(&rec, input_cap(s)) : WK_OTHER);
             bt_warc_record_free(&rec);
@@ -831,7 +836,16 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
     warc_extra wx;
     memset(&wx, 0, sizeof wx);
     size_t before = l->n, nresp = 0;
-    while ((st = bt_warc_next(r, &rec, e)) == BT_OK) {
+    for (;;) {
+        st = bt_warc_next(r, &rec, e);
+        if (st == BT_EEMPTY) break;
+        if (st != BT_OK) {
+            /* a broken record in a member of its own is skipped; else the rest of the file is lost */
+            bt_err re;
+            if (bt_warc_resync(r, &re) != BT_OK) break;
+            note(l, "%s: %s (that record is skipped)", path, e->msg);
+            continue;
+        }
         if (!rec.type) {
             bt_warc_record_free(&rec);
             continue;

@@ -267,6 +267,8 @@ struct bt_warc_reader {
     uint64_t member_off; /* file offset of the current gzip member */
     uint64_t member_pos; /* decompressed bytes of that member consumed */
     uint64_t plain_pos;  /* plain files: bytes consumed */
+    uint64_t last_off, last_skip; /* where the last record bt_warc_next read began */
+    int gz_broken;       /* the gzip stream itself failed (no resync past that) */
     char err[200];
 };
 
@@ -304,6 +306,7 @@ static int fill(bt_warc_reader *r)
         }
         if (r->z.avail_in == 0 && !refill_in(r)) {
             snprintf(r->err, sizeof r->err, "gzip data cut short");
+            r->gz_broken = 1;
             return -1;
         }
         r->z.next_out = r->out;
@@ -312,6 +315,7 @@ static int fill(bt_warc_reader *r)
         if (rc == Z_STREAM_END) r->stream_end = 1;
         else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             snprintf(r->err, sizeof r->err, "corrupt gzip data");
+            r->gz_broken = 1;
             return -1;
         }
         r->out_end = sizeof r->out - r->z.avail_out;
@@ -451,8 +455,8 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
             bt_buf_free(&line);
             return BT_EEMPTY;
         }
-        rec->offset = r->gz ? r->member_off : r->plain_pos;
-        rec->skip = r->gz ? r->member_pos : 0;
+        rec->offset = r->last_off = r->gz ? r->member_off : r->plain_pos;
+        rec->skip = r->last_skip = r->gz ? r->member_pos : 0;
         rl = read_line(r, &line, MAX_HEAD);
         if (rl <= 0) break;
         if (!(line.len <= 2 && (line.data[0] == '\r' || line.data[0] == '\n'))) break;
@@ -547,6 +551,36 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
         return bt_err_set(e, BT_EPARSE, "at offset %llu: wrong Content-Length (%lld): the record does not end there", at, clen);
     }
     if (keep) rec->block = bt_buf_detach(&block, NULL);
+    return BT_OK;
+}
+
+bt_status bt_warc_resync(bt_warc_reader *r, bt_err *e)
+{
+    unsigned long long at = (unsigned long long)r->last_off;
+    if (!r->gz || r->gz_broken || r->last_skip)
+        return bt_err_set(e, BT_EPARSE, "at offset %llu: the records after a broken one cannot be found", at);
+    /* read the gzip member the broken record began with through to its end, discarding it */
+    if (fseeko(r->f, (off_t)r->last_off, SEEK_SET) != 0 || inflateReset(&r->z) != Z_OK)
+        return bt_err_set(e, BT_EIO, "at offset %llu: cannot go back to the record", at);
+    r->in_base = r->last_off;
+    r->z.next_in = NULL;
+    r->z.avail_in = 0;
+    for (;;) {
+        if (r->z.avail_in == 0 && !refill_in(r)) {
+            r->gz_broken = 1;
+            return bt_err_set(e, BT_EPARSE, "at offset %llu: gzip data cut short", at);
+        }
+        r->z.next_out = r->out;
+        r->z.avail_out = sizeof r->out;
+        int rc = inflate(&r->z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) break;
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            r->gz_broken = 1;
+            return bt_err_set(e, BT_EPARSE, "at offset %llu: corrupt gzip data", at);
+        }
+    }
+    r->started = r->stream_end = 1; /* the next fill starts the next member */
+    r->out_start = r->out_end = 0;
     return BT_OK;
 }
 

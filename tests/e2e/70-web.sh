@@ -225,6 +225,34 @@ PY
         pass "web: a WARC record with a wrong Content-Length is named with the offset; the records before it are used" ||
         fail "web: wrong Content-Length (exit $rc, $(wc -l <"$OUT/len.json") articles; $(tr '\n' '|' <"$OUT/len.err" | head -c 300))"
     one_line_error "web: a WARC whose first response has a wrong Content-Length" 3 "len-first.warc: at offset [0-9]*: wrong Content-Length" wbt parse "$OUT/len-first.warc"
+    # in a .warc.gz of one gzip member per record (wget's, ours), a broken record is skipped and
+    # the records after it are read: an image's record with a wrong Content-Length, a member that
+    # is no record
+    python3 - "$OUT/crawl.warc.gz" "$OUT/resync.warc.gz" <<'PY'
+import gzip, re, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+members, i = [], 0
+while i < len(d):
+    z = zlib.decompressobj(31); members.append(z.decompress(d[i:])); i = len(d) - len(z.unused_data)
+out = []
+for m in members:
+    if m.startswith(b'WARC/1') and b'WARC-Type: response' in m[:300] and b'/img/b.jpg' in m[:600]:
+        c = re.search(rb'Content-Length: (\d+)\r\n', m)
+        m = m[:c.start(1)] + str(int(c.group(1)) - 50).encode() + m[c.end(1):]
+        out.append(gzip.compress(b'no record in this member\r\n\r\n'))
+    out.append(gzip.compress(m))
+open(sys.argv[2], 'wb').write(b''.join(out))
+PY
+    wbt parse --json "$OUT/resync.warc.gz" >"$OUT/rs.json" 2>"$OUT/rs.err"; rc=$?
+    python3 - "$OUT/rs.json" <<'PY' && [ "$rc" = 0 ] && [ "$(grep -c "resync.warc.gz: at offset [0-9]*: .*(that record is skipped)" "$OUT/rs.err")" = 2 ] &&
+import json, sys
+j = [json.loads(l) for l in open(sys.argv[1])]
+imgs = [b['text'] for b in j[0]['blocks'] if b['type'] == 'image'] if j else []
+sys.exit(0 if len(j) == 2 and imgs == ['Ảnh một'] and j[1]['title'] == 'Bài không có ngày' else 1)
+PY
+        grep -q "wrong Content-Length" "$OUT/rs.err" && grep -q "not a WARC record" "$OUT/rs.err" &&
+        pass "web: a .warc.gz with broken records: each named and skipped, the records after them read" ||
+        fail "web: WARC resync (exit $rc; $(tr '\n' '|' <"$OUT/rs.err" | head -c 400))"
 
     # a crawl with a feed: the feed's items fill the fields their pages lack and give the order
     # (redirects in the crawl lead to the pages), the digest takes the feed's title; an item whose

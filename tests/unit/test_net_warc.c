@@ -36,6 +36,33 @@ static int count_records(const char *path, const char *type, char *err, size_t e
     return n;
 }
 
+/* Records read when every broken one is skipped (bt_warc_resync); *broken counts them, -1 when
+ * the reader could not go on past one. */
+static int count_resync(const char *path, int *broken)
+{
+    bt_warc_reader *r;
+    bt_err e;
+    *broken = 0;
+    if (bt_warc_reader_open(path, 0, &r, &e) != BT_OK) return -1;
+    int n = 0;
+    bt_warc_record rec;
+    bt_status st;
+    while ((st = bt_warc_next(r, &rec, &e)) != BT_EEMPTY) {
+        if (st != BT_OK) {
+            (*broken)++;
+            if (bt_warc_resync(r, &e) != BT_OK) {
+                n = -1;
+                break;
+            }
+            continue;
+        }
+        n++;
+        bt_warc_record_free(&rec);
+    }
+    bt_warc_reader_close(r);
+    return n;
+}
+
 static void test_roundtrip(void)
 {
     bt_http_exchange x;
@@ -164,6 +191,31 @@ static void test_roundtrip(void)
     }
     bt_write_file_atomic(wl, plain, (size_t)pn, &e);
     CHECK("warc: wrong Content-Length", count_records(wl, NULL, err, sizeof err) == -2 && strstr(err, "wrong Content-Length"));
+    /* a member that is no record, between two of ours: skipped, the records after it read; in a
+     * plain file the reader cannot go on past a broken record */
+    char *gm = path_in("garbage-member.gz");
+    gzFile gg = gzopen(gm, "wb");
+    gzputs(gg, "garbage, no record\r\n\r\n");
+    gzclose(gg);
+    char *gdata = NULL;
+    size_t glen = 0;
+    bt_read_file(gm, 1 << 16, &gdata, &glen, &e);
+    char *rs = path_in("resync.warc.gz");
+    bt_buf mix = {0};
+    bt_buf_add(&mix, data, (size_t)off2);
+    if (gdata) bt_buf_add(&mix, gdata, glen);
+    bt_buf_add(&mix, data + off2, len - (size_t)off2);
+    bt_write_file_atomic(rs, mix.data, mix.len, &e);
+    int broken = 0;
+    int got = count_resync(rs, &broken), all = count_records(p, NULL, err, sizeof err);
+    if (got != all || broken != 1) printf("  got %d of %d records, %d broken\n", got, all, broken);
+    CHECK("warc: a broken gzip member is skipped, the records after it read", all > 4 && got == all && broken == 1);
+    got = count_resync(wl, &broken);
+    CHECK("warc: no resync in a plain file", got == -1 && broken == 1);
+    bt_buf_free(&mix);
+    free(gdata);
+    free(gm);
+    free(rs);
     char *junk = path_in("junk.warc");
     bt_write_file_atomic(junk, "hello world\r\n", 13, &e);
     CHECK("warc: not a WARC", count_records(junk, NULL, err, sizeof err) == -2 && strstr(err, "not a WARC record"));
