@@ -145,7 +145,7 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
         {"help", no_argument, NULL, 'h'},             {"jobs", required_argument, NULL, 'J'},
         BT_NET_LONGOPTS,                              {NULL, 0, NULL, 0}};
     const char *output = NULL, *outdir = NULL;
-    bt_pdf_opts po = {.epoch = -1};
+    bt_pdf_opts po = {.epoch = -1, .release_blocks = 1}; /* (the articles are freed after) */
     const char *tname = NULL;
     bt_input_opts io = {BT_FROM_AUTO, NULL, 0, NULL};
     bt_source_opts so;

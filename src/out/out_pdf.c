@@ -195,6 +195,8 @@ static void raw_set(HPDF_Dict obj, bt_buf *b)
     if (!r) r = obj->attr = bt_xcalloc(1, sizeof *r);
     free(r->text);
     r->text = bt_buf_detach(b, &r->len);
+    /* no growth slack: thousands of these wait for the save */
+    r->text = bt_xrealloc(r->text, r->len + 1);
     obj->write_fn = raw_write;
     obj->free_fn = raw_free;
 }
@@ -281,7 +283,9 @@ static unsigned char *deflate_bytes(const void *in, size_t len, size_t *outlen)
         return NULL;
     }
     *outlen = cap;
-    return out;
+    /* compressBound is the input's size and more: a page's stream waits for the save, so keep
+     * only what it holds (a 2,600-article document: 18 MB less at its peak) */
+    return bt_xrealloc(out, cap ? cap : 1);
 }
 
 /* A new stream object: entries (without Length and Filter) and the data (copied), compressed
@@ -765,6 +769,23 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
     free(img);
     if (d->h.code) return hfail(d, e, "writing a page");
     return BT_OK;
+}
+
+/* release_blocks: an article's blocks (text and images) once its pages are written, which keeps
+ * a document of thousands of articles from holding all their text until the save. The image
+ * cache forgets the images (libharu has its own copy). */
+static void release_blocks(doc *d, bt_article *a)
+{
+    for (size_t b = 0; b < a->nblocks; b++) {
+        bt_image *im = a->blocks[b].image;
+        for (size_t k = 0; im && k < d->nic; k++)
+            if (d->ic[k].img == im) d->ic[k].img = NULL;
+        free(a->blocks[b].text);
+        bt_image_free(im);
+    }
+    free(a->blocks);
+    a->blocks = NULL;
+    a->nblocks = a->cap = 0;
 }
 
 /* ---------------------------------------------------------------- document information */
@@ -1385,6 +1406,7 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     if (st) return st;
     d->total = d->ntoc;
     for (size_t i = 0; i < d->n; i++) d->total += d->npages[i];
+    set_id(d); /* (from the text: before pass 2 may release it) */
     d->pageobj = bt_xcalloc(d->total ? d->total : 1, sizeof *d->pageobj);
     d->ps = bt_pdfstruct_new(doc_lang(d->arts[0]), d->n, d->total);
 
@@ -1397,6 +1419,8 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     /* pass 2: pages (the contents first) */
     if (d->toc) {
         st = write_pages(d, d->n, d->toc, e);
+        bt_layout_free(d->toc); /* written: the links' rectangles are in d->links */
+        d->toc = NULL;
         if (st) return st;
     }
     for (size_t i = 0; i < d->n; i++) {
@@ -1409,6 +1433,7 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         st = write_pages(d, i, L, e);
         bt_layout_free(L);
         if (st) return st;
+        if (d->o->release_blocks) release_blocks(d, d->arts[i]);
     }
     if (d->n > 1) {
         st = toc_links(d, e);
@@ -1419,6 +1444,8 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     }
     st = write_struct(d, e);
+    bt_pdfstruct_free(d->ps); /* now in the objects; nothing after this marks content */
+    d->ps = NULL;
     if (st) return st;
     set_info(d);
     if (d->o->embed_source) {
@@ -1429,7 +1456,6 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         st = write_pdfa(d, e);
         if (st) return st;
     }
-    set_id(d);
     if (d->h.code) return hfail(d, e, "writing the document information");
     double t2 = now_ms();
     times.pages += t2 - tf;

@@ -19,6 +19,10 @@ typedef struct {
                            * with pdfa) */
     int image_dpi;        /* > 0: images finer than this many pixels per inch at their printed
                            * size are downsampled to it (JPEG stays JPEG); 0: original pixels */
+    int release_blocks;   /* 1: bt_pdf_write frees each article's blocks (text, images) once its
+                           * pages are written, leaving nblocks 0 (title, metadata, source and
+                           * warnings stay): memory stays low for documents of many articles.
+                           * For callers that free the articles afterwards anyway. */
 } bt_pdf_opts;
 
 /* 1 if name is a paper size we know. */
