@@ -341,13 +341,28 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
             by = 0;
         if (by && f->parent >= 0 && (c->v[f->parent].flags & F_INLINK)) by = 0; /* a teaser */
         if (by && m->nby < 8 && !(f->flags & F_HIDDEN) && f->raw < 200) {
-            /* a schema.org name inside the byline is the cleanest source */
+            /* a schema.org name inside the byline is the cleanest source; the names of all
+             * the authors it marks up when there are several */
             xmlNode *src = n;
+            char *s = NULL;
             for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
                 const char *kip = ex_attr(c->v[k].n, "itemprop");
-                if (kip && !strcasecmp(kip, "name")) { src = c->v[k].n; break; }
+                if (!kip || strcasecmp(kip, "name")) continue;
+                if (src == n) src = c->v[k].n;
+                int of_author = 0;
+                for (int p = c->v[k].parent; p >= 0 && p >= i && !of_author; p = c->v[p].parent) {
+                    const char *pip = ex_attr(c->v[p].n, "itemprop");
+                    of_author = pip && !strcasecmp(pip, "author");
+                }
+                char *t = of_author ? ex_node_text(c->v[k].n) : NULL;
+                if (t && *t && (!s || !strstr(s, t))) {
+                    char *j = s ? bt_xasprintf("%s; %s", s, t) : bt_xstrdup(t);
+                    free(s);
+                    s = j;
+                }
+                free(t);
             }
-            char *s = ex_node_text(src);
+            if (!s) s = ex_node_text(src);
             static const char *const credit[] = {"foto", "photo", "ảnh", "bild", "image", "crédit", "credit", NULL};
             int is_credit = 0;
             for (const char *const *cr = credit; *cr; cr++)
@@ -556,9 +571,13 @@ static int near_content(ctx *c, int i, int best, int pass)
     int time_el = c->v[i].tag == T_TIME;
     if (c->v[i].cw & (CW(CW_NOW) | CW(CW_TODAY) | CW(CW_CURRENT)))
         return 0; /* the site's clock: today's date, not the article's */
+    if (c->v[i].tag == T_BLOCKQUOTE && (c->v[i].flags & F_JUNK) && !(c->v[i].flags & F_HIDDEN))
+        return 0; /* an embedded post itself (below) */
     for (int p = c->v[i].parent; p >= 0; p = c->v[p].parent) {
         if (!(c->v[p].flags & F_JUNK) || (c->v[p].flags & F_HIDDEN)) continue;
-        if (c->v[p].tag == T_ASIDE || c->v[p].tag == T_NAV) return 0;
+        /* a quotation that is boilerplate is an embedded post (a tweet's blockquote): its
+         * date and author are the post's */
+        if (c->v[p].tag == T_ASIDE || c->v[p].tag == T_NAV || c->v[p].tag == T_BLOCKQUOTE) return 0;
         uint64_t pcw = c->v[p].cw;
         if ((pcw & (CW(CW_COMMENT) | CW(CW_RELATED) | CW(CW_SIDEBAR) | CW(CW_TEASER) | CW(CW_RECOMMEND) |
                     CW(CW_POPULAR) | CW(CW_LISTING) | CW(CW_LIENQUAN) | CW(CW_FORUM) | CW(CW_REPLY) |
@@ -665,10 +684,23 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
                 /* "Name" + description run together: a shorter candidate that starts it wins */
                 for (int q = 0; q < m->nby; q++)
                     if (strlen(m->by_txt[q]) < strlen(b) && *m->by_txt[q] &&
-                        strncmp(b, m->by_txt[q], strlen(m->by_txt[q])) == 0)
+                        strncmp(b, m->by_txt[q], strlen(m->by_txt[q])) == 0 &&
+                        b[strlen(m->by_txt[q])] != ';') /* not when b lists several names */
                         b = m->by_txt[q];
                 m->byline = bt_xstrdup(b);
                 c->byline_node = c->v[m->by_idx[k]].n;
+                /* schema.org microdata names each author apart ("By <span itemprop=author>A
+                 * </span> and <span itemprop=author>B</span>"): all of them, as JSON-LD's */
+                const char *ipk = ex_attr(c->byline_node, "itemprop");
+                for (int q = k + 1; ipk && !strcasecmp(ipk, "author") && q < m->nby; q++) {
+                    const char *ipq = ex_attr(c->v[m->by_idx[q]].n, "itemprop");
+                    if (!ipq || strcasecmp(ipq, "author") || !near_content(c, m->by_idx[q], best, pass) ||
+                        strstr(m->byline, m->by_txt[q]))
+                        continue;
+                    char *j = bt_xasprintf("%s; %s", m->byline, m->by_txt[q]);
+                    free(m->byline);
+                    m->byline = j;
+                }
             }
     /* Last resort: a short line near the article such as "06.11.2023 13:30 von Olga". */
     if (!m->pub_meta && !m->ld_date && !m->vis_date && best >= 0) {
