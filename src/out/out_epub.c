@@ -1368,7 +1368,9 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
     if (!b->o->no_fonts) {
         const char *fdir = b->o->font_dir ? b->o->font_dir : t->font_dir;
         bt_fontset *fs = NULL;
-        st = bt_fontset_open(fdir, &fs, e);
+        /* the process-wide set: a batch of books (archive digests) parses the faces once, and
+         * HarfBuzz keeps what it learnt of their tables for the next subset */
+        st = bt_fontset_acquire(fdir, &fs, e);
         if (st != BT_OK) return st;
         /* the family name the stylesheet uses: the template's for its own fonts, else the
          * name of the files */
@@ -1396,7 +1398,7 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
             free(file);
         }
         free(cps);
-        bt_fontset_free(fs);
+        bt_fontset_release(fs);
         if (st != BT_OK) {
             free(family);
             bt_buf_free(&css);
