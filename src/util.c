@@ -358,6 +358,12 @@ bt_status bt_mkdirs(const char *path, int mode, bt_err *e)
     char *p = bt_xstrdup(path);
     size_t n = strlen(p);
     while (n > 1 && p[n - 1] == '/') p[--n] = '\0';
+    struct stat sb;
+    if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) { /* the common case: there already (one call
+                                                       * instead of two per component) */
+        free(p);
+        return BT_OK;
+    }
     for (char *s = p + 1; ; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;

@@ -77,6 +77,8 @@ bt_status arc_journal_replay(arc_ctx *c, bt_err *e) {
     }
     bt_strvec dirs = {0};
     bt_map dirset = {0};
+    struct stat bagsb;
+    int onefs = stat(c->bag, &bagsb) == 0; /* every directory moved into is on the bag's filesystem */
     bt_status st = BT_OK;
     char *l = NULL;
     size_t cap = 0;
@@ -112,17 +114,19 @@ bt_status arc_journal_replay(arc_ctx *c, bt_err *e) {
             char *to = bt_path_join(c->bag, rel);
             struct stat sb;
             if (stat(from, &sb) == 0) {
-                st = bt_mkdirs_for(to, e);
-                if (st == BT_OK && rename(from, to) != 0)
-                    st = bt_err_set(e, BT_EIO, "cannot move %s into place: %s", rel, strerror(errno));
-                if (++moves == crash_at) _exit(137);
                 char *d = bt_path_dirname(to);
-                if (bt_map_gets(&dirset, d) < 0) {
+                if (bt_map_gets(&dirset, d) < 0) { /* a directory not seen yet: make it (once) */
+                    st = bt_mkdirs(d, 0755, e);
+                    struct stat dsb;
+                    if (st == BT_OK && (stat(d, &dsb) != 0 || dsb.st_dev != bagsb.st_dev)) onefs = 0;
                     bt_map_puts(&dirset, d, 1);
                     bt_strvec_push(&dirs, d);
                 } else {
                     free(d);
                 }
+                if (st == BT_OK && rename(from, to) != 0)
+                    st = bt_err_set(e, BT_EIO, "cannot move %s into place: %s", rel, strerror(errno));
+                if (++moves == crash_at) _exit(137);
             }
             free(from);
             free(to);
@@ -130,7 +134,12 @@ bt_status arc_journal_replay(arc_ctx *c, bt_err *e) {
     }
     free(l);
     fclose(f);
-    for (size_t i = 0; i < dirs.n; i++) bt_fsync_dir(dirs.v[i]);
+    /* the renames made durable: one flush of the bag's filesystem costs one journal commit,
+     * where a flush per directory costs one each (75 for 1,000 articles over six years) */
+    int fsd = onefs && dirs.n > 1 ? open(c->bag, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fsd < 0 || syncfs(fsd) != 0)
+        for (size_t i = 0; i < dirs.n; i++) bt_fsync_dir(dirs.v[i]);
+    if (fsd >= 0) close(fsd);
     bt_strvec_free(&dirs);
     bt_map_free(&dirset);
     if (st == BT_OK) {
