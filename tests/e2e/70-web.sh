@@ -193,6 +193,14 @@ imgs = [b['text'] for b in j[0]['blocks'] if b['type'] == 'image'] if j else []
 sys.exit(0 if len(j) == 2 and imgs == ['Ảnh một', 'Ảnh hai'] and j[1]['title'] == 'Bài không có ngày' else 1)
 PY
     grep -q "WARC records skipped" "$OUT/warc.err" && pass "web: skipped WARC records counted" || fail "web: WARC skip count"
+    # a revisit record (wget --warc-dedup: the page had not changed since an earlier crawl) is
+    # skipped and counted, named with its file
+    (cd "$OUT" && timeout 60 wget -q --warc-file=dd1 --warc-cdx -O /dev/null "$U/nodate.html" 2>/dev/null &&
+        timeout 60 wget -q --warc-file=dd2 --warc-dedup=dd1.cdx -O /dev/null "$U/nodate.html" "$U/sh-c82b3d1d540b.html" 2>/dev/null)
+    wbt parse --json -v --no-images "$OUT/dd2.warc.gz" >"$OUT/dd2.json" 2>"$OUT/dd2.err"; rc=$?
+    [ "$rc" = 0 ] && [ "$(wc -l <"$OUT/dd2.json")" = 1 ] && grep -q "dd2.warc.gz: WARC records skipped: 1 revisit" "$OUT/dd2.err" &&
+        pass "web: a revisit record in a wget WARC is skipped and counted with its file" ||
+        fail "web: revisit (exit $rc, $(wc -l <"$OUT/dd2.json") articles; $(tr '\n' '|' <"$OUT/dd2.err" | head -c 300))"
     python3 - "$OUT/crawl.warc.gz" "$OUT/cut.warc.gz" <<'PY'
 import sys, zlib
 d = open(sys.argv[1], 'rb').read()

@@ -293,6 +293,16 @@ else
     skip "web archive: --sources with a WARC (wget missing)"
 fi
 one_line_error "web archive: --offline refuses a feed URL" 1 "feed.rss: refused: --offline" wbt archive --offline -q "$U/feed.rss" -o "$OUT/bag3"
+# the filters work on web sources as on files: dates (the page's, else the feed item's) and the
+# category (accents and case ignored)
+wbt archive --no-images -q "$U/feed.rss" -o "$OUT/bag6" --since 2018-01-01 --until 2019-12-31 >"$OUT/f6.out" 2>&1
+n6=$(find "$OUT/bag6/data" -name '*.pdf' -printf '%f\n' | sort | tr '\n' ' ')
+wbt archive --no-images "$U/feed.rss" -o "$OUT/bag7" --category "giao thong" >"$OUT/f7.out" 2>&1
+n7=$(find "$OUT/bag7/data" -name '*.pdf' -printf '%f\n' | tr '\n' ' ')
+case "$n6" in 2018-10-11-*.pdf\ 2019-11-20-*.pdf\ ) ok6=1 ;; *) ok6=0 ;; esac
+[ "$ok6" = 1 ] && case "$n7" in 2022-02-13-*.pdf\ ) true ;; *) false ;; esac && grep -q "4 filtered out" "$OUT/f7.out" &&
+    pass "web archive: --since/--until and --category filter a feed's articles" ||
+    fail "web archive: filters on a feed (since/until: $n6; category: $n7; $(tail -1 "$OUT/f7.out"))"
 # gzip files that are no WARC among the sources: a gzip of text, gzip data cut in its header;
 # each a failed entry named with its reason, the others archived, the bag valid (exit 1)
 echo "chỉ là văn bản" | gzip >"$OUT/plain.txt.gz"; printf '\037\213\010\000garbage' >"$OUT/garbage.gz"
