@@ -122,6 +122,20 @@ grep -q "missing.png.*404" "$OUT/img.err" && grep -q "notxml.txt.*not an image" 
 wbt pdf "$U/img.html" -o "$OUT/img.pdf" 2>/dev/null && have pdfimages && [ "$(pdfimages -list "$OUT/img.pdf" 2>/dev/null | tail -n +3 | wc -l)" -ge 2 ] &&
     pass "web: pdf URL embeds the fetched images" || fail "web: pdf URL with images"
 
+# the count cap: 55 images on a page, 50 fetched, one warning for the rest
+python3 - "$S" <<'PY'
+import sys
+S = sys.argv[1]
+paras = ''.join(f'<p>Đoạn {i}: nội dung đủ dài để được giữ lại trong bài báo thử nghiệm của chúng tôi hôm nay.</p>' for i in range(4))
+imgs = ''.join(f'<figure><img src="/img/a.png?n={i}" alt="Ảnh {i}"></figure>' for i in range(55))
+open(f'{S}/many.html', 'w', encoding='utf-8').write(f'<html><head><meta charset="utf-8"><title>Nhiều ảnh</title></head>'
+                                                     f'<body><article><h1>Nhiều ảnh</h1>{paras}{imgs}{paras}</article></body></html>')
+PY
+wbt parse --json "$U/many.html" >"$OUT/many.json" 2>"$OUT/many.err"; rc=$?
+n=$(grep -c "	/img/a.png?n=" "$WLOG")
+[ "$rc" = 0 ] && [ "$n" = 50 ] && [ "$(grep -c "more than 50 images: the rest are not loaded" "$OUT/many.err")" = 1 ] &&
+    pass "web: a page's images are capped at 50 (one warning, the rest never asked)" ||
+    fail "web: image count cap (exit $rc, $n asked; $(tr '\n' '|' <"$OUT/many.err" | head -c 300))"
 # --- pdf URL, epub FEED ----------------------------------------------------------------------
 (cd "$OUT" && BANTIN=$BANTIN_ABS wbt pdf --no-images "$U/$b" 2>/dev/null) && [ -s "$OUT/vi-vnexpress-2022-02-13-thoi-su.pdf" ] &&
     pass "web: pdf URL without -o names the PDF after the URL" || fail "web: pdf URL default name"
