@@ -683,6 +683,11 @@ bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_
     arc_set(&r->last_modified, info.last_modified);
     if (info.status) set_extra(r, "http_status", json_integer(info.status));
     if (st != BT_OK && x->origin == ARC_ORIGIN_URL) set_extra(r, "retry", json_boolean(info.transient));
+    if (st == BT_OK && *a && it->meta && it->meta->description) {
+        /* digests reload the page from the WARC evidence: what the feed said of it is kept here */
+        json_t *v = json_string(it->meta->description);
+        if (v) set_extra(r, "feed_lead", v);
+    }
     pthread_mutex_lock(&w->mu);
     if (x->origin == ARC_ORIGIN_WARC && st == BT_OK) copy_evidence(c, w, &info, r);
     w->wait_ms += waited;
@@ -818,6 +823,8 @@ bt_status arc_web_reload(arc_ctx *c, size_t ei, bt_article **a, bt_err *e)
         if (!ar->category && r.category) bt_article_set(&ar->category, r.category);
         if (!ar->author && r.author) bt_article_set(&ar->author, r.author);
         if (!ar->published.year && r.date) bt_date_parse_iso(r.date, &ar->published);
+        json_t *fl = r.extra ? json_object_get(r.extra, "feed_lead") : NULL;
+        if (!ar->lead && json_is_string(fl)) bt_article_set(&ar->lead, json_string_value(fl));
         if (r.url) bt_article_set(&ar->source_url, r.url);
     }
     arc_record_free(&r);

@@ -260,7 +260,7 @@ S = sys.argv[1]
 open(f'{S}/crawlfeed.rss', 'w', encoding='utf-8').write(
     '<rss version="2.0"><channel><title>Kênh của crawl</title>'
     '<item><title>Ảnh</title><link>/redirect/2/img.html</link><pubDate>Sun, 28 May 2023 09:30:00 +0700</pubDate>'
-    '<category>Ảnh thời sự</category><author>Phóng viên crawl</author></item></channel></rss>')
+    '<category>Ảnh thời sự</category><author>Phóng viên crawl</author><description>Lời dẫn của feed</description></item></channel></rss>')
 PY
     (cd "$OUT" && timeout 60 wget -q --warc-file=fcrawl -O /dev/null "$U/crawlfeed.rss" "$U/redirect/2/img.html" "$U/img/a.png" 2>/dev/null)
     wbt archive "$OUT/fcrawl.warc.gz" -o "$OUT/bag4" -q >"$OUT/f4.out" 2>&1; rc=$?
@@ -289,6 +289,13 @@ if not ok: print(len(want), [r in got for r in want], {k: a.get(k) for k in ('da
 sys.exit(0 if ok else 1)
 PY
     check "web archive: verify the bag of a crawl with a feed" wbt verify "$OUT/bag4"
+    # the digests reload pages from the bag's WARC: the lead the feed gave stays (crawl and web)
+    wbt archive --no-images -q "$U/crawlfeed.rss" -o "$OUT/bag8" >/dev/null 2>&1
+    [ "$(cat "$OUT"/bag4/data/digests/*.epub | wc -c)" -gt 0 ] && for e in "$OUT"/bag4/data/digests/*.epub "$OUT"/bag8/data/digests/*.epub; do
+        unzip -p "$e" 2>/dev/null | grep -q "Lời dẫn của feed" || echo "$e"; done >"$OUT/nolead" &&
+        [ ! -s "$OUT/nolead" ] && [ "$(ls "$OUT"/bag8/data/digests/*.epub | wc -l)" = 1 ] &&
+        pass "web archive: a digest keeps the lead a feed gave a page (a crawl's feed and a fetched one)" ||
+        fail "web archive: feed lead lost in the digests: $(cat "$OUT/nolead" 2>/dev/null | tr '\n' ' ')"
 else
     skip "web archive: --sources with a WARC (wget missing)"
 fi
