@@ -14,7 +14,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 # FUZZ_MAX_LEN: one input size cap for every harness (default: per harness, see run.sh)
 FUZZ_MAX_LEN ?=
-FUZZERS      ?= text html pdf epub image state
+FUZZERS      ?= text html pdf epub image state verify
 FZ           ?= build-fuzz
 
 PKGS      ?= $(shell $(MAKE) -s --no-print-directory print-pkgs)
