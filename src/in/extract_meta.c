@@ -385,8 +385,15 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                          (ex_attr(n, "rel") && ex_ci_contains(ex_attr(n, "rel"), "category"));
             /* a category's own link, not one of a list (menus, related articles, tags) */
             int alone = !(c->v[f->parent].tag == T_LI || (cw & CW(CW_RELATED)) || (pcw & CW(CW_RELATED)));
-            for (xmlNode *sib = n->parent ? n->parent->children : NULL; sib && alone; sib = sib->next)
-                if (sib != n && is_tag(sib, "a")) alone = 0;
+            int nlinks = 0, last = 1;
+            for (xmlNode *sib = n->parent ? n->parent->children : NULL; sib && nlinks <= 3; sib = sib->next)
+                if (is_tag(sib, "a")) {
+                    nlinks++;
+                    last = sib == n;
+                }
+            /* two or three links in a box named as the category ("Kinh doanh", "Thị trường"):
+             * a short breadcrumb, whose last link is the most precise */
+            if (alone && nlinks > 1) alone = nlinks <= 3 && last && (pcw & weak);
             if (strong || (alone && ((pcw | cw) & weak))) {
                 char *s = ex_node_text(n);
                 if (*s) {
