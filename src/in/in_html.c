@@ -39,12 +39,18 @@ static int end_tag_at(const char *p, const char *end, const char *name)
  * libxml2 parses the page: attribute values are most of a modern page's markup (class lists,
  * link targets, tracking data) and most of the parser's time. An attribute that a new rule needs
  * must be added here. */
-static const char *const kept_attrs[] = {
-    "class", "id", "style", "hidden", "aria-hidden", "type", "role", "rel", "src", "srcset", "alt",
-    "width", "height", "itemprop", "itemtype", "content", "property", "name", "http-equiv",
-    "charset", "datetime", "lang", "xml:lang", "data-src", "data-original", "data-lazy-src",
-    "data-lazy", "data-original-src", "data-full-src", "data-srcset", "data-url",
-    "data-lazy-srcset", "aria-label", "typeof", NULL};
+#define K(s) {s, sizeof s - 1}
+static const struct kept {
+    const char *name;
+    size_t len;
+} kept_attrs[] = {
+    K("class"), K("id"), K("style"), K("hidden"), K("aria-hidden"), K("type"), K("role"), K("rel"),
+    K("src"), K("srcset"), K("alt"), K("width"), K("height"), K("itemprop"), K("itemtype"),
+    K("content"), K("property"), K("name"), K("http-equiv"), K("charset"), K("datetime"), K("lang"),
+    K("xml:lang"), K("data-src"), K("data-original"), K("data-lazy-src"), K("data-lazy"),
+    K("data-original-src"), K("data-full-src"), K("data-srcset"), K("data-url"),
+    K("data-lazy-srcset"), K("aria-label"), K("typeof"), {NULL, 0}};
+#undef K
 
 static int blank(char c)
 {
@@ -55,9 +61,10 @@ static int blank(char c)
  * one that is dropped. */
 static int kept_attr(const char *n, size_t l, const char *tag, size_t tl)
 {
-    int k = 0;
-    for (; kept_attrs[k]; k++)
-        if (strlen(kept_attrs[k]) == l && strncasecmp(n, kept_attrs[k], l) == 0) return k + 1;
+    int k = 0, f = tolower((unsigned char)n[0]);
+    for (; kept_attrs[k].name; k++) /* the length and the first letter first: most are dropped */
+        if (kept_attrs[k].len == l && kept_attrs[k].name[0] == f && strncasecmp(n, kept_attrs[k].name, l) == 0)
+            return k + 1;
     if (l == 4 && strncasecmp(n, "href", 4) == 0) /* the canonical URL: <link rel href> */
         return tl == 4 && strncasecmp(tag, "link", 4) == 0 ? k + 1 : 0;
     return 0;
