@@ -13,6 +13,7 @@ came; TIME is when the request arrived, seconds since the epoch with millisecond
 Special paths (PATH below is a file under ROOT, without its leading slash):
   /status/N[?after=S]     an answer with status N (Retry-After: S when given)
   /once429/PATH           429 with Retry-After: 1 the first time, then PATH
+  /sleep/MS/PATH          PATH after MS milliseconds (the log has when the request arrived)
   /redirect/N/PATH        a chain of N redirects (302) ending at /PATH
   /loop, /loop2           two redirects pointing at each other
   /to?u=URL               a 302 to URL as given (ftp:, private addresses, ...)
@@ -123,6 +124,10 @@ class H(http.server.BaseHTTPRequestHandler):
             if first:
                 return self.send(429, b'slow down\n', extra=[('Retry-After', '1')])
             p = p[len('/once429'):]
+        if p.startswith('/sleep/'):
+            _, _, ms, rest = p.split('/', 3)
+            time.sleep(int(ms) / 1000)
+            p = '/' + rest
         if p.startswith('/redirect/'):
             _, _, n, rest = p.split('/', 3)
             n = int(n)

@@ -19,6 +19,8 @@ def feed(name, items):
     open(f'{S}/{name}', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>T</title>{x}</channel></rss>')
 feed('four.rss', [1, 2, 3, 4])
 feed('two.rss', [1, 2])
+x = ''.join(f'<item><title>Tin {n}</title><link>/sleep/800/p{n}.html</link></item>' for n in range(1, 5))
+open(f'{S}/slow4.rss', 'w', encoding='utf-8').write(f'<rss version="2.0"><channel><title>T</title>{x}</channel></rss>')
 PY
 
 # gaps PATTERN : the smallest and largest gap (s) between the arrivals of the logged requests
@@ -60,4 +62,15 @@ timeout 10 "$BANTIN" parse --json --no-images "$U/two.rss" >/dev/null 2>"$OUT/c4
 grep -q "robots.txt: Crawl-delay of 86400 s: 30 s used between requests to this host" "$OUT/c4.err" &&
     pass "web polite: a Crawl-delay of a day is bounded at 30 s, with a note" ||
     fail "web polite: Crawl-delay bound ($(tr '\n' '|' <"$OUT/c4.err" | head -c 300))"
+# requests at a time to one host: 4 pages that each take 0.8 s, --jobs 4: by default two at a
+# time (the third arrives when the first two are answered), with --per-host 4 all at once
+: >"$WLOG"
+wbt parse --json --no-images --jobs 4 --ignore-robots "$U/slow4.rss" >"$OUT/s1.json" 2>"$OUT/s1.err"; rc1=$?
+w1=$(awk -F'\t' '$2 ~ /^\/sleep\// { print $6 }' "$WLOG" | sort -n | awk '{ t[NR] = $1 } END { printf "%.2f", t[3] - t[1] }')
+: >"$WLOG"
+wbt parse --json --no-images --jobs 4 --per-host 4 --ignore-robots "$U/slow4.rss" >"$OUT/s2.json" 2>"$OUT/s2.err"; rc2=$?
+w2=$(awk -F'\t' '$2 ~ /^\/sleep\// { print $6 }' "$WLOG" | sort -n | awk '{ t[NR] = $1 } END { printf "%.2f", t[4] - t[1] }')
+[ "$rc1" = 0 ] && [ "$rc2" = 0 ] && [ "$(wc -l <"$OUT/s1.json")" = 4 ] && at_least "$w1" 0.7 && ! at_least "$w2" 0.5 &&
+    pass "web polite: at most 2 requests at a time to a host by default (third request ${w1} s after the first), --per-host 4 lets 4 go at once (${w2} s)" ||
+    fail "web polite: per-host limit (exit $rc1/$rc2; third after ${w1} s, fourth after ${w2} s; $(head -c 200 "$OUT/s1.err"))"
 exit 0
