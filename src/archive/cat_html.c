@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <utf8proc.h>
 
 #include "text.h"
@@ -853,22 +854,28 @@ static bt_status others(const cat_model *m, cat_w *w, bt_err *e)
 
 /* ---------------------------------------------------------------- the JSON block */
 
-/* A JSON string that cannot end its <script> element: '<' as \u003c (no "</script", no "<!--"),
- * control characters escaped. */
-static void json_str(bt_buf *b, const char *s)
+/* Serialised by jansson, one value at a time (the block is never whole in memory). A '<' can
+ * only stand inside a JSON string, so writing it as \u003c keeps "</script" and "<!--" out of
+ * the <script> element without changing the data. A string that is not valid UTF-8 (the model
+ * promises it is) is written as "". */
+static void json_put(bt_buf *b, json_t *v)
 {
-    bt_buf_addc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            bt_buf_addc(b, '\\');
-            bt_buf_addc(b, (char)*p);
-        } else if (*p < 0x20 || *p == '<') {
-            bt_buf_printf(b, "\\u%04x", *p);
-        } else {
-            bt_buf_addc(b, (char)*p);
-        }
+    if (!v) v = json_string("");
+    char small[1024];
+    size_t n = v ? json_dumpb(v, small, sizeof small, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+    char *big = NULL;
+    const char *out = small;
+    if (n > sizeof small) {
+        big = bt_xmalloc(n);
+        n = json_dumpb(v, big, n, JSON_COMPACT | JSON_ENCODE_ANY);
+        out = big;
     }
-    bt_buf_addc(b, '"');
+    json_decref(v);
+    for (size_t i = 0; i < n; i++) {
+        if (out[i] == '<') bt_buf_adds(b, "\\u003c");
+        else bt_buf_addc(b, out[i]);
+    }
+    free(big);
 }
 
 /* The slug the page's script makes of a title (function slug): NFD, marks U+0300-U+036F dropped,
@@ -903,7 +910,7 @@ static char *js_slug(const char *title)
 }
 
 /* The pdf field of a row (see the top of the file). */
-static void json_pdf(bt_buf *b, const cat_item *it, const char *pdf, const char *title)
+static json_t *json_pdf(const cat_item *it, const char *pdf, const char *title)
 {
     char folder[64];
     if (it->ymd)
@@ -913,16 +920,35 @@ static void json_pdf(bt_buf *b, const cat_item *it, const char *pdf, const char 
         snprintf(folder, sizeof folder, "articles/undated/");
     size_t fl = strlen(folder), pl = strlen(pdf);
     if (pl <= fl + 4 || strncmp(pdf, folder, fl) != 0 || strcmp(pdf + pl - 4, ".pdf") != 0 ||
-        memchr(pdf + fl, '/', pl - fl - 4)) {
-        json_str(b, pdf);
-        return;
-    }
+        memchr(pdf + fl, '/', pl - fl - 4))
+        return json_string(pdf);
     char *name = bt_xstrndup(pdf + fl, pl - fl - 4);
     char *slug = js_slug(title);
-    if (strcmp(name, slug) == 0) bt_buf_addc(b, '1');
-    else json_str(b, name);
+    json_t *v = strcmp(name, slug) == 0 ? json_integer(1) : json_string(name);
     free(slug);
     free(name);
+    return v;
+}
+
+/* One article's row: [title, when, rank, pdf, digest, author, url], trailing absent fields
+ * left out (see the top of the file). */
+static json_t *json_row(const cat_item *it, const bt_cat_article *a)
+{
+    json_t *row = json_array();
+    if (!row) return NULL;
+    long long when = !it->ymd ? 0 : it->hm < 0 ? it->ymd : (long long)it->ymd * 10000 + it->hm;
+    const char *url = is_web_url(a->url) ? a->url : NULL;
+    const char *author = a->author && *a->author ? a->author : NULL;
+    int last = url ? 6 : author ? 5 : it->digest >= 0 ? 4 : a->pdf ? 3 : 2;
+    json_t *title = json_string(a->title ? a->title : "");
+    json_array_append_new(row, title ? title : json_string(""));
+    json_array_append_new(row, json_integer(when));
+    json_array_append_new(row, json_integer((json_int_t)it->title_rank));
+    if (last >= 3) json_array_append_new(row, a->pdf ? json_pdf(it, a->pdf, a->title ? a->title : "") : json_integer(0));
+    if (last >= 4) json_array_append_new(row, json_integer(it->digest));
+    if (last >= 5) json_array_append_new(row, author ? json_string(author) : json_integer(0));
+    if (last >= 6) json_array_append_new(row, json_string(url));
+    return row;
 }
 
 static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
@@ -930,25 +956,23 @@ static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
     cw_start(w, "script");
     cw_attr(w, "type", "application/json");
     cw_attr(w, "id", "articles");
+    /* {"g": [...], "d": [...], "a": [[row, ...], ...]}: the two small lists whole, the rows
+     * one at a time, so that the block streams. */
+    json_t *g = json_array(), *d = json_array();
+    for (size_t i = 0; g && i < m->ngroups; i++)
+        if (m->groups[i].n) json_array_append_new(g, json_string(m->groups[i].name));
+    for (size_t i = 0; d && i < m->c->ndigests; i++)
+        json_array_append_new(d, json_string(m->c->digests[i].path ? m->c->digests[i].path : ""));
     bt_buf b = {0};
-    bt_buf_adds(&b, "{\"g\":[");
-    int first = 1;
-    for (size_t g = 0; g < m->ngroups; g++) {
-        if (!m->groups[g].n) continue;
-        if (!first) bt_buf_addc(&b, ',');
-        json_str(&b, m->groups[g].name);
-        first = 0;
-    }
-    bt_buf_adds(&b, "],\n\"d\":[");
-    for (size_t d = 0; d < m->c->ndigests; d++) {
-        if (d) bt_buf_addc(&b, ',');
-        json_str(&b, m->c->digests[d].path ? m->c->digests[d].path : "");
-    }
-    bt_buf_adds(&b, "],\n\"a\":[");
+    bt_buf_adds(&b, "{\"g\":");
+    json_put(&b, g);
+    bt_buf_adds(&b, ",\n\"d\":");
+    json_put(&b, d);
+    bt_buf_adds(&b, ",\n\"a\":[");
     bt_status st = BT_OK;
-    first = 1;
-    for (size_t g = 0; g < m->ngroups && st == BT_OK; g++) {
-        const cat_group *x = &m->groups[g];
+    int first = 1;
+    for (size_t gi = 0; gi < m->ngroups && st == BT_OK; gi++) {
+        const cat_group *x = &m->groups[gi];
         if (!x->n) continue;
         bt_buf_adds(&b, first ? "[" : ",\n[");
         first = 0;
@@ -957,30 +981,8 @@ static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
             bt_cat_article a;
             st = cat_get(m->c, it->src, &a, e);
             if (st != BT_OK) break;
-            bt_buf_adds(&b, r ? ",\n[" : "\n[");
-            json_str(&b, a.title);
-            long long when = !it->ymd ? 0 : it->hm < 0 ? it->ymd : (long long)it->ymd * 10000 + it->hm;
-            bt_buf_printf(&b, ",%lld,%u", when, (unsigned)it->title_rank);
-            /* the optional fields, up to the last one present */
-            const char *url = is_web_url(a.url) ? a.url : NULL;
-            const char *author = a.author && *a.author ? a.author : NULL;
-            int last = url ? 6 : author ? 5 : it->digest >= 0 ? 4 : a.pdf ? 3 : 2;
-            if (last >= 3) {
-                bt_buf_addc(&b, ',');
-                if (a.pdf) json_pdf(&b, it, a.pdf, a.title);
-                else bt_buf_addc(&b, '0');
-            }
-            if (last >= 4) bt_buf_printf(&b, ",%d", (int)it->digest);
-            if (last >= 5) {
-                bt_buf_addc(&b, ',');
-                if (author) json_str(&b, author);
-                else bt_buf_addc(&b, '0');
-            }
-            if (last >= 6) {
-                bt_buf_addc(&b, ',');
-                json_str(&b, url);
-            }
-            bt_buf_addc(&b, ']');
+            bt_buf_adds(&b, r ? ",\n" : "\n");
+            json_put(&b, json_row(it, &a));
             if (b.len >= 65536) { /* handed to the writer in pieces: memory stays flat */
                 cw_raw(w, b.data, b.len);
                 bt_buf_reset(&b);
