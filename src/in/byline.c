@@ -236,6 +236,44 @@ static int outlet_like(const char *s, size_t n)
     return words <= 8;
 }
 
+/* "Thu Hà - Minh Anh", "Thu Hà và Minh Anh", "Thu Hà, Minh Anh": two to four names alone, each of
+ * two words or more (or one in capitals), as "A; B"; NULL when any part is not a name. */
+static char *names_alone(const char *t)
+{
+    static const char *const seps[] = {" - ", " – ", " — ", " và ", " & ", ", ", NULL};
+    bt_buf out = {0};
+    const char *p = t;
+    int parts = 0, ok = 1;
+    while (*p && ok) {
+        const char *at = NULL;
+        size_t sl = 0;
+        for (const char *const *sp = seps; *sp; sp++) {
+            const char *f = strstr(p, *sp);
+            if (f && (!at || f < at)) {
+                at = f;
+                sl = strlen(*sp);
+            }
+        }
+        size_t n = at ? (size_t)(at - p) : strlen(p);
+        char *part = bt_text_clean(p, n);
+        size_t pl = strlen(part);
+        ok = pl && bt_byline_is_name(part, pl) && (strchr(part, ' ') || all_caps_word(part));
+        if (ok) {
+            if (out.len) bt_buf_adds(&out, "; ");
+            bt_buf_adds(&out, part);
+            parts++;
+        }
+        free(part);
+        p = at ? at + sl : p + n;
+        if (at && !*p) ok = 0;
+    }
+    if (!ok || parts < 2 || parts > 4) {
+        bt_buf_free(&out);
+        return NULL;
+    }
+    return bt_buf_detach(&out, NULL);
+}
+
 char *bt_byline_from_line(const char *line, int *source)
 {
     int dummy;
@@ -279,6 +317,14 @@ char *bt_byline_from_line(const char *line, int *source)
     /* "Ngọc Ánh (theo Reuters)", "Minh Anh (tổng hợp)": the name before the parenthesis */
     char *par = strstr(t, " (");
     if (par && t[strlen(t) - 1] == ')') *par = '\0';
+    /* a group of reporters named as such */
+    static const char *const groups[] = {"nhóm phóng viên", "nhóm pv", "nhóm tác giả", NULL};
+    for (const char *const *g = groups; *g; g++)
+        if (ci_prefix_utf8(t, *g, strlen(*g)) && !t[strlen(*g)]) {
+            r = bt_xstrdup(t);
+            goto done;
+        }
+    if ((r = names_alone(t))) goto done;
     /* a name alone, maybe with a separator left over from a date after it */
     size_t n = trim_separators(t);
     if (n && t[n - 1] != '.' && !strpbrk(t, ":()[]\"") && bt_byline_is_name(t, n) &&

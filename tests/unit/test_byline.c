@@ -71,6 +71,12 @@ static void t_lines(void)
     LINE("pipe left over", "Minh Anh |", "Minh Anh", 0);
     LINE("PV", "PV", "PV", 0);
     LINE("group of reporters", "Nhóm PV", "Nhóm PV", 0);
+    LINE("group of reporters in words", "Nhóm phóng viên", "Nhóm phóng viên", 0);
+    LINE("two names with a dash", "Thu Hà - Minh Anh", "Thu Hà; Minh Anh", 0);
+    LINE("two names with 'và'", "Thu Hà và Minh Anh", "Thu Hà; Minh Anh", 0);
+    LINE("three names with commas", "Thu Hà, Minh Anh, Hoàng Lan", "Thu Hà; Minh Anh; Hoàng Lan", 0);
+    LINE("a name and a sentence are no byline", "Thu Hà - Hà Nội mưa to.", NULL, 0);
+    LINE("a name and a lower-case word are no byline", "Thu Hà - tổng hợp", NULL, 0);
     LINE("name (theo outlet)", "Ngọc Ánh (Theo Reuters)", "Ngọc Ánh", 0);
     LINE("reporter of another outlet", "Theo Minh Anh (Dân Việt)", "Minh Anh", 0);
     LINE("source outlet", "Theo Tuổi Trẻ", "Tuổi Trẻ", 1);
