@@ -1411,6 +1411,7 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
             char *name = bt_xasprintf("fonts/%s", file);
             char *id = bt_xasprintf("font%zu", i + 1);
             bt_epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
+            bt_book_queue(b); /* deflated while the next face is subset */
             free(name);
             free(id);
             bt_buf_printf(&css,
@@ -1727,17 +1728,20 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
         st = bt_epub_article_page(&b, &b.items[i], e);
         bt_book_queue(&b);
     }
-    if (st == BT_OK) st = bt_epub_identifier(&b, e);
+    /* the fonts (the largest entries) as early as they can be, after the last displayed text
+     * (the navigation page), so that they are deflated while the identifier is hashed and the
+     * NCX and OPF written; neither the fonts nor the identifier depend on the other */
     if (st == BT_OK) st = bt_epub_nav(&b, &nav, &nlen, e);
     if (st == BT_OK) zj.nav = bt_zpack_push(&b.pack, nav, nlen);
-    if (st == BT_OK) st = bt_epub_ncx(&b, &ncx, &xlen, e);
-    if (st == BT_OK) zj.ncx = bt_zpack_push(&b.pack, ncx, xlen);
     if (st == BT_OK) st = bt_epub_fonts_and_css(&b, e);
     if (st == BT_OK) {
         bt_book_queue(&b);
         zj.css = bt_zpack_push(&b.pack, b.css, b.css_len);
-        st = bt_epub_opf(&b, &opf, &olen, e);
+        st = bt_epub_identifier(&b, e);
     }
+    if (st == BT_OK) st = bt_epub_ncx(&b, &ncx, &xlen, e);
+    if (st == BT_OK) zj.ncx = bt_zpack_push(&b.pack, ncx, xlen);
+    if (st == BT_OK) st = bt_epub_opf(&b, &opf, &olen, e);
     if (st == BT_OK) zj.opf = bt_zpack_push(&b.pack, opf, olen);
     if (st == BT_OK) st = bt_epub_container(&container, &clen, e);
     if (st == BT_OK) zj.container = bt_zpack_push(&b.pack, container, clen);
