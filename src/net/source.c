@@ -836,14 +836,19 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
     warc_extra wx;
     memset(&wx, 0, sizeof wx);
     size_t before = l->n, nresp = 0;
+    bt_err first_bad;        /* the first broken record that was skipped */
+    memset(&first_bad, 0, sizeof first_bad);
+    size_t nbad = 0;
+    bt_strvec bad = {0};     /* ... and the others, noted when the file gives articles */
     for (;;) {
         st = bt_warc_next(r, &rec, e);
         if (st == BT_EEMPTY) break;
         if (st != BT_OK) {
-            /* a broken record in a member of its own is skipped; else the rest of the file is lost */
+            /* a broken record is skipped when the next one can be found; else the rest is lost */
             bt_err re;
             if (bt_warc_resync(r, &re) != BT_OK) break;
-            note(l, "%s: %s (that record is skipped)", path, e->msg);
+            if (nbad++ == 0) first_bad = *e;
+            else bt_strvec_push(&bad, bt_xstrdup(e->msg));
             continue;
         }
         if (!rec.type) {
@@ -902,6 +907,16 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
     if (l->n > before) warc_apply(l, before, &urls, &wx, path);
     bt_map_free(&urls);
     warc_extra_free(&wx);
+    if (nbad && l->n == before && st == BT_EEMPTY) {
+        /* nothing usable: the first broken record is the reason, the others are noted */
+        for (size_t k = 0; k < bad.n; k++) note(l, "%s: %s (that record is skipped)", path, bad.v[k]);
+        bt_strvec_free(&bad);
+        *e = first_bad;
+        return e->code;
+    }
+    if (nbad) note(l, "%s: %s (that record is skipped)", path, first_bad.msg);
+    for (size_t k = 0; k < bad.n; k++) note(l, "%s: %s (that record is skipped)", path, bad.v[k]);
+    bt_strvec_free(&bad);
     if (st != BT_EEMPTY) {
         /* a broken record: what came before it is kept, the rest of the file is lost */
         if (l->n == before) return st;

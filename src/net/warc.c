@@ -554,10 +554,45 @@ bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e)
     return BT_OK;
 }
 
+/* A plain file: the next record is the next line that starts "WARC/1." after the broken one. */
+static bt_status resync_plain(bt_warc_reader *r, bt_err *e)
+{
+    static const char mark[] = "\nWARC/1.";
+    const size_t ml = sizeof mark - 1;
+    uint64_t base = r->last_off + 1; /* file offset of buf[0] */
+    if (r->f == stdin || fseeko(r->f, (off_t)base, SEEK_SET) != 0)
+        return bt_err_set(e, BT_EIO, "at offset %llu: cannot look for the next record", (unsigned long long)r->last_off);
+    unsigned char *buf = r->in; /* (unused by plain files) */
+    size_t keep = 0;
+    for (;;) {
+        size_t n = fread(buf + keep, 1, sizeof r->in - keep, r->f);
+        size_t tot = keep + n;
+        for (size_t i = 0; i + ml <= tot; i++) {
+            if (buf[i] == '\n' && memcmp(buf + i, mark, ml) == 0) {
+                uint64_t start = base + i + 1;
+                if (fseeko(r->f, (off_t)start, SEEK_SET) != 0) break;
+                r->plain_pos = start;
+                r->out_start = r->out_end = 0;
+                return BT_OK;
+            }
+        }
+        if (n == 0) { /* no record after it: the end of the file */
+            r->plain_pos = base + tot;
+            r->out_start = r->out_end = 0;
+            return BT_OK;
+        }
+        keep = tot < ml ? tot : ml - 1;
+        memmove(buf, buf + tot - keep, keep);
+        base += tot - keep;
+    }
+    return bt_err_set(e, BT_EIO, "at offset %llu: cannot look for the next record", (unsigned long long)r->last_off);
+}
+
 bt_status bt_warc_resync(bt_warc_reader *r, bt_err *e)
 {
     unsigned long long at = (unsigned long long)r->last_off;
-    if (!r->gz || r->gz_broken || r->last_skip)
+    if (!r->gz) return resync_plain(r, e);
+    if (r->gz_broken || r->last_skip)
         return bt_err_set(e, BT_EPARSE, "at offset %llu: the records after a broken one cannot be found", at);
     /* read the gzip member the broken record began with through to its end, discarding it */
     if (fseeko(r->f, (off_t)r->last_off, SEEK_SET) != 0 || inflateReset(&r->z) != Z_OK)

@@ -75,10 +75,11 @@ bt_status bt_warc_reader_open(const char *path, size_t max_block, bt_warc_reader
 /* The next record: BT_OK with *rec filled, BT_EEMPTY at the end, or an error. */
 bt_status bt_warc_next(bt_warc_reader *r, bt_warc_record *rec, bt_err *e);
 void bt_warc_reader_close(bt_warc_reader *r);
-/* After bt_warc_next failed on a broken record (a wrong Content-Length, a damaged header) that
- * began a gzip member of its own, as in .warc.gz files with one member per record: skip that
- * member, so that the next bt_warc_next reads the record after it. Fails (e set) when the file
- * is plain, the record shared its member, or the gzip data itself is damaged. */
+/* After bt_warc_next failed on a broken record (a wrong Content-Length, a damaged header): go to
+ * the record after it, so that the next bt_warc_next reads that one. In a .warc.gz of one gzip
+ * member per record, the member after the broken record's; in a plain file, the next line that
+ * starts "WARC/1.". Fails (e set) when the record shared its gzip member with others, the gzip
+ * data itself is damaged, or the file cannot seek (standard input). */
 bt_status bt_warc_resync(bt_warc_reader *r, bt_err *e);
 void bt_warc_record_free(bt_warc_record *rec);
 

@@ -227,9 +227,10 @@ open(sys.argv[2], 'wb').write(d[:cut])
 PY
     wbt parse --json "$OUT/cut.warc.gz" >/dev/null 2>"$OUT/cut.err"
     grep -q "cut.warc.gz: .*cut short" "$OUT/cut.err" && pass "web: a WARC cut short is named with the offset" || fail "web: cut WARC ($(head -c 300 "$OUT/cut.err"))"
-    # a wrong Content-Length: in the middle, the records before it are used (a warning naming the
-    # file and the offset); in the first record, nothing is usable (one error line, exit 3)
-    python3 - "$OUT/crawl.warc.gz" "$OUT/len-mid.warc" "$OUT/len-first.warc" <<'PY'
+    # a wrong Content-Length in a plain WARC: a warning naming the file and the offset, the record
+    # skipped to the next "WARC/1." line, the others used; when it was the only page, nothing is
+    # usable (one error line, exit 3)
+    python3 - "$OUT/crawl.warc.gz" "$OUT/len-mid.warc" "$OUT/len-first.warc" "$OUT/len-only.warc" <<'PY'
 import gzip, re, sys
 d = gzip.open(sys.argv[1]).read()
 starts = [m.start() for m in re.finditer(rb'WARC/1\.[01]\r\n', d)]
@@ -241,12 +242,18 @@ nd = [k for k, h in enumerate(heads) if b'WARC-Type: response' in h and b'/gz/no
 open(sys.argv[2], 'wb').write(shorten(nd))
 first = [k for k, h in enumerate(heads) if b'WARC-Type: response' in h][0]
 open(sys.argv[3], 'wb').write(shorten(first)[starts[first]:])
+bad = shorten(first)
+open(sys.argv[4], 'wb').write(bad[starts[first]:starts[first + 1] - 100])
 PY
     wbt parse --json "$OUT/len-mid.warc" >"$OUT/len.json" 2>"$OUT/len.err"; rc=$?
     [ "$rc" = 0 ] && [ "$(wc -l <"$OUT/len.json")" = 1 ] && grep -q "len-mid.warc: at offset [0-9]*: wrong Content-Length" "$OUT/len.err" &&
         pass "web: a WARC record with a wrong Content-Length is named with the offset; the records before it are used" ||
         fail "web: wrong Content-Length (exit $rc, $(wc -l <"$OUT/len.json") articles; $(tr '\n' '|' <"$OUT/len.err" | head -c 300))"
-    one_line_error "web: a WARC whose first response has a wrong Content-Length" 3 "len-first.warc: at offset [0-9]*: wrong Content-Length" wbt parse "$OUT/len-first.warc"
+    wbt parse --json "$OUT/len-first.warc" >"$OUT/lenf.json" 2>"$OUT/lenf.err"; rc=$?
+    [ "$rc" = 0 ] && [ "$(wc -l <"$OUT/lenf.json")" = 1 ] && grep -q "len-first.warc: at offset 0: wrong Content-Length.*(that record is skipped)" "$OUT/lenf.err" &&
+        pass "web: a plain WARC whose first record has a wrong Content-Length: that record skipped, the page after it read" ||
+        fail "web: wrong Content-Length first (exit $rc, $(wc -l <"$OUT/lenf.json") articles; $(tr '\n' '|' <"$OUT/lenf.err" | head -c 300))"
+    one_line_error "web: a WARC whose only page has a wrong Content-Length" 3 "len-only.warc: at offset 0: wrong Content-Length" wbt parse "$OUT/len-only.warc"
     # in a .warc.gz of one gzip member per record (wget's, ours), a broken record is skipped and
     # the records after it are read: an image's record with a wrong Content-Length, a member that
     # is no record
