@@ -711,6 +711,25 @@ static void measure(ctx *c)
 
 /* ---- entry ---- */
 
+/* Characters of the text blocks (paragraphs, list items, quotes) emitted so far. */
+static size_t body_chars(const bt_article *a)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < a->nblocks; k++)
+        if (a->blocks[k].type == BT_BLOCK_PARAGRAPH || a->blocks[k].type == BT_BLOCK_LIST_ITEM ||
+            a->blocks[k].type == BT_BLOCK_QUOTE)
+            n += bt_utf8_length(a->blocks[k].text);
+    return n;
+}
+
+/* 1 when n is node or inside it. */
+static int inside(const xmlNode *n, const xmlNode *node)
+{
+    for (int hops = 0; n && hops < BT_MAX_HTML_DEPTH * 4 + 64; hops++, n = n->parent)
+        if (n == node) return 1;
+    return 0;
+}
+
 static void clear_private(ctx *c)
 {
     for (int i = 0; i < c->n; i++) c->v[i].n->_private = NULL;
@@ -758,7 +777,31 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     int best = forced >= 0 ? forced : ex_pick_content(&c);
     ex_meta_choose(&c, m, best);
     ex_meta_free(m);
+    int nremote0 = c.nremote, nseen0 = c.nseen;
     ex_emit_content(&c, best);
+    if (c.lead_node && best >= 0 && inside(c.lead_node, c.v[best].n) && c.lead_text &&
+        body_chars(a) < 60 && body_chars(a) * 2 < bt_utf8_length(c.lead_text)) {
+        /* The lead held all the text of the article (a video's description, a short brief),
+         * a byline at most beside it: it is the body, not a lead over nothing. */
+        for (size_t k = 0; k < a->nblocks; k++) {
+            free(a->blocks[k].text);
+            bt_image_free(a->blocks[k].image);
+        }
+        a->nblocks = 0;
+        c.nowners = 0;
+        c.lead_node = NULL;
+        free(c.lead_text);
+        c.lead_text = NULL;
+        bt_article_set(&a->lead, NULL);
+        for (int k = nseen0; k < c.nseen; k++) free(c.seen[k]);
+        c.nseen = nseen0;
+        if (c.nremote && !nremote0) {
+            free(c.first_remote);
+            c.first_remote = NULL;
+        }
+        c.nremote = nremote0;
+        ex_emit_content(&c, best);
+    }
     if (a->nblocks == 0 && c.body >= 0) {
         /* no article found (a home page, a list): keep the page's visible text instead */
         ex_emit_page(&c);
