@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include <libxml/xmlwriter.h>
-#include <openssl/evp.h>
 #include <zip.h>
 #include <zlib.h>
 
 #include "font.h"
+#include "hash.h"
 #include "template.h"
 #include "text.h"
 
@@ -55,7 +55,7 @@ static const bt_epub_labels bt_epub_en = {"Contents", "articles", "Uncategorized
  * Small helpers. */
 
 /* 1 if XML 1.0 allows the character (C1 controls, discouraged, are refused too). */
-static int bt_epub_xml_char(uint32_t cp)
+static int epub_xml_char(uint32_t cp)
 {
     if (cp >= 0x7F && cp <= 0x9F) return 0;
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
@@ -63,8 +63,8 @@ static int bt_epub_xml_char(uint32_t cp)
 }
 
 /* 1 when s (len bytes) is valid UTF-8 without a byte that may start a character XML 1.0 forbids
- * (the test bt_epub_xml_clean makes): then bt_epub_xml_clean(s) would be an exact copy. */
-static int bt_epub_xml_is_clean(const char *s, size_t len)
+ * (the test epub_xml_clean makes): then epub_xml_clean(s) would be an exact copy. */
+static int epub_xml_is_clean(const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -74,7 +74,7 @@ static int bt_epub_xml_is_clean(const char *s, size_t len)
 }
 
 /* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
-static char *bt_epub_xml_clean(const char *s)
+static char *epub_xml_clean(const char *s)
 {
     size_t len, i = 0, k;
     uint32_t cp;
@@ -93,7 +93,7 @@ static char *bt_epub_xml_clean(const char *s)
         bt_buf b = {0};
         i = 0;
         while (i < len && (k = bt_utf8_decode(rep + i, len - i, &cp)) > 0) {
-            if (bt_epub_xml_char(cp)) bt_buf_add(&b, rep + i, k);
+            if (epub_xml_char(cp)) bt_buf_add(&b, rep + i, k);
             i += k;
         }
         free(rep);
@@ -102,11 +102,11 @@ static char *bt_epub_xml_clean(const char *s)
     return out ? out : bt_xstrdup("");
 }
 
-static int bt_epub_is_jpeg(const unsigned char *d, size_t n)
+static int epub_is_jpeg(const unsigned char *d, size_t n)
 {
     return n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
 }
-static int bt_epub_is_png(const unsigned char *d, size_t n)
+static int epub_is_png(const unsigned char *d, size_t n)
 {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     return n > 8 && memcmp(d, sig, 8) == 0;
@@ -127,12 +127,12 @@ typedef struct {
     size_t olen;
     uint32_t crc;
     int ok;                    /* 0: not deflated (libzip compresses it itself) */
-} bt_zjob;
+} zjob;
 
 typedef struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bt_zjob **q; /* every job, in the order they were queued */
+    zjob **q; /* every job, in the order they were queued */
     size_t n, cap, next;
     int closing, threaded;
     pthread_t th;
@@ -145,17 +145,17 @@ typedef struct {
     int ready;
 } bt_deflater;
 
-static void bt_deflater_end(bt_deflater *d)
+static void deflater_end(bt_deflater *d)
 {
     if (d->ready) deflateEnd(&d->zs);
     d->ready = 0;
 }
 
-static void bt_zjob_run(bt_zjob *j, bt_deflater *d)
+static void zjob_run(zjob *j, bt_deflater *d)
 {
     if (j->len == 0 || j->len > UINT_MAX / 2) return; /* left to libzip */
     if (d->ready) {
-        if (deflateReset(&d->zs) != Z_OK) bt_deflater_end(d);
+        if (deflateReset(&d->zs) != Z_OK) deflater_end(d);
     }
     if (!d->ready) {
         memset(&d->zs, 0, sizeof d->zs);
@@ -180,7 +180,7 @@ static void bt_zjob_run(bt_zjob *j, bt_deflater *d)
     j->ok = 1;
 }
 
-static void *bt_zpack_main(void *p)
+static void *zpack_main(void *p)
 {
     bt_zpack *pk = p;
     bt_deflater d = {0};
@@ -188,31 +188,31 @@ static void *bt_zpack_main(void *p)
     for (;;) {
         while (pk->next == pk->n && !pk->closing) pthread_cond_wait(&pk->cv, &pk->mu);
         if (pk->next == pk->n) break;
-        bt_zjob *j = pk->q[pk->next++];
+        zjob *j = pk->q[pk->next++];
         pthread_mutex_unlock(&pk->mu);
-        bt_zjob_run(j, &d);
+        zjob_run(j, &d);
         pthread_mutex_lock(&pk->mu);
     }
     pthread_mutex_unlock(&pk->mu);
-    bt_deflater_end(&d);
+    deflater_end(&d);
     return NULL;
 }
 
 /* threads: 1 = deflate on the calling thread only, at the end (e.g. when the caller runs books
  * in parallel already); otherwise one helper thread when the machine has more than one CPU. */
-static void bt_zpack_init(bt_zpack *pk, int threads)
+static void zpack_init(bt_zpack *pk, int threads)
 {
     memset(pk, 0, sizeof *pk);
     pthread_mutex_init(&pk->mu, NULL);
     pthread_cond_init(&pk->cv, NULL);
     if (threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1)
-        pk->threaded = pthread_create(&pk->th, NULL, bt_zpack_main, pk) == 0;
+        pk->threaded = pthread_create(&pk->th, NULL, zpack_main, pk) == 0;
 }
 
-/* Queue data (which must stay unchanged and alive until bt_zpack_free) for deflating. */
-static bt_zjob *bt_zpack_push(bt_zpack *pk, const unsigned char *data, size_t len)
+/* Queue data (which must stay unchanged and alive until zpack_free) for deflating. */
+static zjob *zpack_push(bt_zpack *pk, const unsigned char *data, size_t len)
 {
-    bt_zjob *j = bt_xcalloc(1, sizeof *j);
+    zjob *j = bt_xcalloc(1, sizeof *j);
     j->data = data;
     j->len = len;
     pthread_mutex_lock(&pk->mu);
@@ -228,7 +228,7 @@ static bt_zjob *bt_zpack_push(bt_zpack *pk, const unsigned char *data, size_t le
 
 /* Deflate what is still queued (the calling thread helps), and stop the helper. With abandon,
  * what is queued is dropped instead (the book failed). */
-static void bt_zpack_finish(bt_zpack *pk, int abandon)
+static void zpack_finish(bt_zpack *pk, int abandon)
 {
     bt_deflater d = {0};
     pthread_mutex_lock(&pk->mu);
@@ -236,18 +236,18 @@ static void bt_zpack_finish(bt_zpack *pk, int abandon)
     if (abandon) pk->next = pk->n;
     pthread_cond_broadcast(&pk->cv);
     while (pk->next < pk->n) {
-        bt_zjob *j = pk->q[pk->next++];
+        zjob *j = pk->q[pk->next++];
         pthread_mutex_unlock(&pk->mu);
-        bt_zjob_run(j, &d);
+        zjob_run(j, &d);
         pthread_mutex_lock(&pk->mu);
     }
     pthread_mutex_unlock(&pk->mu);
-    bt_deflater_end(&d);
+    deflater_end(&d);
     if (pk->threaded) pthread_join(pk->th, NULL);
     pk->threaded = 0;
 }
 
-static void bt_zpack_free(bt_zpack *pk)
+static void zpack_free(bt_zpack *pk)
 {
     for (size_t i = 0; i < pk->n; i++) {
         free(pk->q[i]->out);
@@ -269,18 +269,18 @@ typedef struct {
     unsigned char *data; /* owned */
     size_t len;
     int store;          /* 1: do not compress */
-    bt_zjob *z;         /* its deflate stream, once queued (owned by the book's bt_zpack) */
-} bt_epub_file;
+    zjob *z;         /* its deflate stream, once queued (owned by the book's bt_zpack) */
+} epub_file;
 
 typedef struct {
-    bt_epub_file *f;
+    epub_file *f;
     size_t n, cap;
 } bt_epub_files;
 
-static bt_epub_file *bt_epub_files_add(bt_epub_files *fs, const char *name, const char *id,
+static epub_file *epub_files_add(bt_epub_files *fs, const char *name, const char *id,
                                        const char *mime, unsigned char *data, size_t len)
 {
-    bt_epub_file *f;
+    epub_file *f;
     if (fs->n == fs->cap) {
         fs->cap = fs->cap ? fs->cap * 2 : 64;
         fs->f = bt_xrealloc(fs->f, fs->cap * sizeof *fs->f);
@@ -295,7 +295,7 @@ static bt_epub_file *bt_epub_files_add(bt_epub_files *fs, const char *name, cons
     return f;
 }
 
-static void bt_epub_files_free(bt_epub_files *fs)
+static void epub_files_free(bt_epub_files *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
         free(fs->f[i].name);
@@ -320,13 +320,13 @@ static uint64_t *bt_cpset_new(void)
     return bt_xcalloc(BT_CPSET_WORDS, sizeof(uint64_t));
 }
 
-static void bt_cpset_add(uint64_t *set, uint32_t cp)
+static void cpset_add(uint64_t *set, uint32_t cp)
 {
     if (cp < 0x110000) set[cp >> 6] |= (uint64_t)1 << (cp & 63);
 }
 
 /* Add the characters of s, which is valid UTF-8. */
-static void bt_cpset_add_utf8(uint64_t *set, const char *s, size_t len)
+static void cpset_add_utf8(uint64_t *set, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -345,7 +345,7 @@ static void bt_cpset_add_utf8(uint64_t *set, const char *s, size_t len)
                 ((uint32_t)(u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
             i += 4;
         }
-        bt_cpset_add(set, c);
+        cpset_add(set, c);
     }
 }
 
@@ -360,7 +360,7 @@ typedef struct {
     uint64_t *cps; /* NULL: do not collect */
 } bt_xw;
 
-static int bt_xw_open(bt_xw *x, uint64_t *cps)
+static int xw_open(bt_xw *x, uint64_t *cps)
 {
     memset(x, 0, sizeof *x);
     x->buf = xmlBufferCreate();
@@ -377,7 +377,7 @@ static int bt_xw_open(bt_xw *x, uint64_t *cps)
 }
 
 /* Finish the document; on success hand over its bytes (heap) and return 0. */
-static int bt_xw_close(bt_xw *x, unsigned char **out, size_t *len)
+static int xw_close(bt_xw *x, unsigned char **out, size_t *len)
 {
     int rc = -1;
     if (xmlTextWriterEndDocument(x->w) < 0) x->failed = 1;
@@ -397,93 +397,93 @@ static int bt_xw_close(bt_xw *x, unsigned char **out, size_t *len)
     return rc;
 }
 
-static void bt_xw_start(bt_xw *x, const char *name)
+static void xw_start(bt_xw *x, const char *name)
 {
     if (xmlTextWriterStartElement(x->w, BAD_CAST name) < 0) x->failed = 1;
 }
-static void bt_xw_end(bt_xw *x)
+static void xw_end(bt_xw *x)
 {
     if (xmlTextWriterEndElement(x->w) < 0) x->failed = 1;
 }
 /* End an element that must keep an explicit end tag (never <x/>), e.g. XHTML ones. */
-static void bt_xw_fend(bt_xw *x)
+static void xw_fend(bt_xw *x)
 {
     if (xmlTextWriterFullEndElement(x->w) < 0) x->failed = 1;
 }
-static void bt_xw_attr(bt_xw *x, const char *name, const char *val)
+static void xw_attr(bt_xw *x, const char *name, const char *val)
 {
-    char *c = bt_epub_xml_clean(val);
+    char *c = epub_xml_clean(val);
     if (xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST c) < 0) x->failed = 1;
     free(c);
 }
-static void bt_xw_nl(bt_xw *x)
+static void xw_nl(bt_xw *x)
 {
     if (xmlTextWriterWriteRaw(x->w, BAD_CAST "\n") < 0) x->failed = 1;
 }
-static void bt_xw_text(bt_xw *x, const char *s)
+static void xw_text(bt_xw *x, const char *s)
 {
     /* the common case, text that is clean already, is written as it is, without a copy */
     const char *w = s ? s : "";
     size_t len = strlen(w);
     char *c = NULL;
-    if (!bt_epub_xml_is_clean(w, len)) {
-        c = bt_epub_xml_clean(s);
+    if (!epub_xml_is_clean(w, len)) {
+        c = epub_xml_clean(s);
         w = c;
         len = strlen(c);
     }
-    if (x->cps) bt_cpset_add_utf8(x->cps, w, len);
+    if (x->cps) cpset_add_utf8(x->cps, w, len);
     if (xmlTextWriterWriteString(x->w, BAD_CAST w) < 0) x->failed = 1;
     free(c);
 }
 /* <name [class=cls]>text</name> */
-static void bt_xw_elem(bt_xw *x, const char *name, const char *cls, const char *text)
+static void xw_elem(bt_xw *x, const char *name, const char *cls, const char *text)
 {
-    bt_xw_start(x, name);
-    if (cls) bt_xw_attr(x, "class", cls);
-    bt_xw_text(x, text);
-    bt_xw_fend(x);
+    xw_start(x, name);
+    if (cls) xw_attr(x, "class", cls);
+    xw_text(x, text);
+    xw_fend(x);
 }
 
 /* <html> ... <head> with title and stylesheet, then <body>. */
-static void bt_xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *body_class)
+static void xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *body_class)
 {
     if (xmlTextWriterWriteDTD(x->w, BAD_CAST "html", NULL, NULL, NULL) < 0) x->failed = 1;
-    bt_xw_nl(x);
-    bt_xw_start(x, "html");
-    bt_xw_attr(x, "xmlns", NS_XHTML);
-    bt_xw_attr(x, "xmlns:epub", NS_EPUB);
-    bt_xw_attr(x, "lang", lang);
-    bt_xw_attr(x, "xml:lang", lang);
-    bt_xw_nl(x);
-    bt_xw_start(x, "head");
-    bt_xw_start(x, "meta");
-    bt_xw_attr(x, "charset", "utf-8");
-    bt_xw_end(x);
-    bt_xw_start(x, "title");
+    xw_nl(x);
+    xw_start(x, "html");
+    xw_attr(x, "xmlns", NS_XHTML);
+    xw_attr(x, "xmlns:epub", NS_EPUB);
+    xw_attr(x, "lang", lang);
+    xw_attr(x, "xml:lang", lang);
+    xw_nl(x);
+    xw_start(x, "head");
+    xw_start(x, "meta");
+    xw_attr(x, "charset", "utf-8");
+    xw_end(x);
+    xw_start(x, "title");
     {
-        char *c = bt_epub_xml_clean(title);
+        char *c = epub_xml_clean(title);
         if (xmlTextWriterWriteString(x->w, BAD_CAST c) < 0) x->failed = 1;
         free(c);
     }
-    bt_xw_fend(x);
-    bt_xw_start(x, "link");
-    bt_xw_attr(x, "rel", "stylesheet");
-    bt_xw_attr(x, "type", "text/css");
-    bt_xw_attr(x, "href", "style.css");
-    bt_xw_end(x);
-    bt_xw_fend(x); /* head */
-    bt_xw_nl(x);
-    bt_xw_start(x, "body");
-    if (body_class) bt_xw_attr(x, "class", body_class);
-    bt_xw_nl(x);
+    xw_fend(x);
+    xw_start(x, "link");
+    xw_attr(x, "rel", "stylesheet");
+    xw_attr(x, "type", "text/css");
+    xw_attr(x, "href", "style.css");
+    xw_end(x);
+    xw_fend(x); /* head */
+    xw_nl(x);
+    xw_start(x, "body");
+    if (body_class) xw_attr(x, "class", body_class);
+    xw_nl(x);
 }
 
-static void bt_xw_xhtml_tail(bt_xw *x)
+static void xw_xhtml_tail(bt_xw *x)
 {
-    bt_xw_fend(x); /* body */
-    bt_xw_nl(x);
-    bt_xw_fend(x); /* html */
-    bt_xw_nl(x);
+    xw_fend(x); /* body */
+    xw_nl(x);
+    xw_fend(x); /* html */
+    xw_nl(x);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -504,7 +504,7 @@ typedef struct {
     size_t pos;        /* position after sorting, before grouping */
 } bt_epub_item;
 
-static int bt_epub_cmp(const void *pa, const void *pb)
+static int epub_cmp(const void *pa, const void *pb)
 {
     const bt_epub_item *a = pa, *b = pb;
     int c = 0;
@@ -518,7 +518,7 @@ static int bt_epub_cmp(const void *pa, const void *pb)
     return c;
 }
 
-static int bt_epub_cmp_group(const void *pa, const void *pb)
+static int epub_cmp_group(const void *pa, const void *pb)
 {
     const bt_epub_item *a = pa, *b = pb;
     if (a->group != b->group) return a->group < b->group ? -1 : 1;
@@ -532,7 +532,7 @@ typedef struct {
 } bt_epub_group;
 
 /* A date without its time, shown as "Thứ Bảy, 27/05/2023" (vi) or "2023-05-27". */
-static char *bt_epub_day_label(const bt_date *d, int vi)
+static char *epub_day_label(const bt_date *d, int vi)
 {
     bt_date day = *d;
     char iso[32];
@@ -544,7 +544,7 @@ static char *bt_epub_day_label(const bt_date *d, int vi)
     return bt_xstrdup(iso);
 }
 
-static char *bt_epub_short_date(const bt_date *d, int vi)
+static char *epub_short_date(const bt_date *d, int vi)
 {
     if (!bt_date_valid(d)) return bt_xstrdup("");
     if (vi) return bt_xasprintf("%02d/%02d/%04d", d->day, d->month, d->year);
@@ -582,7 +582,7 @@ typedef struct {
     bt_template *owned_tpl;
 } bt_book;
 
-static void bt_book_free(bt_book *b)
+static void book_free(bt_book *b)
 {
     for (size_t i = 0; b->items && i < b->n; i++) {
         free(b->items[i].title_key);
@@ -605,24 +605,24 @@ static void bt_book_free(bt_book *b)
     free(b->css);
     bt_template_free(b->owned_tpl);
     free(b->cps);
-    bt_epub_files_free(&b->files);
-    bt_epub_files_free(&b->fonts);
+    epub_files_free(&b->files);
+    epub_files_free(&b->fonts);
 }
 
 /* Queue the files and fonts added since the last call for deflating (stored ones excepted). */
-static void bt_book_queue(bt_book *b)
+static void book_queue(bt_book *b)
 {
     for (; b->queued < b->files.n; b->queued++) {
-        bt_epub_file *f = &b->files.f[b->queued];
-        if (!f->store) f->z = bt_zpack_push(&b->pack, f->data, f->len);
+        epub_file *f = &b->files.f[b->queued];
+        if (!f->store) f->z = zpack_push(&b->pack, f->data, f->len);
     }
     for (; b->fonts_queued < b->fonts.n; b->fonts_queued++) {
-        bt_epub_file *f = &b->fonts.f[b->fonts_queued];
-        f->z = bt_zpack_push(&b->pack, f->data, f->len);
+        epub_file *f = &b->fonts.f[b->fonts_queued];
+        f->z = zpack_push(&b->pack, f->data, f->len);
     }
 }
 
-static void bt_book_order(bt_book *b, bt_article **arts)
+static void book_order(bt_book *b, bt_article **arts)
 {
     b->items = bt_xcalloc(b->n, sizeof *b->items);
     for (size_t i = 0; i < b->n; i++) {
@@ -635,7 +635,7 @@ static void bt_book_order(bt_book *b, bt_article **arts)
         if (it->when < 0 && !bt_date_valid(&a->published)) it->when = INT64_MAX;
         it->title_key = b->o->sort == BT_SORT_TITLE ? bt_fold_ascii(a->title ? a->title : "")
                                                     : bt_xstrdup("");
-        it->date_label = bt_epub_short_date(&a->published, b->vi);
+        it->date_label = epub_short_date(&a->published, b->vi);
         if (b->o->group == BT_GROUP_CATEGORY) {
             if (a->category && *a->category) {
                 it->group_key = bt_fold_ascii(a->category);
@@ -648,7 +648,7 @@ static void bt_book_order(bt_book *b, bt_article **arts)
             if (bt_date_valid(&a->published)) {
                 it->group_key = bt_xasprintf("%04d-%02d-%02d", a->published.year,
                                              a->published.month, a->published.day);
-                it->group_label = bt_epub_day_label(&a->published, b->vi);
+                it->group_label = epub_day_label(&a->published, b->vi);
             } else {
                 it->group_key = bt_xstrdup("\x01");
                 it->group_label = bt_xstrdup(b->L->undated);
@@ -658,7 +658,7 @@ static void bt_book_order(bt_book *b, bt_article **arts)
             it->group_label = bt_xstrdup("");
         }
     }
-    qsort(b->items, b->n, sizeof *b->items, bt_epub_cmp);
+    qsort(b->items, b->n, sizeof *b->items, epub_cmp);
 
     /* Groups: by category in order of first appearance, by date in calendar order (undated
      * last). The articles of a group stay together in the chosen order, so the reading order
@@ -703,7 +703,7 @@ static void bt_book_order(bt_book *b, bt_article **arts)
         free(byname);
     }
     for (size_t i = 0; i < b->n; i++) b->items[i].pos = i;
-    qsort(b->items, b->n, sizeof *b->items, bt_epub_cmp_group);
+    qsort(b->items, b->n, sizeof *b->items, epub_cmp_group);
     for (size_t i = 0, g = (size_t)-1; i < b->n; i++)
         if (b->items[i].group != g) {
             g = b->items[i].group;
@@ -717,7 +717,7 @@ static void bt_book_order(bt_book *b, bt_article **arts)
 }
 
 /* Book-level metadata: language, title, dates. */
-static void bt_book_meta(bt_book *b)
+static void book_meta(bt_book *b)
 {
     const bt_article *first = b->n ? b->items[0].a : NULL;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -733,7 +733,7 @@ static void bt_book_meta(bt_book *b)
         if (t > hi) { hi = t; dhi = d; }
     }
     if (dlo && dhi) {
-        char *s1 = bt_epub_short_date(dlo, b->vi), *s2 = bt_epub_short_date(dhi, b->vi);
+        char *s1 = epub_short_date(dlo, b->vi), *s2 = epub_short_date(dhi, b->vi);
         if (strcmp(s1, s2) == 0) b->date_range = bt_xstrdup(s1);
         else b->date_range = bt_xasprintf("%s – %s", s1, s2);
         free(s1);
@@ -749,9 +749,9 @@ static void bt_book_meta(bt_book *b)
     if (!b->date[0]) strftime(b->date, sizeof b->date, "%Y-%m-%d", &tm);
 
     if (b->o->title && *b->o->title) {
-        b->title = bt_epub_xml_clean(b->o->title);
+        b->title = epub_xml_clean(b->o->title);
     } else if (!b->digest && first && first->title) {
-        b->title = bt_epub_xml_clean(first->title);
+        b->title = epub_xml_clean(first->title);
     } else if (*b->date_range) {
         b->title = bt_xasprintf("%s %s", b->L->digest, b->date_range);
     } else {
@@ -766,24 +766,24 @@ static void bt_book_meta(bt_book *b)
 /* ---------------------------------------------------------------------------------------------
  * Pages. */
 
-static bt_status bt_epub_add_image(bt_book *b, const bt_image *img, const char *stem, size_t k,
+static bt_status epub_add_image(bt_book *b, const bt_image *img, const char *stem, size_t k,
                                    char **href)
 {
     const char *mime, *ext;
     char *name;
-    bt_epub_file *f;
+    epub_file *f;
     unsigned char *copy;
     *href = NULL;
     if (!img || !img->data || img->len == 0 || img->len > BT_EPUB_MAX_IMAGE) return BT_OK;
-    if (bt_epub_is_jpeg(img->data, img->len)) { mime = "image/jpeg"; ext = "jpg"; }
-    else if (bt_epub_is_png(img->data, img->len)) { mime = "image/png"; ext = "png"; }
+    if (epub_is_jpeg(img->data, img->len)) { mime = "image/jpeg"; ext = "jpg"; }
+    else if (epub_is_png(img->data, img->len)) { mime = "image/png"; ext = "png"; }
     else return BT_OK; /* not a core media type: leave it out */
     name = bt_xasprintf("images/%s-%02zu.%s", stem, k, ext);
     copy = bt_xmalloc(img->len);
     memcpy(copy, img->data, img->len);
     {
         char *id = bt_xasprintf("img-%s-%02zu", stem, k);
-        f = bt_epub_files_add(&b->files, name, id, mime, copy, img->len);
+        f = epub_files_add(&b->files, name, id, mime, copy, img->len);
         free(id);
     }
     f->store = 1; /* already compressed */
@@ -791,7 +791,7 @@ static bt_status bt_epub_add_image(bt_book *b, const bt_image *img, const char *
     return BT_OK;
 }
 
-static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e)
+static bt_status epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e)
 {
     const bt_article *a = it->a;
     const char *lang = bt_lang_valid(a->language) ? a->language : b->lang;
@@ -801,159 +801,159 @@ static bt_status bt_epub_article_page(bt_book *b, const bt_epub_item *it, bt_err
     size_t len = 0, nimg = 0;
     char iso[32];
 
-    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
-    bt_xw_xhtml_head(&x, lang, title, "article");
-    bt_xw_start(&x, "article");
-    bt_xw_attr(&x, "id", it->id);
-    bt_xw_nl(&x);
-    bt_xw_start(&x, "header");
-    if (a->category && *a->category) bt_xw_elem(&x, "p", "category", a->category);
-    bt_xw_elem(&x, "h1", NULL, title);
+    if (xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xw_xhtml_head(&x, lang, title, "article");
+    xw_start(&x, "article");
+    xw_attr(&x, "id", it->id);
+    xw_nl(&x);
+    xw_start(&x, "header");
+    if (a->category && *a->category) xw_elem(&x, "p", "category", a->category);
+    xw_elem(&x, "h1", NULL, title);
     bt_date_iso(&a->published, iso);
     if (iso[0]) {
         char *shown = bt_date_vi(&a->published);
-        bt_xw_start(&x, "p");
-        bt_xw_attr(&x, "class", "dateline");
-        bt_xw_start(&x, "time");
-        bt_xw_attr(&x, "datetime", iso);
-        bt_xw_text(&x, b->vi && shown && *shown ? shown : iso);
-        bt_xw_fend(&x);
-        bt_xw_fend(&x);
+        xw_start(&x, "p");
+        xw_attr(&x, "class", "dateline");
+        xw_start(&x, "time");
+        xw_attr(&x, "datetime", iso);
+        xw_text(&x, b->vi && shown && *shown ? shown : iso);
+        xw_fend(&x);
+        xw_fend(&x);
         free(shown);
     }
-    bt_xw_fend(&x); /* header */
-    bt_xw_nl(&x);
+    xw_fend(&x); /* header */
+    xw_nl(&x);
     if (a->lead && *a->lead) {
-        bt_xw_elem(&x, "p", "lead", a->lead);
-        bt_xw_nl(&x);
+        xw_elem(&x, "p", "lead", a->lead);
+        xw_nl(&x);
     }
 
     for (size_t i = 0; i < a->nblocks && !x.failed; i++) {
         const bt_block *bl = &a->blocks[i];
         switch (bl->type) {
         case BT_BLOCK_PARAGRAPH:
-            bt_xw_elem(&x, "p", NULL, bl->text);
+            xw_elem(&x, "p", NULL, bl->text);
             break;
         case BT_BLOCK_HEADING: {
             char h[3] = {'h', '2', 0};
             int lv = bl->level < 2 ? 2 : bl->level > 6 ? 6 : bl->level;
             h[1] = (char)('0' + lv);
-            bt_xw_elem(&x, h, NULL, bl->text);
+            xw_elem(&x, h, NULL, bl->text);
             break;
         }
         case BT_BLOCK_CAPTION:
-            bt_xw_elem(&x, "p", "caption", bl->text);
+            xw_elem(&x, "p", "caption", bl->text);
             break;
         case BT_BLOCK_QUOTE:
-            bt_xw_start(&x, "blockquote");
-            bt_xw_elem(&x, "p", NULL, bl->text);
-            bt_xw_fend(&x);
+            xw_start(&x, "blockquote");
+            xw_elem(&x, "p", NULL, bl->text);
+            xw_fend(&x);
             break;
         case BT_BLOCK_BOX: /* consecutive box lines: one <aside class="box"> */
-            bt_xw_start(&x, "aside");
-            bt_xw_attr(&x, "class", "box");
+            xw_start(&x, "aside");
+            xw_attr(&x, "class", "box");
             for (; i < a->nblocks && a->blocks[i].type == BT_BLOCK_BOX; i++)
-                bt_xw_elem(&x, "p", a->blocks[i].level ? "box-title" : NULL, a->blocks[i].text);
+                xw_elem(&x, "p", a->blocks[i].level ? "box-title" : NULL, a->blocks[i].text);
             i--;
-            bt_xw_fend(&x);
+            xw_fend(&x);
             break;
         case BT_BLOCK_LIST_ITEM: {
             int ordered = bl->level == 1;
-            bt_xw_start(&x, ordered ? "ol" : "ul");
-            bt_xw_nl(&x);
+            xw_start(&x, ordered ? "ol" : "ul");
+            xw_nl(&x);
             while (i < a->nblocks && a->blocks[i].type == BT_BLOCK_LIST_ITEM &&
                    (a->blocks[i].level == 1) == ordered) {
-                bt_xw_elem(&x, "li", NULL, a->blocks[i].text);
-                bt_xw_nl(&x);
+                xw_elem(&x, "li", NULL, a->blocks[i].text);
+                xw_nl(&x);
                 i++;
             }
             i--;
-            bt_xw_fend(&x);
+            xw_fend(&x);
             break;
         }
         case BT_BLOCK_IMAGE: {
             char *href = NULL;
             const bt_block *cap = (i + 1 < a->nblocks && a->blocks[i + 1].type == BT_BLOCK_CAPTION)
                                       ? &a->blocks[i + 1] : NULL;
-            bt_epub_add_image(b, bl->image, it->id, ++nimg, &href);
+            epub_add_image(b, bl->image, it->id, ++nimg, &href);
             if (!href) break; /* not available: left out (a caption after it stays a caption) */
-            bt_xw_start(&x, "figure");
-            bt_xw_start(&x, "img");
-            bt_xw_attr(&x, "src", href);
-            bt_xw_attr(&x, "alt", bl->text ? bl->text : "");
+            xw_start(&x, "figure");
+            xw_start(&x, "img");
+            xw_attr(&x, "src", href);
+            xw_attr(&x, "alt", bl->text ? bl->text : "");
             if (bl->image->width > 0 && bl->image->height > 0) {
                 char num[24];
                 snprintf(num, sizeof num, "%d", bl->image->width);
-                bt_xw_attr(&x, "width", num);
+                xw_attr(&x, "width", num);
                 snprintf(num, sizeof num, "%d", bl->image->height);
-                bt_xw_attr(&x, "height", num);
+                xw_attr(&x, "height", num);
             }
-            bt_xw_end(&x);
+            xw_end(&x);
             if (cap) {
-                bt_xw_elem(&x, "figcaption", NULL, cap->text);
+                xw_elem(&x, "figcaption", NULL, cap->text);
                 i++;
             }
-            bt_xw_fend(&x);
+            xw_fend(&x);
             free(href);
             break;
         }
         }
-        bt_xw_nl(&x);
+        xw_nl(&x);
     }
 
     if ((a->author && *a->author) || (a->source_url && *a->source_url)) {
-        bt_xw_start(&x, "footer");
-        if (a->author && *a->author) bt_xw_elem(&x, "p", "author", a->author);
+        xw_start(&x, "footer");
+        if (a->author && *a->author) xw_elem(&x, "p", "author", a->author);
         if (a->source_url && *a->source_url) {
             /* Shown as text, not as a link: the address comes from the input. */
-            bt_xw_start(&x, "p");
-            bt_xw_attr(&x, "class", "source");
-            bt_xw_text(&x, b->L->source);
-            bt_xw_text(&x, ": ");
-            bt_xw_elem(&x, "span", "url", a->source_url);
-            bt_xw_fend(&x);
+            xw_start(&x, "p");
+            xw_attr(&x, "class", "source");
+            xw_text(&x, b->L->source);
+            xw_text(&x, ": ");
+            xw_elem(&x, "span", "url", a->source_url);
+            xw_fend(&x);
         }
-        bt_xw_fend(&x);
-        bt_xw_nl(&x);
+        xw_fend(&x);
+        xw_nl(&x);
     }
-    bt_xw_fend(&x); /* article */
-    bt_xw_nl(&x);
-    bt_xw_xhtml_tail(&x);
-    if (bt_xw_close(&x, &data, &len) < 0)
+    xw_fend(&x); /* article */
+    xw_nl(&x);
+    xw_xhtml_tail(&x);
+    if (xw_close(&x, &data, &len) < 0)
         return bt_err_set(e, BT_EOTHER, "cannot write the page of \"%s\"", title);
-    bt_epub_files_add(&b->files, it->file, it->id, "application/xhtml+xml", data, len);
+    epub_files_add(&b->files, it->file, it->id, "application/xhtml+xml", data, len);
     return BT_OK;
 }
 
-static bt_status bt_epub_title_page(bt_book *b, bt_err *e)
+static bt_status epub_title_page(bt_book *b, bt_err *e)
 {
     bt_xw x;
     unsigned char *data = NULL;
     size_t len = 0;
     char count[64];
 
-    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
-    bt_xw_xhtml_head(&x, b->lang, b->title, "titlepage");
-    bt_xw_start(&x, "section");
-    bt_xw_attr(&x, "epub:type", "titlepage");
-    bt_xw_attr(&x, "class", "titlepage");
-    bt_xw_nl(&x);
-    bt_xw_elem(&x, "h1", "book-title", b->title);
-    bt_xw_nl(&x);
+    if (xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xw_xhtml_head(&x, b->lang, b->title, "titlepage");
+    xw_start(&x, "section");
+    xw_attr(&x, "epub:type", "titlepage");
+    xw_attr(&x, "class", "titlepage");
+    xw_nl(&x);
+    xw_elem(&x, "h1", "book-title", b->title);
+    xw_nl(&x);
     if (*b->date_range) {
-        bt_xw_elem(&x, "p", "date-range", b->date_range);
-        bt_xw_nl(&x);
+        xw_elem(&x, "p", "date-range", b->date_range);
+        xw_nl(&x);
     }
     snprintf(count, sizeof count, "%zu %s", b->n, b->L->articles);
-    bt_xw_elem(&x, "p", "count", count);
-    bt_xw_nl(&x);
+    xw_elem(&x, "p", "count", count);
+    xw_nl(&x);
     if (b->o->author && *b->o->author) {
-        bt_xw_elem(&x, "p", "author", b->o->author);
-        bt_xw_nl(&x);
+        xw_elem(&x, "p", "author", b->o->author);
+        xw_nl(&x);
     }
     if (b->o->publisher && *b->o->publisher) {
-        bt_xw_elem(&x, "p", "publisher", b->o->publisher);
-        bt_xw_nl(&x);
+        xw_elem(&x, "p", "publisher", b->o->publisher);
+        xw_nl(&x);
     }
     {
         /* Categories in order of first appearance, with their article counts. */
@@ -970,73 +970,73 @@ static bt_status bt_epub_title_page(bt_book *b, bt_err *e)
             cnt[k]++;
         }
         if (ncat) {
-            bt_xw_start(&x, "ul");
-            bt_xw_attr(&x, "class", "categories");
-            bt_xw_nl(&x);
+            xw_start(&x, "ul");
+            xw_attr(&x, "class", "categories");
+            xw_nl(&x);
             for (size_t k = 0; k < ncat; k++) {
                 char num[32];
                 snprintf(num, sizeof num, " (%zu)", cnt[k]);
-                bt_xw_start(&x, "li");
-                bt_xw_text(&x, cats[k]);
-                bt_xw_text(&x, num);
-                bt_xw_fend(&x);
-                bt_xw_nl(&x);
+                xw_start(&x, "li");
+                xw_text(&x, cats[k]);
+                xw_text(&x, num);
+                xw_fend(&x);
+                xw_nl(&x);
             }
-            bt_xw_fend(&x);
-            bt_xw_nl(&x);
+            xw_fend(&x);
+            xw_nl(&x);
         }
         free(cats);
         free(cnt);
     }
-    bt_xw_fend(&x); /* section */
-    bt_xw_nl(&x);
-    bt_xw_xhtml_tail(&x);
-    if (bt_xw_close(&x, &data, &len) < 0)
+    xw_fend(&x); /* section */
+    xw_nl(&x);
+    xw_xhtml_tail(&x);
+    if (xw_close(&x, &data, &len) < 0)
         return bt_err_set(e, BT_EOTHER, "cannot write the title page");
-    bt_epub_files_add(&b->files, "title.xhtml", "titlepage", "application/xhtml+xml", data, len);
+    epub_files_add(&b->files, "title.xhtml", "titlepage", "application/xhtml+xml", data, len);
     return BT_OK;
 }
 
-static bt_status bt_epub_cover(bt_book *b, bt_err *e)
+static bt_status epub_cover(bt_book *b, bt_err *e)
 {
     char *raw = NULL;
     size_t rlen = 0;
     const char *mime, *name;
     bt_status st;
-    bt_epub_file *f;
+    epub_file *f;
     bt_xw x;
     unsigned char *data = NULL;
     size_t len = 0;
 
     st = bt_read_file(b->o->cover_path, BT_EPUB_MAX_IMAGE, &raw, &rlen, e);
     if (st != BT_OK) return st;
-    if (bt_epub_is_jpeg((unsigned char *)raw, rlen)) { mime = "image/jpeg"; name = "images/cover.jpg"; }
-    else if (bt_epub_is_png((unsigned char *)raw, rlen)) { mime = "image/png"; name = "images/cover.png"; }
+    if (epub_is_jpeg((unsigned char *)raw, rlen)) { mime = "image/jpeg"; name = "images/cover.jpg"; }
+    else if (epub_is_png((unsigned char *)raw, rlen)) { mime = "image/png"; name = "images/cover.png"; }
     else {
         free(raw);
         return bt_err_set(e, BT_EUSAGE, "%s: the cover is not a JPEG or PNG image", b->o->cover_path);
     }
-    if (bt_xw_open(&x, b->cps) < 0) {
+    if (xw_open(&x, b->cps) < 0) {
         free(raw);
         return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     }
-    bt_xw_xhtml_head(&x, b->lang, b->title, "cover");
-    bt_xw_start(&x, "section");
-    bt_xw_attr(&x, "epub:type", "cover");
-    bt_xw_attr(&x, "class", "cover");
-    bt_xw_start(&x, "img");
-    bt_xw_attr(&x, "src", name);
-    bt_xw_attr(&x, "alt", b->title);
-    bt_xw_end(&x);
-    bt_xw_fend(&x);
-    bt_xw_nl(&x);
-    bt_xw_xhtml_tail(&x);
-    if (bt_xw_close(&x, &data, &len) < 0) {
+    xw_xhtml_head(&x, b->lang, b->title, "cover");
+    xw_start(&x, "section");
+    xw_attr(&x, "epub:type", "cover");
+    xw_attr(&x, "class", "cover");
+    xw_start(&x, "img");
+    xw_attr(&x, "src", name);
+    xw_attr(&x, "alt", b->title);
+    xw_end(&x);
+    xw_fend(&x);
+    xw_nl(&x);
+    xw_xhtml_tail(&x);
+    if (xw_close(&x, &data, &len) < 0) {
         free(raw);
         return bt_err_set(e, BT_EOTHER, "cannot write the cover page");
     }
-    bt_epub_files_add(&b->files, "cover.xhtml", "cover", "application/xhtml+xml", data, len);
-    f = bt_epub_files_add(&b->files, name, "cover-image", mime, (unsigned char *)raw, rlen);
+    epub_files_add(&b->files, "cover.xhtml", "cover", "application/xhtml+xml", data, len);
+    f = epub_files_add(&b->files, name, "cover-image", mime, (unsigned char *)raw, rlen);
     f->props = bt_xstrdup("cover-image");
     f->store = 1;
     b->cover_name = bt_xstrdup(name);
@@ -1044,79 +1044,79 @@ static bt_status bt_epub_cover(bt_book *b, bt_err *e)
 }
 
 /* The label of an article in the tables of contents: "Title (27/05/2023)". */
-static char *bt_epub_toc_label(const bt_epub_item *it)
+static char *epub_toc_label(const bt_epub_item *it)
 {
     const char *t = it->a->title && *it->a->title ? it->a->title : "—";
     if (*it->date_label) return bt_xasprintf("%s (%s)", t, it->date_label);
     return bt_xstrdup(t);
 }
 
-static bt_status bt_epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+static bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
     bt_xw x;
-    if (bt_xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
-    bt_xw_xhtml_head(&x, b->lang, b->L->toc, "toc");
-    bt_xw_start(&x, "nav");
-    bt_xw_attr(&x, "epub:type", "toc");
-    bt_xw_attr(&x, "id", "toc");
-    bt_xw_nl(&x);
-    bt_xw_elem(&x, "h1", NULL, b->L->toc);
-    bt_xw_nl(&x);
-    bt_xw_start(&x, "ol");
-    bt_xw_nl(&x);
+    if (xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    xw_xhtml_head(&x, b->lang, b->L->toc, "toc");
+    xw_start(&x, "nav");
+    xw_attr(&x, "epub:type", "toc");
+    xw_attr(&x, "id", "toc");
+    xw_nl(&x);
+    xw_elem(&x, "h1", NULL, b->L->toc);
+    xw_nl(&x);
+    xw_start(&x, "ol");
+    xw_nl(&x);
     for (size_t g = 0; g < b->ngroups; g++) {
         const bt_epub_group *gr = &b->groups[g];
         if (b->two_level) {
             char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
-            bt_xw_start(&x, "li");
-            bt_xw_start(&x, "a");
-            bt_xw_attr(&x, "href", b->items[gr->first].file);
-            bt_xw_text(&x, lab);
-            bt_xw_fend(&x);
-            bt_xw_nl(&x);
-            bt_xw_start(&x, "ol");
-            bt_xw_nl(&x);
+            xw_start(&x, "li");
+            xw_start(&x, "a");
+            xw_attr(&x, "href", b->items[gr->first].file);
+            xw_text(&x, lab);
+            xw_fend(&x);
+            xw_nl(&x);
+            xw_start(&x, "ol");
+            xw_nl(&x);
             free(lab);
         }
         for (size_t i = gr->first; i < gr->first + gr->count; i++) {
             const bt_epub_item *it = &b->items[i];
             const char *t = it->a->title && *it->a->title ? it->a->title : "—";
-            bt_xw_start(&x, "li");
-            bt_xw_start(&x, "a");
-            bt_xw_attr(&x, "href", it->file);
-            bt_xw_text(&x, t);
+            xw_start(&x, "li");
+            xw_start(&x, "a");
+            xw_attr(&x, "href", it->file);
+            xw_text(&x, t);
             if (*it->date_label) {
-                bt_xw_text(&x, " ");
-                bt_xw_start(&x, "span");
-                bt_xw_attr(&x, "class", "toc-date");
-                bt_xw_text(&x, "(");
-                bt_xw_text(&x, it->date_label);
-                bt_xw_text(&x, ")");
-                bt_xw_fend(&x);
+                xw_text(&x, " ");
+                xw_start(&x, "span");
+                xw_attr(&x, "class", "toc-date");
+                xw_text(&x, "(");
+                xw_text(&x, it->date_label);
+                xw_text(&x, ")");
+                xw_fend(&x);
             }
-            bt_xw_fend(&x);
-            bt_xw_fend(&x);
-            bt_xw_nl(&x);
+            xw_fend(&x);
+            xw_fend(&x);
+            xw_nl(&x);
         }
         if (b->two_level) {
-            bt_xw_fend(&x); /* ol */
-            bt_xw_fend(&x); /* li */
-            bt_xw_nl(&x);
+            xw_fend(&x); /* ol */
+            xw_fend(&x); /* li */
+            xw_nl(&x);
         }
     }
-    bt_xw_fend(&x); /* ol */
-    bt_xw_nl(&x);
-    bt_xw_fend(&x); /* nav */
-    bt_xw_nl(&x);
+    xw_fend(&x); /* ol */
+    xw_nl(&x);
+    xw_fend(&x); /* nav */
+    xw_nl(&x);
 
     /* Landmarks: where the cover, title page, contents and first article are. */
-    bt_xw_start(&x, "nav");
-    bt_xw_attr(&x, "epub:type", "landmarks");
-    bt_xw_attr(&x, "id", "landmarks");
-    bt_xw_attr(&x, "hidden", "hidden");
-    bt_xw_nl(&x);
-    bt_xw_start(&x, "ol");
-    bt_xw_nl(&x);
+    xw_start(&x, "nav");
+    xw_attr(&x, "epub:type", "landmarks");
+    xw_attr(&x, "id", "landmarks");
+    xw_attr(&x, "hidden", "hidden");
+    xw_nl(&x);
+    xw_start(&x, "ol");
+    xw_nl(&x);
     {
         const char *lm[4][3] = {{b->cover_name ? "cover" : NULL, "cover.xhtml", b->L->cover},
                                 {b->digest ? "titlepage" : NULL, "title.xhtml", b->title},
@@ -1124,117 +1124,117 @@ static bt_status bt_epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_e
                                 {"bodymatter", b->items[0].file, b->L->start}};
         for (int i = 0; i < 4; i++) {
             if (!lm[i][0]) continue;
-            bt_xw_start(&x, "li");
-            bt_xw_start(&x, "a");
-            bt_xw_attr(&x, "epub:type", lm[i][0]);
-            bt_xw_attr(&x, "href", lm[i][1]);
-            bt_xw_text(&x, lm[i][2]);
-            bt_xw_fend(&x);
-            bt_xw_fend(&x);
-            bt_xw_nl(&x);
+            xw_start(&x, "li");
+            xw_start(&x, "a");
+            xw_attr(&x, "epub:type", lm[i][0]);
+            xw_attr(&x, "href", lm[i][1]);
+            xw_text(&x, lm[i][2]);
+            xw_fend(&x);
+            xw_fend(&x);
+            xw_nl(&x);
         }
     }
-    bt_xw_fend(&x); /* ol */
-    bt_xw_nl(&x);
-    bt_xw_fend(&x); /* nav */
-    bt_xw_nl(&x);
-    bt_xw_xhtml_tail(&x);
-    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write nav.xhtml");
+    xw_fend(&x); /* ol */
+    xw_nl(&x);
+    xw_fend(&x); /* nav */
+    xw_nl(&x);
+    xw_xhtml_tail(&x);
+    if (xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write nav.xhtml");
     return BT_OK;
 }
 
-static void bt_ncx_point(bt_xw *x, size_t *np, int order, const char *label, const char *src)
+static void ncx_point(bt_xw *x, size_t *np, int order, const char *label, const char *src)
 {
     char id[32], po[32];
     snprintf(id, sizeof id, "np%zu", ++*np);
     snprintf(po, sizeof po, "%d", order);
-    bt_xw_start(x, "navPoint");
-    bt_xw_attr(x, "id", id);
-    bt_xw_attr(x, "playOrder", po);
-    bt_xw_start(x, "navLabel");
-    bt_xw_elem(x, "text", NULL, label);
-    bt_xw_end(x);
-    bt_xw_start(x, "content");
-    bt_xw_attr(x, "src", src);
-    bt_xw_end(x);
+    xw_start(x, "navPoint");
+    xw_attr(x, "id", id);
+    xw_attr(x, "playOrder", po);
+    xw_start(x, "navLabel");
+    xw_elem(x, "text", NULL, label);
+    xw_end(x);
+    xw_start(x, "content");
+    xw_attr(x, "src", src);
+    xw_end(x);
 }
 
-static bt_status bt_epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+static bt_status epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
     bt_xw x;
     size_t np = 0;
     int order = 0;
-    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xmlTextWriterSetIndent(x.w, 1);
-    bt_xw_start(&x, "ncx");
-    bt_xw_attr(&x, "xmlns", NS_NCX);
-    bt_xw_attr(&x, "version", "2005-1");
-    bt_xw_attr(&x, "xml:lang", b->lang);
-    bt_xw_start(&x, "head");
+    xw_start(&x, "ncx");
+    xw_attr(&x, "xmlns", NS_NCX);
+    xw_attr(&x, "version", "2005-1");
+    xw_attr(&x, "xml:lang", b->lang);
+    xw_start(&x, "head");
     {
         const char *m[4][2] = {{"dtb:uid", b->uuid},
                                {"dtb:depth", b->two_level ? "2" : "1"},
                                {"dtb:totalPageCount", "0"},
                                {"dtb:maxPageNumber", "0"}};
         for (int i = 0; i < 4; i++) {
-            bt_xw_start(&x, "meta");
-            bt_xw_attr(&x, "name", m[i][0]);
-            bt_xw_attr(&x, "content", m[i][1]);
-            bt_xw_end(&x);
+            xw_start(&x, "meta");
+            xw_attr(&x, "name", m[i][0]);
+            xw_attr(&x, "content", m[i][1]);
+            xw_end(&x);
         }
     }
-    bt_xw_end(&x);
-    bt_xw_start(&x, "docTitle");
-    bt_xw_elem(&x, "text", NULL, b->title);
-    bt_xw_end(&x);
-    bt_xw_start(&x, "navMap");
+    xw_end(&x);
+    xw_start(&x, "docTitle");
+    xw_elem(&x, "text", NULL, b->title);
+    xw_end(&x);
+    xw_start(&x, "navMap");
     /* playOrder follows the reading order; a group entry shares its first article's number
      * because both point at the same file. */
     for (size_t g = 0; g < b->ngroups; g++) {
         const bt_epub_group *gr = &b->groups[g];
         if (b->two_level) {
             char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
-            bt_ncx_point(&x, &np, order + 1, lab, b->items[gr->first].file);
+            ncx_point(&x, &np, order + 1, lab, b->items[gr->first].file);
             free(lab);
         }
         for (size_t i = gr->first; i < gr->first + gr->count; i++) {
-            char *lab = bt_epub_toc_label(&b->items[i]);
-            bt_ncx_point(&x, &np, ++order, lab, b->items[i].file);
-            bt_xw_end(&x);
+            char *lab = epub_toc_label(&b->items[i]);
+            ncx_point(&x, &np, ++order, lab, b->items[i].file);
+            xw_end(&x);
             free(lab);
         }
-        if (b->two_level) bt_xw_end(&x);
+        if (b->two_level) xw_end(&x);
     }
-    bt_xw_end(&x); /* navMap */
-    bt_xw_end(&x); /* ncx */
-    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write toc.ncx");
+    xw_end(&x); /* navMap */
+    xw_end(&x); /* ncx */
+    if (xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write toc.ncx");
     return BT_OK;
 }
 
-static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+static bt_status epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
     bt_xw x;
-    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xmlTextWriterSetIndent(x.w, 1);
-    bt_xw_start(&x, "package");
-    bt_xw_attr(&x, "xmlns", NS_OPF);
-    bt_xw_attr(&x, "version", "3.0");
-    bt_xw_attr(&x, "unique-identifier", "bookid");
-    bt_xw_attr(&x, "xml:lang", b->lang);
-    bt_xw_start(&x, "metadata");
-    bt_xw_attr(&x, "xmlns:dc", NS_DC);
-    bt_xw_start(&x, "dc:identifier");
-    bt_xw_attr(&x, "id", "bookid");
-    bt_xw_text(&x, b->uuid);
-    bt_xw_end(&x);
-    bt_xw_elem(&x, "dc:title", NULL, b->title);
-    bt_xw_elem(&x, "dc:language", NULL, b->lang);
-    bt_xw_elem(&x, "dc:date", NULL, b->date);
+    xw_start(&x, "package");
+    xw_attr(&x, "xmlns", NS_OPF);
+    xw_attr(&x, "version", "3.0");
+    xw_attr(&x, "unique-identifier", "bookid");
+    xw_attr(&x, "xml:lang", b->lang);
+    xw_start(&x, "metadata");
+    xw_attr(&x, "xmlns:dc", NS_DC);
+    xw_start(&x, "dc:identifier");
+    xw_attr(&x, "id", "bookid");
+    xw_text(&x, b->uuid);
+    xw_end(&x);
+    xw_elem(&x, "dc:title", NULL, b->title);
+    xw_elem(&x, "dc:language", NULL, b->lang);
+    xw_elem(&x, "dc:date", NULL, b->date);
     {
         /* Creators: the override, else the distinct article authors, else "unknown". */
         size_t ncre = 0;
         if (b->o->author && *b->o->author) {
-            bt_xw_elem(&x, "dc:creator", NULL, b->o->author);
+            xw_elem(&x, "dc:creator", NULL, b->o->author);
             ncre++;
         } else {
             for (size_t i = 0; i < b->n && ncre < 50; i++) {
@@ -1244,20 +1244,20 @@ static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_e
                 for (k = 0; k < i; k++)
                     if (b->items[k].a->author && strcmp(b->items[k].a->author, au) == 0) break;
                 if (k < i) continue;
-                bt_xw_elem(&x, "dc:creator", NULL, au);
+                xw_elem(&x, "dc:creator", NULL, au);
                 ncre++;
             }
         }
-        if (!ncre) bt_xw_elem(&x, "dc:creator", NULL, b->L->unknown_author);
+        if (!ncre) xw_elem(&x, "dc:creator", NULL, b->L->unknown_author);
     }
-    if (b->o->publisher && *b->o->publisher) bt_xw_elem(&x, "dc:publisher", NULL, b->o->publisher);
+    if (b->o->publisher && *b->o->publisher) xw_elem(&x, "dc:publisher", NULL, b->o->publisher);
     for (size_t i = 0; i < b->n; i++) {
         const char *c = b->items[i].a->category;
         size_t k;
         if (!c || !*c) continue;
         for (k = 0; k < i; k++)
             if (b->items[k].a->category && strcmp(b->items[k].a->category, c) == 0) break;
-        if (k == i) bt_xw_elem(&x, "dc:subject", NULL, c);
+        if (k == i) xw_elem(&x, "dc:subject", NULL, c);
     }
     for (size_t i = 0; i < b->n; i++) {
         const char *s = b->items[i].a->source_url;
@@ -1265,30 +1265,30 @@ static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_e
         if (!s || !*s) continue;
         for (k = 0; k < i; k++)
             if (b->items[k].a->source_url && strcmp(b->items[k].a->source_url, s) == 0) break;
-        if (k == i) bt_xw_elem(&x, "dc:source", NULL, s);
+        if (k == i) xw_elem(&x, "dc:source", NULL, s);
     }
-    bt_xw_start(&x, "meta");
-    bt_xw_attr(&x, "property", "dcterms:modified");
-    bt_xw_text(&x, b->modified);
-    bt_xw_end(&x);
+    xw_start(&x, "meta");
+    xw_attr(&x, "property", "dcterms:modified");
+    xw_text(&x, b->modified);
+    xw_end(&x);
     if (b->cover_name) {
-        bt_xw_start(&x, "meta");
-        bt_xw_attr(&x, "name", "cover");
-        bt_xw_attr(&x, "content", "cover-image");
-        bt_xw_end(&x);
+        xw_start(&x, "meta");
+        xw_attr(&x, "name", "cover");
+        xw_attr(&x, "content", "cover-image");
+        xw_end(&x);
     }
-    bt_xw_end(&x); /* metadata */
+    xw_end(&x); /* metadata */
 
-    bt_xw_start(&x, "manifest");
+    xw_start(&x, "manifest");
 #define ITEM(id_, href_, mt_, props_)                                                             \
     do {                                                                                          \
-        bt_xw_start(&x, "item");                                                                  \
-        bt_xw_attr(&x, "id", id_);                                                                \
-        bt_xw_attr(&x, "href", href_);                                                            \
-        bt_xw_attr(&x, "media-type", mt_);                                                        \
+        xw_start(&x, "item");                                                                  \
+        xw_attr(&x, "id", id_);                                                                \
+        xw_attr(&x, "href", href_);                                                            \
+        xw_attr(&x, "media-type", mt_);                                                        \
         const char *item_props = (props_);                                                        \
-        if (item_props) bt_xw_attr(&x, "properties", item_props);                                 \
-        bt_xw_end(&x);                                                                            \
+        if (item_props) xw_attr(&x, "properties", item_props);                                 \
+        xw_end(&x);                                                                            \
     } while (0)
     ITEM("nav", "nav.xhtml", "application/xhtml+xml", "nav");
     ITEM("ncx", "toc.ncx", "application/x-dtbncx+xml", (const char *)NULL);
@@ -1298,44 +1298,44 @@ static bt_status bt_epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_e
     for (size_t i = 0; i < b->files.n; i++)
         ITEM(b->files.f[i].id, b->files.f[i].name, b->files.f[i].mime, b->files.f[i].props);
 #undef ITEM
-    bt_xw_end(&x); /* manifest */
+    xw_end(&x); /* manifest */
 
-    bt_xw_start(&x, "spine");
-    bt_xw_attr(&x, "toc", "ncx");
+    xw_start(&x, "spine");
+    xw_attr(&x, "toc", "ncx");
     for (size_t i = 0; i < b->files.n; i++) {
-        const bt_epub_file *f = &b->files.f[i];
+        const epub_file *f = &b->files.f[i];
         if (strcmp(f->mime, "application/xhtml+xml") != 0) continue;
-        bt_xw_start(&x, "itemref");
-        bt_xw_attr(&x, "idref", f->id);
-        bt_xw_end(&x);
+        xw_start(&x, "itemref");
+        xw_attr(&x, "idref", f->id);
+        xw_end(&x);
         if (b->digest && strcmp(f->id, "titlepage") == 0) {
-            bt_xw_start(&x, "itemref");
-            bt_xw_attr(&x, "idref", "nav");
-            bt_xw_end(&x);
+            xw_start(&x, "itemref");
+            xw_attr(&x, "idref", "nav");
+            xw_end(&x);
         }
     }
-    bt_xw_end(&x); /* spine */
-    bt_xw_end(&x); /* package */
-    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write content.opf");
+    xw_end(&x); /* spine */
+    xw_end(&x); /* package */
+    if (xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write content.opf");
     return BT_OK;
 }
 
-static bt_status bt_epub_container(unsigned char **out, size_t *olen, bt_err *e)
+static bt_status epub_container(unsigned char **out, size_t *olen, bt_err *e)
 {
     bt_xw x;
-    if (bt_xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
+    if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xmlTextWriterSetIndent(x.w, 1);
-    bt_xw_start(&x, "container");
-    bt_xw_attr(&x, "version", "1.0");
-    bt_xw_attr(&x, "xmlns", NS_CONTAINER);
-    bt_xw_start(&x, "rootfiles");
-    bt_xw_start(&x, "rootfile");
-    bt_xw_attr(&x, "full-path", "OEBPS/content.opf");
-    bt_xw_attr(&x, "media-type", "application/oebps-package+xml");
-    bt_xw_end(&x);
-    bt_xw_end(&x);
-    bt_xw_end(&x);
-    if (bt_xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write container.xml");
+    xw_start(&x, "container");
+    xw_attr(&x, "version", "1.0");
+    xw_attr(&x, "xmlns", NS_CONTAINER);
+    xw_start(&x, "rootfiles");
+    xw_start(&x, "rootfile");
+    xw_attr(&x, "full-path", "OEBPS/content.opf");
+    xw_attr(&x, "media-type", "application/oebps-package+xml");
+    xw_end(&x);
+    xw_end(&x);
+    xw_end(&x);
+    if (xw_close(&x, out, olen) < 0) return bt_err_set(e, BT_EOTHER, "cannot write container.xml");
     return BT_OK;
 }
 
@@ -1368,7 +1368,7 @@ static uint32_t *bt_epub_cps(const uint64_t *set, size_t *n)
 }
 
 /* The family name a font folder gives its faces' files: "Lora-Regular.ttf" -> "Lora". */
-static char *bt_epub_family_of(const char *path)
+static char *epub_family_of(const char *path)
 {
     char *base = bt_path_basename(path);
     char *dash = strrchr(base, '-');
@@ -1380,7 +1380,7 @@ static char *bt_epub_family_of(const char *path)
 
 /* The fonts (the template's family, or --font-dir's), subset to the book's characters through
  * font.h, each with an @font-face rule; then the template's stylesheet. */
-static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
+static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
 {
     bt_buf css = {0};
     bt_status st = BT_OK;
@@ -1396,8 +1396,8 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
         if (st != BT_OK) return st;
         /* the family name the stylesheet uses: the template's for its own fonts, else the
          * name of the files */
-        family = b->o->font_dir ? bt_epub_family_of(bt_font_path(fs, BT_FACE_REGULAR)) : bt_xstrdup(t->font_family);
-        for (uint32_t c = 0x20; c < 0x7F; c++) bt_cpset_add(b->cps, c);
+        family = b->o->font_dir ? epub_family_of(bt_font_path(fs, BT_FACE_REGULAR)) : bt_xstrdup(t->font_family);
+        for (uint32_t c = 0x20; c < 0x7F; c++) cpset_add(b->cps, c);
         size_t ncp = 0;
         uint32_t *cps = bt_epub_cps(b->cps, &ncp);
         for (size_t i = 0; st == BT_OK && i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
@@ -1410,8 +1410,8 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
             char *file = bt_path_basename(bt_font_path(fs, f));
             char *name = bt_xasprintf("fonts/%s", file);
             char *id = bt_xasprintf("font%zu", i + 1);
-            bt_epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
-            bt_book_queue(b); /* deflated while the next face is subset */
+            epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
+            book_queue(b); /* deflated while the next face is subset */
             free(name);
             free(id);
             bt_buf_printf(&css,
@@ -1445,25 +1445,21 @@ static bt_status bt_epub_fonts_and_css(bt_book *b, bt_err *e)
 /* ---------------------------------------------------------------------------------------------
  * Identifier: SHA-256 of the book's content, as an RFC 4122 version-5-style UUID. */
 
-static bt_status bt_epub_identifier(bt_book *b, bt_err *e)
+static bt_status epub_identifier(bt_book *b, bt_err *e)
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    int ok;
-    if (!ctx) return bt_err_set(e, BT_ENOMEM, "cannot create a hash context");
-    ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-    ok = ok && EVP_DigestUpdate(ctx, "bantin-epub-1", 14) == 1;
-    ok = ok && EVP_DigestUpdate(ctx, b->title, strlen(b->title) + 1) == 1;
-    ok = ok && EVP_DigestUpdate(ctx, b->lang, strlen(b->lang) + 1) == 1;
-    for (size_t i = 0; ok && i < b->files.n; i++) {
-        const bt_epub_file *f = &b->files.f[i];
-        ok = EVP_DigestUpdate(ctx, f->name, strlen(f->name) + 1) == 1 &&
-             EVP_DigestUpdate(ctx, f->data, f->len) == 1;
+    bt_sha256_ctx *h = bt_sha256_new();
+    unsigned char md[BT_SHA256_LEN];
+    if (!h) return bt_err_set(e, BT_ENOMEM, "cannot create a hash context");
+    bt_sha256_update(h, "bantin-epub-1", 14);
+    bt_sha256_update(h, b->title, strlen(b->title) + 1);
+    bt_sha256_update(h, b->lang, strlen(b->lang) + 1);
+    for (size_t i = 0; i < b->files.n; i++) {
+        const epub_file *f = &b->files.f[i];
+        bt_sha256_update(h, f->name, strlen(f->name) + 1);
+        bt_sha256_update(h, f->data, f->len);
     }
-    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (!ok || mdlen < 16) return bt_err_set(e, BT_EOTHER, "hashing the content failed");
+    bt_sha256_final(h, md);
+    bt_sha256_free(h);
     md[6] = (unsigned char)((md[6] & 0x0F) | 0x50);
     md[8] = (unsigned char)((md[8] & 0x3F) | 0x80);
     snprintf(b->uuid, sizeof b->uuid,
@@ -1476,10 +1472,10 @@ static bt_status bt_epub_identifier(bt_book *b, bt_err *e)
 /* ---------------------------------------------------------------------------------------------
  * The container. */
 
-/* A libzip source of an entry deflated ahead (bt_zjob): it tells libzip that its data is deflated
+/* A libzip source of an entry deflated ahead (zjob): it tells libzip that its data is deflated
  * already, with the size, CRC and general-purpose flags libzip's own deflating would record. */
 typedef struct {
-    const bt_zjob *z;
+    const zjob *z;
     size_t pos;
     zip_error_t err;
 } bt_zraw;
@@ -1542,8 +1538,8 @@ static zip_int64_t bt_zraw_cb(void *ud, void *data, zip_uint64_t len, zip_source
 }
 
 /* Add an entry: stored, from its stream deflated ahead (z), or else deflated by libzip. */
-static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len, int store,
-                      const bt_zjob *z, zip_uint16_t dtime, zip_uint16_t ddate)
+static int zip_put(zip_t *za, const char *name, const void *data, size_t len, int store,
+                      const zjob *z, zip_uint16_t dtime, zip_uint16_t ddate)
 {
     zip_source_t *s;
     zip_int64_t idx;
@@ -1576,10 +1572,10 @@ static int bt_zip_put(zip_t *za, const char *name, const void *data, size_t len,
 
 /* The entries deflated ahead, by name (NULL: libzip deflates it). */
 typedef struct {
-    const bt_zjob *container, *opf, *nav, *ncx, *css;
+    const zjob *container, *opf, *nav, *ncx, *css;
 } bt_epub_zjobs;
 
-static bt_status bt_epub_zip(bt_book *b, const unsigned char *container, size_t clen,
+static bt_status epub_zip(bt_book *b, const unsigned char *container, size_t clen,
                              const unsigned char *opf, size_t olen, const unsigned char *nav,
                              size_t nlen, const unsigned char *ncx, size_t xlen,
                              const bt_epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e)
@@ -1617,21 +1613,21 @@ static bt_status bt_epub_zip(bt_book *b, const unsigned char *container, size_t 
     }
     zip_error_fini(&zerr);
 
-    bad |= bt_zip_put(za, "mimetype", mimetype, sizeof mimetype - 1, 1, NULL, dtime, ddate);
-    bad |= bt_zip_put(za, "META-INF/container.xml", container, clen, 0, zj->container, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/content.opf", opf, olen, 0, zj->opf, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/nav.xhtml", nav, nlen, 0, zj->nav, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/toc.ncx", ncx, xlen, 0, zj->ncx, dtime, ddate);
-    bad |= bt_zip_put(za, "OEBPS/style.css", b->css, b->css_len, 0, zj->css, dtime, ddate);
+    bad |= zip_put(za, "mimetype", mimetype, sizeof mimetype - 1, 1, NULL, dtime, ddate);
+    bad |= zip_put(za, "META-INF/container.xml", container, clen, 0, zj->container, dtime, ddate);
+    bad |= zip_put(za, "OEBPS/content.opf", opf, olen, 0, zj->opf, dtime, ddate);
+    bad |= zip_put(za, "OEBPS/nav.xhtml", nav, nlen, 0, zj->nav, dtime, ddate);
+    bad |= zip_put(za, "OEBPS/toc.ncx", ncx, xlen, 0, zj->ncx, dtime, ddate);
+    bad |= zip_put(za, "OEBPS/style.css", b->css, b->css_len, 0, zj->css, dtime, ddate);
     for (size_t i = 0; !bad && i < b->fonts.n; i++) {
         char *p = bt_xasprintf("OEBPS/%s", b->fonts.f[i].name);
-        bad |= bt_zip_put(za, p, b->fonts.f[i].data, b->fonts.f[i].len, 0, b->fonts.f[i].z, dtime,
+        bad |= zip_put(za, p, b->fonts.f[i].data, b->fonts.f[i].len, 0, b->fonts.f[i].z, dtime,
                           ddate);
         free(p);
     }
     for (size_t i = 0; !bad && i < b->files.n; i++) {
         char *p = bt_xasprintf("OEBPS/%s", b->files.f[i].name);
-        bad |= bt_zip_put(za, p, b->files.f[i].data, b->files.f[i].len, b->files.f[i].store,
+        bad |= zip_put(za, p, b->files.f[i].data, b->files.f[i].len, b->files.f[i].store,
                           b->files.f[i].z, dtime, ddate);
         free(p);
     }
@@ -1710,50 +1706,50 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     if (!b.tpl) {
         st = bt_template_load(NULL, &b.owned_tpl, e);
         if (st != BT_OK) {
-            bt_book_free(&b);
+            book_free(&b);
             return st;
         }
         b.tpl = b.owned_tpl;
     }
-    bt_book_order(&b, arts);
-    bt_book_meta(&b);
+    book_order(&b, arts);
+    book_meta(&b);
 
     /* each file is queued for deflating as soon as it is complete (bt_zpack) */
     bt_epub_zjobs zj = {0};
-    bt_zpack_init(&b.pack, o->threads);
-    if (o->cover_path && *o->cover_path) st = bt_epub_cover(&b, e);
-    if (st == BT_OK && b.digest) st = bt_epub_title_page(&b, e);
-    bt_book_queue(&b);
+    zpack_init(&b.pack, o->threads);
+    if (o->cover_path && *o->cover_path) st = epub_cover(&b, e);
+    if (st == BT_OK && b.digest) st = epub_title_page(&b, e);
+    book_queue(&b);
     for (size_t i = 0; st == BT_OK && i < b.n; i++) {
-        st = bt_epub_article_page(&b, &b.items[i], e);
-        bt_book_queue(&b);
+        st = epub_article_page(&b, &b.items[i], e);
+        book_queue(&b);
     }
     /* the fonts (the largest entries) as early as they can be, after the last displayed text
      * (the navigation page), so that they are deflated while the identifier is hashed and the
      * NCX and OPF written; neither the fonts nor the identifier depend on the other */
-    if (st == BT_OK) st = bt_epub_nav(&b, &nav, &nlen, e);
-    if (st == BT_OK) zj.nav = bt_zpack_push(&b.pack, nav, nlen);
-    if (st == BT_OK) st = bt_epub_fonts_and_css(&b, e);
+    if (st == BT_OK) st = epub_nav(&b, &nav, &nlen, e);
+    if (st == BT_OK) zj.nav = zpack_push(&b.pack, nav, nlen);
+    if (st == BT_OK) st = epub_fonts_and_css(&b, e);
     if (st == BT_OK) {
-        bt_book_queue(&b);
-        zj.css = bt_zpack_push(&b.pack, b.css, b.css_len);
-        st = bt_epub_identifier(&b, e);
+        book_queue(&b);
+        zj.css = zpack_push(&b.pack, b.css, b.css_len);
+        st = epub_identifier(&b, e);
     }
-    if (st == BT_OK) st = bt_epub_ncx(&b, &ncx, &xlen, e);
-    if (st == BT_OK) zj.ncx = bt_zpack_push(&b.pack, ncx, xlen);
-    if (st == BT_OK) st = bt_epub_opf(&b, &opf, &olen, e);
-    if (st == BT_OK) zj.opf = bt_zpack_push(&b.pack, opf, olen);
-    if (st == BT_OK) st = bt_epub_container(&container, &clen, e);
-    if (st == BT_OK) zj.container = bt_zpack_push(&b.pack, container, clen);
-    bt_zpack_finish(&b.pack, st != BT_OK);
+    if (st == BT_OK) st = epub_ncx(&b, &ncx, &xlen, e);
+    if (st == BT_OK) zj.ncx = zpack_push(&b.pack, ncx, xlen);
+    if (st == BT_OK) st = epub_opf(&b, &opf, &olen, e);
+    if (st == BT_OK) zj.opf = zpack_push(&b.pack, opf, olen);
+    if (st == BT_OK) st = epub_container(&container, &clen, e);
+    if (st == BT_OK) zj.container = zpack_push(&b.pack, container, clen);
+    zpack_finish(&b.pack, st != BT_OK);
     if (st == BT_OK)
-        st = bt_epub_zip(&b, container, clen, opf, olen, nav, nlen, ncx, xlen, &zj, out, len, e);
+        st = epub_zip(&b, container, clen, opf, olen, nav, nlen, ncx, xlen, &zj, out, len, e);
 
-    bt_zpack_free(&b.pack);
+    zpack_free(&b.pack);
     free(container);
     free(opf);
     free(nav);
     free(ncx);
-    bt_book_free(&b);
+    book_free(&b);
     return st;
 }
