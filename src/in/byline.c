@@ -118,6 +118,25 @@ static size_t trim_separators(char *s)
     return n - b;
 }
 
+/* "Thu Hà/TTXVN", "Minh Anh/VOV": a reporter and, after a slash, the agency or station that
+ * employs them (one word in capitals, at most 6 letters). Cuts the agency off s (in place). */
+static void cut_agency(char *s)
+{
+    char *sl = strrchr(s, '/');
+    if (!sl || sl == s) return;
+    const char *w = sl + 1;
+    while (*w == ' ') w++;
+    size_t n = strlen(w);
+    while (n && w[n - 1] == ' ') n--;
+    if (n < 2 || n > 6) return;
+    for (size_t i = 0; i < n; i++)
+        if (!isupper((unsigned char)w[i])) return;
+    char *e = sl;
+    while (e > s && e[-1] == ' ') e--;
+    if (e == s) return;
+    *e = '\0';
+}
+
 char *bt_byline_clean(const char *s)
 {
     static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
@@ -125,6 +144,7 @@ char *bt_byline_clean(const char *s)
                                       "text:", "texto:", "teksti:", "kirjoittaja ", "redakteur ",
                                       "reporter:", "reporter ", "phóng viên ", "pv ", "pv:", NULL};
     char *t = bt_text_clean(s, strlen(s));
+    cut_agency(t);
     char *p = t;
     /* "Текст: Name" / "Foo: Name": a short label before a colon */
     char *colon = strchr(p, ':');
@@ -236,11 +256,11 @@ static int outlet_like(const char *s, size_t n)
     return words <= 8;
 }
 
-/* "Thu Hà - Minh Anh", "Thu Hà và Minh Anh", "Thu Hà, Minh Anh": two to four names alone, each of
+/* "Thu Hà - Minh Anh", "Thu Hà và Minh Anh", "Thu Hà, Minh Anh", "Thu Hà/Minh Anh": two to four names alone, each of
  * two words or more (or one in capitals), as "A; B"; NULL when any part is not a name. */
 static char *names_alone(const char *t)
 {
-    static const char *const seps[] = {" - ", " – ", " — ", " và ", " & ", ", ", NULL};
+    static const char *const seps[] = {" - ", " – ", " — ", " và ", " & ", ", ", "/", NULL};
     bt_buf out = {0};
     const char *p = t;
     int parts = 0, ok = 1;
@@ -324,6 +344,7 @@ char *bt_byline_from_line(const char *line, int *source)
             r = bt_xstrdup(t);
             goto done;
         }
+    cut_agency(t);
     if ((r = names_alone(t))) goto done;
     /* a name alone, maybe with a separator left over from a date after it */
     size_t n = trim_separators(t);

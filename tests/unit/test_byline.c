@@ -73,6 +73,9 @@ static void t_lines(void)
     LINE("group of reporters", "Nhóm PV", "Nhóm PV", 0);
     LINE("group of reporters in words", "Nhóm phóng viên", "Nhóm phóng viên", 0);
     LINE("two names with a dash", "Thu Hà - Minh Anh", "Thu Hà; Minh Anh", 0);
+    LINE("reporter/agency", "Thu Hà/TTXVN", "Thu Hà", 0);
+    LINE("label, reporter/agency", "Bài, ảnh: Thu Hà/TTXVN", "Thu Hà", 0);
+    LINE("two reporters with a slash", "Thu Hà/Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("two names with 'và'", "Thu Hà và Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("three names with commas", "Thu Hà, Minh Anh, Hoàng Lan", "Thu Hà; Minh Anh; Hoàng Lan", 0);
     LINE("a name and a sentence are no byline", "Thu Hà - Hà Nội mưa to.", NULL, 0);
