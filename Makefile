@@ -18,10 +18,12 @@ PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz
             libpng libwebp libgif uchardet libcurl zlib libbrotlidec
 HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is compiled against but not linked: src/net/curl_dl.c loads it on first use (it and the
+# ~30 libraries it needs cost every process ~10 ms at start-up otherwise).
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              $(INCS) -DBT_DATADIR='"$(DATADIR)"'
-LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm
+LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm -ldl
 
 BUILD   ?= build
 # Sources: src/*.c and one folder level per layer (src/net/, src/archive/, ...). Every layer folder

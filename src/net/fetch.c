@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
+#include "curl_dl.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -42,10 +43,6 @@ struct bt_fetcher {
     CURL **pool; /* idle easy handles: each keeps its own live connections */
     size_t npool, pool_cap;
 };
-
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc;
-static void global_init(void) { global_rc = curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 const char *bt_fetch_default_user_agent(void)
 {
@@ -92,9 +89,8 @@ static void share_unlock(CURL *h, curl_lock_data d, void *u)
 
 bt_fetcher *bt_fetcher_new(const bt_fetch_opts *o, bt_err *e)
 {
-    pthread_once(&global_once, global_init);
-    if (global_rc != CURLE_OK) {
-        bt_err_set(e, BT_EOTHER, "cannot start libcurl: %s", curl_easy_strerror(global_rc));
+    if (bt_curl_load() != 0) {
+        bt_err_set(e, BT_EOTHER, "cannot start libcurl: %s", bt_curl_error());
         return NULL;
     }
     bt_fetcher *f = bt_xcalloc(1, sizeof *f);

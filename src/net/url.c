@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include "curl_dl.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,6 +34,7 @@ static char *take(char *s)
 
 static CURLU *parse(const char *base, const char *ref)
 {
+    if (bt_curl_load() != 0) return NULL; /* (every other libcurl call here follows a parse) */
     CURLU *h = curl_url();
     if (!h) return NULL;
     /* Default scheme off: "example.com/x" is not a URL here. Non-ASCII is percent-encoded the way
