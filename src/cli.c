@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 bt_cli_flags bt_cli;
 
@@ -64,4 +65,17 @@ void bt_cli_print_warnings(const bt_article *a)
 {
     for (size_t i = 0; i < a->nwarnings; i++)
         bt_cli_warn(a->source_path ? a->source_path : "-", "%s", a->warnings[i]);
+}
+
+int bt_cli_number(const char *opt, const char *arg, long lo, long hi, const char *unit, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < lo || v > hi) {
+        if (unit) bt_cli_error(NULL, "%s needs a number from %ld to %ld (%s)", opt, lo, hi, unit);
+        else bt_cli_error(NULL, "%s needs a number from %ld to %ld", opt, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
 }

@@ -42,6 +42,10 @@ int bt_cmd_archive(int argc, char **argv);
 int bt_cmd_verify(int argc, char **argv);
 int bt_cmd_templates(int argc, char **argv);
 
+/* A whole-number option value in [lo, hi] into *out: 0, or -1 after printing "OPT needs a number
+ * from LO to HI" (with unit, when given, in parentheses) for the caller to exit with usage. */
+int bt_cli_number(const char *opt, const char *arg, long lo, long hi, const char *unit, int *out);
+
 /* Load --template NAME|DIR (NULL: default); on failure the one-line error is printed and the
  * exit code returned (BT_EXIT_INTERNAL). */
 struct bt_template;

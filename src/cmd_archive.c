@@ -228,16 +228,9 @@ int bt_cmd_archive(int argc, char **argv) {
                 return BT_EXIT_USAGE;
             }
             break;
-        case 'j': {
-            char *end;
-            long j = strtol(optarg, &end, 10);
-            if (end == optarg || *end || j < 1 || j > 1024) {
-                bt_cli_error(NULL, "--jobs needs a number from 1 to 1024");
-                return BT_EXIT_USAGE;
-            }
-            o.jobs = (int)j;
+        case 'j':
+            if (bt_cli_number("--jobs", optarg, 1, 1024, NULL, &o.jobs) != 0) return BT_EXIT_USAGE;
             break;
-        }
         case O_PDFONLY: pdf_only = 1; break;
         case O_NOPDFA: o.pdfa = 0; break;
         case O_EPUBONLY: epub_only = 1; break;

@@ -189,16 +189,9 @@ int bt_cmd_epub(int argc, char **argv)
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': epub_usage(stdout); return BT_EXIT_OK;
-        case 'J': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 64) {
-                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
-                return BT_EXIT_USAGE;
-            }
-            jobs = (int)v;
+        case 'J':
+            if (bt_cli_number("--jobs", optarg, 1, 64, NULL, &jobs) != 0) return BT_EXIT_USAGE;
             break;
-        }
         default: {
             int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
             if (r > 0) break;

@@ -63,16 +63,9 @@ int bt_cmd_parse(int argc, char **argv)
         case 'L': io.lang = optarg; break;
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
-        case 'J': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 64) {
-                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
-                return BT_EXIT_USAGE;
-            }
-            jobs = (int)v;
+        case 'J':
+            if (bt_cli_number("--jobs", optarg, 1, 64, NULL, &jobs) != 0) return BT_EXIT_USAGE;
             break;
-        }
         case 'h': usage(stdout); return BT_EXIT_OK;
         default: {
             int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);

@@ -182,29 +182,16 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             break;
         case O_PDFA: po.pdfa = 1; break;
         case O_EMBED: po.embed_source = 1; break;
-        case O_IMAGEDPI: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 36 || v > 2400) {
-                bt_cli_error(NULL, "--image-dpi needs a number from 36 to 2400 (pixels per inch)");
+        case O_IMAGEDPI:
+            if (bt_cli_number("--image-dpi", optarg, 36, 2400, "pixels per inch", &po.image_dpi) != 0)
                 return BT_EXIT_USAGE;
-            }
-            po.image_dpi = (int)v;
             break;
-        }
         case 'q': bt_cli.quiet = 1; break;
         case 'v': bt_cli.verbose = 1; break;
         case 'h': pdf_usage(stdout); return BT_EXIT_OK;
-        case 'J': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 64) {
-                bt_cli_error(NULL, "--jobs needs a number from 1 to 64");
-                return BT_EXIT_USAGE;
-            }
-            jobs = (int)v;
+        case 'J':
+            if (bt_cli_number("--jobs", optarg, 1, 64, NULL, &jobs) != 0) return BT_EXIT_USAGE;
             break;
-        }
         default: {
             int r = bt_netopt_handle(c, optarg, &so, msg, sizeof msg);
             if (r > 0) break;
