@@ -660,6 +660,23 @@ static void row(const cat_model *m, cat_w *w, const cat_item *it, const bt_cat_a
     nl(w);
 }
 
+/* Opens a <table> and writes its <thead>: one row of column headers. */
+static void table_head(cat_w *w, const char *const *heads, size_t n)
+{
+    cw_start(w, "table");
+    cw_start(w, "thead");
+    cw_start(w, "tr");
+    for (size_t k = 0; k < n; k++) {
+        cw_start(w, "th");
+        cw_attr(w, "scope", "col");
+        cw_text(w, heads[k]);
+        cw_close(w);
+    }
+    cw_close(w);
+    cw_close(w);
+    nl(w);
+}
+
 static bt_status category_sections(const cat_model *m, cat_w *w, bt_err *e)
 {
     static const char *const heads[] = {"Ng\xc3\xa0y", "Ti\xc3\xaau \xc4\x91\xe1\xbb\x81 (PDF)",
@@ -685,18 +702,7 @@ static bt_status category_sections(const cat_model *m, cat_w *w, bt_err *e)
         el_cls(w, "span", "count", cnt);
         cw_close(w);
         nl(w);
-        cw_start(w, "table");
-        cw_start(w, "thead");
-        cw_start(w, "tr");
-        for (size_t k = 0; k < 4; k++) {
-            cw_start(w, "th");
-            cw_attr(w, "scope", "col");
-            cw_text(w, heads[k]);
-            cw_close(w);
-        }
-        cw_close(w);
-        cw_close(w);
-        nl(w);
+        table_head(w, heads, 4);
         cw_start(w, "tbody");
         nl(w);
         size_t shown = x->n < PAGE_ROWS ? x->n : PAGE_ROWS;
@@ -744,19 +750,8 @@ static void digests(const cat_model *m, cat_w *w)
     cw_text(w, "B\xe1\xba\xa3n tin EPUB");
     cw_close(w);
     nl(w);
-    cw_start(w, "table");
-    cw_start(w, "thead");
-    cw_start(w, "tr");
     static const char *const heads[] = {("Chuy\xc3\xaan m\xe1\xbb\xa5" "c"), "S\xe1\xbb\x91 b\xe1\xba\xa3n tin", "K\xe1\xbb\xb3"};
-    for (size_t k = 0; k < 3; k++) {
-        cw_start(w, "th");
-        cw_attr(w, "scope", "col");
-        cw_text(w, heads[k]);
-        cw_close(w);
-    }
-    cw_close(w);
-    cw_close(w);
-    nl(w);
+    table_head(w, heads, 3);
     cw_start(w, "tbody");
     nl(w);
     /* by category (Vietnamese order), then in the order given (periods in order) */

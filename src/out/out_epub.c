@@ -180,6 +180,18 @@ static void zjob_run(zjob *j, bt_deflater *d)
     j->ok = 1;
 }
 
+/* Run queued jobs until none is left; called and returns with pk->mu held, which is released
+ * while a job deflates. */
+static void drain(bt_zpack *pk, bt_deflater *d)
+{
+    while (pk->next < pk->n) {
+        zjob *j = pk->q[pk->next++];
+        pthread_mutex_unlock(&pk->mu);
+        zjob_run(j, d);
+        pthread_mutex_lock(&pk->mu);
+    }
+}
+
 static void *zpack_main(void *p)
 {
     bt_zpack *pk = p;
@@ -188,10 +200,7 @@ static void *zpack_main(void *p)
     for (;;) {
         while (pk->next == pk->n && !pk->closing) pthread_cond_wait(&pk->cv, &pk->mu);
         if (pk->next == pk->n) break;
-        zjob *j = pk->q[pk->next++];
-        pthread_mutex_unlock(&pk->mu);
-        zjob_run(j, &d);
-        pthread_mutex_lock(&pk->mu);
+        drain(pk, &d);
     }
     pthread_mutex_unlock(&pk->mu);
     deflater_end(&d);
@@ -235,12 +244,7 @@ static void zpack_finish(bt_zpack *pk, int abandon)
     pk->closing = 1;
     if (abandon) pk->next = pk->n;
     pthread_cond_broadcast(&pk->cv);
-    while (pk->next < pk->n) {
-        zjob *j = pk->q[pk->next++];
-        pthread_mutex_unlock(&pk->mu);
-        zjob_run(j, &d);
-        pthread_mutex_lock(&pk->mu);
-    }
+    drain(pk, &d);
     pthread_mutex_unlock(&pk->mu);
     deflater_end(&d);
     if (pk->threaded) pthread_join(pk->th, NULL);
