@@ -285,7 +285,7 @@ static char *abs_link(const char *base, const char *ref)
     return u;
 }
 
-static void item_free(bt_feed_item *it)
+void bt_feed_item_clear(bt_feed_item *it)
 {
     free(it->url);
     free(it->title);
@@ -293,6 +293,7 @@ static void item_free(bt_feed_item *it)
     free(it->category);
     free(it->description);
     free(it->image);
+    it->url = it->title = it->author = it->category = it->description = it->image = NULL;
 }
 
 static void fill_item(bt_feed *f, const xmlNode *item, const char *base)
@@ -409,11 +410,11 @@ static void fill_item(bt_feed *f, const xmlNode *item, const char *base)
     }
     if (!it.url) {
         f->nolink++;
-        item_free(&it);
+        bt_feed_item_clear(&it);
         return;
     }
     if (f->nitems >= MAX_ITEMS) {
-        item_free(&it);
+        bt_feed_item_clear(&it);
         return;
     }
     f->items = bt_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
@@ -458,7 +459,7 @@ static void walk_items(bt_feed *f, const xmlNode *parent, const char *base)
 void bt_feed_free(bt_feed *f)
 {
     if (!f) return;
-    for (size_t i = 0; i < f->nitems; i++) item_free(&f->items[i]);
+    for (size_t i = 0; i < f->nitems; i++) bt_feed_item_clear(&f->items[i]);
     free(f->items);
     free(f->title);
     free(f->link);

@@ -49,6 +49,9 @@ typedef struct {
     bt_date date;       /* pubDate / updated / published / lastmod / news:publication_date */
 } bt_feed_item;
 
+/* Free the strings of an item (not the item itself); its fields are then NULL. */
+void bt_feed_item_clear(bt_feed_item *it);
+
 typedef struct {
     bt_kind kind;
     char *title;        /* channel or feed title, sitemap news:name, or NULL */

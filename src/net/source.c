@@ -138,12 +138,7 @@ bt_fetcher *bt_source_fetcher(bt_source *s, bt_err *e)
 static void feed_item_free(bt_feed_item *m)
 {
     if (!m) return;
-    free(m->url);
-    free(m->title);
-    free(m->author);
-    free(m->category);
-    free(m->description);
-    free(m->image);
+    bt_feed_item_clear(m);
     free(m);
 }
 
