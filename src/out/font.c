@@ -7,7 +7,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <hb-ot.h>
 #include <hb-subset.h>
@@ -39,8 +42,8 @@ typedef struct {
     uint16_t space_gid;
     int16_t space_w;
     int loaded;
-    hb_face_t *pre;      /* the face with hb-subset's precomputed tables (second subset on) */
-    unsigned nsubsets;   /* subsets made from this face in this process */
+    hb_face_t *outl;     /* the face as only its outline tables, for hb-subset (see outline_face) */
+    int outl_tried;
 } bt_face_rec;
 
 /* The shaping cache: an open-addressing table of entries kept in an arena. */
@@ -186,7 +189,7 @@ static void face_free(bt_face_rec *r)
 {
     if (!r->loaded) return;
     hb_font_destroy(r->font);
-    hb_face_destroy(r->pre);
+    hb_face_destroy(r->outl);
     hb_face_destroy(r->face);
     hb_blob_destroy(r->blob);
     free(r->cache);
@@ -703,6 +706,88 @@ void bt_font_info(bt_fontset *fs, bt_face face, bt_face_info *o)
 
 /* ---------------------------------------------------------------- subsetting */
 
+/* The tables a PDF CIDFontType2 needs: the outlines and their metrics. */
+static const char outline_tables[][5] = {"glyf", "loca", "head", "hhea", "hmtx", "maxp"};
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+typedef struct {
+    void *addr;
+    size_t len;
+} mapping;
+
+static void unmap(void *user)
+{
+    mapping *m = user;
+    munmap(m->addr, m->len);
+    free(m);
+}
+
+/* The face's file as a font of only its outline tables: a private copy-on-write mapping of the
+ * file whose table directory lists those tables alone (one page is copied; the tables stay where
+ * they are). hb-subset plans a subset by walking the source's cmap (a hash map of every mapped
+ * character) and its layout tables, even when given glyphs and told to drop those tables: most
+ * of a subset's time. Without them the plan holds just the glyphs and their components, and the
+ * subset is the same font. NULL (subset from the full face) when the file is not a plain
+ * TrueType file or cannot be mapped. */
+static hb_face_t *outline_face(bt_face_rec *r)
+{
+    if (r->outl_tried) return r->outl;
+    r->outl_tried = 1;
+    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    unsigned char *p = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && st.st_size >= 12 && (uint64_t)st.st_size < ((uint64_t)1 << 31))
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return NULL;
+    size_t len = (size_t)st.st_size;
+    unsigned ntab = (unsigned)p[4] << 8 | p[5];
+    uint32_t ver = be32(p);
+    if ((ver != 0x00010000u && ver != 0x74727565u /* 'true' */) || 12 + 16 * (size_t)ntab > len) {
+        munmap(p, len);
+        return NULL;
+    }
+    unsigned k = 0;
+    for (unsigned i = 0; i < ntab; i++) {
+        const unsigned char *ent = p + 12 + 16 * i;
+        int want = 0;
+        for (size_t j = 0; j < sizeof outline_tables / sizeof outline_tables[0]; j++)
+            if (memcmp(ent, outline_tables[j], 4) == 0) want = 1;
+        if (!want) continue;
+        if (k != i) memmove(p + 12 + 16 * k, ent, 16); /* (entries stay sorted by tag) */
+        k++;
+    }
+    unsigned es = 0;
+    while ((2u << es) <= k) es++;
+    put16(p + 4, k);
+    put16(p + 6, 16u << es);
+    put16(p + 8, es);
+    put16(p + 10, k * 16 - (16u << es));
+    mapping *m = bt_xmalloc(sizeof *m);
+    m->addr = p;
+    m->len = len;
+    hb_blob_t *blob = hb_blob_create((const char *)p, (unsigned)len, HB_MEMORY_MODE_READONLY, m, unmap);
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_blob_destroy(blob);
+    if (hb_face_get_glyph_count(face) != hb_face_get_glyph_count(r->face)) {
+        hb_face_destroy(face);
+        return NULL;
+    }
+    r->outl = face;
+    return face;
+}
+
 bt_status bt_font_subset(bt_fontset *fs, bt_face face, const uint16_t *gids, size_t n, uint16_t *newgid,
                          unsigned char **data, size_t *len, bt_err *e)
 {
@@ -717,24 +802,21 @@ bt_status bt_font_subset(bt_fontset *fs, bt_face face, const uint16_t *gids, siz
     hb_set_clear(hb_subset_input_unicode_set(in));
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
     /* everything but the outlines and their metrics */
-    static const char keep[][5] = {"glyf", "loca", "head", "hhea", "hmtx", "maxp"};
+    hb_face_t *src = outline_face(r);
+    if (!src) src = r->face;
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     hb_set_clear(drop);
-    unsigned ntab = hb_face_get_table_tags(r->face, 0, NULL, NULL);
+    unsigned ntab = hb_face_get_table_tags(src, 0, NULL, NULL);
     hb_tag_t *tags = bt_xmalloc((ntab ? ntab : 1) * sizeof *tags);
-    hb_face_get_table_tags(r->face, 0, &ntab, tags);
+    hb_face_get_table_tags(src, 0, &ntab, tags);
     for (unsigned i = 0; i < ntab; i++) {
         int k = 0;
-        for (size_t j = 0; j < sizeof keep / sizeof keep[0]; j++)
-            if (tags[i] == hb_tag_from_string(keep[j], 4)) k = 1;
+        for (size_t j = 0; j < sizeof outline_tables / sizeof outline_tables[0]; j++)
+            if (tags[i] == hb_tag_from_string(outline_tables[j], 4)) k = 1;
         if (!k) hb_set_add(drop, tags[i]);
     }
     free(tags);
-    /* Planning a subset of a full face walks its whole cmap and glyph tables each time (most
-     * of a PDF's time in a batch); hb_subset_preprocess does that once and keeps it with the
-     * face. It costs about one subset, so a process that makes one PDF does without it. */
-    if (r->nsubsets++ == 1 && !r->pre) r->pre = hb_subset_preprocess(r->face);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(r->pre ? r->pre : r->face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     hb_subset_input_destroy(in);
     if (!plan) return bt_err_set(e, BT_EFONT, "%s: subsetting failed", r->path);
     const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
