@@ -19,11 +19,16 @@ PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz
 HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl is compiled against but not linked: src/net/curl_dl.c loads it on first use (it and the
-# ~30 libraries it needs cost every process ~10 ms at start-up otherwise).
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+# ~30 libraries it needs cost every process ~10 ms at start-up otherwise). The same for the
+# libraries of LAZY_PKGS and libjpeg, through the forwarders in src/lazy/ (see lazy.h).
+LAZY_PKGS  = libcurl libxml-2.0 libzip libcrypto uchardet libwebp libgif
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              $(INCS) -DBT_DATADIR='"$(DATADIR)"'
-LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -ljpeg -lpthread -lm -ldl
+LIBS       = $(PKG_LIBS) $(HPDF_LIBS) -lpthread -lm -ldl
+# Test programs call some of those libraries directly (XPath in test_catalogue.c...): they are
+# linked with them, without the forwarders.
+TEST_LIBS  = $(LIBS) $(shell pkg-config --libs $(filter-out libcurl,$(LAZY_PKGS)) 2>/dev/null) -ljpeg
 
 BUILD   ?= build
 # Sources: src/*.c and one folder level per layer (src/net/, src/archive/, ...). Every layer folder
@@ -32,6 +37,7 @@ INCS     = -Isrc $(patsubst %/,-I%,$(wildcard src/*/))
 SRC      = $(wildcard src/*.c src/*/*.c)
 OBJ      = $(patsubst src/%.c,$(BUILD)/%.o,$(SRC))
 LIBOBJ   = $(filter-out $(BUILD)/main.o,$(OBJ))
+TESTOBJ  = $(filter-out $(BUILD)/lazy/%,$(LIBOBJ))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BIN     ?= bantin
@@ -84,7 +90,7 @@ $(BUILD):
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBOBJ) | $(BUILD)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(TESTOBJ) $(TEST_LIBS)
 
 units: $(UNIT_BIN)
 
@@ -94,7 +100,7 @@ LAYOUT_DUMP = $(BUILD)/tests/layout-dump
 $(LAYOUT_DUMP): tests/layout/dump.c $(LIBOBJ) | $(BUILD)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTOBJ) $(TEST_LIBS)
 units: $(LAYOUT_DUMP)
 # The catalogue of N made-up articles (tests/browser/catgen.c): the big-page browser test and the
 # catalogue's memory check.
@@ -102,7 +108,7 @@ CATGEN = $(BUILD)/tests/catalogue-gen
 $(CATGEN): tests/browser/catgen.c $(LIBOBJ) | $(BUILD)
 	@mkdir -p $(@D)
 	@$(if $(V),,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TESTOBJ) $(TEST_LIBS)
 units: $(CATGEN)
 layout-update: units
 	@LAYOUT_UPDATE=1 UNIT_DIR=$(BUILD)/tests sh tests/e2e/15-layout.sh
