@@ -598,6 +598,75 @@ void bt_map_free(bt_map *m)
     m->hash = hash;
 }
 
+/* ---- hash index (keys kept by the caller) ---- */
+
+static uint32_t idx_tag(const bt_idx *m, const void *key, size_t len)
+{
+    uint64_t h = m->hash ? m->hash(key, len) : map_hash(key, len);
+    /* FNV-1a's high bits mix poorly for short keys: a finaliser spreads every input bit */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    uint32_t t = (uint32_t)(h >> 32) ^ (uint32_t)h;
+    return t ? t : 1; /* 0 marks an empty slot */
+}
+
+/* The slot of key (its value's), else the empty slot where it would go. The slot's position comes
+ * from the tag alone, so the table can grow without the keys. */
+static uint64_t *idx_find(const bt_idx *m, uint32_t t, const void *key, size_t len)
+{
+    for (size_t i = t & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        uint64_t *s = &m->slots[i];
+        if (!*s) return s;
+        if ((uint32_t)(*s >> 32) == t && m->same(m->ud, (int32_t)(uint32_t)*s, key, len)) return s;
+    }
+}
+
+int32_t bt_idx_get(const bt_idx *m, const void *key, size_t len)
+{
+    if (!m->cap) return -1;
+    uint64_t *s = idx_find(m, idx_tag(m, key, len), key, len);
+    return *s ? (int32_t)(uint32_t)*s : -1;
+}
+
+void bt_idx_put(bt_idx *m, const void *key, size_t len, int32_t v)
+{
+    if ((m->n + 1) * 4 > m->cap * 3) {
+        size_t ncap = m->cap ? m->cap * 2 : 64;
+        uint64_t *old = m->slots;
+        m->slots = bt_xcalloc(ncap, sizeof *m->slots);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!old[i]) continue;
+            size_t j = (uint32_t)(old[i] >> 32) & (ncap - 1);
+            while (m->slots[j]) j = (j + 1) & (ncap - 1);
+            m->slots[j] = old[i];
+        }
+        free(old);
+        m->cap = ncap;
+    }
+    uint32_t t = idx_tag(m, key, len);
+    uint64_t *s = idx_find(m, t, key, len);
+    if (!*s) m->n++;
+    *s = (uint64_t)t << 32 | (uint32_t)v;
+}
+
+int32_t bt_idx_gets(const bt_idx *m, const char *key)
+{
+    return bt_idx_get(m, key, strlen(key));
+}
+
+void bt_idx_puts(bt_idx *m, const char *key, int32_t v)
+{
+    bt_idx_put(m, key, strlen(key), v);
+}
+
+void bt_idx_free(bt_idx *m)
+{
+    free(m->slots);
+    m->slots = NULL;
+    m->cap = m->n = 0;
+}
+
 /* ---- file trees ---- */
 
 int bt_is_article_file(const char *relpath)

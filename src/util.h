@@ -140,6 +140,28 @@ int32_t bt_map_gets(const bt_map *m, const char *key);
 void bt_map_puts(bt_map *m, const char *key, int32_t v);
 void bt_map_free(bt_map *m);
 
+/* Hash index from keys kept elsewhere to int32 values, for big tables: a slot holds only a 32-bit
+ * tag of the key's hash and the value (8 bytes; 11 to 21 bytes per entry with the free slots),
+ * whatever the keys' length. The keys stay with the caller (in a file, in records on disk): on a
+ * tag match it asks same() whether the key stored under that value is the key looked for, so a
+ * hash match alone is never taken for equality. Zero-initialise, then set same (and ud). */
+typedef int (*bt_idx_same_fn)(void *ud, int32_t v, const void *key, size_t len);
+typedef struct {
+    uint64_t *slots; /* tag << 32 | (uint32_t)value; 0: empty */
+    size_t cap, n;
+    bt_idx_same_fn same;
+    void *ud;
+    uint64_t (*hash)(const void *key, size_t len); /* NULL: FNV-1a, mixed (tests set a weak one) */
+} bt_idx;
+
+/* The value stored under key, or -1 when absent. */
+int32_t bt_idx_get(const bt_idx *m, const void *key, size_t len);
+/* Store v (>= 0) under key (replacing the value of an equal key). */
+void bt_idx_put(bt_idx *m, const void *key, size_t len, int32_t v);
+int32_t bt_idx_gets(const bt_idx *m, const char *key);
+void bt_idx_puts(bt_idx *m, const char *key, int32_t v);
+void bt_idx_free(bt_idx *m); /* keeps same, ud and hash */
+
 /* The one answer to "is this an article file": a name ending in .txt, .text, .html, .htm, .xhtml
  * or .shtml (any case), not hidden (no path component starting with '.') and not inside a
  * NAME_files/ folder ("save page complete" keeps a page's images, scripts and frames there). */

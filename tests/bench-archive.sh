@@ -123,6 +123,12 @@ if [ "$BIG" -gt 0 ]; then
     RUNFLAG=-v run "$N articles --jobs 2 (RSS reference)" archive "$DIR/src" -o "$DIR/b3" -j 2; r2=$rss; pr=$(before_cat)
     echo "archive: peak RSS $BIG vs $N articles = $(python3 -c "print(round($rb/$r2, 3))")  (goal <= 1.10)"
     [ -n "$pb" ] && [ -n "$pr" ] && echo "archive: peak RSS before the catalogue step: $BIG articles $pb MB, $N articles $pr MB"
+    # what the batch costs per further article, and 100,000 articles at that rate: an upper bound,
+    # as the PDF renderer's shaping caches (capped per worker) stop growing while the archive's own
+    # part (an entry and its path per article, the catalogue's summary) stays linear
+    python3 -c "n, big, r2, rb = $N, $BIG, $r2, $rb
+per = (rb - r2) / (big - n)
+print(f'archive: peak RSS grows {per * 1024:.0f} bytes per further article -> ~{(rb + per * (100000 - big)) / 1024:.0f} MB at 100,000 if it stays linear')"
     result archive_big_n "$BIG"
     result archive_big_wall_s "$tb"
     result archive_big_rss_mb "$(python3 -c "print($rb / 1024)")"

@@ -203,6 +203,11 @@ if rb is not None and rr is not None:
     rn = kv.get('archive_ref_n', 0)
     row(f'peak RSS, archive of {bign:,.0f}', f'{rb:.1f} MB', '<= 50 MB',
         f'{rn:,.0f} articles: {rr:.1f} MB (x{rb / rr:.2f}; flat: <= x1.10)')
+    if bign > rn:
+        per = (rb - rr) * 1024 / (bign - rn)
+        row('peak RSS, archive of 100,000 (from the two above)', f'~{rb + per * (100000 - bign) / 1024:.0f} MB',
+            '<= 50 MB', f'{per * 1024:.0f} bytes per further article, if linear: an upper bound, the PDF '
+            'shaping caches (capped per worker) stop growing')
     pb, pr = kv.get('archive_big_rss_before_catalogue_mb'), kv.get('archive_ref_rss_before_catalogue_mb')
     if pb is not None and pr is not None:
         per = (pb - pr) * 1024 / (bign - rn) if bign > rn else 0

@@ -92,17 +92,49 @@ void arc_text_fingerprint(const bt_article *a, char out[BT_SHA256_HEX]) {
     bt_hex(raw, BT_SHA256_LEN, out);
 }
 
+/* The indexes' keys are the fields of each entry's record (at ents[v].rec in the work file, which
+ * holds them from the parse on): read back to compare when a tag matches, which is rare unless the
+ * keys are equal (a duplicate, a name taken). */
+enum { KEY_URL, KEY_TEXT, KEY_NAME };
+
+static int same_key(arc_ctx *c, int which, int32_t v, const void *key, size_t len) {
+    if (v < 0 || (size_t)v >= c->n) return 0;
+    arc_record r;
+    if (arc_rec_read(c, c->ents[v].rec, &r) != 0) return 0;
+    const char *k = which == KEY_URL ? r.canonical_url : which == KEY_TEXT ? r.text_sha256 : r.pdf_path;
+    int same = k && strlen(k) == len && memcmp(k, key, len) == 0;
+    arc_record_free(&r);
+    return same;
+}
+
+static int same_url(void *ud, int32_t v, const void *key, size_t len) { return same_key(ud, KEY_URL, v, key, len); }
+static int same_text(void *ud, int32_t v, const void *key, size_t len) { return same_key(ud, KEY_TEXT, v, key, len); }
+static int same_name(void *ud, int32_t v, const void *key, size_t len) { return same_key(ud, KEY_NAME, v, key, len); }
+
+void arc_dedupe_init(arc_ctx *c) {
+    c->urlmap.same = same_url;
+    c->textmap.same = same_text;
+    c->namemap.same = same_name;
+    c->urlmap.ud = c->textmap.ud = c->namemap.ud = c;
+}
+
 /* An earlier archived article with the same canonical URL or normalised text, or -1; when there
- * is none, this one is registered as the archived copy of its keys. */
+ * is none, this one is registered as the archived copy of its keys (r is its record at x->rec). */
 static int32_t find_original(arc_ctx *c, size_t i, const arc_record *r) {
     int32_t prim = -1;
-    if (r->canonical_url) prim = bt_map_gets(&c->urlmap, r->canonical_url);
-    if (prim < 0 && r->text_sha256) prim = bt_map_gets(&c->textmap, r->text_sha256);
+    if (r->canonical_url) prim = bt_idx_gets(&c->urlmap, r->canonical_url);
+    if (prim < 0 && r->text_sha256) prim = bt_idx_gets(&c->textmap, r->text_sha256);
     if (prim < 0) {
-        if (r->canonical_url) bt_map_puts(&c->urlmap, r->canonical_url, (int32_t)i);
-        if (r->text_sha256) bt_map_puts(&c->textmap, r->text_sha256, (int32_t)i);
+        if (r->canonical_url) bt_idx_puts(&c->urlmap, r->canonical_url, (int32_t)i);
+        if (r->text_sha256) bt_idx_puts(&c->textmap, r->text_sha256, (int32_t)i);
     }
     return prim;
+}
+
+/* A PDF name is taken by an archived entry (whose record holds it) or by one that lost its PDF
+ * after it was named. */
+static int name_taken(arc_ctx *c, const char *name) {
+    return bt_idx_gets(&c->namemap, name) >= 0 || bt_map_gets(&c->namelost, name) >= 0;
 }
 
 /* A free PDF name: articles/YYYY/MM/YYYY-MM-DD-<slug>.pdf (undated: articles/undated/<slug>.pdf),
@@ -120,12 +152,12 @@ static char *pdf_name(arc_ctx *c, size_t i, const arc_record *r) {
                         : bt_xasprintf("articles/undated/%s", slug);
     free(slug);
     char *name = bt_xasprintf("%s.pdf", base);
-    for (int k = 2; bt_map_gets(&c->namemap, name) >= 0; k++) {
+    for (int k = 2; name_taken(c, name); k++) {
         free(name);
         name = bt_xasprintf("%s-%d.pdf", base, k);
     }
     free(base);
-    bt_map_puts(&c->namemap, name, (int32_t)i);
+    bt_idx_puts(&c->namemap, name, (int32_t)i); /* (its record holds it once arc_assign is done) */
     return name;
 }
 
@@ -162,6 +194,7 @@ bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e) {
         char *dest = bt_path_join(c->stage_data, name);
         if (x->from_bag >= 0) {
             if (!r.pdf_path) { /* was a duplicate in its shard: the other copy is archived */
+                bt_map_puts(&c->namelost, name, (int32_t)i); /* (the name stays taken) */
                 free(dest);
                 free(name);
                 free(oldpdf);
@@ -187,6 +220,8 @@ bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e) {
             free(oldpdf);
             oldpdf = NULL;
             c->stats->rendered++;
+        } else {
+            bt_map_puts(&c->namelost, name, (int32_t)i); /* its record will not hold the name it took */
         }
         free(name);
     }

@@ -124,7 +124,7 @@ bt_status arc_write_index_json(arc_ctx *c, const char *path, bt_err *e) {
  * again (a category gone) are deleted at commit. */
 typedef struct {
     arc_ctx *c;
-    size_t *listed; /* catalogue index -> ents index */
+    uint32_t *listed; /* catalogue index -> ents index (4 bytes: the catalogue takes at most 2^32) */
     arc_record r;   /* the record handed out last */
 } cat_source;
 
@@ -157,10 +157,11 @@ bt_status arc_write_catalogue(arc_ctx *c, bt_err *e) {
     cat_source src;
     memset(&src, 0, sizeof src);
     src.c = c;
+    if (c->n > UINT32_MAX) return bt_err_set(e, BT_ELIMIT, "catalogue: too many articles");
     src.listed = bt_xmalloc((c->n ? c->n : 1) * sizeof *src.listed);
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)
-        if (arc_listed_in_index(&c->ents[i])) src.listed[n++] = i;
+        if (arc_listed_in_index(&c->ents[i])) src.listed[n++] = (uint32_t)i;
     bt_cat_digest *dg = bt_xcalloc(c->ndg ? c->ndg : 1, sizeof *dg);
     size_t nd = 0;
     for (size_t d = 0; d < c->ndg; d++) {

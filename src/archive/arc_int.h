@@ -207,8 +207,11 @@ typedef struct arc_ctx {
     arc_digest *dg;
     size_t ndg, capdg;
     bt_map dgmap;             /* digest name -> dg index */
-    bt_map urlmap, textmap;   /* duplicate keys -> ents index of the archived copy */
-    bt_map namemap;           /* PDF name (relative to data/) -> ents index */
+    /* Duplicate keys -> ents index of the archived copy, and PDF name (relative to data/) -> ents
+     * index: indexes without the keys (8 bytes a slot), which are compared in the entry's record in
+     * the work file (arc_dedupe_init), so memory does not grow by the keys' bytes per article. */
+    bt_idx urlmap, textmap, namemap;
+    bt_map namelost;          /* PDF names taken by an entry whose record does not hold them */
     bt_strvec dels;           /* bag-relative paths to delete at commit */
     bt_strvec catalogue;      /* files of the catalogue written under data/ (index.html, opds...) */
     const char *const *bags;  /* merge inputs */
@@ -293,6 +296,7 @@ char *arc_stage_tmp_pdf(arc_ctx *c, size_t i);
 void arc_parse_job(arc_ctx *c, size_t k);
 
 /* arc_dedupe.c */
+void arc_dedupe_init(arc_ctx *c); /* the indexes' key comparisons (arc_open) */
 bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e);
 void arc_text_fingerprint(const bt_article *a, char out[BT_SHA256_HEX]);
 

@@ -12,9 +12,10 @@
 static void register_kept(arc_ctx *c, size_t i, const arc_record *r) {
     arc_ent *x = &c->ents[i];
     if (x->status != ST_OK) return;
-    if (r->canonical_url) bt_map_puts(&c->urlmap, r->canonical_url, (int32_t)i);
-    if (r->text_sha256) bt_map_puts(&c->textmap, r->text_sha256, (int32_t)i);
-    if (r->pdf_path) bt_map_puts(&c->namemap, r->pdf_path, (int32_t)i);
+    /* (r is the record at x->rec: the indexes compare their keys there) */
+    if (r->canonical_url) bt_idx_puts(&c->urlmap, r->canonical_url, (int32_t)i);
+    if (r->text_sha256) bt_idx_puts(&c->textmap, r->text_sha256, (int32_t)i);
+    if (r->pdf_path) bt_idx_puts(&c->namemap, r->pdf_path, (int32_t)i);
     if (r->digest) {
         int32_t d = bt_map_gets(&c->dgmap, r->digest);
         if (d < 0) { /* state without that digest: render it */

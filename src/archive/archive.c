@@ -76,9 +76,10 @@ void arc_close(arc_ctx *c) {
     }
     free(c->dg);
     bt_map_free(&c->dgmap);
-    bt_map_free(&c->urlmap);
-    bt_map_free(&c->textmap);
-    bt_map_free(&c->namemap);
+    bt_idx_free(&c->urlmap);
+    bt_idx_free(&c->textmap);
+    bt_idx_free(&c->namemap);
+    bt_map_free(&c->namelost);
     bt_strvec_free(&c->dels);
     bt_strvec_free(&c->catalogue);
     if (c->recs) fclose(c->recs);
@@ -103,6 +104,7 @@ void arc_close(arc_ctx *c) {
 bt_status arc_open(arc_ctx *c, int must_be_new, bt_err *e) {
     c->lockfd = -1;
     pthread_mutex_init(&c->mu, NULL);
+    arc_dedupe_init(c);
     c->bag = bt_xstrdup(c->o->out);
     size_t bl = strlen(c->bag);
     while (bl > 1 && c->bag[bl - 1] == '/') c->bag[--bl] = '\0';
@@ -156,9 +158,20 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
         if (c->ents[i].plan == P_TODO) st = arc_assign(c, i, e);
     if (st == BT_OK && c->fatal.code) st = bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (st != BT_OK) return st;
+    /* names and duplicates are settled: what follows (digests, index, catalogue) runs without
+     * their indexes, and without the digests' member lists once they are rendered */
+    bt_idx_free(&c->urlmap);
+    bt_idx_free(&c->textmap);
+    bt_idx_free(&c->namemap);
+    bt_map_free(&c->namelost);
 
     arc_digest_order(c);
     arc_render_digests(c);
+    for (size_t d = 0; d < c->ndg; d++) {
+        free(c->dg[d].mem);
+        c->dg[d].mem = NULL;
+        c->dg[d].nmem = 0;
+    }
     arc_phase_end(c, BT_APHASE_DIGESTS);
     if (c->fatal.code) return bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (!c->changed) return BT_OK;

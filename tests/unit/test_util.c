@@ -1,5 +1,6 @@
 /* test_util.c - the shared helpers: string vector, map (real keys, even when every hash collides),
- * the "is this an article file" test, the directory walk, file helpers. */
+ * the key-less index (its keys kept by the caller and compared on every tag match), the "is this
+ * an article file" test, the directory walk, file helpers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,18 @@ static uint64_t same_hash(const void *key, size_t len) {
     (void)key;
     (void)len;
     return 42; /* every key collides: only comparing the keys themselves keeps them apart */
+}
+
+/* The keys of the index test, kept by the test as an archive keeps them in its records. */
+typedef struct {
+    char (*keys)[32];
+    int asked;
+} idx_keys;
+
+static int idx_same(void *ud, int32_t v, const void *key, size_t len) {
+    idx_keys *k = ud;
+    k->asked++;
+    return strlen(k->keys[v]) == len && memcmp(k->keys[v], key, len) == 0;
 }
 
 static void touch(const char *dir, const char *rel) {
@@ -70,6 +83,45 @@ int main(void) {
     }
     bt_map empty = {0};
     CHECK("map: get on an empty map", bt_map_gets(&empty, "x") == -1);
+
+    /* key-less index: the same, with the keys outside; a tag match is checked with the caller */
+    for (int weak = 0; weak < 2; weak++) {
+        int n = weak ? 500 : 20000, bad = 0;
+        idx_keys ks = {bt_xcalloc((size_t)n + 1, 32), 0};
+        bt_idx m = {0};
+        m.same = idx_same;
+        m.ud = &ks;
+        if (weak) m.hash = same_hash;
+        for (int i = 0; i < n; i++) {
+            snprintf(ks.keys[i], 32, "key-%d", i);
+            bt_idx_puts(&m, ks.keys[i], i);
+        }
+        char k[32];
+        for (int i = 0; i < n; i++) {
+            snprintf(k, sizeof k, "key-%d", i);
+            bad += bt_idx_gets(&m, k) != i;
+        }
+        CHECK(weak ? "index (all hashes equal): every key finds its own value" : "index: 20000 keys found", bad == 0);
+        snprintf(k, sizeof k, "key-%d", n);
+        CHECK(weak ? "index (all hashes equal): an absent key is absent" : "index: an absent key is absent",
+              bt_idx_gets(&m, k) == -1);
+        CHECK("index: a prefix is another key", bt_idx_gets(&m, "key-") == -1);
+        if (!weak) {
+            ks.asked = 0;
+            for (int i = 0; i < 1000; i++) {
+                snprintf(k, sizeof k, "other-%d", i);
+                bt_idx_gets(&m, k);
+            }
+            CHECK("index: absent keys rarely reach the caller (tags differ)", ks.asked < 5);
+        }
+        /* the value of key-7 now stands for another slot of the keys holding the same key */
+        snprintf(ks.keys[n], 32, "key-7");
+        bt_idx_puts(&m, "key-7", n);
+        CHECK("index: put replaces the value of an equal key", bt_idx_gets(&m, "key-7") == n && m.n == (size_t)n);
+        bt_idx_free(&m);
+        CHECK("index: free leaves it empty", bt_idx_gets(&m, "key-1") == -1 && m.same == idx_same);
+        free(ks.keys);
+    }
 
     /* is this an article file */
     CHECK("article file: a.txt", bt_is_article_file("a.txt"));
