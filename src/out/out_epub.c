@@ -116,9 +116,13 @@ static int epub_is_png(const unsigned char *d, size_t n)
  * Compressing ahead. Deflating the entries is the largest single cost of a book, so each file is
  * deflated as soon as it is written, on a helper thread while the next pages are written, and
  * libzip is handed the finished streams (a source that says its data is deflated already).
- * The streams are what libzip itself makes for ZIP_CM_DEFLATE at its default level: zlib level 9,
- * memory level 9, a raw 32 KB window, the default strategy; so the book's bytes are the same
- * whether or not a helper thread ran. */
+ * Every entry is deflated the same way, on whichever thread, so the book's bytes are the same
+ * whether or not a helper thread ran: zlib level 6 (EPUB_DEFLATE_LEVEL), memory level 8, a raw
+ * 32 KB window, the default strategy. Level 6 rather than libzip's default 9: on a 100-article
+ * digest the entries come out 0.09 % larger and deflating takes 19 % fewer instructions; memory
+ * level 8 halves the hash table that is cleared for every entry (deflateReset). */
+
+#define EPUB_DEFLATE_LEVEL 6
 
 typedef struct {
     const unsigned char *data; /* the entry's bytes (not owned; live until the book is freed) */
@@ -159,7 +163,7 @@ static void zjob_run(zjob *j, bt_deflater *d)
     }
     if (!d->ready) {
         memset(&d->zs, 0, sizeof d->zs);
-        if (deflateInit2(&d->zs, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK) return;
+        if (deflateInit2(&d->zs, EPUB_DEFLATE_LEVEL, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return;
         d->ready = 1;
     }
     z_stream *zs = &d->zs;
@@ -1516,12 +1520,12 @@ static zip_int64_t bt_zraw_cb(void *ud, void *data, zip_uint64_t len, zip_source
     case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
         zip_file_attributes_t *a = data;
         if (len < sizeof *a) break;
-        /* what libzip's deflate records: version 2.0 needed, "maximum compression" (bit 1); the
-         * mask is libzip's own for these flags */
+        /* what libzip's deflate records for this level: version 2.0 needed, and in bits 1-2
+         * "maximum" above level 7, "fast" below 3, else "normal" (0); the mask is libzip's own */
         a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED | ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
         a->version_needed = 20;
         a->general_purpose_bit_mask = 0x0836;
-        a->general_purpose_bit_flags = 0x0002;
+        a->general_purpose_bit_flags = EPUB_DEFLATE_LEVEL > 7 ? 0x0002 : EPUB_DEFLATE_LEVEL < 3 ? 0x0004 : 0;
         return (zip_int64_t)sizeof *a;
     }
     case ZIP_SOURCE_ERROR:
@@ -1565,7 +1569,8 @@ static int zip_put(zip_t *za, const char *name, const void *data, size_t len, in
         zip_source_free(s);
         return -1;
     }
-    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) < 0)
+    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE,
+                                 store ? 0 : EPUB_DEFLATE_LEVEL) < 0)
         return -1;
     if (zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) < 0) return -1;
     if (zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
