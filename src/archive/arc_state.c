@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 const char *arc_status_name(arc_status s) {
     switch (s) {
@@ -403,9 +404,32 @@ int arc_rec_read(arc_ctx *c, long off, arc_record *r) {
         arc_fail(c, "cannot write the work file %s/records.jsonl: %s", c->stage, strerror(errno));
         return -1;
     }
-    if (fseek(c->recs, off, SEEK_SET) != 0) return -1;
+    /* the line read with pread into a buffer and parsed from there: json_loadf reads a byte at
+     * a time (getc), and seeking the stream drops its buffer; the catalogue alone reads every
+     * record three times (1,000 articles: 1,285 -> ~500 M instructions) */
+    int fd = fileno(c->recs);
+    char stack[2048], *buf = stack;
+    size_t cap = sizeof stack, len = 0;
+    const char *nl = NULL;
+    while (!nl) {
+        if (len == cap) {
+            cap *= 2;
+            if (buf == stack) {
+                buf = bt_xmalloc(cap);
+                memcpy(buf, stack, len);
+            } else {
+                buf = bt_xrealloc(buf, cap);
+            }
+        }
+        ssize_t k = pread(fd, buf + len, cap - len, (off_t)off + (off_t)len);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break; /* the last record without its newline: parse what there is */
+        nl = memchr(buf + len, '\n', (size_t)k);
+        len += (size_t)k;
+    }
     json_error_t je;
-    json_t *j = json_loadf(c->recs, JSON_DISABLE_EOF_CHECK, &je);
+    json_t *j = len ? json_loadb(buf, nl ? (size_t)(nl - buf) : len, 0, &je) : NULL;
+    if (buf != stack) free(buf);
     if (!j) return -1;
     bt_status st = arc_record_from_json(j, r, NULL);
     json_decref(j);

@@ -709,7 +709,7 @@ static bt_status category_sections(const cat_model *m, cat_w *w, bt_err *e)
         for (size_t r = 0; r < shown && st == BT_OK; r++) {
             const cat_item *it = &m->items[m->by_group[x->start + r]];
             bt_cat_article a;
-            st = cat_get(m->c, it->src, &a, e);
+            st = cat_get(m, it->src, &a, e);
             if (st == BT_OK) row(m, w, it, &a);
         }
         cw_close(w); /* tbody */
@@ -826,7 +826,7 @@ static bt_status others(const cat_model *m, cat_w *w, bt_err *e)
     bt_status st = BT_OK;
     for (size_t i = 0; i < m->nothers && st == BT_OK; i++) {
         bt_cat_article a;
-        st = cat_get(m->c, m->others[i], &a, e);
+        st = cat_get(m, m->others[i], &a, e);
         if (st != BT_OK) break;
         cw_start(w, "li");
         el_cls(w, "span", "title", a.title);
@@ -974,7 +974,7 @@ static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
         for (size_t r = 0; r < x->n && st == BT_OK; r++) {
             const cat_item *it = &m->items[m->by_group[x->start + r]];
             bt_cat_article a;
-            st = cat_get(m->c, it->src, &a, e);
+            st = cat_get(m, it->src, &a, e);
             if (st != BT_OK) break;
             bt_buf_adds(&b, r ? ",\n" : "\n");
             json_put(&b, json_row(it, &a));

@@ -8,6 +8,8 @@
 #ifndef BT_CAT_INT_H
 #define BT_CAT_INT_H
 
+#include <stdio.h>
+
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
@@ -36,8 +38,21 @@ typedef struct {
     size_t start;    /* its articles: by_group[start .. start + n) */
 } cat_group;
 
+/* The articles as first read, kept in a temp file of plain records (lengths and bytes): the
+ * catalogue reads each article several times (about six on average), and the archive's getter
+ * parses a JSON record each time. Only an offset per article stays in memory. */
+typedef struct {
+    FILE *f;         /* NULL: not kept (in-memory articles, or the temp file failed) */
+    uint64_t *off;   /* record i is off[i] .. off[i + 1] */
+    size_t n;        /* records written */
+    int flushed;
+    char *buf;       /* the record last read (what cat_get's strings point into) */
+    size_t cap;
+} cat_spill;
+
 typedef struct {
     const bt_catalogue *c;
+    cat_spill *spill;
     cat_item *items;     /* archived articles, newest first (undated last) */
     size_t n;
     uint32_t *others;    /* failed and duplicates: their input indices, in input order */
@@ -51,11 +66,12 @@ typedef struct {
     int64_t updated;     /* the feeds' updated time */
 } cat_model;
 
-/* Build and free the model (reads every article once, through cat_get). */
-bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e);
+/* Build and free the model (reads every article once through the getter, keeping a copy in a
+ * temp file in tmpdir, or the system's when NULL). */
+bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *m, bt_err *e);
 void cat_model_free(cat_model *m);
 /* Article i of the input (valid until the next call). */
-bt_status cat_get(const bt_catalogue *c, size_t i, bt_cat_article *a, bt_err *e);
+bt_status cat_get(const cat_model *m, size_t i, bt_cat_article *a, bt_err *e);
 
 /* "27/05/2023" for 20230527 (buf >= 11 bytes). */
 void cat_day(int ymd, char *buf, size_t cap);

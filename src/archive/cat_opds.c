@@ -222,7 +222,7 @@ static bt_status article_entry(feed *f, const cat_item *it, bt_err *e)
 {
     const cat_model *m = f->m;
     bt_cat_article a;
-    bt_status st = cat_get(m->c, it->src, &a, e);
+    bt_status st = cat_get(m, it->src, &a, e);
     if (st != BT_OK) return st;
     const cat_group *g = &m->groups[it->group];
     cw_start(&f->w, "entry");

@@ -4,10 +4,12 @@
  * cat_html.c, cat_opds.c). */
 #include "cat_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <utf8proc.h>
 
@@ -64,13 +66,52 @@ static void flush_word(bt_buf *key, bt_buf *prim, bt_buf *tone, bt_buf *cas)
     bt_buf_reset(cas);
 }
 
+/* The canonical decomposition (NFD) of s, one character at a time: what utf8proc_map gives for
+ * valid text with no combining characters (each character's decomposition is in canonical order
+ * already and starts with a base character, so nothing needs reordering), at a tenth of its cost
+ * (the catalogue makes a key per title, several for titles that start alike). NULL for anything
+ * else. */
+static char *nfd_simple(const char *s)
+{
+    size_t n = strlen(s);
+    if (!bt_utf8_valid(s, n)) return NULL;
+    bt_buf b = {0};
+    bt_buf_add(&b, "", 0);
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            size_t j = i + 1;
+            while (j < n && (unsigned char)s[j] < 0x80) j++;
+            bt_buf_add(&b, s + i, j - i);
+            i = j;
+            continue;
+        }
+        uint32_t cp;
+        i += bt_utf8_decode(s + i, n - i, &cp);
+        utf8proc_int32_t d[8];
+        utf8proc_ssize_t m = utf8proc_get_property((utf8proc_int32_t)cp)->combining_class
+                                 ? -1
+                                 : utf8proc_decompose_char((utf8proc_int32_t)cp, d, 8, UTF8PROC_DECOMPOSE, NULL);
+        if (m < 1 || m > 8) {
+            bt_buf_free(&b);
+            return NULL;
+        }
+        for (utf8proc_ssize_t k = 0; k < m; k++) {
+            char u[4];
+            bt_buf_add(&b, u, bt_utf8_encode((uint32_t)d[k], u));
+        }
+    }
+    return bt_buf_detach(&b, NULL);
+}
+
 char *bt_catalogue_sort_key(const char *s)
 {
     bt_buf key = {0}, prim = {0}, tone = {0}, cas = {0};
     bt_buf_adds(&key, "");
-    utf8proc_uint8_t *nfd = NULL;
-    utf8proc_map((const utf8proc_uint8_t *)(s ? s : ""), 0, &nfd, UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
-    const char *t = nfd ? (const char *)nfd : "";
+    char *nfd = nfd_simple(s ? s : "");
+    if (!nfd)
+        utf8proc_map((const utf8proc_uint8_t *)(s ? s : ""), 0, (utf8proc_uint8_t **)&nfd,
+                     UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+    const char *t = nfd ? nfd : "";
     size_t n = strlen(t), i = 0;
     while (i < n) {
         uint32_t cp;
@@ -236,14 +277,121 @@ char *cat_href(const char *up, const char *path)
     return bt_buf_detach(&b, NULL);
 }
 
+/* ---------------------------------------------------------------- articles kept (cat_spill) */
+
+static void spill_fields(const bt_cat_article *a, const char *f[11])
+{
+    f[0] = a->title, f[1] = a->category, f[2] = a->date, f[3] = a->author, f[4] = a->language;
+    f[5] = a->pdf, f[6] = a->digest, f[7] = a->url, f[8] = a->status, f[9] = a->reason;
+    f[10] = a->key;
+}
+
+/* A temp file in dir (or the system's), gone from the folder at once: it vanishes with the
+ * process whatever happens. */
+static FILE *spill_file(const char *dir)
+{
+    if (!dir) return tmpfile();
+    char *path = bt_path_join(dir, ".catalogue-XXXXXX");
+    int fd = mkstemp(path);
+    FILE *f = NULL;
+    if (fd >= 0) {
+        unlink(path);
+        f = fdopen(fd, "w+");
+        if (!f) close(fd);
+    }
+    free(path);
+    return f;
+}
+
+static void spill_close(cat_spill *sp)
+{
+    if (sp->f) fclose(sp->f);
+    sp->f = NULL;
+}
+
+/* Record article i (read in input order, i == sp->n): each field as a byte (0: none, 1: there)
+ * and its bytes with their NUL, then the PDF's size. A failed write stops the keeping (cat_get
+ * reads through the getter again). */
+static void spill_put(cat_spill *sp, size_t i, const bt_cat_article *a)
+{
+    if (!sp->f || i != sp->n) {
+        spill_close(sp);
+        return;
+    }
+    const char *f[11];
+    spill_fields(a, f);
+    uint64_t len = 0;
+    int bad = 0;
+    for (int k = 0; k < 11; k++) {
+        size_t n = f[k] ? strlen(f[k]) + 1 : 0;
+        bad |= fputc(f[k] != NULL, sp->f) == EOF || (n && fwrite(f[k], 1, n, sp->f) != n);
+        len += 1 + n;
+    }
+    bad |= fwrite(&a->pdf_size, sizeof a->pdf_size, 1, sp->f) != 1;
+    len += sizeof a->pdf_size;
+    if (bad) {
+        spill_close(sp);
+        return;
+    }
+    sp->off[i + 1] = sp->off[i] + len;
+    sp->n++;
+}
+
+/* Article i as recorded, its strings in sp->buf; 0 when it is not there to read. */
+static int spill_get(cat_spill *sp, size_t i, bt_cat_article *a)
+{
+    if (!sp->f || i >= sp->n) return 0;
+    if (!sp->flushed) {
+        if (fflush(sp->f) != 0) {
+            spill_close(sp);
+            return 0;
+        }
+        sp->flushed = 1;
+    }
+    size_t len = (size_t)(sp->off[i + 1] - sp->off[i]);
+    if (len > sp->cap) {
+        sp->cap = len > 2 * sp->cap ? len : 2 * sp->cap;
+        sp->buf = bt_xrealloc(sp->buf, sp->cap);
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t k = pread(fileno(sp->f), sp->buf + got, len - got, (off_t)(sp->off[i] + got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return 0;
+        got += (size_t)k;
+    }
+    const char *f[11];
+    const char *p = sp->buf, *end = sp->buf + len;
+    for (int k = 0; k < 11; k++) {
+        if (p >= end) return 0;
+        f[k] = NULL;
+        if (!*p++) continue;
+        const char *z = memchr(p, '\0', (size_t)(end - p));
+        if (!z) return 0;
+        f[k] = p;
+        p = z + 1;
+    }
+    uint64_t size;
+    if ((size_t)(end - p) != sizeof size) return 0;
+    memcpy(&size, p, sizeof size);
+    memset(a, 0, sizeof *a);
+    a->title = f[0], a->category = f[1], a->date = f[2], a->author = f[3], a->language = f[4];
+    a->pdf = f[5], a->digest = f[6], a->url = f[7], a->status = f[8], a->reason = f[9];
+    a->key = f[10];
+    a->pdf_size = size;
+    return 1;
+}
+
 /* ---------------------------------------------------------------- the model */
 
-bt_status cat_get(const bt_catalogue *c, size_t i, bt_cat_article *a, bt_err *e)
+bt_status cat_get(const cat_model *m, size_t i, bt_cat_article *a, bt_err *e)
 {
+    const bt_catalogue *c = m->c;
     if (c->articles) {
         *a = c->articles[i];
         return BT_OK;
     }
+    if (m->spill && spill_get(m->spill, i, a)) return BT_OK;
     memset(a, 0, sizeof *a);
     if (!c->get) return bt_err_set(e, BT_EUSAGE, "catalogue: no articles and no way to get them");
     bt_status st = c->get(c->get_ud, i, a, e);
@@ -399,14 +547,14 @@ static int cmp_whole(const void *pa, const void *pb)
 }
 
 /* A run of items whose keys tie up to depth pieces: settled with their whole keys. */
-static bt_status settle_run(const bt_catalogue *c, cat_item *items, uint32_t *idx, size_t n, bt_err *e)
+static bt_status settle_run(const cat_model *m, cat_item *items, uint32_t *idx, size_t n, bt_err *e)
 {
     char **keys = bt_xcalloc(n, sizeof *keys);
     uint32_t *pairs = bt_xmalloc(n * 2 * sizeof *pairs);
     bt_status st = BT_OK;
     for (size_t r = 0; r < n && st == BT_OK; r++) {
         bt_cat_article a;
-        st = cat_get(c, items[idx[r]].src, &a, e);
+        st = cat_get(m, items[idx[r]].src, &a, e);
         if (st == BT_OK) keys[r] = bt_catalogue_sort_key(a.title);
         pairs[2 * r] = (uint32_t)r;
         pairs[2 * r + 1] = idx[r];
@@ -423,7 +571,7 @@ static bt_status settle_run(const bt_catalogue *c, cat_item *items, uint32_t *id
     return st;
 }
 
-static bt_status title_ranks(const bt_catalogue *c, cat_item *items, size_t n, kchunk *ch, bt_err *e)
+static bt_status title_ranks(const cat_model *m, cat_item *items, size_t n, kchunk *ch, bt_err *e)
 {
     uint32_t *idx = bt_xmalloc((n ? n : 1) * sizeof *idx);
     for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
@@ -450,7 +598,7 @@ static bt_status title_ranks(const bt_catalogue *c, cat_item *items, size_t n, k
             if (j - i > SMALL_RUN) { /* the next piece of each key, and sort the run again */
                 for (size_t k = i; k < j && st == BT_OK; k++) {
                     bt_cat_article a;
-                    st = cat_get(c, items[idx[k]].src, &a, e);
+                    st = cat_get(m, items[idx[k]].src, &a, e);
                     if (st != BT_OK) break;
                     char *key = bt_catalogue_sort_key(a.title);
                     fill_chunk(&ch[idx[k]], key, r.depth + 1);
@@ -462,7 +610,7 @@ static bt_status title_ranks(const bt_catalogue *c, cat_item *items, size_t n, k
                 }
                 stack[ns++] = (range){i, j, r.depth + 1};
             } else if (j - i > 1) {
-                st = settle_run(c, items, idx + i, j - i, e);
+                st = settle_run(m, items, idx + i, j - i, e);
             }
             i = j;
         }
@@ -484,10 +632,16 @@ static int cmp_by_group(const void *pa, const void *pb)
     return a < b ? -1 : a > b; /* items are newest first */
 }
 
-bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
+bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *m, bt_err *e)
 {
     memset(m, 0, sizeof *m);
     m->c = c;
+    if (!c->articles && c->narticles < SIZE_MAX / sizeof(uint64_t) - 1) {
+        cat_spill *sp = bt_xcalloc(1, sizeof *sp);
+        sp->f = spill_file(tmpdir);
+        if (sp->f) sp->off = bt_xcalloc(c->narticles + 1, sizeof *sp->off);
+        m->spill = sp;
+    }
     gathers gs;
     memset(&gs, 0, sizeof gs);
     bt_map dmap = {0}; /* digest path -> index */
@@ -500,8 +654,9 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
     /* one pass over the articles: a fixed-size summary of each */
     for (size_t i = 0; i < c->narticles && st == BT_OK; i++) {
         bt_cat_article a;
-        st = cat_get(c, i, &a, e);
+        st = cat_get(m, i, &a, e);
         if (st != BT_OK) break;
+        if (m->spill) spill_put(m->spill, i, &a);
         if (!a.title) {
             st = bt_err_set(e, BT_EUSAGE, "catalogue: article %zu has no title", i);
             break;
@@ -536,7 +691,7 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
     bt_map_free(&dmap);
     size_t *dg_raw = bt_xcalloc(c->ndigests ? c->ndigests : 1, sizeof *dg_raw);
     for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, c->digests[d].category, 0); /* names come from articles */
-    if (st == BT_OK) st = title_ranks(c, m->items, m->n, ch, e);
+    if (st == BT_OK) st = title_ranks(m, m->items, m->n, ch, e);
     free(ch);
     /* groups: display names, then Vietnamese order */
     size_t ng = gs.n;
@@ -613,6 +768,12 @@ bt_status cat_model_build(const bt_catalogue *c, cat_model *m, bt_err *e)
 
 void cat_model_free(cat_model *m)
 {
+    if (m->spill) {
+        spill_close(m->spill);
+        free(m->spill->off);
+        free(m->spill->buf);
+        free(m->spill);
+    }
     for (size_t g = 0; g < m->ngroups; g++) {
         free(m->groups[g].slug);
         free(m->groups[g].name);
@@ -641,7 +802,7 @@ void bt_catalogue_files_free(bt_cat_file *files, size_t n)
 static bt_status render(const bt_catalogue *c, cat_out *o, bt_err *e)
 {
     cat_model m;
-    bt_status st = cat_model_build(c, &m, e);
+    bt_status st = cat_model_build(c, o->dir, &m, e);
     if (st == BT_OK) st = cat_write_html(&m, o, e);
     if (st == BT_OK) st = cat_write_opds(&m, o, e);
     cat_model_free(&m);
