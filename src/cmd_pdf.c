@@ -1,10 +1,12 @@
 /* cmd_pdf.c - `bantin pdf`: typeset articles into PDF files. */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmd_sources.h"
@@ -79,10 +81,11 @@ static char *pdf_output_name(const char *outdir, const char *in)
 }
 
 /* -v: where the time went (make bench reads this line). */
-static void print_phases(double parse_ms)
+static void print_phases(double parse_ms, const bt_pdf_times *sum)
 {
     bt_pdf_times t;
-    bt_pdf_times_get(&t);
+    if (sum) t = *sum;
+    else bt_pdf_times_get(&t);
     bt_cli_info("phases: parse %.1f ms, layout %.1f ms, font %.1f ms, pages %.1f ms, save %.1f ms", parse_ms,
                 t.layout, t.font, t.pages, t.save);
 }
@@ -99,6 +102,20 @@ static int file_sink(void *user, const void *data, size_t len)
     return fwrite(data, 1, len, k->f) == len ? 0 : 1;
 }
 
+/* Render arts[0..n) into the temporary file of of (opened on path). On failure the reason is in
+ * *e and of is discarded. */
+static bt_status render_tmp(bt_article **arts, size_t n, const bt_pdf_opts *po, const char *path, bt_outfile *of,
+                            size_t *len, bt_err *e)
+{
+    bt_status st = bt_outfile_open(of, path, e);
+    if (st != BT_OK) return st;
+    file_sink_ctx k = {of->f, 0};
+    st = bt_pdf_write(arts, n, po, file_sink, &k, e);
+    if (st != BT_OK) bt_outfile_abort(of);
+    *len = k.len;
+    return st;
+}
+
 /* Render arts[0..n) to path, written as it is made into a temporary file that replaces path
  * only when complete. Returns BT_OK or the failing status (already reported). */
 static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, const char *path)
@@ -107,28 +124,105 @@ static bt_status render_one(bt_article **arts, size_t n, const bt_pdf_opts *po, 
     bt_err_clear(&e);
     double t0 = now_ms();
     bt_outfile of;
-    bt_status st = bt_outfile_open(&of, path, &e);
-    if (st != BT_OK) {
-        bt_cli_error(path, "%s", e.msg);
-        return st;
-    }
-    file_sink_ctx k = {of.f, 0};
-    st = bt_pdf_write(arts, n, po, file_sink, &k, &e);
+    size_t len = 0;
+    bt_status st = render_tmp(arts, n, po, path, &of, &len, &e);
     for (size_t i = 0; i < n; i++) bt_cli_print_warnings(arts[i]);
-    if (st != BT_OK) {
-        bt_outfile_abort(&of);
-        bt_cli_error(path, "%s", e.msg);
-        return st;
-    }
-    bt_err_clear(&e);
-    st = bt_outfile_commit(&of, &e);
+    if (st == BT_OK) st = bt_outfile_commit(&of, &e);
     if (st != BT_OK) {
         bt_cli_error(path, "%s", e.msg);
         return st;
     }
-    bt_cli_info("%s: %zu article%s, %.1f KB, %.1f ms", path, n, n == 1 ? "" : "s", (double)k.len / 1024.0,
+    bt_cli_info("%s: %zu article%s, %.1f KB, %.1f ms", path, n, n == 1 ? "" : "s", (double)len / 1024.0,
                 now_ms() - t0);
     return BT_OK;
+}
+
+/* ---------------------------------------------------------------- -d: one PDF per article
+ * Articles are rendered by a few threads at once, each writing its own file, so that the
+ * rendering of one overlaps the others and the waits for the disk (every file is synced before
+ * it is renamed into place). What the user sees stays that of one article after the other:
+ * messages and progress in input order, and an article whose font or memory failure stops the
+ * run keeps every later one from being written (a later file is committed only once every
+ * earlier article has rendered without such a failure). */
+
+typedef struct {
+    bt_article *a;
+    char *out;       /* NULL: no output (not loaded, or a duplicate name) */
+    bt_status st;    /* once done */
+    bt_err e;
+    size_t len;
+    double ms;
+    int rendered;    /* 1 once rendered (into its temporary file), whatever the outcome */
+    int done;        /* 1 once committed or failed: the main thread may report it */
+} pdf_job;
+
+typedef struct {
+    pdf_job *jobs;
+    size_t n, next;      /* next job to take */
+    size_t rendered;     /* jobs [0, rendered) are rendered */
+    size_t first_fatal;  /* the first of those whose failure stops the run (n: none) */
+    const bt_pdf_opts *po;
+    bt_pdf_times times;  /* the workers' phase times, summed */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} pdf_batch;
+
+static int fatal(bt_status st) { return st == BT_EFONT || st == BT_ENOMEM; }
+
+static void *pdf_worker(void *arg)
+{
+    pdf_batch *b = arg;
+    pthread_mutex_lock(&b->lock);
+    while (b->next < b->n) {
+        size_t i = b->next++;
+        pdf_job *j = &b->jobs[i];
+        int stopped = b->first_fatal < i; /* known already: no need to render it */
+        pthread_mutex_unlock(&b->lock);
+        double t0 = now_ms();
+        bt_outfile of;
+        j->st = BT_EOTHER; /* (no output: j->e says why, if anything) */
+        if (j->out && !stopped) {
+            bt_err_clear(&j->e);
+            j->st = render_tmp(&j->a, 1, b->po, j->out, &of, &j->len, &j->e);
+        }
+        pthread_mutex_lock(&b->lock);
+        j->rendered = 1;
+        while (b->rendered < b->n && b->jobs[b->rendered].rendered) {
+            if (fatal(b->jobs[b->rendered].st) && b->first_fatal == b->n) b->first_fatal = b->rendered;
+            b->rendered++;
+        }
+        pthread_cond_broadcast(&b->cond);
+        /* commit only once every earlier article is rendered, none of them fatally */
+        while (b->rendered < i) pthread_cond_wait(&b->cond, &b->lock);
+        int skip = b->first_fatal < i;
+        pthread_mutex_unlock(&b->lock);
+        if (j->st == BT_OK) {
+            if (skip) bt_outfile_abort(&of);
+            else j->st = bt_outfile_commit(&of, &j->e);
+        }
+        if (skip) j->st = BT_EOTHER; /* not reported: the run stopped before it */
+        j->ms = now_ms() - t0;
+        pthread_mutex_lock(&b->lock);
+        j->done = 1;
+        pthread_cond_broadcast(&b->cond);
+    }
+    bt_pdf_times t;
+    bt_pdf_times_get(&t);
+    b->times.layout += t.layout;
+    b->times.font += t.font;
+    b->times.pages += t.pages;
+    b->times.save += t.save;
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+/* Threads for -d: one per processor, at most 4 and one per article. */
+static int pdf_threads(size_t n)
+{
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    if (c < 1) c = 1;
+    if (c > 4) c = 4;
+    return (size_t)c < n ? (int)c : (int)n;
 }
 
 static int cmd_pdf(int argc, char **argv, bt_template **tpl)
@@ -280,7 +374,7 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             if (st != BT_OK) rc = bt_cli_exit_for(st);
             else written++;
         }
-        print_phases(tparse);
+        print_phases(tparse, NULL);
         for (size_t i = 0; i < n; i++) bt_article_free(arts[i]);
         free(arts);
         free(defout);
@@ -291,39 +385,75 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
     }
 
     /* one PDF per article */
-    char **names = bt_xcalloc(l.n ? l.n : 1, sizeof *names);
+    pdf_batch b;
+    memset(&b, 0, sizeof b);
+    b.jobs = bt_xcalloc(l.n ? l.n : 1, sizeof *b.jobs);
+    b.n = l.n;
+    b.first_fatal = l.n;
+    b.po = &po;
+    pthread_mutex_init(&b.lock, NULL);
+    pthread_cond_init(&b.cond, NULL);
+    for (size_t i = 0; i < l.n; i++) {
+        pdf_job *j = &b.jobs[i];
+        j->a = arts[i];
+        if (!arts[i]) continue;
+        char *stem = bt_cmd_item_stem(&l.v[i], ".pdf");
+        char *out = bt_path_join(outdir, stem);
+        free(stem);
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            if (b.jobs[k].out && strcmp(b.jobs[k].out, out) == 0) dup = 1;
+        if (dup) {
+            bt_err_set(&j->e, BT_EUSAGE, "output %s would overwrite the PDF of an earlier input; skipped", out);
+            free(out);
+            continue;
+        }
+        j->out = out;
+    }
+    int nthreads = pdf_threads(l.n);
+    pthread_t *tids = bt_xcalloc((size_t)nthreads, sizeof *tids);
+    int started = 0;
+    for (int t = 0; t < nthreads; t++)
+        if (pthread_create(&tids[started], NULL, pdf_worker, &b) == 0) started++;
+    if (!started) pdf_worker(&b); /* no thread could be made: this one does the work */
     bt_progress pg;
     bt_progress_init(&pg, "pdf", bt_cli.quiet || l.n < 2, bt_cli.verbose, 0);
     bt_progress_phase(&pg, "pdf", l.n);
     for (size_t i = 0; i < l.n; i++) {
         bt_progress_update(&pg, i);
-        bt_article *a = arts[i];
+        pdf_job *j = &b.jobs[i];
+        pthread_mutex_lock(&b.lock);
+        while (!j->done) pthread_cond_wait(&b.cond, &b.lock);
+        pthread_mutex_unlock(&b.lock);
+        bt_article *a = j->a;
         if (!a) continue;
-        char *stem = bt_cmd_item_stem(&l.v[i], ".pdf");
-        char *out = bt_path_join(outdir, stem);
-        free(stem);
-        int dup = 0;
-        for (size_t k = 0; k < i; k++)
-            if (names[k] && strcmp(names[k], out) == 0) dup = 1;
-        if (dup) {
-            bt_cli_error(l.v[i].name, "output %s would overwrite the PDF of an earlier input; skipped", out);
-            free(out);
+        if (!j->out) { /* a duplicate name */
+            bt_cli_error(l.v[i].name, "%s", j->e.msg);
             bt_article_free(a);
             failed++;
             continue;
         }
-        names[i] = out;
-        bt_status st = rc == BT_EXIT_OK ? render_one(&a, 1, &po, out) : BT_EOTHER;
+        if (rc != BT_EXIT_OK) { /* stopped by an earlier article: neither written nor reported */
+            bt_article_free(a);
+            continue;
+        }
+        bt_cli_print_warnings(a);
         bt_article_free(a);
-        if (rc != BT_EXIT_OK) continue;
-        if (st == BT_EFONT || st == BT_ENOMEM) rc = bt_cli_exit_for(st);
-        else if (st != BT_OK) failed++;
+        if (j->st != BT_OK) bt_cli_error(j->out, "%s", j->e.msg);
+        else
+            bt_cli_info("%s: 1 article, %.1f KB, %.1f ms", j->out, (double)j->len / 1024.0, j->ms);
+        if (fatal(j->st)) rc = bt_cli_exit_for(j->st);
+        else if (j->st != BT_OK) failed++;
         else written++;
     }
+    for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+    free(tids);
     bt_progress_end(&pg);
-    print_phases(tparse);
-    for (size_t k = 0; k < l.n; k++) free(names[k]);
-    free(names);
+    print_phases(tparse, &b.times);
+    for (size_t k = 0; k < l.n; k++) free(b.jobs[k].out);
+    free(b.jobs);
+    pthread_mutex_destroy(&b.lock);
+    pthread_cond_destroy(&b.cond);
     free(arts);
     bt_item_list_free(&l);
     bt_source_free(src);

@@ -96,6 +96,13 @@ mkdir -p "$OUT/nofonts"
 bt pdf "$seed" --font-dir "$OUT/nofonts" -o "$OUT/nofont.pdf" 2>"$OUT/nofont.err"; rc=$?
 [ $rc -eq 4 ] && [ ! -e "$OUT/nofont.pdf" ] && grep -q "^bantin: " "$OUT/nofont.err" \
     && pass "pdf: missing fonts: exit 4, nothing written" || fail "pdf: missing fonts (rc $rc)"
+# ... and with -d, the first article's failure stops the run: one message, no file written
+# (the others, rendered meanwhile, are not committed)
+bt pdf "$seed" "$FIX/text/001.txt" "$FIX/text/002.txt" "$FIX/text/003.txt" --font-dir "$OUT/nofonts" \
+    -d "$OUT/nofont-d" 2>"$OUT/nofont-d.err"; rc=$?
+[ $rc -eq 4 ] && [ -z "$(ls "$OUT/nofont-d" 2>/dev/null)" ] && [ "$(grep -c '^bantin: ' "$OUT/nofont-d.err")" -eq 1 ] \
+    && pass "pdf -d: missing fonts: exit 4, one message, nothing written" \
+    || fail "pdf -d: missing fonts (rc $rc; $(wc -l <"$OUT/nofont-d.err") lines)"
 
 # Usage errors: exit 2.
 bt pdf 2>/dev/null; r1=$?

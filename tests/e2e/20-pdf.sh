@@ -122,6 +122,27 @@ bt pdf -q "$OUT/in/a.txt" "$OUT/in/b.article.txt" -d "$OUT/outdir/"; rc=$?
     && [ "$(ls "$OUT/outdir" | wc -l)" -eq 2 ] && pass "pdf: -d names files after the inputs" \
     || fail "pdf: -d mode (rc $rc: $(ls "$OUT/outdir" 2>/dev/null | tr '\n' ' '))"
 
+# -d with many inputs: rendered several at a time, reported in the inputs' order (one
+# "NAME.pdf: 1 article" line each, a duplicate name where it comes), each file the same bytes as
+# the article made alone.
+mkdir -p "$OUT/many" "$OUT/many-in/dup"
+cp "$FIX"/text/*.txt "$OUT/many-in/"
+cp "$FIX/text/005.txt" "$OUT/many-in/dup/005.txt"
+set -- $(ls "$OUT"/many-in/*.txt | head -20) "$OUT/many-in/dup/005.txt" $(ls "$OUT"/many-in/*.txt | tail -n +21)
+bt pdf -v "$@" -d "$OUT/many" 2>"$OUT/many.err"; rc=$?
+want=$(for f in "$@"; do case $f in */dup/*) echo "dup" ;; *) basename "$f" .txt ;; esac; done | tr '\n' ' ')
+got=$(sed -n -e 's|^bantin: .*/many/\([^/]*\)\.pdf: 1 article.*|\1|p' -e 's|^bantin: .*dup/005.txt: output .*would overwrite.*|dup|p' \
+    "$OUT/many.err" | tr '\n' ' ')
+[ $rc -eq 1 ] && [ "$got" = "$want" ] && [ "$(ls "$OUT/many" | wc -l)" -eq $(($# - 1)) ] \
+    && pass "pdf: -d of $# inputs reports them in order (a duplicate name in its place)" \
+    || fail "pdf: -d order (rc $rc; got '$got')"
+same=1
+for n in 000-seed 007 042; do
+    bt pdf -q "$OUT/many-in/$n.txt" -o "$OUT/alone-$n.pdf"
+    cmp -s "$OUT/alone-$n.pdf" "$OUT/many/$n.pdf" || same=0
+done
+[ $same = 1 ] && pass "pdf: -d files equal the articles made alone" || fail "pdf: -d files differ from single runs"
+
 # Paper sizes.
 for p in a5:419.528x595.276 letter:612x792; do
     name=${p%%:*} dims=${p#*:}
