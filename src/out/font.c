@@ -52,6 +52,7 @@ typedef struct centry {
     uint16_t len;
     uint8_t face;
     uint32_t n;
+    uint8_t own; /* every character is the face's own or default-ignorable (bt_font_own_width) */
     long width;
     const char *key;
     bt_glyph *g;
@@ -426,6 +427,7 @@ static bt_face_rec *rec(bt_fontset *fs, bt_face face)
 
 int bt_font_ignorable(uint32_t cp)
 {
+    if (cp < 0x00AD || (cp > 0x180F && cp < 0x200B)) return 0; /* Latin, Vietnamese: at once */
     return cp == 0x00AD || cp == 0x034F || cp == 0x061C || (cp >= 0x115F && cp <= 0x1160) ||
            (cp >= 0x17B4 && cp <= 0x17B5) || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 ||
@@ -581,8 +583,9 @@ static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
     }
 }
 
-size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, const bt_glyph **out,
-                     long *width)
+/* bt_font_shape, and in *own whether every character is the face's own or default-ignorable. */
+static size_t shape(bt_fontset *fs, bt_face face, const char *s, size_t len, const bt_glyph **out, long *width,
+                    int *own)
 {
     if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
     bt_face_rec *r = rec(fs, face);
@@ -594,9 +597,11 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
         if (c) {
             *out = c->g;
             if (width) *width = c->width;
+            *own = c->own;
             return c->n;
         }
     }
+    int mine = 1;
     if (len + 1 > fs->scratch_cap) {
         fs->scratch_cap = len + 16;
         fs->scratch = bt_xrealloc(fs->scratch, fs->scratch_cap * sizeof *fs->scratch);
@@ -609,6 +614,7 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
         if (!k) {
             k = 1;
             cp = 0xFFFD;
+            mine = 0; /* (bt_font_pick would be asked about another character) */
         }
         i += k;
         bt_glyph *g = &fs->scratch[n++];
@@ -627,8 +633,10 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
             g->gid = r->standin;
             g->w = g->adv = r->standin_w;
             plain = 0;
+            mine = 0;
         }
     }
+    *own = mine;
     if (plain && n > 1) kern(fs, r, fs->scratch, n);
     long w = 0;
     for (size_t k = 0; k < n; k++) w += fs->scratch[k].adv;
@@ -646,6 +654,7 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
         c->len = (uint16_t)len;
         c->face = (uint8_t)fi;
         c->n = (uint32_t)n;
+        c->own = (uint8_t)mine;
         c->width = w;
         c->key = key;
         c->g = g;
@@ -655,6 +664,24 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
         *out = fs->scratch;
     }
     return n;
+}
+
+size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, const bt_glyph **out,
+                     long *width)
+{
+    int own;
+    return shape(fs, face, s, len, out, width, &own);
+}
+
+int bt_font_own_width(bt_fontset *fs, bt_face face, const char *s, size_t len, long *width)
+{
+    if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
+    /* (bt_font_pick asks the slot's own face, which may not be the one that shapes for it) */
+    if (!fs->f[fs->alias[face]].loaded) return 0;
+    const bt_glyph *g;
+    int own = 0;
+    shape(fs, face, s, len, &g, width, &own);
+    return own;
 }
 
 /* ---------------------------------------------------------------- face facts */

@@ -77,6 +77,12 @@ typedef struct {
 size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, const bt_glyph **g,
                      long *width);
 
+/* Shape s[0..len) in face as bt_font_shape does; returns 1 when every character of it is the
+ * face's own or default-ignorable, that is when bt_font_pick would give face for each of them
+ * and the text is one run of face (*width is then its width, as bt_font_shape gives it), 0
+ * otherwise (*width undefined). */
+int bt_font_own_width(bt_fontset *fs, bt_face face, const char *s, size_t len, long *width);
+
 /* What a PDF font descriptor needs to know about a face (1/1000 em unless said). */
 typedef struct {
     char psname[64];     /* PostScript name, [A-Za-z0-9-] only */

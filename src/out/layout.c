@@ -216,10 +216,14 @@ static void add_width(ctx *c, bt_face face, const char *s, size_t len, void *use
     *(long *)user += w;
 }
 
+/* Text drawn whole by one face (nearly every word) is measured without being cut into runs. */
 static double measure(ctx *c, bt_face face, double size, const char *s, size_t len)
 {
     long total = 0;
-    runs(c, face, s, len, add_width, &total);
+    if (!bt_font_own_width(c->fs, face, s, len, &total)) {
+        total = 0;
+        runs(c, face, s, len, add_width, &total);
+    }
     return (double)total * size / 1000.0;
 }
 
@@ -259,7 +263,9 @@ static double emit(ctx *c, fline *ln, bt_face face, double size, unsigned color,
                    const char *s, size_t len, size_t block)
 {
     emit_state es = {ln, size, x, color, block};
-    runs(c, face, s, len, emit_run, &es);
+    long w;
+    if (len && bt_font_own_width(c->fs, face, s, len, &w)) emit_run(c, face, s, len, &es);
+    else runs(c, face, s, len, emit_run, &es);
     return es.x - x;
 }
 

@@ -111,6 +111,36 @@ static int cmp_cid(const void *a, const void *b)
     return (int)((const cidmap *)a)->cid - (int)((const cidmap *)b)->cid;
 }
 
+static const char hexdig[] = "0123456789ABCDEF";
+
+/* Four hexadecimal digits of v at t. */
+static void put_hex4(char *t, unsigned v)
+{
+    for (int i = 3; i >= 0; i--, v >>= 4) t[i] = hexdig[v & 15];
+}
+
+/* "<XXXX>": v as four hexadecimal digits in angle brackets (no printf: thousands per face). */
+static void hex4(bt_buf *b, unsigned v)
+{
+    char t[6] = {'<', 0, 0, 0, 0, '>'};
+    put_hex4(t + 1, v);
+    bt_buf_add(b, t, 6);
+}
+
+/* v in decimal. */
+static void dec(bt_buf *b, long v)
+{
+    char t[24];
+    int k = (int)sizeof t;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        t[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) t[--k] = '-';
+    bt_buf_add(b, t + k, sizeof t - (size_t)k);
+}
+
 /* A ToUnicode CMap for m[0..n) (sorted by CID): runs of consecutive CIDs within one high byte
  * as bfrange, with one starting character when the characters run on too, else with an
  * array of them; characters beyond the BMP as UTF-16 surrogate pairs. */
@@ -118,9 +148,12 @@ static void utf16(bt_buf *b, uint32_t cp)
 {
     if (cp > 0xFFFF) {
         uint32_t v = cp - 0x10000;
-        bt_buf_printf(b, "<%04X%04X>", (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
+        char t[10] = {'<', 0, 0, 0, 0, 0, 0, 0, 0, '>'};
+        put_hex4(t + 1, 0xD800 + (v >> 10));
+        put_hex4(t + 5, 0xDC00 + (v & 0x3FF));
+        bt_buf_add(b, t, 10);
     } else {
-        bt_buf_printf(b, "<%04X>", (unsigned)cp);
+        hex4(b, cp);
     }
 }
 
@@ -154,7 +187,10 @@ static char *tounicode(const cidmap *m, size_t n, int space1, unsigned base)
             size_t len = runs[k].n;
             int seq = c->cp <= 0xFFFF;
             for (size_t j = 1; j < len && seq; j++) seq = c[j].cp == c->cp + j && c[j].cp <= 0xFFFF;
-            bt_buf_printf(&b, "<%04X> <%04X> ", c->cid + base, (unsigned)(c->cid + base + len - 1));
+            hex4(&b, c->cid + base);
+            bt_buf_addc(&b, ' ');
+            hex4(&b, (unsigned)(c->cid + base + len - 1));
+            bt_buf_addc(&b, ' ');
             if (seq) {
                 utf16(&b, c->cp);
             } else {
@@ -251,8 +287,13 @@ static bt_status finish_face(bt_pdffonts *pf, int face, facedata *fd, bt_err *e)
     for (size_t i = 0; i < n;) {
         size_t k = i + 1;
         while (k < n && m[k].cid == m[k - 1].cid + 1) k++;
-        bt_buf_printf(&w, "%s%u [", i ? " " : "", (unsigned)m[i].cid);
-        for (size_t j = i; j < k; j++) bt_buf_printf(&w, "%s%d", j > i ? " " : "", m[j].w);
+        if (i) bt_buf_addc(&w, ' ');
+        dec(&w, m[i].cid);
+        bt_buf_adds(&w, " [");
+        for (size_t j = i; j < k; j++) {
+            if (j > i) bt_buf_addc(&w, ' ');
+            dec(&w, m[j].w);
+        }
         bt_buf_addc(&w, ']');
         i = k;
     }
