@@ -436,6 +436,11 @@ static void choose_breaks(ctx *c, const style *st, const char *text, double maxw
     for (size_t k = 1; k <= n; k++) {
         cost[k] = HUGE_VAL;
         prev[k] = k - 1;
+        /* a line ending in a hyphen reads back joined to the next line (pdftotext removes it):
+         * right inside a word ("Covid-19"), wrong before a space */
+        double hyph = k < n && ends_hyphen(text, c->boxes[k - 1].s, c->boxes[k - 1].e)
+                          ? (c->boxes[k - 1].sp > 0 ? 1e9 : 1e4)
+                          : 0;
         double w = 0, wide = 0;
         int gaps = 0, one = 1;
         /* line = boxes [i, k) */
@@ -464,10 +469,7 @@ static void choose_breaks(ctx *c, const style *st, const char *text, double maxw
                 if (bad > 10000) bad = 10000;
                 d = (10 + bad) * (10 + bad);
             }
-            if (k < n && ends_hyphen(text, c->boxes[k - 1].s, c->boxes[k - 1].e))
-                /* a line ending in a hyphen reads back joined to the next line (pdftotext
-                 * removes it): right inside a word ("Covid-19"), wrong before a space */
-                d += c->boxes[k - 1].sp > 0 ? 1e9 : 1e4;
+            d += hyph;
             if (cost[i] + d < cost[k]) {
                 cost[k] = cost[i] + d;
                 prev[k] = i;
