@@ -15,6 +15,7 @@
 #include "out_pdf.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,6 +148,8 @@ typedef struct {
         HPDF_Outline ol;
     } *cats;
     size_t ncat;
+    z_stream z;  /* for deflate_bytes */
+    int z_ready;
 } doc;
 
 static bt_status hfail(doc *d, bt_err *e, const char *what)
@@ -278,18 +281,33 @@ static int stream_take(doc *d, HPDF_Dict obj, unsigned char *data, size_t len)
     return 1;
 }
 
-static unsigned char *deflate_bytes(const void *in, size_t len, size_t *outlen)
+/* in[0..len) deflated (zlib format), heap memory; NULL on failure. One zlib stream serves
+ * every stream of the document, reset in between: compress2 would allocate and set up its
+ * quarter megabyte of state for each of them (the same bytes either way). */
+static unsigned char *deflate_bytes(doc *d, const void *in, size_t len, size_t *outlen)
 {
-    uLongf cap = compressBound((uLong)len);
+    z_stream *z = &d->z;
+    if (!d->z_ready) {
+        memset(z, 0, sizeof *z);
+        if (deflateInit(z, DEFLATE_LEVEL) != Z_OK) return NULL;
+        d->z_ready = 1;
+    } else if (deflateReset(z) != Z_OK) {
+        return NULL;
+    }
+    uLong cap = deflateBound(z, (uLong)len);
     unsigned char *out = bt_xmalloc(cap ? cap : 1);
-    if (compress2(out, &cap, in, (uLong)len, DEFLATE_LEVEL) != Z_OK) {
+    z->next_in = (Bytef *)(uintptr_t)in; /* (zlib's API is not const) */
+    z->avail_in = (uInt)len;
+    z->next_out = out;
+    z->avail_out = (uInt)cap;
+    if (len > 0xFFFFFFFFu || cap > 0xFFFFFFFFu || deflate(z, Z_FINISH) != Z_STREAM_END) {
         free(out);
         return NULL;
     }
-    *outlen = cap;
-    /* compressBound is the input's size and more: a page's stream waits for the save, so keep
+    *outlen = z->total_out;
+    /* the bound is the input's size and more: a page's stream waits for the save, so keep
      * only what it holds (a 2,600-article document: 18 MB less at its peak) */
-    return bt_xrealloc(out, cap ? cap : 1);
+    return bt_xrealloc(out, *outlen ? *outlen : 1);
 }
 
 /* A new stream object: entries (without Length and Filter) and the data (copied), compressed
@@ -301,7 +319,7 @@ static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_
     unsigned char *bytes;
     size_t blen = len;
     if (deflate) {
-        bytes = deflate_bytes(data, len, &blen);
+        bytes = deflate_bytes(d, data, len, &blen);
         if (!bytes) return NULL;
     } else {
         bytes = bt_xmalloc(len ? len : 1);
@@ -761,7 +779,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         if (!a) toc_rects(d, page, pg, p);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         size_t zl = 0;
-        unsigned char *z = deflate_bytes(cs.data, cs.len, &zl);
+        unsigned char *z = deflate_bytes(d, cs.data, cs.len, &zl);
         if (!z || !stream_take(d, attr->contents, z, zl)) break;
         attr->stream = attr->contents->stream;
         bt_buf fl = {0};
@@ -1277,7 +1295,7 @@ static bt_status save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         bt_buf_add(&all, head.data, head.len);
         bt_buf_add(&all, body.data, body.len);
         size_t zl = 0;
-        unsigned char *z = deflate_bytes(all.data, all.len, &zl);
+        unsigned char *z = deflate_bytes(d, all.data, all.len, &zl);
         if (!z) break;
         x[next] = (xent){1, out->size, 0};
         bt_buf_reset(&all);
@@ -1304,7 +1322,7 @@ static bt_status save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         put_be(&all, x[i].f3, 2);
     }
     size_t zl = 0;
-    unsigned char *z = deflate_bytes(all.data, all.len, &zl);
+    unsigned char *z = deflate_bytes(d, all.data, all.len, &zl);
     if (!z) {
         st = bt_err_set(e, BT_ENOMEM, "zlib: cannot compress the cross-reference stream");
         goto done;
@@ -1511,6 +1529,7 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     bt_pdfstruct_free(d.ps);
     free(d.pageobj);
     free(d.cats);
+    if (d.z_ready) deflateEnd(&d.z);
     bt_fontset_release(d.fs);
     return st;
 }
