@@ -446,6 +446,7 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
         else if (j->st != BT_OK) failed++;
         else written++;
     }
+    bt_progress_update(&pg, l.n); /* the whole count, with its rate, before the line is erased */
     for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
     free(tids);
     bt_progress_end(&pg);

@@ -64,7 +64,8 @@ static void draw(bt_progress *p) {
         bar[WIDTH] = '\0';
         double el = t - p->start;
         char rate[32] = "", left[32] = "";
-        if (p->done > 0 && el > 0.05) {
+        /* (a rate over the first 50 ms means little; at the end it is the run's own) */
+        if (p->done > 0 && el > 0 && (el > 0.05 || p->done >= p->total)) {
             double r = p->done / el;
             snprintf(rate, sizeof rate, "%7.1f/s", r);
             char lt[16];
