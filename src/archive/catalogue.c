@@ -324,7 +324,8 @@ static void spill_put(cat_spill *sp, size_t i, const bt_cat_article *a)
     int bad = 0;
     for (int k = 0; k < 11; k++) {
         size_t n = f[k] ? strlen(f[k]) + 1 : 0;
-        bad |= fputc(f[k] != NULL, sp->f) == EOF || (n && fwrite(f[k], 1, n, sp->f) != n);
+        int there = f[k] ? 1 : 0;
+        bad |= fputc(there, sp->f) == EOF || (n && fwrite(f[k], 1, n, sp->f) != n);
         len += 1 + n;
     }
     bad |= fwrite(&a->pdf_size, sizeof a->pdf_size, 1, sp->f) != 1;
