@@ -26,7 +26,8 @@ FZ_LIBS    = $(shell pkg-config --libs $(PKGS)) $(HPDF_LIBS) -ljpeg -lpthread -l
 
 # FUZZ_EXCLUDE: sources to leave out (e.g. a module that is mid-edit and does not compile).
 FUZZ_EXCLUDE ?=
-SRC  = $(filter-out src/main.c $(FUZZ_EXCLUDE),$(wildcard src/*.c src/*/*.c))
+# the harnesses link the libraries themselves: not the forwarders that load them on first use
+SRC  = $(filter-out src/main.c $(wildcard src/lazy/*.c) $(FUZZ_EXCLUDE),$(wildcard src/*.c src/*/*.c))
 OBJ  = $(patsubst src/%.c,$(FZ)/obj/%.o,$(SRC))
 BINS = $(patsubst %,$(FZ)/fuzz_%,$(FUZZERS))
 
