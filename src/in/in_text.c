@@ -240,12 +240,14 @@ static int has_photo_credit(const char *s)
     return 0;
 }
 
-/* A short line without final punctuation, starting with a capital (or a quote/digit). */
-static int caption_like(const char *s)
+/* A short line without final punctuation, starting with a capital (or a quote/digit); or a
+ * short line with a photo credit (*credit set). */
+static int caption_like(const char *s, int *credit)
 {
+    *credit = 0;
     size_t chars = bt_utf8_length(s);
     if (chars > 180 || count_words(s) > 40) return 0;
-    if (has_photo_credit(s)) return 1;
+    if (has_photo_credit(s)) return *credit = 1;
     if (ends_sentence(s)) return 0;
     uint32_t c = first_cp(s);
     return is_upper_cp(c) || (c >= '0' && c <= '9') || c == '"' || c == 0x201C;
@@ -350,27 +352,36 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
 
     /* Captions and sub-headings are both short unpunctuated lines. Where the article marks
      * its captions with a photo credit ("Ảnh: …"), the unmarked ones are sub-headings. */
+    /* (each paragraph's look worked out once: bit 0 caption-like, bit 1 with a photo credit) */
+    unsigned char *look = bt_xcalloc(nbody ? nbody : 1, 1);
     int credited = 0;
-    for (size_t i = 0; i < nbody; i++) credited |= caption_like(paras[i]) && has_photo_credit(paras[i]);
+    for (size_t i = 0; i < nbody; i++) {
+        int credit;
+        look[i] = (unsigned char)(caption_like(paras[i], &credit) | credit << 1);
+        credited |= credit;
+    }
 
+    /* The paragraphs are clean already (clean lines joined by one space): added as they are,
+     * not cleaned a second time. */
     for (size_t i = 0; i < nbody; i++) {
         const char *s = paras[i];
         const char *rest;
         bt_block *b;
         if (is_bullet_item(s, &rest)) {
-            bt_article_add(a, BT_BLOCK_LIST_ITEM, rest); /* level 0: bulleted */
-        } else if (i > 0 && i + 1 < nbody + (nbody < np) && caption_like(s)) {
-            int credit = has_photo_credit(s);
+            bt_article_add_clean(a, BT_BLOCK_LIST_ITEM, bt_xstrdup(rest)); /* level 0: bulleted */
+        } else if (i > 0 && i + 1 < nbody + (nbody < np) && (look[i] & 1)) {
+            int credit = look[i] >> 1;
             if (credited && !credit && count_words(s) <= 14) {
-                b = bt_article_add(a, BT_BLOCK_HEADING, s);
+                b = bt_article_add_clean(a, BT_BLOCK_HEADING, bt_xstrdup(s));
                 if (b) b->level = 2;
             } else {
-                bt_article_add(a, BT_BLOCK_CAPTION, s);
+                bt_article_add_clean(a, BT_BLOCK_CAPTION, bt_xstrdup(s));
             }
         } else {
-            bt_article_add(a, BT_BLOCK_PARAGRAPH, s);
+            bt_article_add_clean(a, BT_BLOCK_PARAGRAPH, bt_xstrdup(s));
         }
     }
+    free(look);
 
     for (size_t i = 0; i < np; i++) free(paras[i]);
     free(paras);

@@ -166,6 +166,36 @@ static void t_parser(void)
               strncmp(a->blocks[0].text, "3. ", 3) == 0);
     bt_article_free(a);
 
+    /* the text parser adds its paragraphs without cleaning them again: each must already be
+     * what bt_text_clean makes of it (spaces of every kind, controls, soft hyphens, decomposed
+     * letters, a line starting with a combining mark, bullets, hard-wrapped lines joined) */
+    a = parse("Ti\xc3\xaau \xc4\x91\xe1\xbb\x81\n\n"
+              "  \tM\xe1\xbb\x99t\xc2\xa0\xc2\xa0" "d\xc3\xb2ng\x01 c\xc3\xb3 kho\xe1\xba\xa3ng\xe2\x80\x83tr\xe1\xba\xafng "
+              "v\xc3\xa0 ti\xe1\xba\xbfng Vi\xc3\xaa\xcc\xa3t ph\xc3\xa2n\xc2\xadt\xc3\xa1" "ch\n"
+              "\xcc\x81ti\xe1\xba\xbfp theo v\xe1\xbb\x9bi d\xe1\xba\xa5u \xe1\xbb\x9f \xc4\x91\xe1\xba\xa7u d\xc3\xb2ng  \n\n"
+              "D\xc3\xb2ng \xc4\x91\xe1\xba\xa7u c\xe1\xbb\xa7" "a m\xe1\xbb\x99t \xc4\x91o\xe1\xba\xa1n v\xc4\x83n kh\xc3\xa1 d\xc3\xa0i \xc4\x91\xe1\xbb\x83 \xc4\x91\xc6\xb0\xe1\xbb\xa3" "c n\xe1\xbb\x91i \n"
+              "  v\xe1\xbb\x9bi d\xc3\xb2ng sau vi\xe1\xba\xbft th\xc6\xb0\xe1\xbb\x9dng\n\n"
+              "-   m\xe1\xbb\x99t \xc3\xbd\xe2\x80\x8a\n\n"
+              "\xe2\x80\xa2 hai \xc3\xbd \n\n"
+              "\xe1\xba\xa2nh: Minh H\xc3\xa0 \n\n"
+              "C\xc3\xa2u cu\xe1\xbb\x91i c\xc3\xb9ng.\r\n");
+    int clean = a && a->nblocks >= 3;
+    for (size_t i = 0; a && i < a->nblocks; i++) {
+        const char *t = a->blocks[i].text ? a->blocks[i].text : "";
+        char *c = bt_text_clean(t, strlen(t));
+        if (strcmp(c, t) != 0) {
+            printf("  not clean: [%s]\n", t);
+            clean = 0;
+        }
+        free(c);
+    }
+    CHECK("paragraphs come out clean without a second cleaning", clean);
+    int joined = 0;
+    for (size_t i = 0; a && i < a->nblocks; i++)
+        joined |= a->blocks[i].text && strstr(a->blocks[i].text, "n\xe1\xbb\x91i v\xe1\xbb\x9bi d\xc3\xb2ng") != NULL;
+    CHECK("a hard-wrapped line joined to the one before", joined);
+    bt_article_free(a);
+
     bt_err e;
     bt_article *none = NULL;
     CHECK("empty refused", bt_input_parse("  \n\n ", 5, NULL, NULL, &none, &e) == BT_EEMPTY && !none);
