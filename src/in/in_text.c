@@ -356,8 +356,9 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
     unsigned char *look = bt_xcalloc(nbody ? nbody : 1, 1);
     int credited = 0;
     for (size_t i = 0; i < nbody; i++) {
-        int credit;
-        look[i] = (unsigned char)(caption_like(paras[i], &credit) | credit << 1);
+        int credit = 0;
+        int captionish = caption_like(paras[i], &credit);
+        look[i] = (unsigned char)(captionish | (credit ? 2 : 0));
         credited |= credit;
     }
 
