@@ -5,6 +5,7 @@
 #include "cat_int.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,11 +280,24 @@ char *cat_href(const char *up, const char *path)
 
 /* ---------------------------------------------------------------- articles kept (cat_spill) */
 
-static void spill_fields(const bt_cat_article *a, const char *f[11])
+/* The string fields of an article, in the order they are recorded. */
+static const size_t spill_field[] = {
+    offsetof(bt_cat_article, title),  offsetof(bt_cat_article, category), offsetof(bt_cat_article, date),
+    offsetof(bt_cat_article, author), offsetof(bt_cat_article, language), offsetof(bt_cat_article, pdf),
+    offsetof(bt_cat_article, digest), offsetof(bt_cat_article, url),      offsetof(bt_cat_article, status),
+    offsetof(bt_cat_article, reason), offsetof(bt_cat_article, key)};
+#define NSPILL (sizeof spill_field / sizeof *spill_field)
+
+static const char *field_get(const bt_cat_article *a, size_t k)
 {
-    f[0] = a->title, f[1] = a->category, f[2] = a->date, f[3] = a->author, f[4] = a->language;
-    f[5] = a->pdf, f[6] = a->digest, f[7] = a->url, f[8] = a->status, f[9] = a->reason;
-    f[10] = a->key;
+    const char *v;
+    memcpy(&v, (const char *)a + spill_field[k], sizeof v);
+    return v;
+}
+
+static void field_set(bt_cat_article *a, size_t k, const char *v)
+{
+    memcpy((char *)a + spill_field[k], &v, sizeof v);
 }
 
 /* A temp file in dir (or the system's), gone from the folder at once: it vanishes with the
@@ -318,14 +332,13 @@ static void spill_put(cat_spill *sp, size_t i, const bt_cat_article *a)
         spill_close(sp);
         return;
     }
-    const char *f[11];
-    spill_fields(a, f);
     uint64_t len = 0;
     int bad = 0;
-    for (int k = 0; k < 11; k++) {
-        size_t n = f[k] ? strlen(f[k]) + 1 : 0;
-        int there = f[k] ? 1 : 0;
-        bad |= fputc(there, sp->f) == EOF || (n && fwrite(f[k], 1, n, sp->f) != n);
+    for (size_t k = 0; k < NSPILL; k++) {
+        const char *f = field_get(a, k);
+        size_t n = f ? strlen(f) + 1 : 0;
+        int there = f ? 1 : 0;
+        bad |= fputc(there, sp->f) == EOF || (n && fwrite(f, 1, n, sp->f) != n);
         len += 1 + n;
     }
     bad |= fwrite(&a->pdf_size, sizeof a->pdf_size, 1, sp->f) != 1;
@@ -361,25 +374,18 @@ static int spill_get(cat_spill *sp, size_t i, bt_cat_article *a)
         if (k <= 0) return 0;
         got += (size_t)k;
     }
-    const char *f[11];
     const char *p = sp->buf, *end = sp->buf + len;
-    for (int k = 0; k < 11; k++) {
+    memset(a, 0, sizeof *a);
+    for (size_t k = 0; k < NSPILL; k++) {
         if (p >= end) return 0;
-        f[k] = NULL;
         if (!*p++) continue;
         const char *z = memchr(p, '\0', (size_t)(end - p));
         if (!z) return 0;
-        f[k] = p;
+        field_set(a, k, p);
         p = z + 1;
     }
-    uint64_t size;
-    if ((size_t)(end - p) != sizeof size) return 0;
-    memcpy(&size, p, sizeof size);
-    memset(a, 0, sizeof *a);
-    a->title = f[0], a->category = f[1], a->date = f[2], a->author = f[3], a->language = f[4];
-    a->pdf = f[5], a->digest = f[6], a->url = f[7], a->status = f[8], a->reason = f[9];
-    a->key = f[10];
-    a->pdf_size = size;
+    if ((size_t)(end - p) != sizeof a->pdf_size) return 0;
+    memcpy(&a->pdf_size, p, sizeof a->pdf_size);
     return 1;
 }
 
