@@ -10,7 +10,9 @@
  * files beside this one define each function bantin calls, with the library's own prototype
  * (the compiler checks it against the header), as a small forwarder that loads the library
  * with dlopen the first time one of its functions is called and then calls the real one. The
- * callers are unchanged. libcurl does the same through a table of its own (net/curl_dl.h).
+ * callers are unchanged. libcurl does the same through a table of its own (net/curl_dl.h):
+ * curl_easy_setopt and curl_easy_getinfo take variable arguments, which a forwarder cannot pass
+ * on, and a missing libcurl fails that source, not the whole run.
  *
  * A library that cannot be loaded when it is first needed (a broken installation) ends the
  * process with a one-line message and exit status 4, as a missing resource does. */
