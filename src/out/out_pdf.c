@@ -14,6 +14,7 @@
  * memory stays flat whatever the number of articles. */
 #include "out_pdf.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -310,12 +311,27 @@ static unsigned char *deflate_bytes(doc *d, const void *in, size_t len, size_t *
     return bt_xrealloc(out, *outlen ? *outlen : 1);
 }
 
+/* A new stream object of bytes (taken): entries (without Length and Filter), and the Filter
+ * when the bytes are deflated. */
+static HPDF_Dict stream_of(doc *d, const char *entries, unsigned char *bytes, size_t blen, int deflated)
+{
+    HPDF_Dict obj = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
+    if (!obj) {
+        free(bytes);
+        return NULL;
+    }
+    if (!stream_take(d, obj, bytes, blen)) return NULL;
+    bt_buf b = {0};
+    if (deflated) bt_buf_adds(&b, "/Filter /FlateDecode\n");
+    bt_buf_adds(&b, entries);
+    raw_set(obj, &b);
+    return obj;
+}
+
 /* A new stream object: entries (without Length and Filter) and the data (copied), compressed
  * when deflate is set. */
 static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_t len, int deflate)
 {
-    HPDF_Dict obj = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
-    if (!obj) return NULL;
     unsigned char *bytes;
     size_t blen = len;
     if (deflate) {
@@ -325,12 +341,7 @@ static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_
         bytes = bt_xmalloc(len ? len : 1);
         memcpy(bytes, data, len);
     }
-    if (!stream_take(d, obj, bytes, blen)) return NULL;
-    bt_buf b = {0};
-    if (deflate) bt_buf_adds(&b, "/Filter /FlateDecode\n");
-    bt_buf_adds(&b, entries);
-    raw_set(obj, &b);
-    return obj;
+    return stream_of(d, entries, bytes, blen, deflate);
 }
 
 /* ---------------------------------------------------------------- strings */
@@ -944,25 +955,82 @@ static const char *first_field(doc *d, size_t off)
 /* ---------------------------------------------------------------- PDF/A */
 
 /* The sRGB profile shipped with the fonts (fonts/sRGB.icc, see fonts/sRGB.icc.txt). */
-static bt_status read_icc(unsigned char **out, size_t *len, bt_err *e)
+static bt_status read_icc(const char *path, unsigned char **out, size_t *len, bt_err *e)
 {
-    const char *env = getenv("BANTIN_ICC_PROFILE");
-    char *dir = env && *env ? NULL : bt_data_dir("fonts");
-    char *path = env && *env ? bt_xstrdup(env) : dir ? bt_path_join(dir, "sRGB.icc") : NULL;
-    free(dir);
     if (!path) return bt_err_set(e, BT_EFONT, "the sRGB colour profile for PDF/A was not found (fonts/sRGB.icc)");
     char *data = NULL;
     bt_err e2;
     bt_status st = bt_read_file(path, 1 << 20, &data, len, &e2);
     if (st == BT_OK && (*len < 132 || memcmp(data + 36, "acsp", 4) != 0 || memcmp(data + 16, "RGB ", 4) != 0)) {
         free(data);
+        data = NULL;
         st = bt_err_set(e, BT_EFONT, "%s: not an RGB ICC profile", path);
     } else if (st) {
         bt_err_set(e, BT_EFONT, "%s: %s", path, e2.msg);
     }
-    free(path);
     *out = (unsigned char *)data;
     return st;
+}
+
+/* The profile's stream, deflated once for the process: every PDF/A carries the same 7 KB, and
+ * deflating it again was a twentieth of archiving an article. Kept with the path it came from
+ * (BANTIN_ICC_PROFILE may name another); freed at exit. */
+static pthread_mutex_t icc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t icc_once = PTHREAD_ONCE_INIT;
+static char *icc_path;
+static unsigned char *icc_z;
+static size_t icc_zlen;
+
+static void icc_free(void)
+{
+    free(icc_path);
+    free(icc_z);
+    icc_path = NULL;
+    icc_z = NULL;
+}
+
+static void icc_init(void) { atexit(icc_free); }
+
+static char *icc_where(void)
+{
+    const char *env = getenv("BANTIN_ICC_PROFILE");
+    if (env && *env) return bt_xstrdup(env);
+    char *dir = bt_data_dir("fonts");
+    char *path = dir ? bt_path_join(dir, "sRGB.icc") : NULL;
+    free(dir);
+    return path;
+}
+
+/* The profile's bytes deflated (a heap copy for the caller), as deflate_bytes makes them. */
+static bt_status icc_deflated(doc *d, unsigned char **out, size_t *len, bt_err *e)
+{
+    pthread_once(&icc_once, icc_init);
+    char *path = icc_where();
+    pthread_mutex_lock(&icc_lock);
+    if (!icc_z || !path || !icc_path || strcmp(path, icc_path) != 0) {
+        unsigned char *raw = NULL, *z = NULL;
+        size_t rl = 0, zl = 0;
+        bt_status st = read_icc(path, &raw, &rl, e);
+        if (st == BT_OK && !(z = deflate_bytes(d, raw, rl, &zl))) st = bt_err_set(e, BT_ENOMEM, "cannot deflate the colour profile");
+        free(raw);
+        if (st) {
+            pthread_mutex_unlock(&icc_lock);
+            free(path);
+            return st;
+        }
+        free(icc_z);
+        free(icc_path);
+        icc_z = z;
+        icc_zlen = zl;
+        icc_path = path;
+        path = NULL;
+    }
+    *out = bt_xmalloc(icc_zlen);
+    memcpy(*out, icc_z, icc_zlen);
+    *len = icc_zlen;
+    pthread_mutex_unlock(&icc_lock);
+    free(path);
+    return BT_OK;
 }
 
 /* XMP metadata matching the information dictionary, and the sRGB output intent. */
@@ -986,10 +1054,9 @@ static bt_status write_pdfa(doc *d, bt_err *e)
     free(xmp);
     unsigned char *icc = NULL;
     size_t il = 0;
-    bt_status st = read_icc(&icc, &il, e);
+    bt_status st = icc_deflated(d, &icc, &il, e);
     if (st) return st;
-    HPDF_Dict prof = raw_stream(d, "/N 3\n", icc, il, 1);
-    free(icc);
+    HPDF_Dict prof = stream_of(d, "/N 3\n", icc, il, 1);
     if (!meta || !prof) return hfail(d, e, "writing the PDF/A metadata");
     bt_buf b = {0};
     bt_buf_printf(&b,

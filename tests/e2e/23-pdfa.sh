@@ -109,3 +109,27 @@ bt archive -q --no-pdfa "$OUT/asrc" -o "$OUT/abag2" >/dev/null 2>&1
 p=$(find "$OUT/abag2/data" -name '*.pdf' | LC_ALL=C sort | head -n 1)
 [ -n "$p" ] && ! grep -aq 'GTS_PDFA1' "$p" && ! qpdf --qdf --object-streams=disable "$p" - 2>/dev/null | grep -aq 'pdfaid' \
     && pass "archive --no-pdfa: plain PDFs (no output intent, no PDF/A identification)" || fail "archive --no-pdfa"
+
+# The colour profile: deflated once per process (pdf -d runs several documents on threads), so
+# every PDF of a batch carries it whole; BANTIN_ICC_PROFILE names another, checked as before.
+mkdir -p "$OUT/icc-d"
+bt pdf -q --pdfa "$seed" "$FIX/text/001.txt" "$FIX/text/002.txt" -d "$OUT/icc-d"
+n=0
+for p in "$OUT"/icc-d/*.pdf; do
+    qpdf --qdf --object-streams=disable "$p" "$OUT/icc.qdf" 2>/dev/null
+    o=$(grep -a -o '/DestOutputProfile [0-9]*' "$OUT/icc.qdf" | awk '{print $2}')
+    [ -n "$o" ] && qpdf --show-object="$o" --filtered-stream-data "$OUT/icc.qdf" 2>/dev/null | cmp -s - fonts/sRGB.icc && n=$((n + 1))
+done
+[ "$n" = 3 ] && pass "pdfa: each PDF of a -d batch carries the sRGB profile byte for byte" \
+    || fail "pdfa: $n of 3 PDFs of a -d batch carry the sRGB profile"
+printf 'not a profile' >"$OUT/bad.icc"
+BANTIN_ICC_PROFILE="$OUT/bad.icc" $BANTIN pdf -q --pdfa "$seed" -o "$OUT/badicc.pdf" 2>"$OUT/badicc.err"
+rc=$?
+[ "$rc" -ne 0 ] && [ ! -e "$OUT/badicc.pdf" ] && grep -q 'not an RGB ICC profile' "$OUT/badicc.err" \
+    && pass "pdfa: a profile that is not one is refused with its name, no PDF written (exit $rc)" \
+    || fail "pdfa: bad BANTIN_ICC_PROFILE: exit $rc, $(cat "$OUT/badicc.err")"
+BANTIN_ICC_PROFILE="$OUT/nope.icc" $BANTIN pdf -q --pdfa "$seed" -o "$OUT/noicc.pdf" 2>"$OUT/noicc.err"
+rc=$?
+[ "$rc" -ne 0 ] && [ ! -e "$OUT/noicc.pdf" ] && grep -q 'nope.icc' "$OUT/noicc.err" \
+    && pass "pdfa: a missing profile is named in the error, no PDF written (exit $rc)" \
+    || fail "pdfa: missing BANTIN_ICC_PROFILE: exit $rc, $(cat "$OUT/noicc.err")"
