@@ -62,17 +62,6 @@ static int epub_xml_char(uint32_t cp)
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-/* 1 when s (len bytes) is valid UTF-8 without a byte that may start a character XML 1.0 forbids
- * (the test epub_xml_clean makes): then epub_xml_clean(s) would be an exact copy. */
-static int epub_xml_is_clean(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xEF) return 0;
-    }
-    return bt_utf8_valid(s, len);
-}
-
 /* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
 static char *epub_xml_clean(const char *s)
 {
@@ -350,30 +339,6 @@ static void cpset_add(uint64_t *set, uint32_t cp)
     if (cp < 0x110000) set[cp >> 6] |= (uint64_t)1 << (cp & 63);
 }
 
-/* Add the characters of s, which is valid UTF-8. */
-static void cpset_add_utf8(uint64_t *set, const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        uint32_t c = u[i];
-        if (c < 0x80) {
-            i++;
-        } else if (c < 0xE0) {
-            c = ((c & 0x1F) << 6) | (u[i + 1] & 0x3F);
-            i += 2;
-        } else if (c < 0xF0) {
-            c = ((c & 0x0F) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
-            i += 3;
-        } else {
-            c = ((c & 0x07) << 18) | ((uint32_t)(u[i + 1] & 0x3F) << 12) |
-                ((uint32_t)(u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
-            i += 4;
-        }
-        cpset_add(set, c);
-    }
-}
-
 /* ---------------------------------------------------------------------------------------------
  * XML writing: a thin layer over xmlTextWriter that remembers the first failure and collects the
  * code points of displayed text (for font subsetting). */
@@ -445,19 +410,63 @@ static void xw_nl(bt_xw *x)
 {
     if (xmlTextWriterWriteRaw(x->w, BAD_CAST "\n") < 0) x->failed = 1;
 }
+/* One pass over a text that is written (every word of a book goes through here): adds its
+ * characters to set (when not NULL) and returns a mask: TEXT_DIRTY when epub_xml_clean would change
+ * it (not valid UTF-8, or a character XML 1.0 forbids), TEXT_ESCAPE when it holds a character
+ * xmlEncodeSpecialChars escapes in element content (< > & " and CR). A dirty text adds only
+ * what came before the first bad byte, which cleaning keeps. */
+enum { TEXT_DIRTY = 1, TEXT_ESCAPE = 2 };
+static int text_scan(uint64_t *set, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int r = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = u[i];
+        uint32_t cp;
+        size_t n;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != 0x9 && c != 0xA && c != 0xD) || c == 0x7F) return r | TEXT_DIRTY;
+            if (c == '<' || c == '>' || c == '&' || c == '"' || c == '\r') r |= TEXT_ESCAPE;
+            cp = c;
+            n = 1;
+        } else if (c >= 0xC2 && c <= 0xDF && i + 1 < len && (u[i + 1] & 0xC0) == 0x80) {
+            cp = ((c & 0x1Fu) << 6) | (u[i + 1] & 0x3Fu);
+            n = 2;
+        } else if (c >= 0xE1 && c <= 0xEC && i + 2 < len && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) { /* neither overlong (E0) nor a surrogate (ED) */
+            cp = ((c & 0x0Fu) << 12) | ((uint32_t)(u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3Fu);
+            n = 3;
+        } else {
+            n = bt_utf8_decode(s + i, len - i, &cp);
+            if (n < 2) return r | TEXT_DIRTY; /* a lead byte that starts no valid sequence */
+        }
+        if (!epub_xml_char(cp)) return r | TEXT_DIRTY;
+        if (set) cpset_add(set, cp);
+        i += n;
+    }
+    return r;
+}
+
 static void xw_text(bt_xw *x, const char *s)
 {
     /* the common case, text that is clean already, is written as it is, without a copy */
     const char *w = s ? s : "";
     size_t len = strlen(w);
     char *c = NULL;
-    if (!epub_xml_is_clean(w, len)) {
+    int scan = text_scan(x->cps, w, len);
+    if (scan & TEXT_DIRTY) {
         c = epub_xml_clean(s);
         w = c;
         len = strlen(c);
+        scan = text_scan(x->cps, w, len);
     }
-    if (x->cps) cpset_add_utf8(x->cps, w, len);
-    if (xmlTextWriterWriteString(x->w, BAD_CAST w) < 0) x->failed = 1;
+    /* xmlTextWriterWriteString escapes the text (xmlEncodeSpecialChars, a copy) and writes that
+     * raw: a text with nothing to escape is written raw at once, the same bytes (xw_text is only
+     * ever called in element content, never inside an attribute) */
+    int rc = (scan & TEXT_ESCAPE) || len > INT_MAX ? xmlTextWriterWriteString(x->w, BAD_CAST w)
+                                : xmlTextWriterWriteRawLen(x->w, BAD_CAST w, (int)len);
+    if (rc < 0) x->failed = 1;
     free(c);
 }
 /* <name [class=cls]>text</name> */

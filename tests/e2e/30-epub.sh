@@ -343,6 +343,34 @@ else
     skip "epub: rich article markup (run the unit tests first: $RICH missing)"
 fi
 
+# Text that needs escaping or cleaning: markup, entities, quotes, a CR, a C0 control, U+FFFE and
+# an invalid byte, in the title, an author and paragraphs. Text with nothing to escape is written
+# raw by the writer (xw_text): the markup must come out as text, never as elements, and the book
+# well-formed (epubcheck below).
+printf 'Tin <b>đậm</b> & "trích" <script>alert(1)</script>\n\n08:00 | 27/05/2023 | THỜI SỰ\n\nĐoạn <img src=x onerror=alert(1)> một &amp; hai "ba" \r bốn \001 năm \357\277\276 sáu \377 bảy.\n\nĐoạn thường, không có gì lạ.\n\nLê Văn <i>A</i> & B\n' >"$OUT/esc.txt"
+bt epub -q "$OUT/esc.txt" -o "$OUT/esc.epub" 2>/dev/null
+check "epub: text with markup, quotes, CR and controls converts (exit 0)" test $? -eq 0 -a -s "$OUT/esc.epub"
+python3 - "$OUT/esc.epub" >"$OUT/esc.log" 2>&1 <<'PY'
+import sys, zipfile
+import xml.etree.ElementTree as ET
+X = '{http://www.w3.org/1999/xhtml}'
+z = zipfile.ZipFile(sys.argv[1])
+page = [n for n in z.namelist() if n.endswith('.xhtml') and '/a0' in n][0]
+raw = z.read(page).decode('utf-8')
+r = ET.fromstring(raw)
+text = ''.join(r.find('.//%sbody' % X).itertext())
+bad = [t for t in ('<script', '<b>', '<img', '<i>') if t in raw]
+need = ['<script>alert(1)</script>', '<b>đậm</b>', '<img src=x onerror=alert(1)>', '&amp; hai "ba"', '<i>A</i> & B']
+miss = [t for t in need if t not in text]
+ctl = [c for c in text if (ord(c) < 0x20 and c not in '\t\n\r') or c == '\ufffe']
+print('raw markup:', bad, 'missing text:', miss, 'controls:', ctl, 'elements:',
+      sorted({e.tag.replace(X, '') for e in r.iter()} & {'script', 'b', 'img', 'i'}))
+sys.exit(1 if bad or miss or ctl or r.find('.//%sscript' % X) is not None else 0)
+PY
+rc=$?
+check "epub: markup in the text is escaped text, controls dropped ($(tr '\n' ' ' <"$OUT/esc.log" | cut -c1-200))" test "$rc" -eq 0
+extra="$extra $OUT/esc.epub"
+
 # --- epubcheck: every book in one JVM when possible --------------------------------------------
 if ! have_epubcheck; then
     skip "epubcheck (java or $epubcheck_jar missing)"
