@@ -55,6 +55,8 @@ DEB_TEST  = poppler-utils qpdf epubcheck default-jdk-headless python3 zip unzip 
             wget parallel mupdf-tools chromium nodejs locales python3-yaml time brotli openssl
 # DejaVu Sans for the fallback-face test (tests/e2e/20-pdf-bad.sh)
 DEB_TEST += fonts-dejavu-core
+# the peers make bench compares with (its target rows give the ratios); only make bench installs them
+DEB_BENCH = wkhtmltopdf weasyprint pandoc
 
 .PHONY: print-pkgs all deps deps-test demo test check asan valgrind bench fuzz install clean units
 
@@ -171,6 +173,7 @@ valgrind: all
 	@sh tests/valgrind.sh ./$(BIN)
 
 bench: all
+	@sh tests/deps.sh $(DEB_BENCH) || echo "bench: the peers ($(DEB_BENCH)) are not installed: their rows say so"
 	@sh tests/bench.sh ./$(BIN)
 
 fuzz:
