@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 bt_status (bt_err_set)(bt_err *e, bt_status code, const char *fmt, ...)
 {
@@ -67,6 +71,72 @@ void *bt_xrealloc(void *p, size_t n)
     p = realloc(p, n ? n : 1);
     if (!p) oom();
     return p;
+}
+
+/* bt_big_*: a block of its own mapping, its mapped size in a header before the caller's bytes.
+ * Under AddressSanitizer: the heap, so that overruns are still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_ON_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BIG_ON_HEAP 1
+#endif
+#endif
+#if !defined(BIG_ON_HEAP) && !defined(__linux__)
+#define BIG_ON_HEAP 1 /* (mremap is Linux's) */
+#endif
+
+#ifndef BIG_ON_HEAP
+typedef union {
+    size_t mapped;
+    max_align_t align;
+} big_head;
+
+static size_t big_size(size_t n)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (n > SIZE_MAX - sizeof(big_head) - page) oom();
+    return (n + sizeof(big_head) + page - 1) / page * page;
+}
+#endif
+
+void *bt_big_realloc(void *p, size_t n)
+{
+#ifdef BIG_ON_HEAP
+    return bt_xrealloc(p, n);
+#else
+    size_t want = big_size(n ? n : 1);
+    big_head *h;
+    if (!p) {
+        h = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    } else {
+        h = (big_head *)p - 1;
+        if (h->mapped == want) return p;
+        h = mremap(h, h->mapped, want, MREMAP_MAYMOVE);
+    }
+    if (h == MAP_FAILED) oom();
+    h->mapped = want;
+    return h + 1;
+#endif
+}
+
+void bt_big_free(void *p)
+{
+#ifdef BIG_ON_HEAP
+    free(p);
+#else
+    if (p) {
+        big_head *h = (big_head *)p - 1;
+        munmap(h, h->mapped);
+    }
+#endif
+}
+
+void bt_mem_release(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 char *bt_xstrdup(const char *s)
@@ -475,6 +545,37 @@ int64_t bt_source_date_epoch(void)
 }
 
 /* ---- string vector ---- */
+
+#define POOL_BLOCK ((size_t)64 << 10)
+
+char *bt_strpool_add(bt_strpool *p, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (!p->block || p->cap - p->used < n) {
+        size_t cap = sizeof(char *) + (n > POOL_BLOCK ? n : POOL_BLOCK);
+        char *b = bt_xmalloc(cap);
+        memcpy(b, &p->block, sizeof(char *));
+        p->block = b;
+        p->used = sizeof(char *);
+        p->cap = cap;
+    }
+    char *d = p->block + p->used;
+    memcpy(d, s, n);
+    p->used += n;
+    return d;
+}
+
+void bt_strpool_free(bt_strpool *p)
+{
+    char *b = p->block;
+    while (b) {
+        char *prev;
+        memcpy(&prev, b, sizeof prev);
+        free(b);
+        b = prev;
+    }
+    memset(p, 0, sizeof *p);
+}
 
 void bt_strvec_push(bt_strvec *s, char *owned)
 {

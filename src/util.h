@@ -54,6 +54,18 @@ void *bt_xrealloc(void *p, size_t n);
 char *bt_xstrdup(const char *s);
 char *bt_xstrndup(const char *s, size_t n);
 char *bt_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Arrays that grow with a batch (an entry per article): in a mapping of their own, not the heap.
+ * Freed or shrunk, their pages go back to the system at once, and they leave the heap's own
+ * behaviour alone: glibc raises its threshold for mapping a block to the size of any mapped block
+ * freed, after which every later buffer up to that size (the fonts' glyph tables among them) is
+ * taken from the heap, all of it resident. bt_big_realloc(NULL, n) allocates; p must come from
+ * bt_big_realloc; aborts when out of memory. Under AddressSanitizer: the heap. */
+void *bt_big_realloc(void *p, size_t n);
+void bt_big_free(void *p);
+/* Give the free memory of every thread's heap back to the system (glibc: malloc_trim; elsewhere
+ * nothing). Between the steps of a long run: what one step freed, scattered among blocks still in
+ * use, would otherwise stay resident under the next step's own memory. */
+void bt_mem_release(void);
 
 /* Growable byte buffer, always NUL-terminated. Zero-initialise ({0}) before use. */
 typedef struct {
@@ -118,6 +130,18 @@ void bt_strvec_push(bt_strvec *s, char *owned);
 void bt_strvec_sort(bt_strvec *s);
 /* Free every string and the array; s is left empty. */
 void bt_strvec_free(bt_strvec *s);
+
+/* Strings kept until the pool is freed, back to back in blocks of 64 KB: no allocation per string
+ * and none of the allocator's overhead (8 to 23 bytes a string). For the many small strings of a
+ * batch that all live as long as it does. Zero-initialise ({0}) before use. */
+typedef struct {
+    char *block; /* the newest block; each begins with a pointer to the one before */
+    size_t used, cap;
+} bt_strpool;
+
+/* A copy of s in the pool (valid until bt_strpool_free). */
+char *bt_strpool_add(bt_strpool *p, const char *s);
+void bt_strpool_free(bt_strpool *p);
 
 /* Hash map from byte-string keys to int32 values. Keys are copied into the map and compared in
  * full (a 64-bit hash only picks the slot), so two keys never stand for each other. Memory: one

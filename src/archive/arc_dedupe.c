@@ -166,11 +166,11 @@ bt_status arc_assign(arc_ctx *c, size_t i, bt_err *e) {
     arc_record r, old;
     if (arc_rec_read(c, x->rec, &r) != 0)
         return bt_err_set(e, BT_EIO, "cannot read back the record of %s", x->src);
-    int has_old = arc_rec_read(c, x->oldrec, &old) == 0;
+    int has_old = arc_rec_read(c, c->io[i].oldrec, &old) == 0;
     bt_status st = BT_OK;
     char *oldpdf = has_old && old.pdf_path ? bt_xstrdup(old.pdf_path) : NULL;
     if (has_old && old.digest) { /* its old digest loses (or re-renders) this article */
-        int32_t d = bt_map_gets(&c->dgmap, old.digest);
+        int32_t d = bt_idx_gets(&c->dgmap, old.digest);
         if (d >= 0) c->dg[d].dirty = 1;
     }
     if (has_old) arc_record_free(&old);

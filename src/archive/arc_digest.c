@@ -27,8 +27,30 @@ static void iso_week(int ymd, int *wy, int *wk) {
     bt_date_iso_week(&d, wy, wk);
 }
 
+static int same_digest(void *ud, int32_t v, const void *key, size_t len) {
+    const arc_ctx *c = ud;
+    const char *name = c->dg[v].name;
+    return strlen(name) == len && memcmp(name, key, len) == 0;
+}
+
+void arc_digest_init(arc_ctx *c) {
+    c->dgmap.same = same_digest;
+    c->dgmap.ud = c;
+}
+
+/* A category or period name, kept once for every digest that shows it. */
+static const char *dg_string(arc_ctx *c, const char *s) {
+    int32_t k = bt_map_gets(&c->dgnames, s);
+    if (k < 0) {
+        k = (int32_t)c->dgtext.n;
+        bt_strvec_push(&c->dgtext, bt_xstrdup(s));
+        bt_map_puts(&c->dgnames, s, k);
+    }
+    return c->dgtext.v[k];
+}
+
 int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label) {
-    int32_t i = bt_map_gets(&c->dgmap, name);
+    int32_t i = bt_idx_gets(&c->dgmap, name);
     if (i >= 0) return i;
     if (c->ndg == c->capdg) {
         c->capdg = c->capdg ? c->capdg * 2 : 64;
@@ -36,11 +58,11 @@ int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const
     }
     arc_digest *d = &c->dg[c->ndg];
     memset(d, 0, sizeof *d);
-    d->name = bt_xstrdup(name);
-    d->category = bt_xstrdup(category ? category : "");
-    d->label = bt_xstrdup(label ? label : "");
+    d->name = bt_strpool_add(&c->dgstr, name);
+    d->category = dg_string(c, category ? category : "");
+    d->label = dg_string(c, label ? label : "");
     d->from_bag = -1;
-    bt_map_puts(&c->dgmap, name, (int32_t)c->ndg);
+    bt_idx_puts(&c->dgmap, name, (int32_t)c->ndg);
     return (int32_t)c->ndg++;
 }
 
@@ -210,13 +232,17 @@ void arc_digest_order(arc_ctx *c) {
     }
     for (size_t d = 0; d < c->ndg; d++)
         if (newidx[d] < 0) newidx[d] = k++;
-    arc_digest *dg = bt_xmalloc(c->capdg * sizeof *dg);
+    /* (the new table as big as it needs to be: no digest is added after this) */
+    arc_digest *dg = bt_xmalloc(c->ndg * sizeof *dg);
     for (size_t d = 0; d < c->ndg; d++) dg[newidx[d]] = c->dg[d];
     free(c->dg);
     c->dg = dg;
+    c->capdg = c->ndg;
     for (size_t i = 0; i < c->n; i++)
         if (c->ents[i].digest >= 0) c->ents[i].digest = newidx[c->ents[i].digest];
-    for (size_t d = 0; d < c->ndg; d++) bt_map_puts(&c->dgmap, c->dg[d].name, (int32_t)d);
+    /* the index compares names at the values it holds, which now mean other digests: rebuilt */
+    bt_idx_free(&c->dgmap);
+    for (size_t d = 0; d < c->ndg; d++) bt_idx_puts(&c->dgmap, c->dg[d].name, (int32_t)d);
     free(newidx);
 }
 
@@ -226,13 +252,29 @@ void arc_render_digests(arc_ctx *c) {
     for (size_t d = 0; d < c->ndg; d++) ndirty += c->dg[d].dirty != 0;
     if (!ndirty) return;
     c->changed = 1;
+    /* the members of every dirty digest in one array: counted, then placed (no allocation per
+     * digest, nothing grown one member at a time) */
+    size_t total = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        arc_ent *x = &c->ents[i];
+        if (x->status != ST_OK || x->digest < 0 || !c->dg[x->digest].dirty) continue;
+        c->dg[x->digest].nmem++;
+        total++;
+    }
+    free(c->dgmem);
+    c->dgmem = bt_xmalloc((total ? total : 1) * sizeof *c->dgmem);
+    size_t at = 0;
+    for (size_t d = 0; d < c->ndg; d++) {
+        arc_digest *g = &c->dg[d];
+        g->mem = c->dgmem + at;
+        at += g->nmem;
+        g->nmem = 0;
+    }
     for (size_t i = 0; i < c->n; i++) {
         arc_ent *x = &c->ents[i];
         if (x->status != ST_OK || x->digest < 0) continue;
         arc_digest *g = &c->dg[x->digest];
-        if (!g->dirty) continue;
-        g->mem = bt_xrealloc(g->mem, (g->nmem + 1) * sizeof *g->mem);
-        g->mem[g->nmem++] = (int)i;
+        if (g->dirty) g->mem[g->nmem++] = (int)i;
     }
     free(c->list);
     c->list = bt_xmalloc(ndirty * sizeof *c->list);

@@ -3,7 +3,7 @@
  *
  * A run, and the file that does each step:
  *   archive.c     bt_archive_run: open the bag, walk, plan, parse+render, finish (below), close
- *   arc_walk.c    walk: find the sources (today: files under the source folders) -> arc_ent list;
+ *   arc_walk.c    walk: find the sources (today: files under the source folders) -> arc_found list;
  *                 the SOURCE SEAM: how a source is found, hashed, loaded and found unchanged
  *   arc_state.c   the state file (bantin-state.jsonl) and the records work file: the ONE place
  *                 where an article record (arc_record) is converted to and from JSON
@@ -19,7 +19,7 @@
  *   arc_merge.c   joining shard bags
  *
  * Where web sources plug in (feeds, WARC files, a fetch queue):
- *   1. arc_walk(): a producer per source kind appends arc_ent entries with their origin and key
+ *   1. arc_walk(): a producer per source kind appends arc_found entries with their origin and key
  *      (src). Files: the path. URL: the URL. WARC: "WARCFILE#OFFSET" (with warc_* fields kept in
  *      the record). Keys are unique across kinds (a URL cannot look like a path under a source
  *      folder); the list is sorted by key, so plan() can merge it with the state in one pass.
@@ -168,12 +168,18 @@ void arc_options_from_json(const char *json, bt_archive_opts *o, json_t **hold);
 
 /* ---------- the run's working data ---------- */
 
-/* Per source: only the small fixed data; the full record lives in the records work file on disk
- * so memory stays flat as the batch grows. */
+/* A source found by the walk (what the plan compares with its record). */
 typedef struct {
-    char *src;              /* the key (record.src) */
+    char *src;              /* the key (record.src), in c->srcs */
     int64_t size, mtime_ns;
-    long rec, oldrec;       /* offsets in the records file (-1: none) */
+    uint8_t origin;         /* arc_origin */
+} arc_found;
+
+/* Per source, for the whole run: only the small fixed data (32 bytes); the full record lives in the
+ * records work file on disk so memory stays flat as the batch grows. */
+typedef struct {
+    char *src;              /* the key (record.src), in c->srcs */
+    long rec;               /* offset of its record in the records file (-1: none) */
     int32_t ymd;            /* YYYYMMDD, 0 undated */
     int32_t digest;         /* digest table index or -1 */
     int16_t from_bag;       /* merge: index of the shard bag the PDF comes from, else -1 */
@@ -181,18 +187,27 @@ typedef struct {
     uint8_t status, plan, present;
 } arc_ent;
 
+/* Per source, until names and duplicates are settled (c->io, beside c->ents). */
 typedef struct {
-    char *name;     /* "digests/x.epub" (relative to data/) */
-    char *category; /* display name */
-    char *label;    /* period display */
-    char sha[BT_SHA256_HEX];
+    int64_t size, mtime_ns; /* the source's, for its new record */
+    long oldrec;            /* offset of its previous record (-1: none) */
+} arc_ent_io;
+
+/* A digest. There are about as many as the archive has categories times months, so it is kept
+ * small: its category and period names are shared (c->dgnames), its name is the key of c->dgmap. */
+typedef struct {
+    const char *name;     /* "digests/x.epub" (relative to data/), in c->dgstr */
+    const char *category; /* display name (in c->dgnames) */
+    const char *label;    /* period display (in c->dgnames) */
     uint64_t size;
-    int exists;     /* a file is in the bag (old) or staged (new) */
-    int dirty, failed, gone;
     size_t members;
-    int16_t from_bag; /* merge: copy from this bag when all members come from it, else -1 */
-    int *mem;
+    int *mem;             /* its articles (ents indices) while the digests are rendered: a piece
+                           * of c->dgmem */
     size_t nmem;
+    char sha[BT_SHA256_HEX];
+    uint8_t exists;       /* a file is in the bag (old) or staged (new) */
+    uint8_t dirty, failed, gone;
+    int16_t from_bag;     /* merge: copy from this bag when all members come from it, else -1 */
 } arc_digest;
 
 typedef struct arc_ctx {
@@ -203,10 +218,17 @@ typedef struct arc_ctx {
     FILE *recs;               /* the records work file */
     pthread_mutex_t mu;
     arc_ent *ents;
+    arc_ent_io *io;           /* beside ents, freed once arc_assign is done */
     size_t n, cap;
+    bt_strpool srcs;          /* the entries' keys */
     arc_digest *dg;
     size_t ndg, capdg;
-    bt_map dgmap;             /* digest name -> dg index */
+    bt_idx dgmap;             /* digest name -> dg index (the names compared in dg) */
+    bt_map dgnames;           /* the digests' category and period names, each kept once (the
+                               * value: its index in dgtext) */
+    bt_strvec dgtext;
+    bt_strpool dgstr;         /* the digests' names */
+    int *dgmem;               /* every dirty digest's members, digest after digest (dg[].mem) */
     /* Duplicate keys -> ents index of the archived copy, and PDF name (relative to data/) -> ents
      * index: indexes without the keys (8 bytes a slot), which are compared in the entry's record in
      * the work file (arc_dedupe_init), so memory does not grow by the keys' bytes per article. */
@@ -229,7 +251,14 @@ typedef struct arc_ctx {
 /* Report an event to the caller's progress callback (if any). */
 void arc_emit(arc_ctx *c, bt_archive_event_kind k, const char *phase, size_t done, size_t total,
               const char *path, const char *msg);
-void arc_ent_push(arc_ctx *c, const arc_ent *x);
+/* Append an entry, with its source's size and mtime and its previous record (-1: none). */
+void arc_ent_push(arc_ctx *c, const arc_ent *x, int64_t size, int64_t mtime_ns, long oldrec);
+/* A new entry for a source found by the walk (to do, no record yet). */
+arc_ent arc_ent_of(const arc_found *f);
+/* Room for n entries in all; the arrays cut to the entries they hold (they are kept for the whole
+ * run, and grow by doubling: at most half would be unused). */
+void arc_ents_reserve(arc_ctx *c, size_t n);
+void arc_ents_fit(arc_ctx *c);
 /* Stop the run (the first reason is kept). In the workers: with c->mu held. */
 void arc_fail(arc_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 1 once the run has been stopped (takes c->mu). */
@@ -256,19 +285,21 @@ bt_status arc_write_state(arc_ctx *c, const char *path, bt_err *e);
 bt_status arc_rebuild_state(arc_ctx *c, const char *path, bt_err *e);
 
 /* arc_walk.c */
-bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e);
+/* The sources, sorted by key: *out (bt_big_free it) and *nout. The entry arrays (this list and
+ * c->ents) are bt_big_realloc blocks. */
+bt_status arc_walk(arc_ctx *c, arc_found **out, size_t *nout, bt_err *e);
 /* 0: changed; 1: unchanged (cheap check); 2: unchanged content (touched: the record needs its
  * new mtime) */
-int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
+int arc_source_same(arc_ctx *c, const arc_found *x, const arc_record *old);
 bt_status arc_source_digest(const arc_ent *x, char hex[BT_SHA256_HEX], uint64_t *size, bt_err *e);
 bt_status arc_source_load(const arc_ent *x, bt_article **a, bt_err *e);
 
 /* arc_web.c: web sources (URLs, feeds, sitemaps, WARC files), the fetch queue, WARC evidence */
 int arc_web_claims(const char *arg); /* 1 if the argument is a web source, not a file to parse */
-/* Append the web sources' entries to the walk's list (*wv, *wn, *wcap) and check the archived
- * ones with conditional requests. */
-bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e);
-int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old);
+/* Append the web sources' entries to the walk's list (*wv, *wn, *wcap; grown with bt_big_realloc)
+ * and check the archived ones with conditional requests. */
+bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_err *e);
+int arc_web_same(arc_ctx *c, const arc_found *x, const arc_record *old);
 /* In a worker: the source's article (fetched ahead by the queue), the record's web fields and
  * its evidence written into this run's WARC file. */
 bt_status arc_web_load(arc_ctx *c, size_t ei, arc_record *r, bt_article **a, bt_err *e);
@@ -284,7 +315,7 @@ void arc_web_free(arc_ctx *c);
 
 /* arc_plan.c */
 /* rebuilt: a state file to read instead of the bag's (--rebuild-state), or NULL. */
-bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_err *e);
+bt_status arc_plan(arc_ctx *c, arc_found *w, size_t nw, const char *rebuilt, bt_err *e);
 void arc_load_digest_line(arc_ctx *c, const arc_digest_line *r, int16_t from_bag);
 
 /* arc_pool.c: run fn(c, 0..total-1) on o->jobs threads (the calling thread is one of them) */
@@ -305,6 +336,7 @@ int arc_ymd_from_iso(const char *s);
 int arc_date_ymd(const bt_date *d);
 int32_t arc_digest_get(arc_ctx *c, const char *name, const char *category, const char *label);
 void arc_digest_name(arc_ctx *c, const arc_record *r, char **name, char **cat, char **label);
+void arc_digest_init(arc_ctx *c); /* the digest index's key comparison (arc_open) */
 void arc_digest_job(arc_ctx *c, size_t k);
 void arc_digest_order(arc_ctx *c);
 void arc_render_digests(arc_ctx *c);

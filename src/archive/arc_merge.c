@@ -75,11 +75,8 @@ static bt_status read_shard(arc_ctx *c, size_t b, bt_err *e) {
             arc_load_digest_line(c, &l.dg, (int16_t)b);
         } else if (l.kind == ARC_LINE_ARTICLE) {
             arc_ent x = {0};
-            x.src = bt_xstrdup(l.rec.src);
+            x.src = bt_strpool_add(&c->srcs, l.rec.src);
             x.origin = (uint8_t)l.rec.origin;
-            x.size = l.rec.size;
-            x.mtime_ns = l.rec.mtime_ns;
-            x.oldrec = -1;
             x.digest = -1;
             x.from_bag = (int16_t)b;
             x.present = !l.rec.removed;
@@ -88,7 +85,7 @@ static bt_status read_shard(arc_ctx *c, size_t b, bt_err *e) {
             /* archived articles are named and filed again across all shards */
             x.plan = x.status == ST_OK ? P_TODO : P_UNCHANGED;
             x.rec = arc_rec_append(c, &l.rec);
-            arc_ent_push(c, &x);
+            arc_ent_push(c, &x, l.rec.size, l.rec.mtime_ns, -1);
             c->stats->sources += x.present;
         }
         arc_line_free(&l);
@@ -145,10 +142,11 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
         qsort(c.ents, c.n, sizeof *c.ents, arc_cmp_ent);
         size_t k = 0;
         for (size_t i = 0; i < c.n; i++) {
-            if (k > 0 && strcmp(c.ents[k - 1].src, c.ents[i].src) == 0) { free(c.ents[i].src); continue; }
+            if (k > 0 && strcmp(c.ents[k - 1].src, c.ents[i].src) == 0) continue;
             c.ents[k++] = c.ents[i];
         }
         c.n = k;
+        arc_ents_fit(&c);
         for (size_t d = 0; d < c.ndg; d++) {
             c.dg[d].dirty = 1;   /* every digest is copied or rendered again */
             c.dg[d].exists = 0;  /* nothing is in the new bag yet */

@@ -17,7 +17,7 @@ static void register_kept(arc_ctx *c, size_t i, const arc_record *r) {
     if (r->text_sha256) bt_idx_puts(&c->textmap, r->text_sha256, (int32_t)i);
     if (r->pdf_path) bt_idx_puts(&c->namemap, r->pdf_path, (int32_t)i);
     if (r->digest) {
-        int32_t d = bt_map_gets(&c->dgmap, r->digest);
+        int32_t d = bt_idx_gets(&c->dgmap, r->digest);
         if (d < 0) { /* state without that digest: render it */
             char *name, *cat, *label;
             arc_digest_name(c, r, &name, &cat, &label);
@@ -73,7 +73,7 @@ static int outputs_present(arc_ctx *c, const arc_record *r) {
 }
 
 /* Takes over every entry of w (also when it fails). */
-bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_err *e) {
+bt_status arc_plan(arc_ctx *c, arc_found *w, size_t nw, const char *rebuilt, bt_err *e) {
     char *opts = NULL;
     char *sp = rebuilt ? bt_xstrdup(rebuilt) : bt_path_join(c->bag, ARC_STATE_NAME);
     arc_state_reader rd;
@@ -85,6 +85,7 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_er
                         "the archive was made with other options (%s; now %s): use the same options or "
                         "a new archive directory", opts, c->opts_json);
     free(opts);
+    arc_ents_reserve(c, c->n + nw); /* (sources gone since the last run come on top) */
     size_t wi = 0;
     arc_line l;
     int more = 0;
@@ -100,40 +101,38 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_er
         }
         arc_record *r = &l.rec;
         while (wi < nw && strcmp(w[wi].src, r->src) < 0) {
-            w[wi].plan = P_TODO;
-            arc_ent_push(c, &w[wi++]);
+            arc_ent x = arc_ent_of(&w[wi]);
+            arc_ent_push(c, &x, w[wi].size, w[wi].mtime_ns, -1);
+            wi++;
         }
         if (wi < nw && strcmp(w[wi].src, r->src) == 0) {
-            arc_ent x = w[wi++];
+            const arc_found *f = &w[wi++];
+            arc_ent x = arc_ent_of(f);
             int same = 0;
             /* (a web source decides for failed records too: a 404 is not fetched again) */
-            if (r->status == ST_OK || r->status == ST_FILTERED || x.origin != ARC_ORIGIN_FILE)
-                same = arc_source_same(c, &x, r);
+            if (r->status == ST_OK || r->status == ST_FILTERED || f->origin != ARC_ORIGIN_FILE)
+                same = arc_source_same(c, f, r);
             if (same && r->status == ST_OK && !outputs_present(c, r)) same = 0;
             if (same) {
                 x.plan = P_UNCHANGED;
                 ent_from_record(&x, r);
                 if (same == 2 || r->removed) {
-                    r->mtime_ns = x.mtime_ns;
+                    r->mtime_ns = f->mtime_ns;
                     r->removed = 0;
                     c->changed = 1;
                 }
                 x.rec = arc_rec_append(c, r);
-                arc_ent_push(c, &x);
+                arc_ent_push(c, &x, f->size, f->mtime_ns, -1);
                 register_kept(c, c->n - 1, r);
             } else {
-                x.plan = P_TODO;
-                x.oldrec = arc_rec_append(c, r);
-                arc_ent_push(c, &x);
+                arc_ent_push(c, &x, f->size, f->mtime_ns, arc_rec_append(c, r));
             }
         } else if (r->status == ST_OK) {
             /* the source is gone: an archived article stays (marked); others are dropped */
             arc_ent x = {0};
-            x.src = bt_xstrdup(r->src);
+            x.src = bt_strpool_add(&c->srcs, r->src);
             x.origin = (uint8_t)r->origin;
-            x.size = r->size;
-            x.mtime_ns = r->mtime_ns;
-            x.rec = x.oldrec = -1;
+            x.rec = -1;
             x.digest = -1;
             x.from_bag = -1;
             x.plan = P_REMOVED;
@@ -143,7 +142,7 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_er
                 c->changed = 1;
             }
             x.rec = arc_rec_append(c, r);
-            arc_ent_push(c, &x);
+            arc_ent_push(c, &x, r->size, r->mtime_ns, -1);
             register_kept(c, c->n - 1, r);
         } else {
             c->changed = 1;
@@ -151,9 +150,11 @@ bt_status arc_plan(arc_ctx *c, arc_ent *w, size_t nw, const char *rebuilt, bt_er
         arc_line_free(&l);
     }
     while (wi < nw) { /* (also on failure: the context owns every entry) */
-        w[wi].plan = P_TODO;
-        arc_ent_push(c, &w[wi++]);
+        arc_ent x = arc_ent_of(&w[wi]);
+        arc_ent_push(c, &x, w[wi].size, w[wi].mtime_ns, -1);
+        wi++;
     }
     arc_state_close(&rd);
+    arc_ents_fit(c);
     return st;
 }

@@ -75,8 +75,8 @@ static void parse_one(arc_ctx *c, size_t ei) {
     arc_record r = {0};
     r.origin = (arc_origin)x->origin;
     r.src = bt_xstrdup(x->src);
-    r.size = x->size;
-    r.mtime_ns = x->mtime_ns;
+    r.size = c->io[ei].size;
+    r.mtime_ns = c->io[ei].mtime_ns;
     arc_status status = ST_OK;
     char reason[600] = "";
     bt_err e = {0};

@@ -10,16 +10,44 @@
 
 #include "input.h"
 
-void arc_ent_push(arc_ctx *c, const arc_ent *x) {
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 256;
-        c->ents = bt_xrealloc(c->ents, c->cap * sizeof *c->ents);
-    }
+static void ents_resize(arc_ctx *c, size_t cap) {
+    c->cap = cap;
+    c->ents = bt_big_realloc(c->ents, cap * sizeof *c->ents);
+    c->io = bt_big_realloc(c->io, cap * sizeof *c->io);
+}
+
+void arc_ent_push(arc_ctx *c, const arc_ent *x, int64_t size, int64_t mtime_ns, long oldrec) {
+    if (c->n == c->cap) ents_resize(c, c->cap ? c->cap * 2 : 256);
+    c->io[c->n] = (arc_ent_io){size, mtime_ns, oldrec};
     c->ents[c->n++] = *x;
+}
+
+arc_ent arc_ent_of(const arc_found *f) {
+    arc_ent x = {0};
+    x.src = f->src;
+    x.origin = f->origin;
+    x.rec = -1;
+    x.digest = -1;
+    x.from_bag = -1;
+    x.present = 1;
+    x.plan = P_TODO;
+    return x;
+}
+
+void arc_ents_reserve(arc_ctx *c, size_t n) {
+    if (n > c->cap) ents_resize(c, n);
+}
+
+void arc_ents_fit(arc_ctx *c) {
+    if (c->cap > c->n && c->n > 0) ents_resize(c, c->n);
 }
 
 int arc_cmp_ent(const void *a, const void *b) {
     return strcmp(((const arc_ent *)a)->src, ((const arc_ent *)b)->src);
+}
+
+static int cmp_found(const void *a, const void *b) {
+    return strcmp(((const arc_found *)a)->src, ((const arc_found *)b)->src);
 }
 
 /* --shard K/N: keep the sources whose key hashes to share K. The key is the path relative to the
@@ -35,24 +63,22 @@ typedef struct {
     arc_ctx *c;
     const char *root;
     char *root_real; /* the source folder with its links resolved */
-    arc_ent *w;
+    arc_found *w;
     size_t n, cap;
 } walk_ctx;
 
+/* (src: taken over) */
 static void add_file(walk_ctx *k, char *src, const struct stat *fb) {
     if (k->n == k->cap) {
         k->cap = k->cap ? k->cap * 2 : 256;
-        k->w = bt_xrealloc(k->w, k->cap * sizeof *k->w);
+        k->w = bt_big_realloc(k->w, k->cap * sizeof *k->w);
     }
-    arc_ent x = {0};
-    x.src = src;
+    arc_found x = {0};
+    x.src = bt_strpool_add(&k->c->srcs, src);
+    free(src);
     x.origin = ARC_ORIGIN_FILE;
     x.size = (int64_t)fb->st_size;
     x.mtime_ns = (int64_t)fb->st_mtim.tv_sec * 1000000000LL + fb->st_mtim.tv_nsec;
-    x.rec = x.oldrec = -1;
-    x.digest = -1;
-    x.from_bag = -1;
-    x.present = 1;
     k->w[k->n++] = x;
 }
 
@@ -108,23 +134,19 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
     return BT_OK;
 }
 
-bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
+bt_status arc_walk(arc_ctx *c, arc_found **out, size_t *nout, bt_err *e) {
     walk_ctx k = {c, NULL, NULL, NULL, 0, 0};
     bt_status st = walk_files(&k, e);
     if (st == BT_OK) st = arc_web_walk(c, &k.w, &k.n, &k.cap, e);
     if (st != BT_OK) {
-        for (size_t i = 0; i < k.n; i++) free(k.w[i].src);
-        free(k.w);
+        bt_big_free(k.w); /* (the keys stay in c->srcs until the end) */
         return st;
     }
-    if (k.n > 1) qsort(k.w, k.n, sizeof *k.w, arc_cmp_ent); /* (qsort wants an array) */
+    if (k.n > 1) qsort(k.w, k.n, sizeof *k.w, cmp_found); /* (qsort wants an array) */
     /* the same file reached through two arguments counts once */
     size_t n = 0;
     for (size_t i = 0; i < k.n; i++) {
-        if (n > 0 && strcmp(k.w[n - 1].src, k.w[i].src) == 0) {
-            free(k.w[i].src);
-            continue;
-        }
+        if (n > 0 && strcmp(k.w[n - 1].src, k.w[i].src) == 0) continue;
         k.w[n++] = k.w[i];
     }
     *out = k.w;
@@ -132,7 +154,7 @@ bt_status arc_walk(arc_ctx *c, arc_ent **out, size_t *nout, bt_err *e) {
     return BT_OK;
 }
 
-int arc_source_same(arc_ctx *c, const arc_ent *x, const arc_record *old) {
+int arc_source_same(arc_ctx *c, const arc_found *x, const arc_record *old) {
     switch ((arc_origin)x->origin) {
     case ARC_ORIGIN_FILE:
         if (old->status == ST_FAILED) return 0; /* a failed file is tried again */

@@ -410,23 +410,20 @@ static void check_job(arc_ctx *c, size_t k)
 }
 
 /* Append a walk entry for key (taken over). */
-static void push_ent(arc_ent **wv, size_t *wn, size_t *wcap, char *key, arc_origin origin)
+static void push_ent(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, char *key, arc_origin origin)
 {
     if (*wn == *wcap) {
         *wcap = *wcap ? *wcap * 2 : 256;
-        *wv = bt_xrealloc(*wv, *wcap * sizeof **wv);
+        *wv = bt_big_realloc(*wv, *wcap * sizeof **wv);
     }
-    arc_ent x = {0};
-    x.src = key;
+    arc_found x = {0};
+    x.src = bt_strpool_add(&c->srcs, key);
+    free(key);
     x.origin = (uint8_t)origin;
-    x.rec = x.oldrec = -1;
-    x.digest = -1;
-    x.from_bag = -1;
-    x.present = 1;
     (*wv)[(*wn)++] = x;
 }
 
-bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_err *e)
+bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_err *e)
 {
     const bt_archive_opts *o = c->o;
     int any = 0;
@@ -513,7 +510,7 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
         size_t i = mine[k];
         if (w->old[i].gone) continue;
         const bt_item *it = &w->items.v[i];
-        push_ent(wv, wn, wcap, item_key(it), it->kind == BT_ITEM_WARC ? ARC_ORIGIN_WARC : ARC_ORIGIN_URL);
+        push_ent(c, wv, wn, wcap, item_key(it), it->kind == BT_ITEM_WARC ? ARC_ORIGIN_WARC : ARC_ORIGIN_URL);
     }
     /* sources that could not be expanded become failed entries of their own (in index.json,
      * retried next run) and the run goes on; but an archived page given as a source keeps its
@@ -526,7 +523,7 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
             if (gone) continue;
             bt_map_puts(&w->keepmap, fa[k].arg, 1);
         }
-        push_ent(wv, wn, wcap, bt_xstrdup(fa[k].arg), bt_url_has_scheme(fa[k].arg) ? ARC_ORIGIN_URL : ARC_ORIGIN_WARC);
+        push_ent(c, wv, wn, wcap, bt_xstrdup(fa[k].arg), bt_url_has_scheme(fa[k].arg) ? ARC_ORIGIN_URL : ARC_ORIGIN_WARC);
     }
     free(mine);
     free(fa);
@@ -534,7 +531,7 @@ bt_status arc_web_walk(arc_ctx *c, arc_ent **wv, size_t *wn, size_t *wcap, bt_er
     return BT_OK;
 }
 
-int arc_web_same(arc_ctx *c, const arc_ent *x, const arc_record *old)
+int arc_web_same(arc_ctx *c, const arc_found *x, const arc_record *old)
 {
     struct arc_web *w = c->web;
     if (!w) return 0;

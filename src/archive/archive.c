@@ -49,6 +49,10 @@ void arc_phase_end(arc_ctx *c, int k) {
     c->stats->phase_ms[k] += t - c->mark;
     if (getrusage(RUSAGE_SELF, &ru) == 0) c->stats->phase_peak_kb[k] = ru.ru_maxrss; /* KB on Linux */
     c->mark = t;
+    /* what this step freed goes back to the system before the next one: in the heaps of two
+     * threads and among blocks still in use, it would stay resident under the next step's own
+     * memory (the catalogue's tables on top of the digests' freed buffers) */
+    bt_mem_release();
 }
 
 int arc_failed(arc_ctx *c) {
@@ -66,16 +70,15 @@ int bt_archive_parse_day(const char *s) {
 
 void arc_close(arc_ctx *c) {
     arc_web_free(c);
-    for (size_t i = 0; i < c->n; i++) free(c->ents[i].src);
-    free(c->ents);
-    for (size_t d = 0; d < c->ndg; d++) {
-        free(c->dg[d].name);
-        free(c->dg[d].category);
-        free(c->dg[d].label);
-        free(c->dg[d].mem);
-    }
+    bt_strpool_free(&c->srcs);
+    bt_big_free(c->ents);
+    bt_big_free(c->io);
     free(c->dg);
-    bt_map_free(&c->dgmap);
+    free(c->dgmem);
+    bt_idx_free(&c->dgmap);
+    bt_map_free(&c->dgnames);
+    bt_strvec_free(&c->dgtext);
+    bt_strpool_free(&c->dgstr);
     bt_idx_free(&c->urlmap);
     bt_idx_free(&c->textmap);
     bt_idx_free(&c->namemap);
@@ -105,6 +108,7 @@ bt_status arc_open(arc_ctx *c, int must_be_new, bt_err *e) {
     c->lockfd = -1;
     pthread_mutex_init(&c->mu, NULL);
     arc_dedupe_init(c);
+    arc_digest_init(c);
     c->bag = bt_xstrdup(c->o->out);
     size_t bl = strlen(c->bag);
     while (bl > 1 && c->bag[bl - 1] == '/') c->bag[--bl] = '\0';
@@ -164,14 +168,17 @@ bt_status arc_finish(arc_ctx *c, bt_err *e) {
     bt_idx_free(&c->textmap);
     bt_idx_free(&c->namemap);
     bt_map_free(&c->namelost);
+    bt_big_free(c->io);
+    c->io = NULL;
 
     arc_digest_order(c);
     arc_render_digests(c);
     for (size_t d = 0; d < c->ndg; d++) {
-        free(c->dg[d].mem);
         c->dg[d].mem = NULL;
         c->dg[d].nmem = 0;
     }
+    free(c->dgmem);
+    c->dgmem = NULL;
     arc_phase_end(c, BT_APHASE_DIGESTS);
     if (c->fatal.code) return bt_err_set(e, c->fatal.code, "%s", c->fatal.msg);
     if (!c->changed) return BT_OK;
@@ -238,7 +245,7 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
     arc_phase_start(&c);
     c.opts_json = arc_options_json(o, 1);
     bt_status st = arc_open(&c, 0, e);
-    arc_ent *w = NULL;
+    arc_found *w = NULL;
     size_t nw = 0;
     char *rebuilt = NULL;
     if (st == BT_OK && o->rebuild_state) {
@@ -253,7 +260,7 @@ bt_status bt_archive_run(const bt_archive_opts *o, bt_archive_stats *stats, bt_e
     if (st == BT_OK) {
         c.stats->sources = nw;
         st = arc_plan(&c, w, nw, rebuilt, e);
-        free(w);
+        bt_big_free(w);
     }
     if (st == BT_OK) {
         size_t ntodo = 0;

@@ -953,17 +953,23 @@ static bt_status json_block(const cat_model *m, cat_w *w, bt_err *e)
     cw_attr(w, "id", "articles");
     /* {"g": [...], "d": [...], "a": [[row, ...], ...]}: the two small lists whole, the rows
      * one at a time, so that the block streams. */
-    json_t *g = json_array(), *d = json_array();
+    json_t *g = json_array();
     for (size_t i = 0; g && i < m->ngroups; i++)
         if (m->groups[i].n) json_array_append_new(g, json_string(m->groups[i].name));
-    for (size_t i = 0; d && i < m->c->ndigests; i++)
-        json_array_append_new(d, json_string(m->c->digests[i].path ? m->c->digests[i].path : ""));
     bt_buf b = {0};
     bt_buf_adds(&b, "{\"g\":");
     json_put(&b, g);
-    bt_buf_adds(&b, ",\n\"d\":");
-    json_put(&b, d);
-    bt_buf_adds(&b, ",\n\"a\":[");
+    /* the digests' paths one at a time too (there is about one per category and month) */
+    bt_buf_adds(&b, ",\n\"d\":[");
+    for (size_t i = 0; i < m->c->ndigests; i++) {
+        if (i) bt_buf_addc(&b, ',');
+        json_put(&b, json_string(m->c->digests[i].path ? m->c->digests[i].path : ""));
+        if (b.len >= 65536) {
+            cw_raw(w, b.data, b.len);
+            bt_buf_reset(&b);
+        }
+    }
+    bt_buf_adds(&b, "],\n\"a\":[");
     bt_status st = BT_OK;
     int first = 1;
     for (size_t gi = 0; gi < m->ngroups && st == BT_OK; gi++) {

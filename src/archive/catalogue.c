@@ -639,6 +639,12 @@ static int cmp_by_group(const void *pa, const void *pb)
     return a < b ? -1 : a > b; /* items are newest first */
 }
 
+static int same_digest_path(void *ud, int32_t v, const void *key, size_t len)
+{
+    const char *p = ((const bt_catalogue *)ud)->digests[v].path;
+    return strlen(p) == len && memcmp(p, key, len) == 0;
+}
+
 bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *m, bt_err *e)
 {
     memset(m, 0, sizeof *m);
@@ -651,13 +657,20 @@ bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *
     }
     gathers gs;
     memset(&gs, 0, sizeof gs);
-    bt_map dmap = {0}; /* digest path -> index */
+    bt_idx dmap = {0}; /* digest path -> index (the paths compared in c->digests) */
+    dmap.same = same_digest_path;
+    dmap.ud = (void *)c;
     for (size_t d = 0; d < c->ndigests; d++)
-        if (c->digests[d].path) bt_map_puts(&dmap, c->digests[d].path, (int32_t)d);
+        if (c->digests[d].path) bt_idx_puts(&dmap, c->digests[d].path, (int32_t)d);
     kchunk *ch = NULL;
     size_t n = 0, icap = 0, no = 0, ocap = 0; /* counted here, in m at the end of the pass */
     bt_status st = BT_OK;
     if (c->narticles > UINT32_MAX) st = bt_err_set(e, BT_ELIMIT, "catalogue: too many articles");
+    if (st == BT_OK && c->narticles) { /* as many as there can be, at once: no doubling, no copies */
+        icap = c->narticles;
+        m->items = bt_xmalloc(icap * sizeof *m->items);
+        ch = bt_xmalloc(icap * sizeof *ch);
+    }
     /* one pass over the articles: a fixed-size summary of each */
     for (size_t i = 0; i < c->narticles && st == BT_OK; i++) {
         bt_cat_article a;
@@ -686,7 +699,7 @@ bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *
         it->src = (uint32_t)i;
         parse_date(it, a.date);
         it->group = (uint32_t)group_of(&gs, a.category, 1);
-        it->digest = a.digest ? bt_map_gets(&dmap, a.digest) : -1;
+        it->digest = a.digest ? bt_idx_gets(&dmap, a.digest) : -1;
         it->pdf = a.pdf != NULL;
         char *key = bt_catalogue_sort_key(a.title);
         fill_chunk(&ch[n], key, 0);
@@ -695,7 +708,7 @@ bt_status cat_model_build(const bt_catalogue *c, const char *tmpdir, cat_model *
     }
     m->n = n;
     m->nothers = no;
-    bt_map_free(&dmap);
+    bt_idx_free(&dmap);
     size_t *dg_raw = bt_xcalloc(c->ndigests ? c->ndigests : 1, sizeof *dg_raw);
     for (size_t d = 0; d < c->ndigests; d++) dg_raw[d] = group_of(&gs, c->digests[d].category, 0); /* names come from articles */
     if (st == BT_OK) st = title_ranks(m, m->items, m->n, ch, e);

@@ -1,6 +1,6 @@
 /* test_util.c - the shared helpers: string vector, map (real keys, even when every hash collides),
  * the key-less index (its keys kept by the caller and compared on every tag match), the "is this
- * an article file" test, the directory walk, file helpers. */
+ * an article file" test, the directory walk, file helpers, the string pool and big arrays. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +124,48 @@ int main(void) {
     }
 
     /* is this an article file */
+    { /* string pool: every string kept whole across blocks, a string longer than a block too */
+        bt_strpool p = {0};
+        char *kept[3000];
+        char buf[64];
+        int bad = 0;
+        for (int i = 0; i < 3000; i++) {
+            snprintf(buf, sizeof buf, "/src/%03d/%06d.txt", i / 100, i);
+            kept[i] = bt_strpool_add(&p, buf);
+        }
+        size_t biglen = (size_t)100 << 10;
+        char *big = bt_xmalloc(biglen + 1);
+        memset(big, 'x', biglen);
+        big[biglen] = '\0';
+        char *kb = bt_strpool_add(&p, big);
+        char *after = bt_strpool_add(&p, "after");
+        for (int i = 0; i < 3000; i++) {
+            snprintf(buf, sizeof buf, "/src/%03d/%06d.txt", i / 100, i);
+            bad += strcmp(kept[i], buf) != 0;
+        }
+        CHECK("strpool: 3000 strings over several blocks kept whole", bad == 0);
+        CHECK("strpool: a string longer than a block", strcmp(kb, big) == 0 && strcmp(after, "after") == 0);
+        bt_strpool_free(&p);
+        CHECK("strpool: free leaves it empty", p.block == NULL && p.used == 0);
+        free(big);
+    }
+    { /* big arrays: grown and shrunk, the contents stay */
+        uint32_t *arr = bt_big_realloc(NULL, 10 * sizeof *arr);
+        for (uint32_t i = 0; i < 10; i++) arr[i] = i * 7;
+        arr = bt_big_realloc(arr, 300000 * sizeof *arr);
+        for (uint32_t i = 10; i < 300000; i++) arr[i] = i * 7;
+        int bad = 0;
+        for (uint32_t i = 0; i < 300000; i++) bad += arr[i] != i * 7;
+        CHECK("big array: grown from 10 to 300000, every element kept", bad == 0);
+        arr = bt_big_realloc(arr, 1000 * sizeof *arr);
+        bad = 0;
+        for (uint32_t i = 0; i < 1000; i++) bad += arr[i] != i * 7;
+        CHECK("big array: cut to 1000, those kept", bad == 0);
+        bt_big_free(arr);
+        bt_big_free(NULL);
+        bt_mem_release();
+        CHECK("big array: freed (and the heap given back) without harm", 1);
+    }
     CHECK("article file: a.txt", bt_is_article_file("a.txt"));
     CHECK("article file: dir/b.HTML (any case)", bt_is_article_file("dir/b.HTML"));
     CHECK("article file: .text .xhtml .shtml .htm", bt_is_article_file("x.text") && bt_is_article_file("x.xhtml") &&
