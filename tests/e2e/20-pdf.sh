@@ -174,15 +174,3 @@ nf=$(pdffonts "$OUT/fam.pdf" 2>/dev/null | awk 'NR > 2' | wc -l)
 printf 'not a font' >"$OUT/junkfont/Broken-Regular.ttf"
 bt pdf -q --font-dir "$OUT/junkfont" "$seed" -o "$OUT/junkfont.pdf" 2>/dev/null; rc=$?
 [ $rc -eq 4 ] && [ ! -e "$OUT/junkfont.pdf" ] && pass "pdf: unusable font file: exit 4" || fail "pdf: unusable font (rc $rc)"
-
-# One document with a CPU to spare uses a helper thread (faces prepared, fonts deflated while the
-# pages are written); a -d batch of as many documents as CPUs does not: the same bytes both ways.
-mkdir -p "$OUT/helper-d"
-SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT bt pdf -q "$seed" "$FIX/text/001.txt" "$FIX/text/002.txt" "$FIX/text/030.txt" -d "$OUT/helper-d"
-SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT bt pdf -q "$seed" -o "$OUT/helper-one.pdf"
-SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT bt pdf -q --pdfa "$FIX/text/030.txt" -o "$OUT/helper-a1.pdf"
-mkdir -p "$OUT/helper-a"
-SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT bt pdf -q --pdfa "$seed" "$FIX/text/001.txt" "$FIX/text/002.txt" "$FIX/text/030.txt" -d "$OUT/helper-a"
-cmp -s "$OUT/helper-one.pdf" "$OUT/helper-d/000-seed.pdf" && cmp -s "$OUT/helper-a1.pdf" "$OUT/helper-a/030.pdf" \
-    && pass "pdf: one document (helper thread) and the same in a -d batch (none) have the same bytes" \
-    || fail "pdf: a document differs with and without the helper thread"
