@@ -370,8 +370,6 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             if (ninputs > 1 || l.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
             rc = BT_EXIT_OUTPUT;
         } else {
-            /* one document: a second CPU compresses its fonts while its pages are written */
-            po.helper = sysconf(_SC_NPROCESSORS_ONLN) > 1;
             bt_status st = render_one(arts, n, &po, output);
             if (st != BT_OK) rc = bt_cli_exit_for(st);
             else written++;
@@ -413,7 +411,6 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
         j->out = out;
     }
     int nthreads = pdf_threads(l.n);
-    po.helper = nthreads < sysconf(_SC_NPROCESSORS_ONLN); /* (fewer documents than CPUs) */
     pthread_t *tids = bt_xcalloc((size_t)nthreads, sizeof *tids);
     int started = 0;
     for (int t = 0; t < nthreads; t++)

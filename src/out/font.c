@@ -89,8 +89,6 @@ struct bt_fontset {
     size_t scratch_cap;
     uint32_t *cps;
     size_t cps_cap;
-    pthread_t warm; /* bt_font_warm_start's helper, while warming is set */
-    int warming;
 };
 
 /* Where a fallback face for rare characters may be found (only read when one is needed). */
@@ -358,7 +356,6 @@ static void cache_clear(cgen *g)
 void bt_fontset_free(bt_fontset *fs)
 {
     if (!fs) return;
-    bt_font_warm_join(fs);
     for (int i = 0; i < BT_NFACES; i++) face_free(&fs->f[i]);
     cache_clear(&fs->cur);
     cache_clear(&fs->old);
@@ -569,71 +566,23 @@ static void cache_put(cgen *g, centry *c)
 
 /* Kerning from HarfBuzz when it keeps one glyph per character, each the character's own
  * glyph with no offset; otherwise (ligatures, marks, other scripts) the nominal advances stay. */
-/* What kerning asks HarfBuzz for: positions only, no substitution. */
-static const hb_feature_t kern_off[] = {
-    {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('h', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
-    {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}, {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
-    {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
-};
-
-/* Shape the n code points of cps in b with font as kern() does (the same properties and
- * features: the same shaping plan). */
-static void kern_shape(hb_font_t *font, hb_buffer_t *b, const uint32_t *cps, size_t n)
+static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
 {
+    static const hb_feature_t off[] = {
+        {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('d', 'l', 'i', 'g'), 0, 0, (unsigned)-1}, {HB_TAG('h', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('c', 'a', 'l', 't'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'c', 'm', 'p'), 0, 0, (unsigned)-1},
+        {HB_TAG('l', 'o', 'c', 'l'), 0, 0, (unsigned)-1}, {HB_TAG('r', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
+        {HB_TAG('r', 'c', 'l', 't'), 0, 0, (unsigned)-1},
+    };
+    hb_buffer_t *b = fs->buf;
     hb_buffer_clear_contents(b);
-    for (size_t i = 0; i < n; i++) hb_buffer_add(b, cps[i], (unsigned)i);
+    for (size_t i = 0; i < n; i++) hb_buffer_add(b, g[i].cp, (unsigned)i);
     hb_buffer_set_content_type(b, HB_BUFFER_CONTENT_TYPE_UNICODE);
     hb_buffer_guess_segment_properties(b);
     hb_buffer_set_direction(b, HB_DIRECTION_LTR);
     hb_buffer_set_cluster_level(b, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-    hb_shape(font, b, kern_off, sizeof kern_off / sizeof kern_off[0]);
-}
-
-/* Warming up: a face's first shaping builds HarfBuzz's tables of its positioning (GPOS) and
- * a shaping plan, about a million instructions a face. The helper shapes one Latin word in
- * each face, in its own buffer: HarfBuzz's fonts may be shaped with from several threads, and
- * nothing else of the set is touched, so the caller goes on laying out meanwhile and finds
- * the faces ready (a face both reach first is built twice, one copy kept: the same result). */
-static void *warm_main(void *arg)
-{
-    bt_fontset *fs = arg;
-    static const uint32_t word[] = {'T', 'a'};
-    hb_buffer_t *b = hb_buffer_create();
-    static const int order[] = {BT_FACE_REGULAR, BT_FACE_ITALIC, BT_FACE_BOLD, BT_FACE_BOLDITALIC};
-    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        const bt_face_rec *r = &fs->f[order[i]];
-        if (r->loaded && fs->alias[order[i]] == order[i]) kern_shape(r->font, b, word, 2);
-    }
-    hb_buffer_destroy(b);
-    return NULL;
-}
-
-void bt_font_warm_start(bt_fontset *fs)
-{
-    if (fs->warming) return;
-    /* HarfBuzz makes the default language on first use: here, before the thread starts, so the
-     * two threads only ever read it */
-    (void)hb_language_get_default();
-    fs->warming = pthread_create(&fs->warm, NULL, warm_main, fs) == 0;
-}
-
-void bt_font_warm_join(bt_fontset *fs)
-{
-    if (fs->warming) pthread_join(fs->warm, NULL);
-    fs->warming = 0;
-}
-
-static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
-{
-    hb_buffer_t *b = fs->buf;
-    if (n + 1 > fs->cps_cap) {
-        fs->cps_cap = n + 16;
-        fs->cps = bt_xrealloc(fs->cps, fs->cps_cap * sizeof *fs->cps);
-    }
-    for (size_t i = 0; i < n; i++) fs->cps[i] = g[i].cp;
-    kern_shape(r->font, b, fs->cps, n);
+    hb_shape(r->font, b, off, sizeof off / sizeof off[0]);
     unsigned m = 0;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(b, &m);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(b, NULL);

@@ -43,12 +43,6 @@ void bt_fontset_free(bt_fontset *fs);
 bt_status bt_fontset_acquire(const char *dir, bt_fontset **out, bt_err *e);
 void bt_fontset_release(bt_fontset *fs);
 
-/* Prepare every face's positioning tables and shaping plan on a helper thread while the caller
- * goes on using the set (a caller with a CPU to spare, about to lay out one document); join
- * before handing the set on (bt_fontset_free joins too). No thread: nothing happens. */
-void bt_font_warm_start(bt_fontset *fs);
-void bt_font_warm_join(bt_fontset *fs);
-
 /* The face that will draw cp when face is asked for: face itself when it has a glyph, else
  * the fallback face when it has one, else face (the glyph is missing: *missing set to 1).
  * Default-ignorable characters (zero-width space, joiners, soft hyphen...) never count as

@@ -151,11 +151,6 @@ typedef struct {
     size_t ncat;
     z_stream z;  /* for deflate_bytes */
     int z_ready;
-    /* the font streams, deflated on a helper thread while the pages are written (opts.helper) */
-    struct zlater *zl;
-    size_t nzl;
-    pthread_t zthread;
-    int zthread_on;
 } doc;
 
 static bt_status hfail(doc *d, bt_err *e, const char *what)
@@ -290,14 +285,13 @@ static int stream_take(doc *d, HPDF_Dict obj, unsigned char *data, size_t len)
 /* in[0..len) deflated (zlib format), heap memory; NULL on failure. One zlib stream serves
  * every stream of the document, reset in between: compress2 would allocate and set up its
  * quarter megabyte of state for each of them (the same bytes either way). */
-/* in deflated with z (initialised on first use: *ready), a heap copy; NULL when zlib fails.
- * Every stream of a document is deflated alike, on whichever thread: the same bytes. */
-static unsigned char *deflate_with(z_stream *z, int *ready, const void *in, size_t len, size_t *outlen)
+static unsigned char *deflate_bytes(doc *d, const void *in, size_t len, size_t *outlen)
 {
-    if (!*ready) {
+    z_stream *z = &d->z;
+    if (!d->z_ready) {
         memset(z, 0, sizeof *z);
         if (deflateInit(z, DEFLATE_LEVEL) != Z_OK) return NULL;
-        *ready = 1;
+        d->z_ready = 1;
     } else if (deflateReset(z) != Z_OK) {
         return NULL;
     }
@@ -315,11 +309,6 @@ static unsigned char *deflate_with(z_stream *z, int *ready, const void *in, size
     /* the bound is the input's size and more: a page's stream waits for the save, so keep
      * only what it holds (a 2,600-article document: 18 MB less at its peak) */
     return bt_xrealloc(out, *outlen ? *outlen : 1);
-}
-
-static unsigned char *deflate_bytes(doc *d, const void *in, size_t len, size_t *outlen)
-{
-    return deflate_with(&d->z, &d->z_ready, in, len, outlen);
 }
 
 /* A new stream object of bytes (taken): entries (without Length and Filter), and the Filter
@@ -353,82 +342,6 @@ static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_
         memcpy(bytes, data, len);
     }
     return stream_of(d, entries, bytes, blen, deflate);
-}
-
-/* A font stream whose bytes are deflated on the helper thread: its object exists (it is
- * referred to, and numbered, in order) and gets its bytes before the save (zlater_attach). */
-struct zlater {
-    HPDF_Dict obj;
-    const void *data; /* not owned: the font's program or CMap, alive until the document ends */
-    size_t len;
-    unsigned char *out; /* deflated (NULL: zlib failed) */
-    size_t outlen;
-};
-
-/* As raw_stream(d, entries, data, len, 1), the deflating left for zlater_start when the
- * options ask for a helper thread. */
-static HPDF_Dict font_stream(doc *d, const char *entries, const void *data, size_t len)
-{
-    if (!d->o->helper) return raw_stream(d, entries, data, len, 1);
-    HPDF_Dict obj = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
-    if (!obj) return NULL;
-    bt_buf b = {0};
-    bt_buf_adds(&b, "/Filter /FlateDecode\n");
-    bt_buf_adds(&b, entries);
-    raw_set(obj, &b);
-    d->zl = bt_xrealloc(d->zl, (d->nzl + 1) * sizeof *d->zl);
-    d->zl[d->nzl++] = (struct zlater){obj, data, len, NULL, 0};
-    return obj;
-}
-
-static void *zlater_main(void *arg)
-{
-    doc *d = arg;
-    z_stream z;
-    int ready = 0;
-    for (size_t i = 0; i < d->nzl; i++) d->zl[i].out = deflate_with(&z, &ready, d->zl[i].data, d->zl[i].len, &d->zl[i].outlen);
-    if (ready) deflateEnd(&z);
-    return NULL;
-}
-
-/* Deflate the deferred streams: on a helper thread, or here when none can start. */
-static void zlater_start(doc *d)
-{
-    if (!d->nzl) return;
-    d->zthread_on = pthread_create(&d->zthread, NULL, zlater_main, d) == 0;
-    if (!d->zthread_on) zlater_main(d);
-}
-
-static void zlater_join(doc *d)
-{
-    if (d->zthread_on) pthread_join(d->zthread, NULL);
-    d->zthread_on = 0;
-}
-
-/* Wait for the helper and give each deferred stream its bytes; 0 when one could not be made. */
-static int zlater_attach(doc *d)
-{
-    zlater_join(d);
-    int ok = 1;
-    for (size_t i = 0; i < d->nzl; i++) {
-        if (d->zl[i].out && ok) ok = stream_take(d, d->zl[i].obj, d->zl[i].out, d->zl[i].outlen);
-        else free(d->zl[i].out), ok = 0;
-        d->zl[i].out = NULL;
-    }
-    free(d->zl);
-    d->zl = NULL;
-    d->nzl = 0;
-    return ok;
-}
-
-/* After an error: wait for the helper, drop what it made. */
-static void zlater_drop(doc *d)
-{
-    zlater_join(d);
-    for (size_t i = 0; i < d->nzl; i++) free(d->zl[i].out);
-    free(d->zl);
-    d->zl = NULL;
-    d->nzl = 0;
 }
 
 /* ---------------------------------------------------------------- strings */
@@ -482,10 +395,10 @@ static bt_status write_fonts(doc *d, bt_err *e)
         const bt_face_info *fi = &ff->info;
         bt_buf b = {0};
         bt_buf_printf(&b, "/Length1 %zu\n", ff->program_len);
-        HPDF_Dict file = font_stream(d, b.data, ff->program, ff->program_len);
+        HPDF_Dict file = raw_stream(d, b.data, ff->program, ff->program_len, 1);
         bt_buf_reset(&b);
-        HPDF_Dict tu = font_stream(d, "", ff->tounicode, strlen(ff->tounicode));
-        HPDF_Dict map = ff->cidtogid ? font_stream(d, "", ff->cidtogid, ff->cidtogid_len) : NULL;
+        HPDF_Dict tu = raw_stream(d, "", ff->tounicode, strlen(ff->tounicode), 1);
+        HPDF_Dict map = ff->cidtogid ? raw_stream(d, "", ff->cidtogid, ff->cidtogid_len, 1) : NULL;
         if (!file || !tu || (ff->cidtogid && !map)) break;
         bt_buf_printf(&b, "/Type /FontDescriptor\n/FontName /%s\n/Flags %d\n/FontBBox [%d %d %d %d]\n/ItalicAngle ",
                       ff->basefont, 32 | (fi->italic ? 64 : 0), fi->bbox[0], fi->bbox[1], fi->bbox[2], fi->bbox[3]);
@@ -511,11 +424,11 @@ static bt_status write_fonts(doc *d, bt_err *e)
             for (size_t k = 0; k < ncmap && !enc; k++)
                 if (strcmp(cmaps[k].text, ff->encoding) == 0) enc = cmaps[k].obj;
             if (!enc) {
-                enc = font_stream(d,
-                                  "/Type /CMap\n/CMapName /Bantin-Space-H\n"
-                                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
-                                  "/WMode 0\n",
-                                  ff->encoding, strlen(ff->encoding));
+                enc = raw_stream(d,
+                                 "/Type /CMap\n/CMapName /Bantin-Space-H\n"
+                                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
+                                 "/WMode 0\n",
+                                 ff->encoding, strlen(ff->encoding), 1);
                 if (!enc) break;
                 cmaps[ncmap].text = ff->encoding;
                 cmaps[ncmap++].obj = enc;
@@ -1554,7 +1467,6 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
 {
     bt_status st;
     double t0 = now_ms();
-    if (d->o->helper) bt_font_warm_start(d->fs); /* (the faces get ready while pass 1 runs) */
     /* pass 1: layouts, glyphs, page counts */
     for (size_t i = 0; i < d->n; i++) {
         bt_layout *L = NULL;
@@ -1575,7 +1487,6 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         st = lay_out_contents(d, e);
         if (st) return st;
     }
-    bt_font_warm_join(d->fs);
     double t1 = now_ms();
     times.layout += t1 - t0;
     st = bt_pdffonts_finish(d->pf, e);
@@ -1593,7 +1504,6 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     HPDF_SetCompressionMode(d->pdf, HPDF_COMP_IMAGE);
     st = write_fonts(d, e);
     if (st) return st;
-    zlater_start(d); /* (the fonts deflate while the pages are written) */
 
     /* pass 2: pages (the contents first) */
     if (d->toc) {
@@ -1636,7 +1546,6 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
         if (st) return st;
     }
     if (d->h.code) return hfail(d, e, "writing the document information");
-    if (!zlater_attach(d)) return bt_err_set(e, BT_ENOMEM, "cannot compress the fonts");
     double t2 = now_ms();
     times.pages += t2 - tf;
     st = save(d, fn, user, e);
@@ -1675,8 +1584,6 @@ bt_status bt_pdf_write(bt_article **arts, size_t n, const bt_pdf_opts *o, bt_pdf
     d.npages = bt_xcalloc(n, sizeof *d.npages);
     d.first = bt_xcalloc(n, sizeof *d.first);
     st = build(&d, fn, user, e);
-    zlater_drop(&d); /* (an error before the save: the helpers may still run) */
-    bt_font_warm_join(d.fs);
     bt_layout_free(d.lay);
     bt_layout_free(d.toc);
     free(d.first);

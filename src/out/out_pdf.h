@@ -23,9 +23,6 @@ typedef struct {
                            * pages are written, leaving nblocks 0 (title, metadata, source and
                            * warnings stay): memory stays low for documents of many articles.
                            * For callers that free the articles afterwards anyway. */
-    int helper;           /* 1: the fonts are compressed on a helper thread while the pages are
-                           * written (for a caller that makes one document at a time: not when
-                           * documents are made in parallel already). The same bytes. */
 } bt_pdf_opts;
 
 /* 1 if name is a paper size we know. */
