@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1415,40 +1414,6 @@ static char *epub_family_of(const char *path)
 
 /* The fonts (the template's family, or --font-dir's), subset to the book's characters through
  * font.h, each with an @font-face rule; then the template's stylesheet. */
-/* The faces' subsets for a book: each face subset on its own (HarfBuzz's faces may be used from
- * several threads), by the caller and, when it may use threads, one helper, each taking the
- * next face not yet taken. */
-#define EPUB_NFACES (sizeof bt_epub_faces / sizeof bt_epub_faces[0])
-typedef struct {
-    bt_fontset *fs;
-    const uint32_t *cps;
-    size_t ncp, nf;
-    bt_face face[EPUB_NFACES];
-    unsigned char *data[EPUB_NFACES]; /* the subsets (heap) */
-    size_t len[EPUB_NFACES];
-    bt_status st[EPUB_NFACES];
-    bt_err e[EPUB_NFACES];
-    atomic_size_t next;
-} subset_job;
-
-static void *subset_run(void *arg)
-{
-    subset_job *j = arg;
-    size_t k;
-    while ((k = atomic_fetch_add(&j->next, 1)) < j->nf)
-        j->st[k] = bt_font_subset_mem(j->fs, j->face[k], j->cps, j->ncp, &j->data[k], &j->len[k], &j->e[k]);
-    return NULL;
-}
-
-static void subset_all(subset_job *j, int threads)
-{
-    pthread_t t;
-    int helper = threads != 1 && j->nf > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-                 pthread_create(&t, NULL, subset_run, j) == 0;
-    subset_run(j);
-    if (helper) pthread_join(t, NULL);
-}
-
 static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
 {
     bt_buf css = {0};
@@ -1469,28 +1434,18 @@ static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
         for (uint32_t c = 0x20; c < 0x7F; c++) cpset_add(b->cps, c);
         size_t ncp = 0;
         uint32_t *cps = bt_epub_cps(b->cps, &ncp);
-        subset_job job = {.fs = fs, .cps = cps, .ncp = ncp};
-        size_t idx[sizeof bt_epub_faces / sizeof bt_epub_faces[0]];
-        for (size_t i = 0; i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
+        for (size_t i = 0; st == BT_OK && i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
             bt_face f = bt_epub_faces[i].face;
             if (bt_font_resolve(fs, f) != f) continue; /* the family has no such face */
-            idx[job.nf] = i;
-            job.face[job.nf++] = f;
-        }
-        subset_all(&job, b->o->threads);
-        for (size_t k = 0; k < job.nf && st == BT_OK; k++) {
-            st = job.st[k];
-            if (st != BT_OK) {
-                if (e) *e = job.e[k];
-                break;
-            }
-            size_t i = idx[k];
-            char *file = bt_path_basename(bt_font_path(fs, job.face[k]));
+            unsigned char *data = NULL;
+            size_t len = 0;
+            st = bt_font_subset_mem(fs, f, cps, ncp, &data, &len, e);
+            if (st != BT_OK) break;
+            char *file = bt_path_basename(bt_font_path(fs, f));
             char *name = bt_xasprintf("fonts/%s", file);
             char *id = bt_xasprintf("font%zu", i + 1);
-            epub_files_add(&b->fonts, name, id, "application/font-sfnt", job.data[k], job.len[k]);
-            job.data[k] = NULL;
-            book_queue(b); /* deflated on the helper while the next is added */
+            epub_files_add(&b->fonts, name, id, "application/font-sfnt", data, len);
+            book_queue(b); /* deflated while the next face is subset */
             free(name);
             free(id);
             bt_buf_printf(&css,
@@ -1499,7 +1454,6 @@ static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
                           family, bt_epub_faces[i].weight, bt_epub_faces[i].style, file);
             free(file);
         }
-        for (size_t k = 0; k < job.nf; k++) free(job.data[k]);
         free(cps);
         bt_fontset_release(fs);
         if (st != BT_OK) {
