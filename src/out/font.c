@@ -391,7 +391,14 @@ static void pool_free(void)
     pthread_mutex_unlock(&pool_lock);
 }
 
-static void pool_init(void) { atexit(pool_free); }
+static void pool_init(void)
+{
+    atexit(pool_free);
+    /* HarfBuzz makes its default language on first use, racing when two threads shape first at
+     * once (the publication is atomic, but ThreadSanitizer cannot see into HarfBuzz): made here,
+     * once, before any set is lent to a thread */
+    (void)hb_language_get_default();
+}
 
 bt_status bt_fontset_acquire(const char *dir, bt_fontset **out, bt_err *e)
 {
