@@ -235,5 +235,8 @@ PY
 
 echo "bantin benchmark: $NART articles from $CORPUS, $N rounds ($("$BANTIN" --version 2>/dev/null))"
 for s in $SECTIONS; do
+    # what the previous section wrote (a 10,000-article bag: hundreds of MB) goes to disk first:
+    # its write-back would slow this section's fsyncs and reads
+    sync
     "bench_$s" || exit 1
 done
