@@ -548,15 +548,20 @@ int64_t bt_source_date_epoch(void)
 
 #define POOL_BLOCK ((size_t)64 << 10)
 
+/* A pool block begins with the block before it; the strings follow. */
+typedef struct pool_head {
+    struct pool_head *prev;
+} pool_head;
+
 char *bt_strpool_add(bt_strpool *p, const char *s)
 {
     size_t n = strlen(s) + 1;
     if (!p->block || p->cap - p->used < n) {
-        size_t cap = sizeof(char *) + (n > POOL_BLOCK ? n : POOL_BLOCK);
-        char *b = bt_xmalloc(cap);
-        memcpy(b, &p->block, sizeof(char *));
-        p->block = b;
-        p->used = sizeof(char *);
+        size_t cap = sizeof(pool_head) + (n > POOL_BLOCK ? n : POOL_BLOCK);
+        pool_head *h = bt_xmalloc(cap);
+        h->prev = (pool_head *)(void *)p->block;
+        p->block = (char *)h;
+        p->used = sizeof(pool_head);
         p->cap = cap;
     }
     char *d = p->block + p->used;
@@ -567,12 +572,11 @@ char *bt_strpool_add(bt_strpool *p, const char *s)
 
 void bt_strpool_free(bt_strpool *p)
 {
-    char *b = p->block;
-    while (b) {
-        char *prev;
-        memcpy(&prev, b, sizeof prev);
-        free(b);
-        b = prev;
+    pool_head *h = (pool_head *)(void *)p->block;
+    while (h) {
+        pool_head *prev = h->prev;
+        free(h);
+        h = prev;
     }
     memset(p, 0, sizeof *p);
 }
