@@ -761,7 +761,7 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     c.title_text = a->title ? bt_xstrdup(a->title) : NULL;
 
     /* site rules (data files) */
-    bt_site_rules *site = bt_site_rules_find(a->source_url, doc);
+    const bt_site_rules *site = bt_site_rules_find(a->source_url, doc);
     int forced = -1;
     if (site) {
         for (int i = 0; i < c.n; i++) {
@@ -823,7 +823,6 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     free(c.v);
     free(c.title_text);
     free(c.lead_text);
-    bt_site_rules_free(site);
     return BT_OK;
 }
 

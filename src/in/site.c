@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -118,15 +119,29 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
+/* The rules of templates/sites/, read once for the process: every page of a batch asked for
+ * them, and listing the folder and parsing its files for each page cost more system calls
+ * than the page itself. Files in name order (the first whose hosts match wins, on every
+ * machine); freed at exit. */
+static pthread_once_t sites_once = PTHREAD_ONCE_INIT;
+static bt_site_rules **sites;
+static size_t nsites;
+
+static void sites_free(void)
 {
-    (void)doc;
-    if (!url) return NULL;
+    for (size_t i = 0; i < nsites; i++) bt_site_rules_free(sites[i]);
+    free(sites);
+    sites = NULL;
+    nsites = 0;
+}
+
+static void sites_load(void)
+{
+    atexit(sites_free);
     char *dir = bt_data_dir("templates");
-    if (!dir) return NULL;
+    if (!dir) return;
     char *sd = bt_path_join(dir, "sites");
     free(dir);
-    /* file names sorted, so the first matching file is the same on every machine */
     DIR *d = opendir(sd);
     char **names = NULL;
     size_t nn = 0;
@@ -141,26 +156,34 @@ bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
         closedir(d);
     }
     if (nn) qsort(names, nn, sizeof *names, cmp_names);
-    bt_site_rules *found = NULL;
     for (size_t i = 0; i < nn; i++) {
-        if (!found) {
-            char *path = bt_path_join(sd, names[i]);
-            char *text = NULL;
-            size_t len;
-            bt_err e;
-            if (bt_read_file(path, BT_SITE_MAX_FILE, &text, &len, &e) == BT_OK) {
-                bt_site_rules *r = bt_site_rules_parse(text);
-                if (r && bt_site_rules_host(r, url)) found = r;
-                else bt_site_rules_free(r);
+        char *path = bt_path_join(sd, names[i]);
+        char *text = NULL;
+        size_t len;
+        bt_err e;
+        if (bt_read_file(path, BT_SITE_MAX_FILE, &text, &len, &e) == BT_OK) {
+            bt_site_rules *r = bt_site_rules_parse(text);
+            if (r) {
+                sites = bt_xrealloc(sites, (nsites + 1) * sizeof *sites);
+                sites[nsites++] = r;
             }
-            free(text);
-            free(path);
         }
+        free(text);
+        free(path);
         free(names[i]);
     }
     free(names);
     free(sd);
-    return found;
+}
+
+const bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc)
+{
+    (void)doc;
+    if (!url) return NULL;
+    pthread_once(&sites_once, sites_load);
+    for (size_t i = 0; i < nsites; i++)
+        if (bt_site_rules_host(sites[i], url)) return sites[i];
+    return NULL;
 }
 
 static int has_class(const char *cls, const char *want)

@@ -14,8 +14,9 @@ typedef struct bt_site_rules bt_site_rules;
 
 typedef enum { BT_SITE_CONTENT, BT_SITE_REMOVE } bt_site_kind;
 
-/* Rules for the page's URL (NULL when none apply or url is NULL). Caller frees. */
-bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc);
+/* Rules for the page's URL (NULL when none apply or url is NULL): shared and read-only, the
+ * folder read at the first call and kept for the process. */
+const bt_site_rules *bt_site_rules_find(const char *url, xmlDocPtr doc);
 /* Rules parsed from the text of one .conf file (for tests). NULL on syntax errors. */
 bt_site_rules *bt_site_rules_parse(const char *text);
 /* 1 if the rules' hosts cover url's host. */
