@@ -87,8 +87,6 @@ struct bt_fontset {
     /* results of the last uncached run */
     bt_glyph *scratch;
     size_t scratch_cap;
-    uint32_t *cps;
-    size_t cps_cap;
 };
 
 /* Where a fallback face for rare characters may be found (only read when one is needed). */
@@ -347,7 +345,7 @@ static void cache_clear(cgen *g)
     while (g->arena) {
         ablock *b = g->arena;
         g->arena = b->next;
-        munmap(b, sizeof *b + b->cap);
+        bt_big_free(b);
     }
     free(g->tab);
     memset(g, 0, sizeof *g);
@@ -361,7 +359,6 @@ void bt_fontset_free(bt_fontset *fs)
     cache_clear(&fs->old);
     hb_buffer_destroy(fs->buf);
     free(fs->scratch);
-    free(fs->cps);
     free(fs);
 }
 
@@ -514,13 +511,12 @@ static void *arena_alloc(cgen *g, size_t n)
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     ablock *b = g->arena;
     if (!b || b->cap - b->used < n) {
-        /* blocks mapped, not taken from the heap: a generation dropped goes back to the system
-         * whole, instead of leaving holes among the heap's other blocks */
-        size_t cap = ARENA_BLOCK - sizeof *b;
+        /* blocks in mappings of their own (bt_big_realloc), not the heap: a generation dropped
+         * goes back to the system whole, instead of leaving holes among the heap's other blocks
+         * (a little under ARENA_BLOCK: the mapping's own header shares its pages) */
+        size_t cap = ARENA_BLOCK - sizeof *b - sizeof(max_align_t);
         if (n > cap) cap = n;
-        void *m = mmap(NULL, sizeof *b + cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) return NULL; /* (not kept: the caller shapes each time) */
-        b = m;
+        b = bt_big_realloc(NULL, sizeof *b + cap);
         b->next = g->arena;
         b->used = 0;
         b->cap = cap;
@@ -684,12 +680,8 @@ keep:
             memset(&fs->cur, 0, sizeof fs->cur);
         }
         centry *c = arena_alloc(&fs->cur, sizeof *c);
-        char *key = c ? arena_alloc(&fs->cur, len ? len : 1) : NULL;
-        bt_glyph *g = key ? arena_alloc(&fs->cur, (n ? n : 1) * sizeof *g) : NULL;
-        if (!g) { /* no memory for the cache: the result stays in scratch */
-            *out = fs->scratch;
-            return n;
-        }
+        char *key = arena_alloc(&fs->cur, len ? len : 1);
+        bt_glyph *g = arena_alloc(&fs->cur, (n ? n : 1) * sizeof *g);
         memcpy(key, s, len);
         memcpy(g, fs->scratch, n * sizeof *g);
         c->hash = h;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdf_content.h"
+
 /* One (glyph, character) pair drawn with a face. */
 typedef struct {
     uint64_t key; /* gid << 32 | cp, 0 = empty slot (gid 0 is never drawn) */
@@ -125,20 +127,6 @@ static void hex4(bt_buf *b, unsigned v)
     char t[6] = {'<', 0, 0, 0, 0, '>'};
     put_hex4(t + 1, v);
     bt_buf_add(b, t, 6);
-}
-
-/* v in decimal. */
-static void dec(bt_buf *b, long v)
-{
-    char t[24];
-    int k = (int)sizeof t;
-    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-    do {
-        t[--k] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) t[--k] = '-';
-    bt_buf_add(b, t + k, sizeof t - (size_t)k);
 }
 
 /* A ToUnicode CMap for m[0..n) (sorted by CID): runs of consecutive CIDs within one high byte
@@ -288,11 +276,11 @@ static bt_status finish_face(bt_pdffonts *pf, int face, facedata *fd, bt_err *e)
         size_t k = i + 1;
         while (k < n && m[k].cid == m[k - 1].cid + 1) k++;
         if (i) bt_buf_addc(&w, ' ');
-        dec(&w, m[i].cid);
+        bt_pdf_num(&w, m[i].cid, 0);
         bt_buf_adds(&w, " [");
         for (size_t j = i; j < k; j++) {
             if (j > i) bt_buf_addc(&w, ' ');
-            dec(&w, m[j].w);
+            bt_pdf_num(&w, m[j].w, 0);
         }
         bt_buf_addc(&w, ']');
         i = k;
