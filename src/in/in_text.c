@@ -362,25 +362,25 @@ bt_status bt_text_parse(const char *buf, size_t len, bt_article *a, bt_err *e)
         credited |= credit;
     }
 
-    /* The paragraphs are clean already (clean lines joined by one space): added as they are,
-     * not cleaned a second time. */
+    /* The paragraphs are clean already (clean lines joined by one space): handed to the article
+     * as they are, neither cleaned nor copied a second time. */
     for (size_t i = 0; i < nbody; i++) {
-        const char *s = paras[i];
+        char *s = paras[i];
         const char *rest;
-        bt_block *b;
+        bt_block_type type = BT_BLOCK_PARAGRAPH;
+        int level = 0;
         if (is_bullet_item(s, &rest)) {
             bt_article_add_clean(a, BT_BLOCK_LIST_ITEM, bt_xstrdup(rest)); /* level 0: bulleted */
-        } else if (i > 0 && i + 1 < nbody + (nbody < np) && (look[i] & 1)) {
-            int credit = look[i] >> 1;
-            if (credited && !credit && count_words(s) <= 14) {
-                b = bt_article_add_clean(a, BT_BLOCK_HEADING, bt_xstrdup(s));
-                if (b) b->level = 2;
-            } else {
-                bt_article_add_clean(a, BT_BLOCK_CAPTION, bt_xstrdup(s));
-            }
-        } else {
-            bt_article_add_clean(a, BT_BLOCK_PARAGRAPH, bt_xstrdup(s));
+            continue;
         }
+        if (i > 0 && i + 1 < nbody + (nbody < np) && (look[i] & 1)) {
+            int credit = look[i] >> 1;
+            type = credited && !credit && count_words(s) <= 14 ? BT_BLOCK_HEADING : BT_BLOCK_CAPTION;
+            level = type == BT_BLOCK_HEADING ? 2 : 0;
+        }
+        paras[i] = NULL;
+        bt_block *b = bt_article_add_clean(a, type, s);
+        if (b) b->level = level;
     }
     free(look);
 
