@@ -100,9 +100,12 @@ typedef struct {
     /* characters reported missing in this article */
     uint32_t *missing;
     size_t nmissing, capmissing;
+    unsigned char *missing_bits; /* a bit per code point, for the listed ones */
     /* reused buffers */
     char *brks;
     size_t brks_cap;
+    char *lbtext; /* the text as libunibreak may see it (see lb_safe_text) */
+    size_t lbtext_cap;
     box *boxes;
     size_t nboxes, boxes_cap;
     const char *cur_text; /* the text the boxes are cut from */
@@ -156,15 +159,44 @@ static fline *fb_line(fblock *fb, ctx *c, double height, double ascent)
     return ln;
 }
 
+/* A character no face can draw: noted once per article (a bit per code point, set for the
+ * listed ones only, so clearing is as cheap as the list is short), reported by
+ * report_missing in one line, not a line per character: a page of Chinese would otherwise
+ * print thousands. */
 static void note_missing(ctx *c, uint32_t cp)
 {
-    for (size_t i = 0; i < c->nmissing; i++)
-        if (c->missing[i] == cp) return;
+    if (cp > 0x10FFFF) cp = 0xFFFD;
+    if (!c->missing_bits) c->missing_bits = bt_xcalloc(0x110000 / 8, 1);
+    if (c->missing_bits[cp >> 3] & (1u << (cp & 7))) return;
+    c->missing_bits[cp >> 3] |= (unsigned char)(1u << (cp & 7));
     c->missing = grow(c->missing, &c->capmissing, c->nmissing + 1, sizeof *c->missing);
     c->missing[c->nmissing++] = cp;
-    if (c->art && !c->quiet)
-        bt_article_warn(c->art, "character U+%04X cannot be drawn with the fonts in use%s", (unsigned)cp,
-                        cp > 0xFFFF ? " (outside the Basic Multilingual Plane)" : "");
+}
+
+static void missing_reset(ctx *c)
+{
+    for (size_t i = 0; i < c->nmissing; i++) c->missing_bits[c->missing[i] >> 3] = 0;
+    c->nmissing = 0;
+}
+
+/* One warning naming the article's missing characters (the first few by code point). */
+static void report_missing(ctx *c)
+{
+    enum { SHOWN = 12 };
+    if (!c->nmissing || !c->art || c->quiet) return;
+    char list[SHOWN * 10 + 32];
+    size_t at = 0, n = c->nmissing < SHOWN ? c->nmissing : SHOWN;
+    int astral = 0;
+    for (size_t i = 0; i < c->nmissing; i++) astral |= c->missing[i] > 0xFFFF;
+    for (size_t i = 0; i < n; i++)
+        at += (size_t)snprintf(list + at, sizeof list - at, "%sU+%04X", i ? ", " : "", (unsigned)c->missing[i]);
+    if (c->nmissing > n) snprintf(list + at, sizeof list - at, " and %zu more", c->nmissing - n);
+    if (c->nmissing == 1)
+        bt_article_warn(c->art, "character %s cannot be drawn with the fonts in use%s", list,
+                        astral ? " (outside the Basic Multilingual Plane)" : "");
+    else
+        bt_article_warn(c->art, "%zu characters cannot be drawn with the fonts in use%s: %s", c->nmissing,
+                        astral ? " (some outside the Basic Multilingual Plane)" : "", list);
 }
 
 /* The face that draws cp (a missing character is reported once per article). */
@@ -353,6 +385,39 @@ static int ends_hyphen(const char *text, size_t s, size_t e)
     return 0;
 }
 
+/* The text as Debian's libunibreak 1.1 can take it: its tables stop before the regional
+ * indicators (flag emoji, U+1F1E6..U+1F1FF), whose class fails an assertion that aborts the
+ * process, and its UTF-8 reader returns U+FFFF as its end-of-text mark. Those characters are
+ * given to it as others of the same byte length and a harmless class: a letter (U+1D400,
+ * class AL, so a flag's two halves stay together like a word's letters) and U+FFFD. The
+ * break opportunities are per byte, so they still index the real text; the text itself is
+ * not changed. Returns text itself when nothing needs replacing (the common case). */
+static const char *lb_safe_text(ctx *c, const char *text, size_t len)
+{
+    size_t i = 0;
+    for (; i + 2 < len; i++) {
+        const unsigned char *u = (const unsigned char *)text + i;
+        if ((u[0] == 0xF0 && u[1] == 0x9F && i + 3 < len && u[2] == 0x87 && u[3] >= 0xA6 && u[3] <= 0xBF) ||
+            (u[0] == 0xEF && u[1] == 0xBF && u[2] == 0xBF))
+            break;
+    }
+    if (i + 2 >= len) return text;
+    c->lbtext = grow(c->lbtext, &c->lbtext_cap, len, 1);
+    memcpy(c->lbtext, text, len);
+    unsigned char *u = (unsigned char *)c->lbtext;
+    for (; i + 2 < len; i++) {
+        if (u[i] == 0xF0 && u[i + 1] == 0x9F && i + 3 < len && u[i + 2] == 0x87 && u[i + 3] >= 0xA6 &&
+            u[i + 3] <= 0xBF) {
+            memcpy(u + i, "\xF0\x9D\x90\x80", 4); /* U+1D400 */
+            i += 3;
+        } else if (u[i] == 0xEF && u[i + 1] == 0xBF && u[i + 2] == 0xBF) {
+            u[i + 2] = 0xBD; /* U+FFFD */
+            i += 2;
+        }
+    }
+    return c->lbtext;
+}
+
 /* Break text into boxes at line-break opportunities (UAX #14, libunibreak). Words are kept
  * whole when they fit a line: inside a word ("0,13%/năm", "kcal/kg") only a hyphen is a
  * preferred break; the other opportunities are used when the word is wider than a line, and
@@ -361,8 +426,8 @@ static void make_boxes(ctx *c, const style *st, const char *text, size_t len, do
 {
     pthread_once(&lb_once, lb_init);
     c->brks = grow(c->brks, &c->brks_cap, len + 1, 1);
-    set_linebreaks_utf8((const utf8_t *)text, len, c->art && c->art->language ? c->art->language : "vi",
-                        c->brks);
+    set_linebreaks_utf8((const utf8_t *)lb_safe_text(c, text, len), len,
+                        c->art && c->art->language ? c->art->language : "vi", c->brks);
     c->nboxes = 0;
     c->cur_text = text;
     double spw = (double)bt_font_advance(c->fs, st->face, ' ') * st->size / 1000.0;
@@ -969,7 +1034,7 @@ static void layout_once(ctx *c, size_t ai)
     c->colw = span ? c->fullw : c->column_w;
     c->in_title = span;
     new_page(c, ai);
-    c->nmissing = 0;
+    missing_reset(c);
 
     /* title block */
     fblock tb = {0};
@@ -1179,6 +1244,7 @@ static void layout_article(ctx *c, size_t ai)
     c->balance_page = SIZE_MAX;
     c->quiet = 0;
     layout_once(c, ai);
+    report_missing(c);
     if (c->ncols < 2 || !c->t || !c->t->balance) return;
     size_t np = c->L->npages - first, last = first + np - 1;
     /* how much the last page's columns hold: from where they start to their lowest item */
@@ -1237,7 +1303,9 @@ static void ctx_done(ctx *c)
 {
     free(c->items);
     free(c->missing);
+    free(c->missing_bits);
     free(c->brks);
+    free(c->lbtext);
     free(c->boxes);
     free(c->cost);
     free(c->prev);

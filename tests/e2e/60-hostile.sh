@@ -100,6 +100,22 @@ n4e=$(grep -c 'U+4E2D' "$OUT/err"); n1f=$(grep -c 'U+1F389' "$OUT/err")
 [ "$n4e" -eq 1 ] && [ "$n1f" -eq 1 ] && pass "missing glyphs: each reported once with its code point" \
     || fail "missing glyphs: each reported once with its code point (U+4E2D x$n4e, U+1F389 x$n1f)"
 
+# flag emoji (regional indicators U+1F1E6..U+1F1FF) and U+FFFF made the line breaker
+# (libunibreak 1.1) abort the process with an assertion: every command must take them
+printf 'Tiêu đề cờ \360\237\207\273\360\237\207\263\n\nĐội tuyển \360\237\207\273\360\237\207\263 thắng \360\237\207\271\360\237\207\255, chữ \357\277\277 lạ.\n' >"$G/flags.txt"
+forall_accepted "flag emoji and U+FFFF" "$G/flags.txt"
+accepted "flag emoji: pdf" pdf "$G/flags.txt" -o "$OUT/flags.pdf"
+if have pdftotext && pdftotext "$OUT/flags.pdf" - 2>/dev/null | grep -q 'Đội tuyển.*thắng'; then
+    pass "flag emoji: the words around them come back"
+else fail "flag emoji: the words around them come back"; fi
+# a page of characters no face has: one warning line for the article, not one per character
+py "import sys; sys.stdout.write('Tiêu đề chữ Hán\n\n' + ''.join(chr(0x4E00 + i) for i in range(3000)) + ' hết.\n')" >"$G/han.txt"
+accepted "3,000 missing characters: pdf" pdf "$G/han.txt" -o "$OUT/han.pdf"
+nw=$(grep -c 'cannot be drawn' "$OUT/err")
+[ "$nw" -eq 1 ] && grep -q '3000 characters cannot be drawn.*U+4E00.* and 2988 more' "$OUT/err" \
+    && pass "3,000 missing characters: one warning with the count and the first code points" \
+    || fail "3,000 missing characters: one warning ($nw lines: $(head -c 300 "$OUT/err"))"
+
 # --- big inputs, bounded time ----------------------------------------------------------
 # 1 MB paragraph without a space: PDF must break it across lines and pages, in bounded time.
 py "import sys; sys.stdout.write('Tiêu đề một từ rất dài\n\n' + 'ảbcđ' * 180000 + '\n')" >"$G/longword.txt"
