@@ -169,7 +169,7 @@ const char *ex_classid(const xmlNode *n, char *buf, size_t sz)
 /* Words of the lists above, and the words that rules elsewhere ask about one by one (CW_...),
  * found in one pass over an element's class and id: a table of words by their first letter,
  * built once for the process. */
-enum { G_NEG = 1, G_BOX = 2, G_POS = 4, G_CAPTION = 8, G_LEAD = 16 };
+enum { G_NEG = 1, G_BOX = 2, G_POS = 4, G_CAPTION = 8, G_LEAD = 16, G_SRONLY = 32 };
 static const char *const one_words[CW_COUNT] = {
     [CW_AUTHOR] = "author", [CW_BYLINE] = "byline", [CW_WRITER] = "writer",
     [CW_REPORTER] = "reporter", [CW_TAC_GIA] = "tac-gia", [CW_TACGIA] = "tacgia",
@@ -191,6 +191,11 @@ static const char *const lead_sub[] = {"standfirst", "summary", "excerpt", "desc
                                        "teaser", "chapeau", "subtitle", "sub-title", "subhead",
                                        "abstract", NULL};
 static const char *const lead_tok[] = {"sapo", "lead", "lede", "dek", NULL};
+/* Text for screen readers only, never shown ("Chú thích hình ảnh," before a caption, "Posted
+ * on" before a date): the usual class names of Bootstrap, WordPress, Drupal and CSS-in-JS. */
+static const char *const sronly_sub[] = {"sr-only", "visually-hidden", "visuallyhidden",
+                                         "screen-reader", "screenreader", "element-invisible",
+                                         "a11y-hidden", "assistive-text", NULL};
 
 typedef struct {
     const char *w;
@@ -277,10 +282,11 @@ static void build_tables(void)
         tag_slot[h] = (short)(i + 1);
     }
     static const struct { const char *const *list; unsigned g; } lists[] = {
-        {neg_sub, G_NEG}, {box_sub, G_BOX}, {pos_sub, G_POS}, {lead_sub, G_LEAD}};
+        {neg_sub, G_NEG}, {box_sub, G_BOX}, {pos_sub, G_POS}, {lead_sub, G_LEAD}, {sronly_sub, G_SRONLY}};
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
         for (const char *const *w = lists[l].list; *w; w++) add_word(*w, 0, lists[l].g);
     add_word("caption", 0, G_CAPTION);
+    add_word("contributor", CW(CW_AUTHOR), G_NEG); /* "TextContributorName", "contributor-info" */
     for (int k = 0; k < CW_COUNT; k++)
         if (one_words[k]) add_word(one_words[k], CW(k), 0);
     for (int b = 0; b < 256; b++)
@@ -361,6 +367,7 @@ static void class_hints(ninfo *f, const char *cls, const char *id)
     if (neg) f->flags |= F_NEG;
     if (g & G_POS) f->flags |= F_POS;
     if (g & G_CAPTION) f->flags |= F_CAPTION;
+    if (g & G_SRONLY) f->flags |= F_SRONLY;
     f->cw = cw;
 }
 
@@ -571,6 +578,8 @@ static void mark_hard(ctx *c)
         read_attrs(f->n, &at);
         if (!(f->flags & F_HARDJUNK) && is_hidden(f, &at)) f->flags |= F_HIDDEN | F_JUNK | F_HARDJUNK;
         class_hints(f, at.cls, at.id);
+        if ((f->flags & F_SRONLY) && f->tag != T_BODY && f->tag != T_HTML)
+            f->flags |= F_HIDDEN | F_JUNK | F_HARDJUNK;
     }
 }
 
@@ -773,6 +782,7 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
         }
     }
     mark_soft(&c);
+    ex_mark_captions(&c);
     measure(&c);
     int best = forced >= 0 ? forced : ex_pick_content(&c);
     ex_meta_choose(&c, m, best);

@@ -139,3 +139,112 @@ bt_image *ex_image_load_best(ctx *c, const ex_srcs *s, const char *main_src)
     }
     return NULL;
 }
+
+/* ---- captions known by where they stand ---- */
+
+/* Subtree of element i in the flat table: i + 1 .. end - 1. */
+static int subtree_end(const ctx *c, int i)
+{
+    int e = i + 1;
+    while (e < c->n && c->v[e].depth > c->v[i].depth) e++;
+    return e;
+}
+
+static int is_picture(const ninfo *f)
+{
+    return (f->tag == T_IMG || f->tag == T_AMP_IMG) && !(f->flags & F_JUNK);
+}
+
+/* Pictures in element i's subtree (not junk). */
+static int pictures_in(const ctx *c, int i)
+{
+    int n = 0, e = subtree_end(c, i);
+    for (int k = i; k < e; k++) n += is_picture(&c->v[k]);
+    return n;
+}
+
+/* Characters of element i's text that sit inside <em> or <i> (the rest: *all). */
+static long italic_text(const ctx *c, int i, long *all)
+{
+    long it = 0;
+    *all = 0;
+    int e = subtree_end(c, i);
+    for (int k = i; k < e; k++) {
+        const ninfo *f = &c->v[k];
+        if (f->flags & F_HARDJUNK) continue;
+        int in_it = 0;
+        for (int p = k; p >= i && !in_it; p = c->v[p].parent)
+            in_it = c->v[p].tag == T_OTHER && (is_tag(c->v[p].n, "em") || is_tag(c->v[p].n, "i"));
+        for (const xmlNode *t = f->n->children; t; t = t->next) {
+            if (t->type != XML_TEXT_NODE || !t->content) continue;
+            long m = ex_text_measure((const char *)t->content, NULL);
+            *all += m;
+            if (in_it) it += m;
+        }
+    }
+    return it;
+}
+
+/* Its style centres its text ("text-align: center"). */
+static int centred(const xmlNode *n)
+{
+    const char *st = ex_attr(n, "style");
+    return (st && ex_ci_contains(st, "text-align") && ex_ci_contains(st, "center")) ||
+           is_tag(n, "center") || ((st = ex_attr(n, "align")) && strcasecmp(st, "center") == 0);
+}
+
+/* A line that reads as a picture's caption: short, and in italics or centred. */
+static int caption_line(const ctx *c, int i)
+{
+    const ninfo *f = &c->v[i];
+    if (f->flags & (F_JUNK | F_CAPTION)) return 0;
+    if (f->raw < 3 || f->raw > 250 || pictures_in(c, i)) return 0;
+    if (f->tag != T_P && f->tag != T_DIV && f->tag != T_CENTER && f->tag != T_TD) return 0;
+    long all, it = italic_text(c, i, &all);
+    return (all > 0 && it * 10 >= all * 9) || centred(f->n);
+}
+
+/* Element i holds a picture and no text (a paragraph or cell around an <img>). */
+static int picture_only(const ctx *c, int i)
+{
+    const ninfo *f = &c->v[i];
+    return !(f->flags & F_JUNK) && f->raw == 0 && subtree_end(c, i) - i <= 8 && pictures_in(c, i) == 1;
+}
+
+void ex_mark_captions(ctx *c)
+{
+    for (int i = 0; i < c->n; i++) {
+        ninfo *f = &c->v[i];
+        if (f->flags & F_JUNK) continue;
+        if (f->tag == T_TABLE) {
+            /* A picture table (editors' "image" tables): a cell with the picture, a cell or two
+             * with a short text and nothing else. The text is its caption. */
+            int e = subtree_end(c, i), rows = 0, cells = 0, other = 0;
+            for (int k = i + 1; k < e; k++) {
+                int t = c->v[k].tag;
+                rows += t == T_TR;
+                cells += t == T_TD || t == T_TH;
+                other += t == T_TABLE || (t == T_P && c->v[k].raw > 250);
+            }
+            if (rows < 1 || rows > 3 || cells < 2 || cells > 3 || other || f->raw == 0 || f->raw > 400 ||
+                pictures_in(c, i) != 1)
+                continue;
+            int pic_cell_ok = 1;
+            for (int k = i + 1; k < e; k++)
+                if ((c->v[k].tag == T_TD || c->v[k].tag == T_TH) && pictures_in(c, k) && c->v[k].raw > 0)
+                    pic_cell_ok = 0;
+            if (!pic_cell_ok) continue;
+            for (int k = i + 1; k < e; k++)
+                if ((c->v[k].tag == T_TD || c->v[k].tag == T_TH) && !pictures_in(c, k) && c->v[k].raw > 0)
+                    c->v[k].flags |= F_CAPTION;
+            continue;
+        }
+        /* A paragraph holding only a picture, then a short line in italics or centred: the
+         * picture's caption (editors without figure/figcaption). */
+        if (!picture_only(c, i) || f->tag == T_TD) continue;
+        const xmlNode *s = f->n->next;
+        while (s && s->type != XML_ELEMENT_NODE) s = s->next;
+        int k = idx_of(s);
+        if (k >= 0 && caption_line(c, k)) c->v[k].flags |= F_CAPTION;
+    }
+}

@@ -29,6 +29,7 @@ enum {
     F_STRONGNEG = 1 << 10,   /* class/id says boilerplate by a whole word (related, comment, ...) */
     F_BOXABLE = 1 << 12,     /* no class word against it but "info" or "notice" */
     F_KEPTBOX = 1 << 11,     /* a box or table kept although a weak class word ("info") is against it */
+    F_SRONLY = 1 << 13,      /* class says screen readers only ("sr-only", "visually-hidden"): not shown */
 };
 
 /* Element names the rules ask about, each with its kind (block level, never content, never
@@ -239,6 +240,9 @@ const char *ex_image_main_src(const xmlNode *n);
 /* Its srcset candidates (and those of its <picture>'s <source>s), best first. */
 void ex_image_sources(const xmlNode *n, ex_srcs *out);
 void ex_image_sources_free(ex_srcs *s);
+/* Captions known by where they stand: the text cell of a picture table, a short line in italics
+ * or centred right after a paragraph holding only a picture (F_CAPTION). Before measuring. */
+void ex_mark_captions(ctx *c);
 /* The best candidate found in the page's folder (none of them is main_src), or NULL. */
 bt_image *ex_image_load_best(ctx *c, const ex_srcs *s, const char *main_src);
 

@@ -845,6 +845,11 @@ static int lead_candidate(ctx *c, int i, int best)
     if (f->raw < 40 || f->raw > 1200) return 0;
     if (f->text > 0 && link_density(f) > 0.3) return 0;
     if (f->np > 1 || f->nli > 0 || f->nheading > (heading_level(f->n) ? 1 : 0)) return 0;
+    if (best >= 0 && i > best) { /* after the body's end: a teaser's sapo in a list below it */
+        int end = best + 1;
+        while (end < c->n && c->v[end].depth > c->v[best].depth) end++;
+        if (i >= end) return 0;
+    }
     return near_content(c, i, best, 0);
 }
 
