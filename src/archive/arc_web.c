@@ -69,6 +69,7 @@ struct arc_web {
     size_t *qpos;           /* item index -> position in qlist */
     bt_warc_writer *w;
     char *warc_rel;         /* "warc/2026-11-30.warc.gz" */
+    char *warc_path;        /* ... in the stage, as reloads name it */
     int warc_failed;
     bt_map copied;          /* "PATH\nOFFSET:SKIP" of a crawl's record -> index in copy_off */
     uint64_t *copy_off;     /* where this run's WARC file has the copy */
@@ -117,6 +118,7 @@ void arc_web_free(arc_ctx *c)
     bt_webq_free(w->q);
     if (w->w) bt_warc_close(w->w, NULL);
     free(w->warc_rel);
+    free(w->warc_path);
     for (size_t i = 0; i < w->items.n; i++) {
         free(w->old[i].etag);
         free(w->old[i].last_modified);
@@ -272,6 +274,14 @@ static bt_status mem_earlier(void *ud, const char *url, char **body, size_t *len
 }
 
 static bt_warc_writer *warc_of_run(arc_ctx *c, struct arc_web *w);
+
+/* Each record of this run's WARC file, as written: the source keeps the file's index, and
+ * reloading an article from it for a digest needs no pass over the file. */
+static void warc_written(void *ud, const bt_warc_record *rec)
+{
+    struct arc_web *w = ud;
+    bt_source_warc_written(w->src, w->warc_path, rec);
+}
 
 /* A feed or sitemap with a new answer: when its body differs from the one kept, the answer goes
  * into this run's WARC file (the feed as it was published is evidence too) and the run commits. */
@@ -566,18 +576,19 @@ static bt_warc_writer *warc_of_run(arc_ctx *c, struct arc_web *w)
     }
     bt_err e;
     char *dir = bt_path_join(c->stage_data, "warc");
-    char *path = w->warc_rel ? bt_path_join(c->stage_data, w->warc_rel) : NULL;
+    w->warc_path = w->warc_rel ? bt_path_join(c->stage_data, w->warc_rel) : NULL;
+    const char *path = w->warc_path;
     char *fields = bt_xasprintf("http-header-user-agent: %s\r\nrobots: %s\r\n",
                                 c->o->web && c->o->web->fetch.user_agent ? c->o->web->fetch.user_agent
                                                                          : bt_fetch_default_user_agent(),
                                 c->o->web && c->o->web->ignore_robots ? "ignore" : "obey");
-    if (!path || bt_mkdirs(dir, 0755, &e) != BT_OK || bt_warc_open(path, fields, &w->w, &e) != BT_OK) {
+    if (!path || bt_mkdirs(dir, 0755, &e) != BT_OK ||
+        bt_warc_open_listen(path, fields, warc_written, w, &w->w, &e) != BT_OK) {
         w->warc_failed = 1;
         arc_emit(c, BT_AEV_WARN, "render", 0, 0, path, "cannot write the WARC file: the HTTP evidence is not kept");
     }
     free(fields);
     free(dir);
-    free(path);
     return w->w;
 }
 

@@ -51,6 +51,8 @@ typedef struct {
     bt_map byconc;       /* a record ID -> first link to a record concurrent to it */
     bt_map byimage;      /* URI of an image response (status 200) -> record (the first) */
     bt_map byoff;        /* "OFFSET:SKIP" -> record */
+    int stale;           /* published, then records were added to the file: not used again */
+    int broken;          /* told of a file that had records before: built by a pass instead */
 } warc_index;
 
 struct bt_source {
@@ -63,6 +65,9 @@ struct bt_source {
     size_t nrobots;
     warc_index **widx; /* WARC files indexed (each complete before it is published here) */
     size_t nwidx;
+    warc_index **told; /* WARC files being written, indexed as written (under mu) */
+    size_t ntold;
+    pthread_mutex_t build_mu; /* one pass over a WARC file at a time: the others wait for it */
     bt_source_memory mem; /* an archive's memory of earlier runs (mem.known NULL: none) */
 };
 
@@ -92,6 +97,7 @@ bt_source *bt_source_new(const bt_source_opts *o)
     s->o.io.origin = NULL;
     if (!s->o.fetch.max_bytes) s->o.fetch.max_bytes = bt_input_limit(&s->o.io);
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->build_mu, NULL);
     return s;
 }
 
@@ -106,7 +112,10 @@ void bt_source_free(bt_source *s)
     free(s->robots);
     for (size_t i = 0; i < s->nwidx; i++) warc_index_free(s->widx[i]);
     free(s->widx);
+    for (size_t i = 0; i < s->ntold; i++) warc_index_free(s->told[i]);
+    free(s->told);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->build_mu);
     free(s);
 }
 
@@ -606,7 +615,7 @@ static const warc_index *warc_index_of(bt_source *s, const char *path)
     const warc_index *x = NULL;
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; i < s->nwidx && !x; i++)
-        if (strcmp(s->widx[i]->path, path) == 0) x = s->widx[i];
+        if (!s->widx[i]->stale && strcmp(s->widx[i]->path, path) == 0) x = s->widx[i];
     pthread_mutex_unlock(&s->mu);
     return x;
 }
@@ -617,7 +626,7 @@ static const warc_index *warc_index_publish(bt_source *s, warc_index *x)
     const warc_index *have = NULL;
     pthread_mutex_lock(&s->mu);
     for (size_t i = 0; i < s->nwidx && !have; i++)
-        if (strcmp(s->widx[i]->path, x->path) == 0) have = s->widx[i];
+        if (!s->widx[i]->stale && strcmp(s->widx[i]->path, x->path) == 0) have = s->widx[i];
     if (!have) {
         s->widx = bt_xrealloc(s->widx, (s->nwidx + 1) * sizeof *s->widx);
         s->widx[s->nwidx++] = x;
@@ -669,12 +678,61 @@ static int response_kind(const bt_warc_record *rec, size_t cap)
     return response_classify(rec, cap, NULL);
 }
 
-/* The index of a WARC file, built on first use (a file that cannot be read gives an empty one). */
+void bt_source_warc_written(bt_source *s, const char *path, const bt_warc_record *rec)
+{
+    int resp = rec->type && strcmp(rec->type, "response") == 0;
+    int kind = resp && rec->target_uri ? response_kind(rec, input_cap(s)) : WK_OTHER;
+    pthread_mutex_lock(&s->mu);
+    warc_index *x = NULL;
+    for (size_t i = 0; i < s->ntold && !x; i++)
+        if (strcmp(s->told[i]->path, path) == 0) x = s->told[i];
+    if (!x) {
+        /* an index published already no longer has every record of the file */
+        for (size_t i = 0; i < s->nwidx; i++)
+            if (strcmp(s->widx[i]->path, path) == 0) s->widx[i]->stale = 1;
+        x = warc_index_new(path);
+        x->broken = rec->offset != 0 || rec->skip != 0; /* not told from the file's start */
+        s->told = bt_xrealloc(s->told, (s->ntold + 1) * sizeof *s->told);
+        s->told[s->ntold++] = x;
+    }
+    if (!x->broken) index_record(x, rec, kind);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* The index told of path while it was written, taken out of the told list (NULL: none). */
+static warc_index *told_take(bt_source *s, const char *path)
+{
+    warc_index *x = NULL;
+    pthread_mutex_lock(&s->mu);
+    for (size_t i = 0; i < s->ntold && !x; i++)
+        if (strcmp(s->told[i]->path, path) == 0) {
+            x = s->told[i];
+            s->told[i] = s->told[--s->ntold];
+        }
+    pthread_mutex_unlock(&s->mu);
+    if (x && x->broken) {
+        warc_index_free(x);
+        x = NULL;
+    }
+    return x;
+}
+
+/* The index of a WARC file: told as it was written, else built on first use by one pass over it
+ * (one thread makes the pass, the others wait for it; a file that cannot be read gives an empty
+ * index). */
 static const warc_index *warc_index_get(bt_source *s, const char *path)
 {
     const warc_index *have = warc_index_of(s, path);
     if (have) return have;
-    warc_index *x = warc_index_new(path);
+    warc_index *x = told_take(s, path);
+    if (x) return warc_index_publish(s, x);
+    pthread_mutex_lock(&s->build_mu);
+    have = warc_index_of(s, path);
+    if (have) {
+        pthread_mutex_unlock(&s->build_mu);
+        return have;
+    }
+    x = warc_index_new(path);
     bt_warc_reader *r;
     bt_err e;
     if (bt_warc_reader_open(path, input_cap(s) + MAX_WARC_SLACK, &r, &e) == BT_OK) {
@@ -691,7 +749,9 @@ static const warc_index *warc_index_get(bt_source *s, const char *path)
         }
         bt_warc_reader_close(r);
     }
-    return warc_index_publish(s, x);
+    have = warc_index_publish(s, x);
+    pthread_mutex_unlock(&s->build_mu);
+    return have;
 }
 
 /* What expand_warc learns of a WARC's feeds and redirects besides its pages. */
@@ -1146,6 +1206,38 @@ static bt_status parse_page(bt_source *s, const bt_item *it, const char *body, s
     return BT_OK;
 }
 
+/* The page in rec (read from it->path at it->warc_offset) as an article; info may be NULL. */
+static bt_status load_warc_record(bt_source *s, const bt_item *it, const bt_warc_record *rec,
+                                  bt_load_info *info, bt_article **out, bt_err *e)
+{
+    bt_warc_http h = {0};
+    bt_status st;
+    if (!rec->block) st = bt_err_set(e, BT_ELIMIT, "record larger than the input limit");
+    else st = bt_warc_http_parse(rec->block, rec->block_len, input_cap(s), &h, e);
+    if (st != BT_OK) return st;
+    /* what the article is made from: this record and its companions, then its images */
+    const warc_index *x = warc_index_get(s, it->path);
+    if (info) {
+        info->status = h.status;
+        bt_sha256_hex(h.body, h.body_len, info->sha256);
+        info->body_len = h.body_len;
+        info->final_url = bt_xstrdup(it->url);
+        char k[48];
+        for (size_t a = 0; a < it->nwarc_also; a++) {
+            off_key(it->warc_also[2 * a], it->warc_also[2 * a + 1], k);
+            int32_t ja = bt_map_gets(&x->byoff, k);
+            if (ja >= 0) add_record_refs(info, x, ja, 0);
+        }
+        off_key(it->warc_offset, it->warc_skip, k);
+        int32_t j = bt_map_gets(&x->byoff, k);
+        if (j >= 0) add_record_refs(info, x, j, 1);
+    }
+    st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, x, info, out, e);
+    bt_warc_http_free(&h);
+    if (info && info->nrefs > 1) qsort(info->refs, info->nrefs, sizeof *info->refs, ref_cmp);
+    return st;
+}
+
 bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *val, bt_article **out,
                          bt_load_info *info, bt_err *e)
 {
@@ -1164,31 +1256,8 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
         bt_warc_record rec;
         st = bt_warc_read_at(it->path, it->warc_offset, it->warc_skip, input_cap(s) + MAX_WARC_SLACK, &rec, e);
         if (st != BT_OK) return st;
-        bt_warc_http h = {0};
-        if (!rec.block) st = bt_err_set(e, BT_ELIMIT, "record larger than the input limit");
-        else st = bt_warc_http_parse(rec.block, rec.block_len, input_cap(s), &h, e);
-        if (st == BT_OK) {
-            info->status = h.status;
-            bt_sha256_hex(h.body, h.body_len, info->sha256);
-            info->body_len = h.body_len;
-            info->final_url = bt_xstrdup(it->url);
-            /* what the article is made from: this record and its companions, then its images */
-            const warc_index *x = warc_index_get(s, it->path);
-            char k[48];
-            off_key(it->warc_offset, it->warc_skip, k);
-            int32_t j = bt_map_gets(&x->byoff, k);
-            for (size_t a = 0; a < it->nwarc_also && info != &dummy; a++) {
-                off_key(it->warc_also[2 * a], it->warc_also[2 * a + 1], k);
-                int32_t ja = bt_map_gets(&x->byoff, k);
-                if (ja >= 0) add_record_refs(info, x, ja, 0);
-            }
-            if (j >= 0 && info != &dummy) add_record_refs(info, x, j, 1);
-            st = parse_page(s, it, h.body, h.body_len, h.content_type, it->url, 1, x, info, out, e);
-            bt_warc_http_free(&h);
-            if (info->nrefs > 1) qsort(info->refs, info->nrefs, sizeof *info->refs, ref_cmp);
-        }
+        st = load_warc_record(s, it, &rec, info == &dummy ? NULL : info, out, e);
         bt_warc_record_free(&rec);
-        bt_load_info_free(&dummy);
         return st;
     }
     /* a URL */
@@ -1243,7 +1312,7 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
     info->final_url = bt_xstrdup(r->url ? r->url : it->url);
     info->etag = r->etag ? bt_xstrdup(r->etag) : NULL;
     info->last_modified = r->last_modified ? bt_xstrdup(r->last_modified) : NULL;
-    bt_sha256_hex(r->body ? r->body : "", r->body_len, info->sha256);
+    if (info != &dummy) bt_sha256_hex(r->body ? r->body : "", r->body_len, info->sha256);
     info->body_len = r->body_len;
     st = parse_page(s, it, r->body, r->body_len, r->content_type, info->final_url, r->internal, NULL, info, out, e);
     if (r == &own) bt_fetch_result_free(r);
@@ -1255,19 +1324,18 @@ bt_status bt_source_load_warc(bt_source *s, const char *warc_path, uint64_t offs
                               bt_article **out, bt_err *e)
 {
     *out = NULL;
-    warc_index_get(s, warc_path); /* the file's records, for the page's images (once per file) */
-    bt_warc_record peek;
-    bt_status st = bt_warc_read_at(warc_path, offset, 0, 1, &peek, e); /* its URL, without the block */
+    bt_warc_record rec;
+    bt_status st = bt_warc_read_at(warc_path, offset, 0, input_cap(s) + MAX_WARC_SLACK, &rec, e);
     if (st != BT_OK) return st;
     bt_item it;
     memset(&it, 0, sizeof it);
     it.kind = BT_ITEM_WARC;
     it.name = (char *)name;
-    it.url = peek.target_uri;
+    it.url = rec.target_uri;
     it.path = (char *)warc_path;
     it.warc_offset = offset;
-    st = bt_source_load(s, &it, NULL, out, NULL, e);
-    bt_warc_record_free(&peek);
+    st = load_warc_record(s, &it, &rec, NULL, out, e);
+    bt_warc_record_free(&rec);
     return st;
 }
 

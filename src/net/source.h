@@ -24,6 +24,7 @@
 #include "fetch.h"
 #include "input.h"
 #include "util.h"
+#include "warc.h"
 
 #define BT_MAX_PAGE_IMAGES 50                            /* images fetched per page */
 #define BT_MAX_PAGE_IMAGE_BYTES ((size_t)40 * 1024 * 1024) /* all images of one page */
@@ -157,6 +158,13 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
  * crawl), its images taken from the same file. name: what warnings name. */
 bt_status bt_source_load_warc(bt_source *s, const char *warc_path, uint64_t offset, const char *name,
                               bt_article **out, bt_err *e);
+
+/* A WARC file this process writes from its start (bt_warc_open_listen's callback, with the path
+ * later loads name it by): its records are indexed as they are written, so that loading from it
+ * (bt_source_load_warc) needs no pass over the file. Thread-safe. Should the first record told
+ * not be at offset 0, or records be told after a load from path, the index is built by a pass
+ * over the file instead, as for any other. */
+void bt_source_warc_written(bt_source *s, const char *path, const bt_warc_record *rec);
 
 /* Load items[0..n) with `jobs` threads; arts[i] is the article or NULL, errs[i] the reason. */
 void bt_source_load_all(bt_source *s, const bt_item_list *l, int jobs, bt_article **arts, bt_err *errs);

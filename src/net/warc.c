@@ -81,6 +81,13 @@ struct bt_warc_writer {
     char *path;
     uint64_t pos;
     int failed;
+    z_stream z;          /* one compressor for every record: reset per gzip member */
+    int zinit;
+    unsigned char *zout; /* its output buffer, grown to the largest member */
+    size_t zcap;
+    bt_buf rec;          /* the record being assembled */
+    bt_warc_written_fn written;
+    void *written_ud;
     char info_id[64];
     char last_resp[64];
 };
@@ -90,51 +97,92 @@ const char *bt_warc_last_response_id(const bt_warc_writer *w)
     return w->last_resp;
 }
 
-/* Compress one record as a gzip member and append it. */
+/* Compress one record as a gzip member and append it. The stream is reset, not started again,
+ * for each member: deflateInit allocates and clears its window and tables every time, and a
+ * reset stream gives the same bytes. */
 static int put_member(bt_warc_writer *w, const bt_buf *rec)
 {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
-    uLong bound = deflateBound(&z, (uLong)rec->len);
-    unsigned char *out = bt_xmalloc(bound);
-    z.next_in = (unsigned char *)rec->data;
-    z.avail_in = (uInt)rec->len;
-    z.next_out = out;
-    z.avail_out = (uInt)bound;
-    int rc = deflate(&z, Z_FINISH);
-    size_t n = z.total_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END) {
-        free(out);
+    if (!w->zinit) {
+        if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+        w->zinit = 1;
+    } else if (deflateReset(&w->z) != Z_OK) {
         return -1;
     }
-    int ok = fwrite(out, 1, n, w->f) == n;
-    free(out);
-    if (!ok) return -1;
+    size_t bound = (size_t)deflateBound(&w->z, (uLong)rec->len);
+    if (bound > w->zcap) {
+        free(w->zout);
+        w->zout = bt_xmalloc(bound);
+        w->zcap = bound;
+    }
+    w->z.next_in = (unsigned char *)rec->data;
+    w->z.avail_in = (uInt)rec->len;
+    w->z.next_out = w->zout;
+    w->z.avail_out = (uInt)bound;
+    int rc = deflate(&w->z, Z_FINISH);
+    if (rc != Z_STREAM_END) return -1;
+    size_t n = (size_t)(w->z.next_out - w->zout);
+    if (fwrite(w->zout, 1, n, w->f) != n) return -1;
     w->pos += n;
     return 0;
 }
 
-/* header lines (already CRLF-terminated) + block -> one record */
+/* Tell the listener of a record just written at `at`: v has its fields, the block is in w->rec
+ * after the header (head_len bytes). */
+static void tell(bt_warc_writer *w, bt_warc_record *v, uint64_t at, size_t head_len)
+{
+    if (!w->written) return;
+    v->offset = at;
+    v->skip = 0;
+    v->head = w->rec.data;
+    v->head_len = head_len;
+    v->block = w->rec.data + head_len;
+    v->block_len = w->rec.len - head_len - 4;
+    w->rec.data[head_len + v->block_len] = '\0'; /* (written already) as a reader's block is */
+    w->written(w->written_ud, v);
+}
+
+/* header lines (already CRLF-terminated) + block -> one record; v (may be NULL) has the fields
+ * the listener is told of */
 static int put_record(bt_warc_writer *w, const char *type, const char *id, const char *date,
                       const char *extra, const char *ctype, const char *block, size_t blen,
-                      const char *block2, size_t blen2)
+                      const char *block2, size_t blen2, bt_warc_record *v)
 {
-    bt_buf rec = {0};
-    bt_buf_printf(&rec, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: %s\r\nWARC-Date: %s\r\n", type, id, date);
-    if (extra) bt_buf_adds(&rec, extra);
-    bt_buf_printf(&rec, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", ctype, blen + blen2);
-    bt_buf_add(&rec, block, blen);
-    if (blen2) bt_buf_add(&rec, block2, blen2);
-    bt_buf_add(&rec, "\r\n\r\n", 4);
-    int rc = put_member(w, &rec);
-    bt_buf_free(&rec);
+    bt_buf *rec = &w->rec;
+    bt_buf_reset(rec);
+    bt_buf_printf(rec, "WARC/1.1\r\nWARC-Type: %s\r\nWARC-Record-ID: %s\r\nWARC-Date: %s\r\n", type, id, date);
+    if (extra) bt_buf_adds(rec, extra);
+    bt_buf_printf(rec, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", ctype, blen + blen2);
+    size_t head_len = rec->len;
+    bt_buf_add(rec, block, blen);
+    if (blen2) bt_buf_add(rec, block2, blen2);
+    bt_buf_add(rec, "\r\n\r\n", 4);
+    uint64_t at = w->pos;
+    int rc = put_member(w, rec);
     if (rc) w->failed = 1;
+    else if (v) tell(w, v, at, head_len);
     return rc;
 }
 
+/* A record's fields for the listener (strings the caller's, not owned). */
+static void view(bt_warc_record *v, const char *type, const char *uri, const char *date,
+                 const char *ctype, const char *id, const char *info_id)
+{
+    memset(v, 0, sizeof *v);
+    v->type = (char *)type;
+    v->target_uri = (char *)uri;
+    v->date = (char *)date;
+    v->content_type = (char *)ctype;
+    v->record_id = (char *)id;
+    v->warcinfo_id = (char *)info_id;
+}
+
 bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **out, bt_err *e)
+{
+    return bt_warc_open_listen(path, fields, NULL, NULL, out, e);
+}
+
+bt_status bt_warc_open_listen(const char *path, const char *fields, bt_warc_written_fn written,
+                              void *ud, bt_warc_writer **out, bt_err *e)
 {
     *out = NULL;
     FILE *f = fopen(path, "ab");
@@ -142,6 +190,8 @@ bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **ou
     bt_warc_writer *w = bt_xcalloc(1, sizeof *w);
     w->f = f;
     w->path = bt_xstrdup(path);
+    w->written = written;
+    w->written_ud = ud;
     if (fseeko(f, 0, SEEK_END) == 0) w->pos = (uint64_t)ftello(f);
     uuid(w->info_id);
     if (w->pos == 0) {
@@ -159,7 +209,9 @@ bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **ou
             if (b.data[b.len - 1] != '\n') bt_buf_adds(&b, "\r\n");
         }
         char *extra = bt_xasprintf("WARC-Filename: %s\r\n", name);
-        put_record(w, "warcinfo", w->info_id, date, extra, "application/warc-fields", b.data, b.len, NULL, 0);
+        bt_warc_record v;
+        view(&v, "warcinfo", NULL, date, "application/warc-fields", w->info_id, NULL);
+        put_record(w, "warcinfo", w->info_id, date, extra, "application/warc-fields", b.data, b.len, NULL, 0, &v);
         free(extra);
         free(name);
         bt_buf_free(&b);
@@ -196,8 +248,10 @@ bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, u
     if (x->ip) bt_buf_printf(&extra, "WARC-IP-Address: %s\r\n", x->ip);
     bt_buf_printf(&extra, "WARC-Block-Digest: %s\r\nWARC-Payload-Digest: %s\r\n", bd, pd);
     uint64_t at = w->pos;
+    bt_warc_record v;
+    view(&v, "response", x->url, date, "application/http;msgtype=response", resp_id, w->info_id);
     put_record(w, "response", resp_id, date, extra.data, "application/http;msgtype=response",
-               x->resp_head, x->resp_head_len, x->payload, x->payload_len);
+               x->resp_head, x->resp_head_len, x->payload, x->payload_len, &v);
     bt_buf_reset(&extra);
     /* request, pointing at its response */
     if (x->req_head && x->req_head_len) {
@@ -206,8 +260,12 @@ bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, u
                       x->url, w->info_id, resp_id);
         if (x->ip) bt_buf_printf(&extra, "WARC-IP-Address: %s\r\n", x->ip);
         bt_buf_printf(&extra, "WARC-Block-Digest: %s\r\n", bd);
+        char *conc[1] = {resp_id};
+        view(&v, "request", x->url, date, "application/http;msgtype=request", req_id, w->info_id);
+        v.concurrent.v = conc;
+        v.concurrent.n = 1;
         put_record(w, "request", req_id, date, extra.data, "application/http;msgtype=request",
-                   x->req_head, x->req_head_len, NULL, 0);
+                   x->req_head, x->req_head_len, NULL, 0, &v);
     }
     bt_buf_free(&extra);
     snprintf(w->last_resp, sizeof w->last_resp, "%s", resp_id);
@@ -220,14 +278,18 @@ bt_status bt_warc_write_record(bt_warc_writer *w, const bt_warc_record *rec, uin
                                bt_err *e)
 {
     if (!rec->head || !rec->block) return bt_err_set(e, BT_EUSAGE, "record not read in full");
-    bt_buf b = {0};
-    bt_buf_add(&b, rec->head, rec->head_len);
-    bt_buf_add(&b, rec->block, rec->block_len);
-    bt_buf_add(&b, "\r\n\r\n", 4);
+    bt_buf *b = &w->rec;
+    bt_buf_reset(b);
+    bt_buf_add(b, rec->head, rec->head_len);
+    bt_buf_add(b, rec->block, rec->block_len);
+    bt_buf_add(b, "\r\n\r\n", 4);
     uint64_t at = w->pos;
-    if (put_member(w, &b) != 0) w->failed = 1;
-    bt_buf_free(&b);
+    if (put_member(w, b) != 0) w->failed = 1;
     if (w->failed) return bt_err_set(e, BT_EIO, "cannot write %s", w->path);
+    if (w->written) { /* the copy: the same fields and block, at its place in this file */
+        bt_warc_record v = *rec;
+        tell(w, &v, at, rec->head_len);
+    }
     if (offset) *offset = at;
     return BT_OK;
 }
@@ -246,6 +308,9 @@ bt_status bt_warc_close(bt_warc_writer *w, bt_err *e)
     bad |= fsync(fileno(w->f)) != 0 && errno != EINVAL;
     bad |= fclose(w->f) != 0;
     bt_status st = bad ? bt_err_set(e, BT_EIO, "cannot write %s", w->path) : BT_OK;
+    if (w->zinit) deflateEnd(&w->z);
+    free(w->zout);
+    bt_buf_free(&w->rec);
     free(w->path);
     free(w);
     return st;

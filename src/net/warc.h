@@ -29,6 +29,17 @@ typedef struct bt_warc_record bt_warc_record; /* a record read back (below) */
  * fields is its "name: value" lines (CRLF-separated, no final blank line), may be NULL. */
 bt_status bt_warc_open(const char *path, const char *fields, bt_warc_writer **out, bt_err *e);
 
+/* Called with each record once it is written, the warcinfo record included: rec->offset is its
+ * gzip member (skip 0), its fields and block are as a reader would return them. rec and all it
+ * points to are the writer's, valid during the call only. Calls come from whichever thread
+ * writes. */
+typedef void (*bt_warc_written_fn)(void *ud, const bt_warc_record *rec);
+
+/* bt_warc_open, with written (may be NULL) called for every record this writer writes: an index
+ * of the file kept as it is written needs no reader's pass over it afterwards. */
+bt_status bt_warc_open_listen(const char *path, const char *fields, bt_warc_written_fn written,
+                              void *ud, bt_warc_writer **out, bt_err *e);
+
 /* Write the request and response records of one exchange. *offset (may be NULL) gets the file
  * offset of the response record's gzip member. */
 bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, uint64_t *offset,
