@@ -186,6 +186,29 @@ static int num(const char **p, int maxd, int *out)
     return k;
 }
 
+/* After the hour: ":MM"; "hMM" or an "h" alone ("15h02", "15h": the Vietnamese clock); ".MM"
+ * when no third number follows ("21.10 GMT", not "21.10.2019"). Reads the minutes. */
+static int clock_sep(const char **pp, int *mi)
+{
+    const char *q = *pp;
+    *mi = 0;
+    if (*q == ':' || *q == '.') {
+        char sep = *q++;
+        if (num(&q, 2, mi) != 2) return 0;
+        if (sep == '.' && *q == '.' && isdigit((unsigned char)q[1])) return 0;
+    } else if (*q == 'h' || *q == 'H') {
+        q++;
+        if (isdigit((unsigned char)*q)) {
+            if (num(&q, 2, mi) != 2) return 0;
+        }
+        if (isalpha((unsigned char)*q) || (unsigned char)*q >= 0x80) return 0; /* "5học" */
+    } else {
+        return 0;
+    }
+    *pp = q;
+    return 1;
+}
+
 static void parse_time_zone(const char *p, bt_date *d, int default_tz)
 {
     d->tz_minutes = default_tz;
@@ -198,9 +221,9 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
             p += strlen(*w);
             break;
         }
-    int h, mi, s = 0;
+    int h, mi = 0, s = 0;
     const char *q = p;
-    if (num(&q, 2, &h) && *q == ':' && (q++, num(&q, 2, &mi) == 2)) {
+    if (num(&q, 2, &h) && clock_sep(&q, &mi)) {
         if (*q == ':') { q++; num(&q, 2, &s); }
         if (*q == '.') { q++; while (isdigit((unsigned char)*q)) q++; }
         if (h <= 23 && mi <= 59 && s <= 60) {
@@ -283,10 +306,10 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
                     /* time before the date: "16:08 13/02/2022" */
                     const char *b = p;
                     int back = 0;
-                    while (b > s && back < 12) { b--; back++; }
-                    const char *colon = NULL;
+                    while (b > s && back < 16) { b--; back++; }
+                    const char *colon = NULL; /* "16:08", "16h08", "16h" */
                     for (const char *k = b; k < p; k++)
-                        if (*k == ':' && k > s && isdigit((unsigned char)k[-1])) colon = k;
+                        if ((*k == ':' || *k == 'h') && k > s && isdigit((unsigned char)k[-1])) colon = k;
                     if (colon) {
                         const char *h0 = colon - 1;
                         if (h0 > s && isdigit((unsigned char)h0[-1])) h0--;
@@ -365,8 +388,13 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
             memset(&d, 0, sizeof d);
         }
     }
-    /* "ngày 13 tháng 2 năm 2022" */
+    /* "ngày 13 tháng 2 năm 2022", "13 Tháng 2, 2022", "13 thg 2, 2022" */
     const char *p = strstr(s, "tháng");
+    size_t mlen = strlen("tháng");
+    if (!p && (p = strstr(s, "Tháng")) == NULL && (p = strstr(s, "THÁNG")) == NULL) {
+        p = strstr(s, "thg ");
+        mlen = 3;
+    }
     if (p) {
         const char *q = p;
         while (q > s && !isdigit((unsigned char)q[-1])) q--;
@@ -374,7 +402,7 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
         while (b > s && isdigit((unsigned char)b[-1])) b--;
         int da = 0, mo = 0, y = 0;
         num(&b, 9, &da);
-        q = p + strlen("tháng");
+        q = p + mlen;
         while (*q == ' ') q++;
         num(&q, 2, &mo);
         const char *n2 = strstr(q, "năm");
@@ -382,8 +410,8 @@ int bt_date_parse(const char *s, int default_tz, bt_date *out)
             n2 += strlen("năm");
             while (*n2 == ' ') n2++;
             num(&n2, 4, &y);
-        } else if (*q == ',' || *q == '/') { /* "12 tháng 3, 2024 15:05" */
-            n2 = q + 1;
+        } else if (*q == ',' || *q == '/' || *q == ' ') { /* "12 tháng 3, 2024 15:05" */
+            n2 = q + (*q != ' ');
             while (*n2 == ' ') n2++;
             if (num(&n2, 4, &y) != 4) y = 0;
         }

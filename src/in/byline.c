@@ -118,8 +118,9 @@ static size_t trim_separators(char *s)
     return n - b;
 }
 
-/* "Thu Hà/TTXVN", "Minh Anh/VOV": a reporter and, after a slash, the agency or station that
- * employs them (one word in capitals, at most 6 letters). Cuts the agency off s (in place). */
+/* "Thu Hà/TTXVN", "Minh Anh/VOV", "Hồng Nhung/VOV.VN": a reporter and, after a slash, the agency
+ * or station that employs them (one word in capitals, at most 6 letters, or a domain name). Cuts
+ * the agency off s (in place). */
 static void cut_agency(char *s)
 {
     char *sl = strrchr(s, '/');
@@ -128,9 +129,19 @@ static void cut_agency(char *s)
     while (*w == ' ') w++;
     size_t n = strlen(w);
     while (n && w[n - 1] == ' ') n--;
-    if (n < 2 || n > 6) return;
-    for (size_t i = 0; i < n; i++)
-        if (!isupper((unsigned char)w[i])) return;
+    /* or the outlet's domain name: "Hồng Nhung/VOV.VN", "Minh Anh/Dantri.com.vn" */
+    size_t dots = 0, alnum = 0;
+    for (size_t i = 0; i < n; i++) {
+        dots += w[i] == '.';
+        alnum += isalnum((unsigned char)w[i]) != 0;
+    }
+    int domain = dots >= 1 && dots + alnum == n && n <= 24 && w[0] != '.' && w[n - 1] != '.' &&
+                 isalpha((unsigned char)w[n - 1]);
+    if (!domain) {
+        if (n < 2 || n > 6) return;
+        for (size_t i = 0; i < n; i++)
+            if (!isupper((unsigned char)w[i])) return;
+    }
     char *e = sl;
     while (e > s && e[-1] == ' ') e--;
     if (e == s) return;

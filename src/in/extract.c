@@ -188,7 +188,7 @@ static const char *const one_words[CW_COUNT] = {
     [CW_RUBRIC] = "rubri", [CW_EYEBROW] = "eyebrow", [CW_UPDAT] = "updat", [CW_MODIF] = "modif"};
 /* A lead (sapo, standfirst): the long words as parts of a class, the short ones whole. */
 static const char *const lead_sub[] = {"standfirst", "summary", "excerpt", "description", "intro",
-                                       "teaser", "chapeau", "subtitle", "sub-title", "subhead",
+                                       "teaser", "chapeau", "chappeau", "subtitle", "sub-title", "subhead",
                                        "abstract", NULL};
 static const char *const lead_tok[] = {"sapo", "lead", "lede", "dek", NULL};
 /* Text for screen readers only, never shown ("Chú thích hình ảnh," before a caption, "Posted
@@ -819,6 +819,7 @@ bt_status bt_extract_article_from(htmlDocPtr doc, const char *base_dir, const st
     }
     ex_trailing_byline(&c);
     ex_mark_boxes(&c);
+    ex_bold_headings(&c);
     ex_join_rows(&c);
     if (!a->author) bt_article_set(&a->author, c.source_author ? c.source_author : c.outlet_author);
     free(c.source_author);

@@ -52,6 +52,35 @@ static void init_score(ctx *c, int i)
     f->score = s + ex_class_weight(f);
 }
 
+/* The page holds a second article after the one it is titled by (the next article, loaded
+ * below by an infinite-scroll template and saved with it): when the best box lies in or over
+ * the second one, the best box between the title's h1 and the next h1 is the article. */
+static int under_title(ctx *c, int best)
+{
+    if (!c->title_text) return best;
+    int th = -1, nh = -1;
+    for (int i = 0; i < c->n; i++) {
+        const ninfo *f = &c->v[i];
+        if (f->tag != T_H1 || (f->flags & F_JUNK)) continue;
+        if (th < 0) {
+            char *t = ex_node_text(f->n);
+            if (loose_eq(t, c->title_text)) th = i;
+            free(t);
+        } else {
+            nh = i;
+            break;
+        }
+    }
+    if (th < 0 || nh < 0 || !(best >= nh || holds(c, best, nh))) return best;
+    int pick = -1;
+    for (int i = 0; i < nh; i++) {
+        const ninfo *f = &c->v[i];
+        if (!f->scored || (f->flags & F_JUNK) || holds(c, i, nh) || (i < th && !holds(c, i, th))) continue;
+        if (pick < 0 || f->score > c->v[pick].score) pick = i;
+    }
+    return pick >= 0 && c->v[pick].score > 0 ? pick : best;
+}
+
 int ex_pick_content(ctx *c)
 {
     for (int i = 0; i < c->n; i++) {
@@ -80,6 +109,13 @@ int ex_pick_content(ctx *c)
         if (f->score > bs) { bs = f->score; best = i; }
     }
     if (best < 0) return c->body >= 0 ? c->body : 0;
+    int titled = under_title(c, best);
+    if (titled != best) {
+        best = titled;
+        bs = c->v[best].score;
+        for (int i = 0; i < c->n; i++) /* the other article's boxes are no candidates now */
+            if (c->v[i].scored && i > best && !holds(c, best, i) && !holds(c, i, best)) c->v[i].score = -1e9;
+    }
 
     /* Several of the best candidates inside one ancestor: that ancestor is the article. */
     int top[5] = {-1, -1, -1, -1, -1};
@@ -858,3 +894,46 @@ void ex_join_rows(ctx *c)
     a->nblocks = out;
 }
 
+
+/* Characters of element i's text inside <strong>/<b> (nine tenths of it: all bold). */
+static int bold_all(const ctx *c, int i)
+{
+    long bold = 0;
+    for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++) {
+        if (c->v[k].tag != T_STRONG && c->v[k].tag != T_B) continue;
+        bold += c->v[k].raw;
+        int d = c->v[k].depth; /* not the bold inside it again */
+        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
+    }
+    return c->v[i].raw > 0 && bold * 10 >= c->v[i].raw * 9;
+}
+
+void ex_bold_headings(ctx *c)
+{
+    bt_article *a = c->a;
+    int seen_para = 0;
+    for (size_t i = 0; i + 1 < a->nblocks; i++) {
+        bt_block *b = &a->blocks[i];
+        if (b->type != BT_BLOCK_PARAGRAPH) continue;
+        int o = owner_of_block(c, i), was = seen_para;
+        seen_para = 1;
+        if (!was || o < 0 || (c->v[o].tag != T_P && c->v[o].tag != T_DIV)) continue;
+        const char *t = b->text;
+        size_t n = strlen(t), chars = bt_utf8_length(t);
+        if (chars < 8 || chars > 150 || !strchr(t, ' ')) continue;
+        static const char *const ends[] = {".", "!", "?", ":", ";", ",", "…", "\"", "”", "'", NULL};
+        int sentence = 0;
+        for (const char *const *e = ends; *e && !sentence; e++) {
+            size_t l = strlen(*e);
+            sentence = n >= l && memcmp(t + n - l, *e, l) == 0;
+        }
+        if (sentence || !bold_all(c, o)) continue;
+        /* more text follows it */
+        size_t k = i + 1;
+        while (k < a->nblocks && (a->blocks[k].type == BT_BLOCK_IMAGE || a->blocks[k].type == BT_BLOCK_CAPTION)) k++;
+        if (k >= a->nblocks || (a->blocks[k].type != BT_BLOCK_PARAGRAPH && a->blocks[k].type != BT_BLOCK_LIST_ITEM))
+            continue;
+        b->type = BT_BLOCK_HEADING;
+        b->level = 3;
+    }
+}

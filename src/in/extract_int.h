@@ -214,6 +214,9 @@ void ex_trailing_byline(ctx *c);
 /* Boxes at the top of the body (fact boxes, key points, tables, short unpunctuated lines
  * before the first paragraph) become box blocks. */
 void ex_mark_boxes(ctx *c);
+/* A paragraph all in bold, short and with no sentence's end, between paragraphs: a sub-heading
+ * set as "<p><strong>…</strong></p>" (many Vietnamese editors have no heading button). */
+void ex_bold_headings(ctx *c);
 /* The cells of a row of a data table in the body become one paragraph ("a | b | c"). */
 void ex_join_rows(ctx *c);
 

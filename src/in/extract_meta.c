@@ -826,6 +826,14 @@ static int is_outlet(ctx *c, meta *m, const char *name)
     return r;
 }
 
+/* Element e is k or inside it. */
+static int holds_el(const ctx *c, int k, int e)
+{
+    for (int hops = 0; e >= 0 && hops < 300; e = c->v[e].parent, hops++)
+        if (e == k) return 1;
+    return 0;
+}
+
 static int lead_candidate(ctx *c, int i, int best)
 {
     ninfo *f = &c->v[i];
@@ -854,6 +862,7 @@ static int lead_candidate(ctx *c, int i, int best)
 }
 
 static int h2_lead(ctx *c, int best);
+static int standfirst_lead(ctx *c, int best);
 static void bold_lead(ctx *c, int best);
 
 /* Lead / sapo: an element whose class or id names it, at the article (innermost match). */
@@ -874,6 +883,7 @@ static void find_lead(ctx *c, int best)
      * Vietnamese page the first paragraph of the body all in bold (the sapo as many sites set
      * it). */
     if (h2_lead(c, best)) return;
+    if (standfirst_lead(c, best)) return;
     bold_lead(c, best);
 }
 
@@ -919,6 +929,47 @@ static void bold_lead(ctx *c, int best)
     bt_article_set(&c->a->lead, s);
     c->lead_text = s;
     c->lead_node = f->n;
+}
+
+/* A standfirst without a name: the first block of sentences after the article's h1 (or after
+ * the wrapper it sits in, two levels at most), outside the body box, past the short lines of the
+ * byline and date; "<div><p>The lead.</p></div>" in a header. */
+static int standfirst_lead(ctx *c, int best)
+{
+    if (best < 0) return 0;
+    int h1 = -1;
+    for (int i = 0; i < c->n && h1 < 0; i++)
+        if (c->v[i].tag == T_H1 && !(c->v[i].flags & F_JUNK) && near_content(c, i, best, 0)) h1 = i;
+    if (h1 < 0 || holds_el(c, best, h1)) return 0;
+    const xmlNode *from = c->v[h1].n;
+    for (int up = 0; up < 3 && from; up++, from = from->parent) {
+        int seen = 0;
+        for (const xmlNode *k = from->next; k && seen < 3; k = k->next) {
+            int ki = idx_of(k);
+            if (ki < 0) continue;
+            const ninfo *f = &c->v[ki];
+            if (f->flags & F_JUNK) continue;
+            seen++;
+            if (ki == best || holds_el(c, ki, best) || holds_el(c, best, ki)) return 0;
+            if (f->raw < 40) continue; /* the byline, the date, a kicker */
+            if (f->raw > 600 || f->np > 1 || f->nimg || f->nli || f->nheading || f->text <= 0 ||
+                link_density(f) > 0.3 || (f->cw & (CW(CW_AUTHOR) | CW(CW_BYLINE) | CW(CW_DATE))))
+                return 0;
+            char *s = ex_node_text(k);
+            size_t n = strlen(s);
+            if (!n || !(s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?' || s[n - 1] == ')' ||
+                        (n >= 3 && (strcmp(s + n - 3, "…") == 0 || strcmp(s + n - 3, "”") == 0)))) {
+                free(s);
+                return 0;
+            }
+            bt_article_set(&c->a->lead, s);
+            c->lead_text = s;
+            c->lead_node = (xmlNode *)k;
+            return 1;
+        }
+        if (seen) return 0;
+    }
+    return 0;
 }
 
 /* A sub-headline right under the article's h1 (<hgroup>, <header>). */

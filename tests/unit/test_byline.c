@@ -75,6 +75,8 @@ static void t_lines(void)
     LINE("two names with a dash", "Thu Hà - Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("reporter/agency", "Thu Hà/TTXVN", "Thu Hà", 0);
     LINE("label, reporter/agency", "Bài, ảnh: Thu Hà/TTXVN", "Thu Hà", 0);
+    LINE("reporter/station domain", "Hồng Nhung/VOV.VN", "Hồng Nhung", 0);
+    LINE("reporter/site domain", "Minh Anh / Dantri.com.vn", "Minh Anh", 0);
     LINE("two reporters with a slash", "Thu Hà/Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("two names with 'và'", "Thu Hà và Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("three names with commas", "Thu Hà, Minh Anh, Hoàng Lan", "Thu Hà; Minh Anh; Hoàng Lan", 0);

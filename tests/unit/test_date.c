@@ -117,6 +117,17 @@ static void t_tolerant(void)
     CHECK("weekday, tháng with comma year, lúc", bt_date_parse("Thứ Tư, 22 tháng 10, 2025 lúc 19:25 (giờ Hà Nội)", 420, &d) &&
                                                    is(&d, 2025, 10, 22, 19, 25, 420));
     CHECK("tháng with comma year", bt_date_parse("12 tháng 3, 2024 15:05", 420, &d) && is(&d, 2024, 3, 12, 15, 5, 420));
+    CHECK("Tháng capitalised, year after a space", bt_date_parse("Thứ Ba, 17 Tháng 9 2024 15:02", 420, &d) &&
+                                                     is(&d, 2024, 9, 17, 15, 2, 420));
+    CHECK("thg (short month word)", bt_date_parse("17 thg 9, 2024", 420, &d) && is(&d, 2024, 9, 17, 0, 0, 420) && !d.has_time);
+    /* the Vietnamese clock "15h02", "15h"; a dotted clock "21.10" */
+    CHECK("15h02 after the date", bt_date_parse("17/09/2024 15h02", 420, &d) && is(&d, 2024, 9, 17, 15, 2, 420) && d.has_time);
+    CHECK("lúc 15h02", bt_date_parse("Ngày 17/09/2024 lúc 15h02", 420, &d) && is(&d, 2024, 9, 17, 15, 2, 420));
+    CHECK("15h02 before the date", bt_date_parse("15h02 ngày 17/9/2024", 420, &d) && is(&d, 2024, 9, 17, 15, 2, 420));
+    CHECK("15h alone", bt_date_parse("15h ngày 17/9/2024", 420, &d) && is(&d, 2024, 9, 17, 15, 0, 420) && d.has_time);
+    CHECK("dotted clock and GMT", bt_date_parse("Tue 19 Nov 2019 21.10 GMT", 420, &d) && is(&d, 2019, 11, 19, 21, 10, 0));
+    CHECK("a word in h is no clock", bt_date_parse("17/9/2024 5 học sinh", 420, &d) && !d.has_time);
+    CHECK("a dotted date after a date is no clock", bt_date_parse("2019-11-19 21.10.2019", 420, &d) && !d.has_time);
     /* refusals */
     CHECK("no date", !bt_date_parse("Tin mới nhất hôm nay", 420, &d));
     CHECK("invalid day refused", !bt_date_parse("31/02/2022", 420, &d));
