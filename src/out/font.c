@@ -16,7 +16,6 @@
 #include <hb-subset.h>
 #include <hb.h>
 
-#include "kern.h"
 #include "text.h"
 
 /* What the shaping cache may hold (bytes of keys and glyphs, both generations): one font set
@@ -30,19 +29,10 @@
 #define SHAPE_KEY_MAX 64
 
 typedef struct {
-    int16_t adv;    /* 1/1000 em */
+    int16_t adv;   /* 1/1000 em */
     uint16_t gid;
-    uint16_t units; /* the advance in font units */
-    uint8_t state;  /* 0 unknown, 1 present, 2 missing */
-    uint8_t kind;   /* how a run with it is kerned (KIND_*), 0 not yet known */
+    uint8_t state; /* 0 unknown, 1 present, 2 missing */
 } glyph_slot;
-
-/* A character's kind: kerned by bt_kern (its glyph's properties and script in the low bits),
- * or left to HarfBuzz. */
-#define KIND_KNOWN 0x80
-#define KIND_HB 0x40
-#define KIND_PROPS 0x0E
-#define KIND_SCRIPT(k) (((k) >> 4) & 3) /* 0 common, 1 Latin, 2 Greek, 3 Cyrillic */
 
 typedef struct {
     char *path;
@@ -59,8 +49,6 @@ typedef struct {
     int loaded;
     hb_face_t *outl;     /* the face as only its outline tables, for hb-subset (see outline_face) */
     int outl_tried;
-    bt_kern *kern;       /* its kerning without HarfBuzz's shaper, NULL when HarfBuzz shapes all */
-    int kern_tried;
 } bt_face_rec;
 
 /* The shaping cache: an open-addressing table of entries kept in an arena, in two generations:
@@ -96,7 +84,6 @@ struct bt_fontset {
     hb_buffer_t *buf;
     /* shaping cache */
     cgen cur, old;
-    int hb_only; /* bt_fontset_own_kern(fs, 0) */
     /* results of the last uncached run */
     bt_glyph *scratch;
     size_t scratch_cap;
@@ -127,10 +114,8 @@ static int nominal(bt_face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
     hb_codepoint_t g = 0;
     int ok = hb_font_get_nominal_glyph(r->font, cp, &g) && g > 0 && g <= 0xFFFF;
     int a = 0;
-    hb_position_t units = 0;
     if (ok) {
-        units = hb_font_get_glyph_h_advance(r->font, g);
-        a = to1000(r, units);
+        a = to1000(r, hb_font_get_glyph_h_advance(r->font, g));
         if (a < 0) a = 0;
         if (a > 32767) a = 32767;
     }
@@ -139,8 +124,6 @@ static int nominal(bt_face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
         r->cache[cp].state = ok ? 1 : 2;
         r->cache[cp].gid = (uint16_t)g;
         r->cache[cp].adv = (int16_t)a;
-        r->cache[cp].units = units >= 0 && units <= 0xFFFF ? (uint16_t)units : 0;
-        r->cache[cp].kind = units >= 0 && units <= 0xFFFF ? 0 : KIND_KNOWN | KIND_HB;
     }
     if (!ok) return 0;
     *gid = (uint16_t)g;
@@ -215,7 +198,6 @@ static int face_load(bt_face_rec *r, const char *path)
 static void face_free(bt_face_rec *r)
 {
     if (!r->loaded) return;
-    bt_kern_free(r->kern);
     hb_font_destroy(r->font);
     hb_face_destroy(r->outl);
     hb_face_destroy(r->face);
@@ -585,84 +567,9 @@ static void cache_put(cgen *g, centry *c)
     g->tabn++;
 }
 
-/* The kind of character cp (present in face r, a BMP character): left to HarfBuzz when it is
- * a mark, the fraction slash (HarfBuzz then turns on frac/numr/dnom), a mark glyph, or of a
- * script other than Latin, Greek and Cyrillic (other shapers) or none. */
-static uint8_t char_kind(bt_face_rec *r, uint32_t cp, uint16_t gid)
-{
-    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
-    hb_unicode_general_category_t gc = hb_unicode_general_category(uf, cp);
-    if (gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK || gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK ||
-        gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK || cp == 0x2044)
-        return KIND_KNOWN | KIND_HB;
-    int sc;
-    switch (hb_unicode_script(uf, cp)) {
-    case HB_SCRIPT_COMMON: sc = 0; break;
-    case HB_SCRIPT_LATIN: sc = 1; break;
-    case HB_SCRIPT_GREEK: sc = 2; break;
-    case HB_SCRIPT_CYRILLIC: sc = 3; break;
-    default: return KIND_KNOWN | KIND_HB;
-    }
-    unsigned props = bt_kern_glyph_props(r->kern, gid);
-    if (props & 8) return KIND_KNOWN | KIND_HB;
-    return (uint8_t)(KIND_KNOWN | sc << 4 | props);
-}
-
-/* Kerning without HarfBuzz's shaper (kern.h): 1 done, 0 the nominal advances stay, -1
- * HarfBuzz shapes the run. */
-static int own_kern(bt_face_rec *r, bt_glyph *g, size_t n)
-{
-    if (!r->kern_tried) {
-        r->kern_tried = 1;
-        r->kern = bt_kern_new(r->face);
-    }
-    if (!r->kern || !r->cache) return -1;
-    static const hb_script_t scripts[4] = {HB_SCRIPT_INVALID, HB_SCRIPT_LATIN, HB_SCRIPT_GREEK, HB_SCRIPT_CYRILLIC};
-    hb_script_t script = HB_SCRIPT_INVALID;
-    uint16_t gid_s[BT_KERN_MAX];
-    uint8_t props_s[BT_KERN_MAX];
-    int32_t adv_s[BT_KERN_MAX];
-    for (size_t i = 0; i < n; i++) {
-        if (g[i].cp >= 0x10000) return -1;
-        glyph_slot *sl = &r->cache[g[i].cp];
-        if (sl->state != 1) return -1;
-        if (!sl->kind) sl->kind = char_kind(r, g[i].cp, sl->gid);
-        if (sl->kind & KIND_HB) return -1;
-    }
-    uint16_t *gid = gid_s;
-    uint8_t *props = props_s;
-    int32_t *adv = adv_s;
-    if (n > BT_KERN_MAX) { /* a heading measured whole */
-        gid = bt_xmalloc(n * sizeof *gid);
-        props = bt_xmalloc(n * sizeof *props);
-        adv = bt_xmalloc(n * sizeof *adv);
-    }
-    for (size_t i = 0; i < n; i++) {
-        const glyph_slot *sl = &r->cache[g[i].cp];
-        /* HarfBuzz takes the script of the first character that has one */
-        if (script == HB_SCRIPT_INVALID) script = scripts[KIND_SCRIPT(sl->kind)];
-        gid[i] = sl->gid;
-        props[i] = sl->kind & KIND_PROPS;
-        adv[i] = sl->units;
-    }
-    int st = bt_kern_apply(r->kern, script, gid, props, n, adv);
-    for (size_t i = 0; st > 0 && i < n; i++) {
-        int a = to1000(r, adv[i]);
-        if (a < -32767) a = -32767;
-        if (a > 32767) a = 32767;
-        g[i].adv = (int16_t)a;
-    }
-    if (gid != gid_s) {
-        free(gid);
-        free(props);
-        free(adv);
-    }
-    return st;
-}
-
 /* Kerning from HarfBuzz when it keeps one glyph per character, each the character's own
  * glyph with no offset; otherwise (ligatures, marks, other scripts) the nominal advances stay. */
-static void hb_kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
+static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
 {
     static const hb_feature_t off[] = {
         {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
@@ -693,11 +600,6 @@ static void hb_kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
         if (a > 32767) a = 32767;
         g[i].adv = (int16_t)a;
     }
-}
-
-static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
-{
-    if (fs->hb_only || own_kern(r, g, n) < 0) hb_kern(fs, r, g, n);
 }
 
 /* bt_font_shape, and in *own whether every character is the face's own or default-ignorable. */
@@ -814,11 +716,6 @@ int bt_font_own_width(bt_fontset *fs, bt_face face, const char *s, size_t len, l
     int own = 0;
     shape(fs, face, s, len, &g, width, &own);
     return own;
-}
-
-void bt_fontset_own_kern(bt_fontset *fs, int on)
-{
-    fs->hb_only = !on;
 }
 
 /* ---------------------------------------------------------------- face facts */

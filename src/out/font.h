@@ -2,10 +2,9 @@
  * bold italic) plus an optional fallback face for characters the family cannot draw.
  *
  * Metrics come straight from the TrueType tables (HarfBuzz), in 1/1000 em, rounded the way a
- * PDF /W array holds them, so what the layout measures is what a viewer draws. Text is kerned
- * as HarfBuzz shapes it, one glyph per character (ligatures and mark positioning are not used:
- * every glyph maps back to exactly its character); plain Latin, Greek and Cyrillic runs are
- * kerned straight from the font's GPOS table (kern.h), to the same advances. The set can write a subset of a face
+ * PDF /W array holds them, so what the layout measures is what a viewer draws. Text is shaped
+ * with HarfBuzz for kerning, one glyph per character (ligatures and mark positioning are not
+ * used: every glyph maps back to exactly its character). The set can write a subset of a face
  * holding only given glyphs (hb-subset). No PDF library types appear here.
  *
  * Ownership: bt_fontset_open() returns a set the caller frees with bt_fontset_free();
@@ -83,10 +82,6 @@ size_t bt_font_shape(bt_fontset *fs, bt_face face, const char *s, size_t len, co
  * and the text is one run of face (*width is then its width, as bt_font_shape gives it), 0
  * otherwise (*width undefined). */
 int bt_font_own_width(bt_fontset *fs, bt_face face, const char *s, size_t len, long *width);
-
-/* on = 0: every run is kerned by HarfBuzz's shaper, not by the shortcut of kern.h that gives
- * the same advances (for tests that compare the two). 1 by default. */
-void bt_fontset_own_kern(bt_fontset *fs, int on);
 
 /* What a PDF font descriptor needs to know about a face (1/1000 em unless said). */
 typedef struct {
