@@ -253,6 +253,19 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
             }
             return;
         }
+        /* zones by name after the time: "19:25 BST", "7:25 pm EDT", "19:25 ICT" */
+        static const struct { const char *name; int minutes; } zones[] = {
+            {"BST", 60}, {"CET", 60}, {"CEST", 120}, {"EET", 120}, {"EEST", 180}, {"EST", -300},
+            {"EDT", -240}, {"CST", -360}, {"CDT", -300}, {"PST", -480}, {"PDT", -420}, {"ICT", 420},
+            {"JST", 540}, {"KST", 540}, {"SGT", 480}, {"AEST", 600}, {"AEDT", 660}};
+        if (isupper((unsigned char)q[0]) && isupper((unsigned char)q[1]) && isupper((unsigned char)q[2]))
+            for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+                size_t zl = strlen(zones[z].name);
+                if (strncmp(q, zones[z].name, zl) == 0 && !isalpha((unsigned char)q[zl])) {
+                    d->tz_minutes = zones[z].minutes;
+                    return;
+                }
+            }
         const char *g = strstr(q, "GMT");
         if (!g) g = strstr(q, "UTC");
         if (g) {

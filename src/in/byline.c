@@ -118,9 +118,9 @@ static size_t trim_separators(char *s)
     return n - b;
 }
 
-/* "Thu Hà/TTXVN", "Minh Anh/VOV", "Hồng Nhung/VOV.VN": a reporter and, after a slash, the agency
- * or station that employs them (one word in capitals, at most 6 letters, or a domain name). Cuts
- * the agency off s (in place). */
+/* "Thu Hà/TTXVN", "Minh Anh/VOV", "Hồng Nhung/VOV.VN", "Thu Hà/VOV-Huế": a reporter and, after a
+ * slash, the agency or station that employs them (a word in capitals of at most 6 letters, maybe
+ * with a region after a dash, or a domain name). Cuts the agency off s (in place). */
 static void cut_agency(char *s)
 {
     char *sl = strrchr(s, '/');
@@ -137,10 +137,10 @@ static void cut_agency(char *s)
     }
     int domain = dots >= 1 && dots + alnum == n && n <= 24 && w[0] != '.' && w[n - 1] != '.' &&
                  isalpha((unsigned char)w[n - 1]);
-    if (!domain) {
-        if (n < 2 || n > 6) return;
-        for (size_t i = 0; i < n; i++)
-            if (!isupper((unsigned char)w[i])) return;
+    if (!domain) { /* "TTXVN", "VOV1", "VOV-Huế", "VOV-Miền Trung": capitals, then a region */
+        size_t k = 0;
+        while (k < n && (isupper((unsigned char)w[k]) || (k && isdigit((unsigned char)w[k])))) k++;
+        if (k < 2 || k > 6 || n > 30 || (k < n && w[k] != '-')) return;
     }
     char *e = sl;
     while (e > s && e[-1] == ' ') e--;
@@ -153,9 +153,19 @@ char *bt_byline_clean(const char *s)
     static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
                                       "par ", "de ", "autor:", "autor ", "author:", "written by ",
                                       "text:", "texto:", "teksti:", "kirjoittaja ", "redakteur ",
-                                      "reporter:", "reporter ", "phóng viên ", "pv ", "pv:", NULL};
+                                      "reporter:", "reporter ", "phóng viên ", "pv ", "pv:", "theo ", NULL};
     char *t = bt_text_clean(s, strlen(s));
     cut_agency(t);
+    /* "Thu Hà (TTXVN)", "Ngọc Anh (tổng hợp)", "Minh Khôi (theo Reuters)": a note in brackets
+     * after the name says whose or what kind of text it is, not who wrote it */
+    size_t tl = strlen(t);
+    char *br = tl > 3 && t[tl - 1] == ')' ? strrchr(t, '(') : NULL;
+    if (br && br > t + 1 && br[-1] == ' ' && bt_utf8_length(br) <= 42) {
+        char *e = br;
+        while (e > t && e[-1] == ' ') e--;
+        *e = '\0';
+        cut_agency(t);
+    }
     char *p = t;
     /* "Текст: Name" / "Foo: Name": a short label before a colon */
     char *colon = strchr(p, ':');
@@ -172,6 +182,14 @@ char *bt_byline_clean(const char *s)
             }
         }
     }
+    /* a group of reporters named as such ("Nhóm phóng viên") */
+    static const char *const groups[] = {"nhóm phóng viên", "nhóm pv", "nhóm tác giả", NULL};
+    for (const char *const *g = groups; *g; g++)
+        if (ci_prefix_utf8(p, *g, strlen(*g)) && !p[strlen(*g)]) {
+            char *r = bt_xstrdup(p);
+            free(t);
+            return r;
+        }
     bt_buf out = {0};
     const char *q = p;
     int parts = 0;

@@ -115,6 +115,7 @@ static const char *const neg_sub[] = {
     "mostread", "more-news", "morenews", "next-article", "prev-next", "keyword", "tag-list",
     "taglist", "tags", "header", "menu", "topbar", "top-bar", "bottom-bar", "logo", "extra",
     "jump", "print", "email", "facebook", "twitter", "zalo", "gdpr", "consent", "meta-",
+    "instagram", "tiktok", "reddit-embed", "threads-embed",
     "timestamp", "publish", "signature", NULL};
 static const char *const neg_tok[] = {"ad", "ads", "adv", "nav", "tag", "date", "time", "meta",
                                       "box-tin", "more", "cmt", "fb", "share", "sns", "box_tin",
@@ -287,6 +288,7 @@ static void build_tables(void)
         for (const char *const *w = lists[l].list; *w; w++) add_word(*w, 0, lists[l].g);
     add_word("caption", 0, G_CAPTION);
     add_word("contributor", CW(CW_AUTHOR), G_NEG); /* "TextContributorName", "contributor-info" */
+    add_word("overline", CW(CW_KICKER), 0);         /* the section over a headline ("b-overline") */
     for (int k = 0; k < CW_COUNT; k++)
         if (one_words[k]) add_word(one_words[k], CW(k), 0);
     for (int b = 0; b < 256; b++)

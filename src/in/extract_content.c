@@ -219,7 +219,8 @@ static int drop_box(ctx *c, int i)
         }
         char *s = last && f->text > 3 && f->link == 0 ? ex_node_text(f->n) : NULL;
         int name = s && bt_byline_is_name(s, strlen(s)) && strchr(s, ' ');
-        char *src = s && !name ? bt_byline_source_person(s) : NULL;
+        /* or a byline as bylines are written: "Thu Hà (TTXVN)", "Minh Anh/VOV", "Theo …" */
+        char *src = s && !name ? bt_byline_from_line(s, NULL) : NULL;
         name = name || src;
         free(src);
         free(s);

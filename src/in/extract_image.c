@@ -239,6 +239,16 @@ void ex_mark_captions(ctx *c)
                     c->v[k].flags |= F_CAPTION;
             continue;
         }
+        /* A paragraph holding a picture and a short text in italics after it ("<p><img><br>
+         * <em>caption</em></p>"): the picture's caption. */
+        if ((f->tag == T_P || f->tag == T_DIV || f->tag == T_CENTER) && f->raw >= 3 && f->raw <= 250 &&
+            pictures_in(c, i) == 1 && subtree_end(c, i) - i <= 10) {
+            long all, it = italic_text(c, i, &all);
+            if (all > 0 && it * 10 >= all * 9) {
+                f->flags |= F_CAPTION;
+                continue;
+            }
+        }
         /* A paragraph holding only a picture, then a short line in italics or centred: the
          * picture's caption (editors without figure/figcaption). */
         if (!picture_only(c, i) || f->tag == T_TD) continue;

@@ -244,7 +244,8 @@ const char *ex_image_main_src(const xmlNode *n);
 void ex_image_sources(const xmlNode *n, ex_srcs *out);
 void ex_image_sources_free(ex_srcs *s);
 /* Captions known by where they stand: the text cell of a picture table, a short line in italics
- * or centred right after a paragraph holding only a picture (F_CAPTION). Before measuring. */
+ * or centred right after a paragraph holding only a picture, italics beside the picture in its
+ * paragraph (F_CAPTION). Before measuring. */
 void ex_mark_captions(ctx *c);
 /* The best candidate found in the page's folder (none of them is main_src), or NULL. */
 bt_image *ex_image_load_best(ctx *c, const ex_srcs *s, const char *main_src);

@@ -88,6 +88,8 @@ static const char *ld_name(json_t *v)
     if (json_is_object(v)) {
         json_t *n = json_object_get(v, "name");
         if (json_is_string(n)) return json_string_value(n);
+        if (json_is_array(n) && json_is_string(json_array_get(n, 0))) /* "name": ["A"] */
+            return json_string_value(json_array_get(n, 0));
     }
     return NULL;
 }
@@ -150,6 +152,7 @@ static void ld_object(json_t *o, meta *m, int depth)
     json_t *d = json_object_get(o, "datePublished");
     if (json_is_string(d)) set_once(&m->ld_date, json_string_value(d));
     json_t *a = json_object_get(o, "author");
+    if (!a) a = json_object_get(o, "creator"); /* schema.org's wider word, used alone by some */
     if (a && art == 2) ld_authors(a, m);
     const char *pub = ld_name(json_object_get(o, "publisher"));
     if (pub) set_once(&m->ld_publisher, pub);
@@ -217,7 +220,14 @@ static char *date_part(const char *s, int tz, int *upd)
     /* past the updated date: its digits, separators and zone */
     const char *q = u + l;
     while (*q && !isdigit((unsigned char)*q)) q++;
-    while (*q && (isdigit((unsigned char)*q) || strchr("/.:-, hH", *q))) q++;
+    for (;;) { /* "07:00 ngày 17/09/2024": the words within one date too */
+        while (*q && (isdigit((unsigned char)*q) || strchr("/.:-, hH", *q))) q++;
+        static const char *const within[] = {"ngày ", "lúc ", "at ", "on ", NULL};
+        const char *const *w = within;
+        while (*w && strncmp(q, *w, strlen(*w)) != 0) w++;
+        if (!*w) break;
+        q += strlen(*w);
+    }
     if (strncmp(q, "GMT", 3) == 0 || strncmp(q, "UTC", 3) == 0) q += 3;
     if (*q && bt_date_parse(q, tz, &d)) return bt_xstrdup(q);
     *upd = 1;
@@ -907,13 +917,24 @@ static void bold_lead(ctx *c, int best)
     int first = -1, after = 0;
     for (int k = best + 1; k < c->n && c->v[k].depth > c->v[best].depth; k++) {
         const ninfo *f = &c->v[k];
-        if (f->tag != T_P || (f->flags & F_JUNK) || f->text < 1) continue;
+        /* paragraphs, or a div of text of its own ("<div class=tomtat><b>…</b></div>", a body
+         * of lines split by <br>); a short div is the date or byline line */
+        int div = f->tag == T_DIV && f->own > 0 && (f->own == f->text || f->own >= 400);
+        if ((f->tag != T_P && !div) || (f->flags & F_JUNK) || f->text < 1) continue;
+        if (div && first < 0) {
+            if (f->own < 40 || f->own != f->text || link_density(f) > 0.3) continue;
+            char *t = ex_node_text(f->n); /* the title or date line in a div */
+            bt_date d;
+            int skip = (c->title_text && loose_eq(t, c->title_text)) || (f->own < 80 && bt_date_parse(t, 0, &d));
+            free(t);
+            if (skip) continue;
+        }
         int in_fig = 0;
         for (int p = f->parent, up = 0; p >= 0 && p != best && up < 4 && !in_fig; p = c->v[p].parent, up++)
             in_fig = c->v[p].tag == T_FIGURE || c->v[p].tag == T_FIGCAPTION || (c->v[p].flags & F_CAPTION);
         if (in_fig || (f->flags & F_CAPTION)) continue;
         if (first < 0) first = k;
-        else if (f->text >= 80) after++;
+        else if (f->text >= 80) after += div && f->own >= 400 ? 2 : 1;
     }
     if (first < 0 || after < 2) return;
     const ninfo *f = &c->v[first];

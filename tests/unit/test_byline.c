@@ -33,6 +33,12 @@ static void t_clean(void)
     CLEAN("name, outlet", "Jane Doe, Reuters", "Jane Doe; Reuters");
     CLEAN("two people with and", "Jane Doe and John Roe", "Jane Doe; John Roe");
     CLEAN("two people with và", "Minh Anh và Lan Chi", "Minh Anh; Lan Chi");
+    CLEAN("agency in brackets", "Thu Hà (TTXVN)", "Thu Hà");
+    CLEAN("note in brackets", "Ngọc Anh (tổng hợp)", "Ngọc Anh");
+    CLEAN("source in brackets", "Minh Khôi (theo Reuters)", "Minh Khôi");
+    CLEAN("two names, note in brackets", "Thu Hà - Minh Anh (thực hiện)", "Thu Hà; Minh Anh");
+    CLEAN("Theo before a name", "Theo Lê Phương", "Lê Phương");
+    CLEAN("a group of reporters", "Nhóm phóng viên", "Nhóm phóng viên");
     CLEAN("dangling von", "Artikel von", "");
     CLEAN("German Von", "Von Max Mustermann", "Max Mustermann");
     CLEAN("short label before colon", "Текст: Иван Петров", "Иван Петров");
@@ -77,6 +83,8 @@ static void t_lines(void)
     LINE("label, reporter/agency", "Bài, ảnh: Thu Hà/TTXVN", "Thu Hà", 0);
     LINE("reporter/station domain", "Hồng Nhung/VOV.VN", "Hồng Nhung", 0);
     LINE("reporter/site domain", "Minh Anh / Dantri.com.vn", "Minh Anh", 0);
+    LINE("reporter/station-region", "Thu Hà/VOV-Huế", "Thu Hà", 0);
+    LINE("reporter and a note in brackets", "Hà Nguyễn (tổng hợp)", "Hà Nguyễn", 0);
     LINE("two reporters with a slash", "Thu Hà/Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("two names with 'và'", "Thu Hà và Minh Anh", "Thu Hà; Minh Anh", 0);
     LINE("three names with commas", "Thu Hà, Minh Anh, Hoàng Lan", "Thu Hà; Minh Anh; Hoàng Lan", 0);

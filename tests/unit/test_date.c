@@ -126,6 +126,9 @@ static void t_tolerant(void)
     CHECK("15h02 before the date", bt_date_parse("15h02 ngày 17/9/2024", 420, &d) && is(&d, 2024, 9, 17, 15, 2, 420));
     CHECK("15h alone", bt_date_parse("15h ngày 17/9/2024", 420, &d) && is(&d, 2024, 9, 17, 15, 0, 420) && d.has_time);
     CHECK("dotted clock and GMT", bt_date_parse("Tue 19 Nov 2019 21.10 GMT", 420, &d) && is(&d, 2019, 11, 19, 21, 10, 0));
+    CHECK("zone by name: BST", bt_date_parse("Tue 17 Sep 2024 13.25 BST", 420, &d) && is(&d, 2024, 9, 17, 13, 25, 60));
+    CHECK("zone by name: EDT after pm", bt_date_parse("Sept. 17, 2024, 3:02 p.m. EDT", 0, &d) && is(&d, 2024, 9, 17, 15, 2, -240));
+    CHECK("zone by name: ICT", bt_date_parse("17/09/2024 15:02 ICT", 0, &d) && is(&d, 2024, 9, 17, 15, 2, 420));
     CHECK("a word in h is no clock", bt_date_parse("17/9/2024 5 học sinh", 420, &d) && !d.has_time);
     CHECK("a dotted date after a date is no clock", bt_date_parse("2019-11-19 21.10.2019", 420, &d) && !d.has_time);
     /* refusals */

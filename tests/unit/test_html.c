@@ -285,6 +285,26 @@ static void test_parse(void)
     bt_article_free(a);
 }
 
+/* JSON-LD authors in the shapes generators write: a name given as an array, "creator" alone. */
+static void test_ld_author_shapes(void)
+{
+    static const char *const lds[] = {
+        "[{\"@type\":\"BreadcrumbList\"},{\"@type\":[\"NewsArticle\"],\"author\":{\"@type\":\"Person\",\"name\":[\"Jane Doe\"]}}]",
+        "{\"@type\":\"NewsArticle\",\"creator\":[\"Jane Doe\"]}"};
+    for (size_t k = 0; k < sizeof lds / sizeof lds[0]; k++) {
+        char *page = bt_xasprintf("<html><head><title>T</title><script type=\"application/ld+json\">%s</script>"
+                                  "</head><body><article><h1>T</h1><p>First paragraph of the article, long "
+                                  "enough, with a comma.</p></article></body></html>", lds[k]);
+        bt_article *a = bt_article_new();
+        bt_err e;
+        bt_status st = bt_html_parse(page, strlen(page), NULL, a, &e);
+        CHECK(k ? "JSON-LD creator is the author" : "JSON-LD author name as an array",
+              st == BT_OK && a->author && strcmp(a->author, "Jane Doe") == 0);
+        bt_article_free(a);
+        free(page);
+    }
+}
+
 /* What the parser is spared (attributes nobody reads, script and drawing text, blank runs between
  * tags) changes nothing that the extractor reads, whatever the markup looks like. */
 static void test_slim(void)
@@ -326,5 +346,6 @@ int main(void)
     test_images();
     test_parse();
     test_slim();
+    test_ld_author_shapes();
     TEST_END();
 }
