@@ -346,14 +346,24 @@ static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_
 
 /* ---------------------------------------------------------------- strings */
 
-/* A text string as UTF-16BE with a byte order mark, as a libharu binary (hex) string. */
+/* A text string's most bytes: libharu refuses a string over 65,535 bytes (the document then fails
+ * as a whole) and PDF's implementation limit, which PDF/A keeps, is 32,767. */
+#define PDF_STRING_MAX 32767
+
+/* A text string as UTF-16BE with a byte order mark, as a libharu binary (hex) string; one longer
+ * than PDF_STRING_MAX (a 100 KB title) is cut at a character and ends with an ellipsis. */
 static HPDF_Binary text_string(doc *d, const char *s)
 {
     size_t len = strlen(s), i = 0, k = 2;
-    unsigned char *u = bt_xmalloc(4 * len + 2);
+    unsigned char *u = bt_xmalloc(4 * len + 4);
     u[0] = 0xFE;
     u[1] = 0xFF;
     while (i < len) {
+        if (k + 4 > PDF_STRING_MAX - 2) { /* room for a surrogate pair and the ellipsis */
+            u[k++] = 0x20;
+            u[k++] = 0x26;
+            break;
+        }
         uint32_t cp;
         size_t n = bt_utf8_decode(s + i, len - i, &cp);
         if (!n) {
