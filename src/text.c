@@ -7,6 +7,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "bt_limits.h"
 #include "util.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if invalid (overlong, surrogate, > U+10FFFF,
@@ -178,6 +179,37 @@ static int nfc_stable(uint32_t cp)
            (cp >= 0xAC00 && cp <= 0xD7A3);
 }
 
+/* s without the combining marks after the first BT_MAX_MARKS of a run (Unicode's stream-safe
+ * limit), or NULL when no run is that long. Done before NFC: its canonical reordering and text
+ * shaping are both quadratic in a run of marks (5,000 marks on one letter took seconds). */
+static char *cap_marks(const char *s, size_t n)
+{
+    char *out = NULL, *o = NULL;
+    size_t run = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = bt_utf8_decode(s + i, n - i, &cp);
+        if (!k) { /* invalid: kept for the caller's repair */
+            k = 1;
+            cp = 0xFFFD;
+        }
+        int cat = cp < 0x300 ? UTF8PROC_CATEGORY_LL : utf8proc_category((utf8proc_int32_t)cp);
+        run = cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME ? run + 1 : 0;
+        if (run > BT_MAX_MARKS && !out) {
+            out = bt_xmalloc(n + 1);
+            memcpy(out, s, i);
+            o = out + i;
+        }
+        if (out && run <= BT_MAX_MARKS) {
+            memcpy(o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    if (out) *o = '\0';
+    return out;
+}
+
 char *bt_nfc(const char *s)
 {
     size_t n = strlen(s), i = 0;
@@ -189,13 +221,17 @@ char *bt_nfc(const char *s)
     }
     if (i == n) return bt_xstrdup(s);
 
+    char *capped = cap_marks(s, n);
+    if (capped) s = capped;
     utf8proc_uint8_t *r = utf8proc_NFC((const utf8proc_uint8_t *)s);
     if (!r) { /* invalid input: repair first, then normalise */
         char *fixed = bt_utf8_repair(s, strlen(s), NULL);
+        free(capped);
         r = utf8proc_NFC((const utf8proc_uint8_t *)fixed);
         if (!r) return fixed;
         free(fixed);
     }
+    free(capped);
     char *out = bt_xstrdup((const char *)r);
     free(r);
     return out;
