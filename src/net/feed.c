@@ -417,7 +417,9 @@ static void fill_item(bt_feed *f, const xmlNode *item, const char *base)
         bt_feed_item_clear(&it);
         return;
     }
-    f->items = bt_xrealloc(f->items, (f->nitems + 1) * sizeof *f->items);
+    /* room in powers of two from 16 (grown by one, a 100,000-item feed was quadratic copying) */
+    if (f->nitems == 0 || (f->nitems >= 16 && (f->nitems & (f->nitems - 1)) == 0))
+        f->items = bt_xrealloc(f->items, (f->nitems ? 2 * f->nitems : 16) * sizeof *f->items);
     f->items[f->nitems++] = it;
 }
 
