@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "url.h"
@@ -13,14 +14,23 @@ void bt_cmd_expand(bt_source *s, char *const *args, int n, bt_item_list *l, int 
     for (int i = 0; i < n; i++) {
         bt_err e;
         bt_err_clear(&e);
-        size_t before = l->nnotes, rv = l->warc_skipped_revisit, ot = l->warc_skipped_other;
-        if (bt_source_expand(s, args[i], l, &e) != BT_OK) {
+        size_t before = l->nnotes, rv = l->warc_skipped_revisit, ot = l->warc_skipped_other, n0 = l->n;
+        struct stat st;
+        bt_status rs = bt_source_expand(s, args[i], l, &e);
+        if (rs != BT_OK) {
             bt_cli_error(args[i], "%s", e.msg);
             (*failed)++;
         }
         for (size_t k = before; k < l->nnotes; k++) bt_cli_warn(NULL, "%s", l->notes[k]);
         if (l->warc_skipped_revisit > rv || l->warc_skipped_other > ot)
             bt_cli_info("%s: " BT_WARC_SKIPPED_FMT, args[i], l->warc_skipped_revisit - rv, l->warc_skipped_other - ot);
+        if (rs == BT_OK && l->n == n0 && !(stat(args[i], &st) == 0 && S_ISDIR(st.st_mode))) {
+            /* a feed, sitemap or WARC with nothing to convert in it is a failed input, said as
+             * one (it was silent: exit 3 with no message, or 0 from parse); a folder says so
+             * in its own note */
+            bt_cli_error(args[i], "no articles in it to convert");
+            (*failed)++;
+        }
     }
 }
 

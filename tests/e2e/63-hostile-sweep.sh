@@ -1,9 +1,12 @@
 #!/bin/sh
 # 63-hostile-sweep.sh - hostile inputs a sweep of every command found breaking, one check per
 # class so that each stays fixed: a 100 KB title (libharu refused the document's strings and the
-# whole batch failed), a flood of combining marks (text shaping took seconds per letter).
+# whole batch failed), a flood of combining marks (text shaping took seconds per letter), a feed
+# or sitemap that lists nothing (exit 3 with no message; parse said nothing and exited 0), a
+# 50,000-URL sitemap (its items were checked for duplicates one against all: minutes).
 . tests/lib.sh
 . tests/e2e/hostile.inc
+. tests/e2e/web.inc
 export SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH_DEFAULT
 have python3 || { skip "hostile sweep (python3 missing)"; exit 0; }
 G=$OUT/gen; mkdir -p "$G"
@@ -54,3 +57,32 @@ for ch in ''.join(b.get('text', '') for b in a['blocks']):
 sys.exit(0 if 0 < worst <= 30 else 1)
 " "$OUT/res" && pass "combining-mark flood: at most 30 marks kept on a letter" \
     || fail "combining-mark flood: at most 30 marks kept on a letter"
+
+# --- web: a feed or sitemap with nothing in it, a sitemap of 50,000 URLs ---------------------
+W=$OUT/site; mkdir -p "$W"
+page "Bài tốt" "" >"$W/good.html"
+printf '<?xml version="1.0"?><rss version="2.0"><channel><title>Trống</title></channel></rss>\n' >"$W/empty.rss"
+printf '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>x</title></item></channel></rss>\n' >"$W/nolink.rss"
+printf '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n' >"$W/empty.xml"
+# every URL on a port where nothing listens: each is refused at once, no server does the work
+py "print('<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">' + ''.join('<url><loc>http://127.0.0.1:9/%d.html</loc></url>' % i for i in range(50000)) + '</urlset>')" >"$W/big.xml"
+if web_start "$W"; then
+    E=$OUT/empty; mkdir -p "$E" # (refused looks for temp files beside its output)
+    for feed in empty.rss nolink.rss empty.xml; do
+        refused "a feed that lists nothing ($feed): parse" "$U/$feed" - parse "$U/$feed"
+        refused "a feed that lists nothing ($feed): pdf" "$U/$feed" "$E/e.pdf" pdf "$U/$feed" -o "$E/e.pdf"
+        refused "a feed that lists nothing ($feed): epub" "$U/$feed" "$E/e.epub" epub "$U/$feed" -o "$E/e.epub"
+    done
+    hrun pdf "$U/empty.rss" "$U/good.html" -o "$OUT/e1.pdf"
+    [ "$rc" -eq 1 ] && [ -s "$OUT/e1.pdf" ] && grep -qF "bantin: $U/empty.rss: " "$OUT/err" \
+        && pass "an empty feed in a batch: named, the rest converted (exit 1)" \
+        || fail "an empty feed in a batch: named, the rest converted (exit $rc: $(head -c 200 "$OUT/err"))"
+    timed timeout -k 5 "$WT" "$BANTIN" parse -q --ignore-robots "$U/big.xml" >/dev/null 2>"$OUT/big.err"
+    n=$(grep -c '^bantin: http://127.0.0.1:9/' "$OUT/big.err")
+    lim=9000; [ -n "${BANTIN_SANITIZED:-}" ] && lim=40000
+    [ "$rc" -eq 3 ] && [ "$n" -eq 50000 ] && [ "$cpu_ms" -lt "$lim" ] \
+        && pass "a sitemap of 50,000 URLs: each tried and named in $cpu_ms ms CPU (exit 3)" \
+        || fail "a sitemap of 50,000 URLs (exit $rc, $n named, $cpu_ms ms CPU, limit $lim)"
+else
+    fail "hostile sweep: the test server did not start ($(head -c 200 "$OUT/httpd.err"))"
+fi
