@@ -252,6 +252,12 @@ int bt_cmd_epub(int argc, char **argv)
         }
     }
 
+    const bt_item *same = bt_cmd_output_is_input(output, items.v, items.n);
+    if (same) { /* writing it would destroy the input */
+        bt_cli_error(output, "is also an input (%s); nothing written", same->name);
+        rc = BT_EXIT_USAGE;
+        goto done;
+    }
     arts = bt_xcalloc(items.n ? items.n : 1, sizeof *arts);
     errs = bt_xcalloc(items.n ? items.n : 1, sizeof *errs);
     bt_progress pg;

@@ -366,7 +366,11 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
         size_t n = 0;
         for (size_t i = 0; i < l.n; i++)
             if (arts[i]) arts[n++] = arts[i];
-        if (n == 0) {
+        const bt_item *same = bt_cmd_output_is_input(output, l.v, l.n);
+        if (same) { /* writing it would destroy the input */
+            bt_cli_error(output, "is also an input (%s); nothing written", same->name);
+            rc = BT_EXIT_USAGE;
+        } else if (n == 0) {
             if (ninputs > 1 || l.n > 1) bt_cli_error(output, "no article could be loaded; nothing written");
             rc = BT_EXIT_OUTPUT;
         } else {
@@ -405,6 +409,11 @@ static int cmd_pdf(int argc, char **argv, bt_template **tpl)
             if (b.jobs[k].out && strcmp(b.jobs[k].out, out) == 0) dup = 1;
         if (dup) {
             bt_err_set(&j->e, BT_EUSAGE, "output %s would overwrite the PDF of an earlier input; skipped", out);
+            free(out);
+            continue;
+        }
+        if (bt_cmd_output_is_input(out, &l.v[i], 1)) { /* DIR/name.pdf is the input itself */
+            bt_err_set(&j->e, BT_EUSAGE, "output %s is the input itself; skipped", out);
             free(out);
             continue;
         }

@@ -63,3 +63,14 @@ char *bt_cmd_item_stem(const bt_item *it, const char *ext)
     free(base);
     return r;
 }
+
+const bt_item *bt_cmd_output_is_input(const char *out, const bt_item *items, size_t n)
+{
+    struct stat so, si;
+    if (!out || strcmp(out, "-") == 0 || stat(out, &so) != 0 || !S_ISREG(so.st_mode)) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if ((items[i].kind == BT_ITEM_FILE || items[i].kind == BT_ITEM_WARC) && items[i].path &&
+            stat(items[i].path, &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+            return &items[i];
+    return NULL;
+}

@@ -14,4 +14,8 @@ void bt_cmd_expand(bt_source *s, char *const *args, int n, bt_item_list *l, int 
  * nothing is left. ext is appended (".pdf"). Heap string. */
 char *bt_cmd_item_stem(const bt_item *it, const char *ext);
 
+/* The first of items[0..n) that reads the file out itself (a file or WARC item; the same device and inode, whatever the path says), or NULL
+ * (out does not exist, is "-", or is none of them). Writing out would destroy that input. */
+const bt_item *bt_cmd_output_is_input(const char *out, const bt_item *items, size_t n);
+
 #endif
