@@ -63,6 +63,7 @@ typedef struct {
     arc_ctx *c;
     const char *root;
     char *root_real; /* the source folder with its links resolved */
+    char *bag_rel;   /* the bag's path inside the source folder ("bag"), or NULL when outside */
     arc_found *w;
     size_t n, cap;
 } walk_ctx;
@@ -95,6 +96,8 @@ static int link_inside(const walk_ctx *k, const char *abs) {
 static int walk_one(void *ud, const bt_dir_entry *ent) {
     walk_ctx *k = ud;
     if (!bt_is_article_file(ent->rel) || !in_shard(k->c, ent->rel)) return 0;
+    size_t bl = k->bag_rel ? strlen(k->bag_rel) : 0;
+    if (bl && strncmp(ent->rel, k->bag_rel, bl) == 0 && ent->rel[bl] == '/') return 0; /* the bag's own files */
     if (ent->is_link && !k->c->o->follow_symlinks && !link_inside(k, ent->abs)) {
         k->c->stats->links_skipped++;
         arc_emit(k->c, BT_AEV_WARN, "scan", 0, 0, ent->abs,
@@ -120,9 +123,17 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
         } else if (S_ISDIR(sb.st_mode)) {
             k->root = root;
             k->root_real = realpath(root, NULL);
+            /* a bag made inside its source folder: its catalogue and tag files are no articles */
+            char *bag_real = o->out ? realpath(o->out, NULL) : NULL;
+            size_t rrl = k->root_real ? strlen(k->root_real) : 0;
+            if (bag_real && rrl && strncmp(bag_real, k->root_real, rrl) == 0 && bag_real[rrl] == '/')
+                k->bag_rel = bt_xstrdup(bag_real + rrl + 1);
+            free(bag_real);
             st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN | (o->follow_symlinks ? BT_WALK_FOLLOW_LINKS : 0), walk_one, k, e);
             free(k->root_real);
             k->root_real = NULL;
+            free(k->bag_rel);
+            k->bag_rel = NULL;
         } else {
             char *base = bt_path_basename(root);
             if (in_shard(k->c, base)) add_file(k, bt_xstrdup(root), &sb);
@@ -135,7 +146,7 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
 }
 
 bt_status arc_walk(arc_ctx *c, arc_found **out, size_t *nout, bt_err *e) {
-    walk_ctx k = {c, NULL, NULL, NULL, 0, 0};
+    walk_ctx k = {c, NULL, NULL, NULL, NULL, 0, 0};
     bt_status st = walk_files(&k, e);
     if (st == BT_OK) st = arc_web_walk(c, &k.w, &k.n, &k.cap, e);
     if (st != BT_OK) {
