@@ -18,9 +18,49 @@ static void count_problem(void *ud, bt_bag_problem kind, const char *path, const
     (*(size_t *)ud)++;
 }
 
-/* Check the inputs; *common gets their shared options (canonical JSON without the shard). */
-static bt_status check_inputs(const char *const *bags, size_t nbags, char **common, bt_err *e) {
+/* path with its links resolved, whether it exists or not: the longest existing prefix through
+ * realpath, the rest as given (heap string; NULL when not even "." resolves). */
+static char *resolve_loose(const char *path) {
+    char *head = bt_xstrdup(path), *tail = bt_xstrdup("");
+    char *r;
+    while (!(r = realpath(*head ? head : ".", NULL))) {
+        char *slash = strrchr(head, '/');
+        char *t = bt_xasprintf("%s%s%s", slash ? slash + 1 : head, *tail ? "/" : "", tail);
+        free(tail);
+        tail = t;
+        if (!slash) *head = '\0';
+        else if (slash == head) head[1] = '\0';
+        else *slash = '\0';
+        if (!*head) {
+            r = realpath(".", NULL);
+            break;
+        }
+    }
+    char *out = r && *tail ? bt_xasprintf("%s%s%s", r, strcmp(r, "/") ? "/" : "", tail) : (r ? bt_xstrdup(r) : NULL);
+    free(r);
+    free(head);
+    free(tail);
+    return out;
+}
+
+/* Check the inputs; *common gets their shared options (canonical JSON without the shard). The
+ * new bag may not be one of them or lie inside one (it would change a bag being read, and leave
+ * it with files its manifests do not list). */
+static bt_status check_inputs(const char *const *bags, size_t nbags, const char *out, char **common, bt_err *e) {
     *common = NULL;
+    char *oreal = resolve_loose(out);
+    for (size_t b = 0; b < nbags && oreal; b++) {
+        char *breal = realpath(bags[b], NULL);
+        size_t bl = breal ? strlen(breal) : 0;
+        int inside = bl && strncmp(oreal, breal, bl) == 0 && (oreal[bl] == '\0' || oreal[bl] == '/');
+        free(breal);
+        if (inside) {
+            free(oreal);
+            return bt_err_set(e, BT_EUSAGE, "%s is inside the bag %s being merged: merge into a new directory elsewhere",
+                              out, bags[b]);
+        }
+    }
+    free(oreal);
     for (size_t b = 0; b < nbags; b++) {
         size_t np = 0, nf = 0;
         bt_err ve = {0};
@@ -103,7 +143,7 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     xmlInitParser();
     if (nbags > 30000) return bt_err_set(e, BT_EUSAGE, "too many bags");
     char *common = NULL;
-    bt_status st = check_inputs(bags, nbags, &common, e);
+    bt_status st = check_inputs(bags, nbags, o->out, &common, e);
     if (st != BT_OK) return st;
     bt_archive_opts mo = *o;
     mo.shard_k = mo.shard_n = 0;
