@@ -82,6 +82,23 @@ static char *utf16_to_utf8(const unsigned char *s, size_t len, int big_endian, s
     return bt_buf_detach(&b, outlen);
 }
 
+/* UTF-16 without a byte order mark, told by its NUL bytes: 1 little-endian, 2 big-endian, 0 not.
+ * Text in a Latin script (and any markup) has a NUL in one byte of most pairs and in almost none
+ * of the other; every other input with NUL bytes is refused as binary. */
+static int utf16_unmarked(const unsigned char *u, size_t len)
+{
+    size_t n = len < 1024 ? len & ~(size_t)1 : 1024, even = 0, odd = 0;
+    if (n < 4) return 0;
+    for (size_t i = 0; i < n; i += 2) {
+        even += u[i] == 0;
+        odd += u[i + 1] == 0;
+    }
+    size_t pairs = n / 2;
+    if (odd * 10 >= pairs * 3 && even * 20 < pairs) return 1;
+    if (even * 10 >= pairs * 3 && odd * 20 < pairs) return 2;
+    return 0;
+}
+
 static int only_space(const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -106,9 +123,15 @@ bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, cons
     char *conv = NULL;
     const unsigned char *u = (const unsigned char *)buf;
     int utf16 = len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
-    if (utf16) { /* the only encoding with NUL bytes that is still text */
+    int unmarked = utf16 ? 0 : utf16_unmarked(u, len);
+    bt_origin og8 = {0};
+    if ((utf16 || unmarked) && o->origin) { /* UTF-8 once converted, whatever the HTTP header said */
+        og8 = *o->origin;
+        og8.charset = "UTF-8";
+    }
+    if (utf16 || unmarked) { /* the only encoding with NUL bytes that is still text */
         size_t n;
-        conv = utf16_to_utf8(u + 2, len - 2, u[0] == 0xFE, &n);
+        conv = utf16 ? utf16_to_utf8(u + 2, len - 2, u[0] == 0xFE, &n) : utf16_to_utf8(u, len, unmarked == 2, &n);
         buf = conv;
         len = n;
         if (only_space(buf, len)) {
@@ -126,7 +149,7 @@ bt_status bt_input_parse(const char *buf, size_t len, const char *base_dir, cons
     bt_status st;
     int html = o->from == BT_FROM_HTML || (o->from == BT_FROM_AUTO && bt_input_is_html(buf, len));
     if (html) {
-        st = bt_html_parse_from(buf, len, base_dir, o->origin, a, e);
+        st = bt_html_parse_from(buf, len, base_dir, (utf16 || unmarked) && o->origin ? &og8 : o->origin, a, e);
     } else {
         size_t nbad = 0;
         const char *p = buf;
