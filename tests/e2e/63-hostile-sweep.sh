@@ -3,7 +3,10 @@
 # class so that each stays fixed: a 100 KB title (libharu refused the document's strings and the
 # whole batch failed), a flood of combining marks (text shaping took seconds per letter), a feed
 # or sitemap that lists nothing (exit 3 with no message; parse said nothing and exited 0), a
-# 50,000-URL sitemap (its items were checked for duplicates one against all: minutes).
+# 50,000-URL sitemap (its items were checked for duplicates one against all: minutes), an output
+# that is an input (overwritten), a bag inside its source folder (its own files archived), a
+# merge into a folder inside a bag it reads (the bag damaged), UTF-16 without a byte order mark
+# (refused as binary, even when the HTTP header said utf-16).
 . tests/lib.sh
 . tests/e2e/hostile.inc
 . tests/e2e/web.inc
@@ -85,4 +88,65 @@ if web_start "$W"; then
         || fail "a sitemap of 50,000 URLs (exit $rc, $n named, $cpu_ms ms CPU, limit $lim)"
 else
     fail "hostile sweep: the test server did not start ($(head -c 200 "$OUT/httpd.err"))"
+fi
+
+# --- the output is an input: refused before anything is written, the input intact ------------
+I=$OUT/same; mkdir -p "$I"
+cp "$G/good.txt" "$I/a.txt"; cp "$G/good.txt" "$I/keep.txt"; ln -sf a.txt "$I/link.pdf"
+same_refused() { # NAME CMD... : exit 2, one line naming the output, a.txt unchanged
+    n=$1; shift
+    hrun "$@"
+    why=$(hbad)
+    [ -z "$why" ] && [ "$rc" -ne 2 ] && why="exit $rc, wanted 2"
+    [ -z "$why" ] && ! grep -q 'is also an input\|is the input itself' "$OUT/err" && why="message: $(head -c 200 "$OUT/err")"
+    [ -z "$why" ] && ! cmp -s "$I/a.txt" "$I/keep.txt" && why="the input was overwritten"
+    if [ -z "$why" ]; then pass "$n"; else fail "$n ($why)"; fi
+    cp "$I/keep.txt" "$I/a.txt"
+}
+same_refused "output = input: pdf -o" pdf "$I/a.txt" -o "$I/a.txt"
+same_refused "output = input by another path: pdf -o" pdf "$G/good.txt" "$I/a.txt" -o "$I/../same/a.txt"
+same_refused "output = input through a link: pdf -o" pdf "$I/a.txt" -o "$I/link.pdf"
+same_refused "output = input: epub -o" epub "$I/a.txt" -o "$I/a.txt"
+cp "$G/good.txt" "$I/b.pdf"
+hrun pdf "$I/b.pdf" -d "$I"
+[ "$rc" -eq 3 ] && cmp -s "$I/b.pdf" "$G/good.txt" && pass "output = input: pdf -d (an article named .pdf) left as it was" \
+    || fail "output = input: pdf -d (exit $rc; $(head -c 200 "$OUT/err"))"
+
+# --- a bag inside its own source folder: its files are not archived as articles ---------------
+A=$OUT/arc; mkdir -p "$A/src"
+cp "$G/good.txt" "$A/src/a.txt"
+for run in 1 2; do hrun archive -q "$A/src" -o "$A/src/bag" -j 1; done
+n=$(find "$A/src/bag/data/articles" -name '*.pdf' | wc -l)
+[ "$rc" -eq 0 ] && [ "$n" -eq 1 ] && pass "a bag inside its source folder: re-run archives only the article (1 PDF)" \
+    || fail "a bag inside its source folder: re-run (exit $rc, $n PDFs: the bag's own files archived)"
+
+# --- a merge into a folder inside one of the bags it reads: refused, the bag left valid --------
+hrun archive -q "$A/src" --shard 1/1 -o "$A/s1" -j 1
+hrun archive --merge "$A/s1" -o "$A/s1/merged"
+[ "$rc" -eq 2 ] && [ ! -e "$A/s1/merged" ] && grep -q 'inside the bag' "$OUT/err" \
+    && pass "merge into a folder inside an input bag: refused (exit 2), nothing made there" \
+    || fail "merge into a folder inside an input bag (exit $rc: $(head -c 200 "$OUT/err"))"
+hrun verify "$A/s1"
+[ "$rc" -eq 0 ] && pass "merge into a folder inside an input bag: the bag still verifies" \
+    || fail "merge into a folder inside an input bag: the bag still verifies (exit $rc: $(head -c 200 "$OUT/err"))"
+
+# --- UTF-16 without a byte order mark: read as text, not refused as binary -------------------
+py "
+import sys
+open(sys.argv[1], 'wb').write('Tiêu đề UTF-16BE không BOM\n\nĐoạn văn đầu tiên của bài viết, đủ dài để được giữ lại.\n'.encode('utf-16-be'))
+" "$G/u16be.txt"
+page "Bài UTF-16 không BOM" "" | python3 -c "import sys; sys.stdout.buffer.write(sys.stdin.read().encode('utf-16-le'))" >"$G/u16.html"
+accepted "UTF-16LE HTML without a BOM: parse" parse "$G/u16.html"
+grep -q 'Bài UTF-16 không BOM' "$OUT/res" && pass "UTF-16LE HTML without a BOM: title read" \
+    || fail "UTF-16LE HTML without a BOM: title read ($(head -c 200 "$OUT/res"))"
+accepted "UTF-16BE text without a BOM: parse" parse "$G/u16be.txt"
+grep -q 'Tiêu đề UTF-16BE không BOM' "$OUT/res" && pass "UTF-16BE text without a BOM: title read" \
+    || fail "UTF-16BE text without a BOM: title read ($(head -c 200 "$OUT/res"))"
+if [ -n "${U:-}" ]; then
+    cp "$G/u16.html" "$W/u16.html"
+    for cs in utf-16le utf-16; do
+        accepted "UTF-16 page served as $cs without a BOM: parse" parse "$U/h/$cs/u16.html"
+        grep -q 'Bài UTF-16 không BOM' "$OUT/res" && pass "UTF-16 page served as $cs: title read" \
+            || fail "UTF-16 page served as $cs: title read ($(head -c 200 "$OUT/res"))"
+    done
 fi
