@@ -580,7 +580,7 @@ static bt_status rd_masthead(rd *r, json_t *o)
             int w = 0, h = 0;
             bt_err_clear(&ie);
             if (bt_read_file(m->logo, (size_t)20 * 1024 * 1024, &data, &len, &ie) != BT_OK)
-                s = bad(r, "masthead.logo", "%s", ie.msg);
+                s = bad(r, "masthead.logo", "%s: %s", m->logo, ie.msg);
             else if (!bt_image_dimensions((unsigned char *)data, len, &w, &h))
                 s = bad(r, "masthead.logo", "%s: not a readable JPEG or PNG image", m->logo);
             if (s == BT_OK) { /* kept for the PDF's masthead */
@@ -670,7 +670,7 @@ static bt_status apply_json(bt_template *t, const char *file, const char *dir, i
     bt_err re;
     bt_err_clear(&re);
     if (bt_read_file(file, MAX_JSON, &text, &len, &re) != BT_OK)
-        return bt_err_set(e, BT_EIO, "%s", re.msg);
+        return bt_err_set(e, BT_EIO, "%s: %s", file, re.msg);
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     free(text);
@@ -743,14 +743,60 @@ static bt_status load_into(bt_template *t, const char *name, int depth, bt_err *
     return s;
 }
 
+/* What in a stylesheet could fetch or run something: url(), @import, image-set(), image(), src(),
+ * expression(), javascript:, behavior. Looked for with comments removed, escapes decoded
+ * ("u\\72l(" is url() to a browser) and letters in lower case. NULL when there is none. */
+static const char *css_active(const char *css, size_t len)
+{
+    static const char *const bad[] = {"url(", "@import", "image-set(", "image(", "src(", "expression(",
+                                      "javascript:", "behavior", NULL};
+    char *n = bt_xmalloc(len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)css[i];
+        if (c == '/' && i + 1 < len && css[i + 1] == '*') { /* a comment */
+            const char *end = strstr(css + i + 2, "*/");
+            i = end ? (size_t)(end - css) + 1 : len;
+            continue;
+        }
+        if (c == '\\' && i + 1 < len) { /* an escape: up to 6 hex digits and a space, or a character */
+            unsigned v = 0, d = 0;
+            while (d < 6 && i + 1 + d < len && isxdigit((unsigned char)css[i + 1 + d])) {
+                char h = css[i + 1 + d];
+                v = v * 16 + (unsigned)(isdigit((unsigned char)h) ? h - '0' : (tolower((unsigned char)h) - 'a' + 10));
+                d++;
+            }
+            if (d) {
+                i += d;
+                if (i + 1 < len && isspace((unsigned char)css[i + 1])) i++;
+                c = v < 0x80 ? (unsigned char)v : 0x80;
+            } else {
+                c = (unsigned char)css[++i];
+            }
+        }
+        if (isspace(c) && k && n[k - 1] != '(' && i + 1 < len && css[i + 1] == '(') continue; /* "url (" */
+        n[k++] = (char)tolower(c);
+    }
+    n[k] = '\0';
+    const char *found = NULL;
+    for (int b = 0; bad[b] && !found; b++)
+        if (strstr(n, bad[b])) found = bad[b];
+    free(n);
+    return found;
+}
+
 static bt_status read_css(const char *path, char **out, size_t *len, bt_err *e)
 {
     bt_err re;
     bt_err_clear(&re);
-    if (bt_read_file(path, MAX_CSS, out, len, &re) != BT_OK) return bt_err_set(e, BT_EIO, "%s", re.msg);
+    if (bt_read_file(path, MAX_CSS, out, len, &re) != BT_OK) return bt_err_set(e, BT_EIO, "%s: %s", path, re.msg);
     if (!bt_utf8_valid(*out, *len)) return bt_err_set(e, BT_EPARSE, "%s: not valid UTF-8 text", path);
     /* the catalogue inlines its stylesheet in a <style> element: it cannot close that element */
     if (strstr(*out, "</")) return bt_err_set(e, BT_EPARSE, "%s: a stylesheet cannot contain \"</\"", path);
+    /* the stylesheet goes into every EPUB and catalogue page as it is: nothing in it may load a
+     * resource (a remote one would be fetched by the reader) or run anything */
+    const char *act = css_active(*out, *len);
+    if (act) return bt_err_set(e, BT_EPARSE, "%s: a stylesheet cannot contain %s (nothing may be loaded from it)", path, act);
     return BT_OK;
 }
 
