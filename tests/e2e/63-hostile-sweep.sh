@@ -150,3 +150,29 @@ if [ -n "${U:-}" ]; then
             || fail "UTF-16 page served as $cs: title read ($(head -c 200 "$OUT/res"))"
     done
 fi
+
+# --- a template whose stylesheet would load something: refused (exit 4), naming the file ------
+T=$OUT/tpl
+mk_tpl() { mkdir -p "$T/$1"; echo '{}' >"$T/$1/template.json"; printf '%s\n' "$2" >"$T/$1/epub.css"; }
+mk_tpl import '@import "http://evil.example/x.css"; p { color: red }'
+mk_tpl url 'body { background: URL( "https://evil.example/x.png" ) }'
+mk_tpl escaped 'body { background: u\72 l(//evil.example/x.png) }'
+mk_tpl imageset 'body { background: image-set("http://evil.example/x.png" 1x) }'
+for k in import url escaped imageset; do
+    for cmd in epub pdf; do
+        hrun $cmd "$G/good.txt" --template "$T/$k" -o "$T/o.$cmd"
+        why=$(hbad)
+        [ -z "$why" ] && [ "$rc" -ne 4 ] && why="exit $rc, wanted 4"
+        [ -z "$why" ] && [ "$(grep -cF "bantin: $T/$k/epub.css: " "$OUT/err")" -ne 1 ] && why="$(head -c 200 "$OUT/err")"
+        [ -z "$why" ] && [ -e "$T/o.$cmd" ] && why="output written"
+        if [ -z "$why" ]; then pass "template stylesheet with $k: $cmd refuses it (exit 4)"
+        else fail "template stylesheet with $k: $cmd refuses it ($why)"; fi
+    done
+done
+mk_tpl plain '/* no url( and no @import in a comment */ q::before { content: "\201C" } p { margin: 0 }'
+accepted "template stylesheet without anything to load: epub" epub "$G/good.txt" --template "$T/plain" -o "$T/p.epub"
+mkdir -p "$T/big"; cp "$T/plain/epub.css" "$T/big/"
+py "print('{\"org\": \"' + 'x' * 2000000 + '\"}')" >"$T/big/template.json"
+hrun pdf "$G/good.txt" --template "$T/big" -o "$T/b.pdf"
+[ "$rc" -eq 4 ] && grep -qF "$T/big/template.json" "$OUT/err" && pass "a 2 MB template.json: refused naming the file (exit 4)" \
+    || fail "a 2 MB template.json: refused naming the file (exit $rc: $(head -c 200 "$OUT/err"))"
