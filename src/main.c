@@ -1,5 +1,8 @@
 /* main.c - the `bantin` command: dispatch to subcommands. */
+#include <ctype.h>
+#include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +25,18 @@ static int take_common_options(int *argc, char **argv)
         if (opt) {
             if (!v) return -1;
             char *end;
+            /* digits only (strtoull takes "-5" and wraps it round to a huge limit), and no
+             * overflow, in the number or with its suffix */
+            if (!isdigit((unsigned char)*v)) return -1;
+            errno = 0;
             unsigned long long n = strtoull(v, &end, 10);
-            if (end == v) return -1;
-            if (*end == 'k' || *end == 'K') n <<= 10, end++;
-            else if (*end == 'M') n <<= 20, end++;
-            else if (*end == 'G') n <<= 30, end++;
-            if (*end || n == 0) return -1;
+            if (errno == ERANGE) return -1;
+            int shift = 0;
+            if (*end == 'k' || *end == 'K') shift = 10, end++;
+            else if (*end == 'M') shift = 20, end++;
+            else if (*end == 'G') shift = 30, end++;
+            if (*end || n == 0 || n > (SIZE_MAX >> shift)) return -1;
+            n <<= shift;
             bt_input_set_default_limit((size_t)n);
             continue;
         }

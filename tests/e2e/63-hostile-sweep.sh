@@ -176,3 +176,10 @@ py "print('{\"org\": \"' + 'x' * 2000000 + '\"}')" >"$T/big/template.json"
 hrun pdf "$G/good.txt" --template "$T/big" -o "$T/b.pdf"
 [ "$rc" -eq 4 ] && grep -qF "$T/big/template.json" "$OUT/err" && pass "a 2 MB template.json: refused naming the file (exit 4)" \
     || fail "a 2 MB template.json: refused naming the file (exit $rc: $(head -c 200 "$OUT/err"))"
+
+# --- --max-input: a negative or overflowing size is a usage error, not an unlimited input -----
+for v in -5 99999999999999999999999 17179869184G; do
+    hrun parse --max-input "$v" "$G/good.txt"
+    [ "$rc" -eq 2 ] && grep -q 'max-input' "$OUT/err" && pass "--max-input '$v': usage error (exit 2)" \
+        || fail "--max-input '$v': usage error (exit $rc: $(head -c 200 "$OUT/err"))"
+done
