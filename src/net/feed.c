@@ -414,6 +414,7 @@ static void fill_item(bt_feed *f, const xmlNode *item, const char *base)
         return;
     }
     if (f->nitems >= MAX_ITEMS) {
+        f->over++;
         bt_feed_item_clear(&it);
         return;
     }

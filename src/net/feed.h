@@ -59,6 +59,7 @@ typedef struct {
     bt_feed_item *items;
     size_t nitems;
     size_t nolink;      /* items left out for having no usable link */
+    size_t over;        /* items left out past the most a feed may list (50,000) */
 } bt_feed;
 
 /* Parse a feed or sitemap. base_url: the URL it came from (relative links resolve against it;

@@ -278,6 +278,8 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int refe
         l->nolink += fd->nolink;
         note(l, "%s: %zu item%s without a link left out", from, fd->nolink, fd->nolink == 1 ? "" : "s");
     }
+    if (fd->over) /* (they were left out without a word) */
+        note(l, "%s: %zu item%s past the first %zu left out", from, fd->over, fd->over == 1 ? "" : "s", fd->nitems);
     /* the URLs already listed, to leave duplicates out in linear time (a scan of the list per
      * item was quadratic: a 50,000-item sitemap took minutes) */
     bt_map seen = {0};

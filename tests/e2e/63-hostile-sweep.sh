@@ -61,14 +61,14 @@ sys.exit(0 if 0 < worst <= 30 else 1)
 " "$OUT/res" && pass "combining-mark flood: at most 30 marks kept on a letter" \
     || fail "combining-mark flood: at most 30 marks kept on a letter"
 
-# --- web: a feed or sitemap with nothing in it, a sitemap of 50,000 URLs ---------------------
+# --- web: a feed or sitemap with nothing in it, a sitemap of 50,003 URLs ---------------------
 W=$OUT/site; mkdir -p "$W"
 page "Bài tốt" "" >"$W/good.html"
 printf '<?xml version="1.0"?><rss version="2.0"><channel><title>Trống</title></channel></rss>\n' >"$W/empty.rss"
 printf '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>x</title></item></channel></rss>\n' >"$W/nolink.rss"
 printf '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n' >"$W/empty.xml"
 # every URL on a port where nothing listens: each is refused at once, no server does the work
-py "print('<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">' + ''.join('<url><loc>http://127.0.0.1:9/%d.html</loc></url>' % i for i in range(50000)) + '</urlset>')" >"$W/big.xml"
+py "print('<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">' + ''.join('<url><loc>http://127.0.0.1:9/%d.html</loc></url>' % i for i in range(50003)) + '</urlset>')" >"$W/big.xml"
 if web_start "$W"; then
     E=$OUT/empty; mkdir -p "$E" # (refused looks for temp files beside its output)
     for feed in empty.rss nolink.rss empty.xml; do
@@ -80,12 +80,15 @@ if web_start "$W"; then
     [ "$rc" -eq 1 ] && [ -s "$OUT/e1.pdf" ] && grep -qF "bantin: $U/empty.rss: " "$OUT/err" \
         && pass "an empty feed in a batch: named, the rest converted (exit 1)" \
         || fail "an empty feed in a batch: named, the rest converted (exit $rc: $(head -c 200 "$OUT/err"))"
-    timed timeout -k 5 "$WT" "$BANTIN" parse -q --ignore-robots "$U/big.xml" >/dev/null 2>"$OUT/big.err"
+    timed timeout -k 5 "$WT" "$BANTIN" parse --ignore-robots "$U/big.xml" >/dev/null 2>"$OUT/big.err"
     n=$(grep -c '^bantin: http://127.0.0.1:9/' "$OUT/big.err")
     lim=9000; [ -n "${BANTIN_SANITIZED:-}" ] && lim=40000
     [ "$rc" -eq 3 ] && [ "$n" -eq 50000 ] && [ "$cpu_ms" -lt "$lim" ] \
         && pass "a sitemap of 50,000 URLs: each tried and named in $cpu_ms ms CPU (exit 3)" \
         || fail "a sitemap of 50,000 URLs (exit $rc, $n named, $cpu_ms ms CPU, limit $lim)"
+    grep -q 'warning: .*big.xml: 3 items past the first 50000 left out' "$OUT/big.err" \
+        && pass "a sitemap of 50,003 URLs: the 3 past the limit are reported" \
+        || fail "a sitemap of 50,003 URLs: the 3 past the limit are reported ($(grep -v '127.0.0.1:9/' "$OUT/big.err" | head -c 200))"
 else
     fail "hostile sweep: the test server did not start ($(head -c 200 "$OUT/httpd.err"))"
 fi
