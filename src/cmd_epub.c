@@ -49,14 +49,33 @@ static void epub_usage(FILE *f)
           f);
 }
 
-/* Expand a directory into its article files (sorted by name). 0 on success. */
+/* Expand a directory into its article files (sorted by name). 0 on success. A symbolic link
+ * that leads out of the folder is not followed (as archive does): a link to any file of the
+ * machine in a shared folder would put that file into the book. */
 static int epub_expand_dir(const char *dir, bt_strvec *p)
 {
     bt_strvec here = {0};
     if (bt_dir_list(dir, NULL, BT_WALK_SKIP_HIDDEN | BT_WALK_TOP_ONLY, &here, NULL, NULL) != BT_OK)
         return -1;
-    for (size_t i = 0; i < here.n; i++)
-        if (bt_is_article_file(here.v[i])) bt_strvec_push(p, bt_path_join(dir, here.v[i]));
+    char *dreal = realpath(dir, NULL);
+    size_t dl = dreal ? strlen(dreal) : 0;
+    for (size_t i = 0; i < here.n; i++) {
+        if (!bt_is_article_file(here.v[i])) continue;
+        char *path = bt_path_join(dir, here.v[i]);
+        struct stat ls;
+        if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+            char *real = realpath(path, NULL);
+            int inside = real && dl && strncmp(real, dreal, dl) == 0 && (real[dl] == '/' || dreal[dl - 1] == '/');
+            free(real);
+            if (!inside) {
+                bt_cli_warn(path, "a symbolic link leading out of the folder: not followed");
+                free(path);
+                continue;
+            }
+        }
+        bt_strvec_push(p, path);
+    }
+    free(dreal);
     bt_strvec_free(&here);
     return 0;
 }

@@ -186,3 +186,14 @@ for v in -5 99999999999999999999999 17179869184G; do
     [ "$rc" -eq 2 ] && grep -q 'max-input' "$OUT/err" && pass "--max-input '$v': usage error (exit 2)" \
         || fail "--max-input '$v': usage error (exit $rc: $(head -c 200 "$OUT/err"))"
 done
+
+# --- epub DIR: a symbolic link in the folder that leads out of it is not followed -------------
+D=$OUT/linkdir; mkdir -p "$D/sub"
+cp "$G/good.txt" "$D/a.txt"; cp "$G/good.txt" "$D/sub/b.txt"
+printf 'Bí mật ngoài thư mục\n\nNội dung không được vào sách.\n' >"$OUT/secret.txt"
+ln -sf "$(cd "$OUT" && pwd)/secret.txt" "$D/out.txt"; ln -sf sub/b.txt "$D/in.txt"
+hrun epub "$D" -o "$OUT/linkdir.epub"
+n=$(python3 -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(sum(1 for i in z.namelist() if i.startswith('OEBPS/a0')), int(any('Bí mật' in z.read(i).decode('utf-8', 'replace') for i in z.namelist())))" "$OUT/linkdir.epub" 2>/dev/null)
+[ "$rc" -eq 0 ] && [ "$n" = "2 0" ] && grep -qF "bantin: $D/out.txt: warning:" "$OUT/err" \
+    && pass "epub DIR: a link leading out of the folder is skipped with a warning, one inside is read" \
+    || fail "epub DIR: links (exit $rc, articles and leak: ${n:-?}; $(head -c 200 "$OUT/err"))"
