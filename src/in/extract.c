@@ -287,6 +287,11 @@ static void build_tables(void)
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
         for (const char *const *w = lists[l].list; *w; w++) add_word(*w, 0, lists[l].g);
     add_word("caption", 0, G_CAPTION);
+    /* captions by other names: Vietnamese "chú thích", "image_desc", French "légende" */
+    static const char *const cap_sub[] = {"chuthich", "chu-thich", "chu_thich", "image-desc",
+                                          "image_desc", "img-desc", "img_desc", "photo-desc",
+                                          "pic-desc", "legende", NULL};
+    for (const char *const *w = cap_sub; *w; w++) add_word(*w, 0, G_CAPTION);
     add_word("contributor", CW(CW_AUTHOR), G_NEG); /* "TextContributorName", "contributor-info" */
     add_word("overline", CW(CW_KICKER), 0);         /* the section over a headline ("b-overline") */
     for (int k = 0; k < CW_COUNT; k++)

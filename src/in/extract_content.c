@@ -72,6 +72,13 @@ static int under_title(ctx *c, int best)
         }
     }
     if (th < 0 || nh < 0 || !(best >= nh || holds(c, best, nh))) return best;
+    /* an h1 among the body's own paragraphs is a heading of the text, not another article */
+    int par = c->v[nh].parent, paras = 0;
+    for (xmlNode *k = par >= 0 ? c->v[par].n->children : NULL; k && paras < 2; k = k->next) {
+        int ki = idx_of(k);
+        paras += ki >= 0 && c->v[ki].tag == T_P && c->v[ki].text >= 25 && !(c->v[ki].flags & F_JUNK);
+    }
+    if (paras >= 2) return best;
     int pick = -1;
     for (int i = 0; i < nh; i++) {
         const ninfo *f = &c->v[i];
