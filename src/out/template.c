@@ -274,6 +274,17 @@ static bt_status get_file(rd *r, json_t *v, const char *key, char **out)
         free(p);
         return s;
     }
+    /* nor through a symbolic link: a template from elsewhere could read any file of the machine */
+    char *dreal = realpath(r->dir, NULL), *preal = realpath(p, NULL);
+    size_t dl = dreal ? strlen(dreal) : 0;
+    int inside = dl && preal && strncmp(preal, dreal, dl) == 0 && (preal[dl] == '/' || dreal[dl - 1] == '/');
+    free(dreal);
+    free(preal);
+    if (!inside) {
+        s = bad(r, key, "%s: leads out of the template folder", p);
+        free(p);
+        return s;
+    }
     free(*out);
     *out = p;
     return BT_OK;

@@ -197,3 +197,13 @@ n=$(python3 -c "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(sum
 [ "$rc" -eq 0 ] && [ "$n" = "2 0" ] && grep -qF "bantin: $D/out.txt: warning:" "$OUT/err" \
     && pass "epub DIR: a link leading out of the folder is skipped with a warning, one inside is read" \
     || fail "epub DIR: links (exit $rc, articles and leak: ${n:-?}; $(head -c 200 "$OUT/err"))"
+
+# --- a template file named through a symbolic link that leads out of its folder: refused -------
+mkdir -p "$T/logo"; cp "$T/plain/epub.css" "$T/logo/"
+echo '{ "masthead": { "title": "X", "logo": "logo.png" } }' >"$T/logo/template.json"
+cp "$FIX/pdf/tiny.png" "$OUT/outside.png"
+ln -sf "$(cd "$OUT" && pwd)/outside.png" "$T/logo/logo.png"
+hrun pdf "$G/good.txt" --template "$T/logo" -o "$T/logo.pdf"
+[ "$rc" -eq 4 ] && grep -q 'masthead.logo.*leads out of the template folder' "$OUT/err" && [ ! -e "$T/logo.pdf" ] \
+    && pass "template logo through a link leading out of its folder: refused (exit 4)" \
+    || fail "template logo through a link leading out of its folder (exit $rc: $(head -c 200 "$OUT/err"))"
