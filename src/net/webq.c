@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#define NREADY 16
+
 typedef struct {
     int state; /* 0 waiting, 1 loading, 2 loaded, 3 taken */
     bt_status st;
@@ -25,7 +27,11 @@ struct bt_webq {
     int stop;
     double load_ms;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    /* Who is woken by what: a loader waits for room in the window (space, signalled when the
+     * lowest item is taken), a worker for its item to be loaded (ready[i % NREADY]). One
+     * condition for both woke every thread at every event, each to find it was not its turn. */
+    pthread_cond_t space;
+    pthread_cond_t ready[NREADY];
     pthread_t *t;
     int *started;
     int nt;
@@ -43,7 +49,7 @@ static void *loader(void *u)
     bt_webq *q = u;
     pthread_mutex_lock(&q->mu);
     for (;;) {
-        while (!q->stop && q->next < q->l->n && q->next >= q->low + q->window) pthread_cond_wait(&q->cv, &q->mu);
+        while (!q->stop && q->next < q->l->n && q->next >= q->low + q->window) pthread_cond_wait(&q->space, &q->mu);
         if (q->stop || q->next >= q->l->n) break;
         size_t i = q->next++;
         q->v[i].state = 1;
@@ -58,7 +64,7 @@ static void *loader(void *u)
         r.state = 2;
         q->v[i] = r;
         q->load_ms += dt;
-        pthread_cond_broadcast(&q->cv);
+        pthread_cond_broadcast(&q->ready[i % NREADY]);
     }
     pthread_mutex_unlock(&q->mu);
     return NULL;
@@ -74,7 +80,8 @@ bt_webq *bt_webq_new(bt_source *s, const bt_item_list *l, const bt_validators *v
     q->window = window ? window : 16;
     q->v = bt_xcalloc(l->n ? l->n : 1, sizeof *q->v);
     pthread_mutex_init(&q->mu, NULL);
-    pthread_cond_init(&q->cv, NULL);
+    pthread_cond_init(&q->space, NULL);
+    for (int k = 0; k < NREADY; k++) pthread_cond_init(&q->ready[k], NULL);
     if (fetchers < 1) fetchers = 1;
     q->nt = fetchers;
     q->t = bt_xcalloc((size_t)fetchers, sizeof *q->t);
@@ -101,7 +108,7 @@ bt_status bt_webq_take(bt_webq *q, size_t i, bt_article **out, bt_load_info *inf
             pthread_mutex_unlock(&q->mu);
             return bt_err_set(e, BT_EOTHER, "item taken twice");
         }
-        pthread_cond_wait(&q->cv, &q->mu);
+        pthread_cond_wait(&q->ready[i % NREADY], &q->mu);
     }
     slot *r = &q->v[i];
     r->state = 3;
@@ -112,8 +119,9 @@ bt_status bt_webq_take(bt_webq *q, size_t i, bt_article **out, bt_load_info *inf
     memset(&r->info, 0, sizeof r->info);
     if (e) *e = r->e;
     bt_status st = r->st;
+    size_t low = q->low;
     while (q->low < q->l->n && q->v[q->low].state == 3) q->low++;
-    pthread_cond_broadcast(&q->cv);
+    if (q->low != low) pthread_cond_broadcast(&q->space);
     pthread_mutex_unlock(&q->mu);
     return st;
 }
@@ -123,7 +131,7 @@ void bt_webq_free(bt_webq *q)
     if (!q) return;
     pthread_mutex_lock(&q->mu);
     q->stop = 1;
-    pthread_cond_broadcast(&q->cv);
+    pthread_cond_broadcast(&q->space);
     pthread_mutex_unlock(&q->mu);
     for (int k = 0; k < q->nt; k++)
         if (q->started[k]) pthread_join(q->t[k], NULL);
@@ -135,7 +143,8 @@ void bt_webq_free(bt_webq *q)
     free(q->t);
     free(q->started);
     pthread_mutex_destroy(&q->mu);
-    pthread_cond_destroy(&q->cv);
+    pthread_cond_destroy(&q->space);
+    for (int k = 0; k < NREADY; k++) pthread_cond_destroy(&q->ready[k]);
     free(q);
 }
 
