@@ -82,6 +82,8 @@ typedef struct {
     size_t resp_head_len;
     char *payload;             /* the body as received: transfer coding removed, content coding kept */
     size_t payload_len;
+    int payload_sha256_set;    /* 1: payload_sha256 is the payload's SHA-256, computed already */
+    unsigned char payload_sha256[32];
 } bt_http_exchange;
 
 typedef struct {

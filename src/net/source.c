@@ -1319,7 +1319,21 @@ bt_status bt_source_load(bt_source *s, const bt_item *it, const bt_validators *v
     info->final_url = bt_xstrdup(r->url ? r->url : it->url);
     info->etag = r->etag ? bt_xstrdup(r->etag) : NULL;
     info->last_modified = r->last_modified ? bt_xstrdup(r->last_modified) : NULL;
-    if (info != &dummy) bt_sha256_hex(r->body ? r->body : "", r->body_len, info->sha256);
+    if (info != &dummy) {
+        unsigned char d[BT_SHA256_LEN];
+        bt_sha256(r->body ? r->body : "", r->body_len, d);
+        bt_hex(d, sizeof d, info->sha256);
+        /* a body that came without content coding is its exchange's payload: the WARC writer
+         * takes this digest rather than hashing the same bytes again */
+        for (size_t i = 0; i < info->nx; i++) {
+            bt_http_exchange *x = &info->x[i];
+            if (x->payload_len == r->body_len && (r->body_len == 0 || (x->payload && r->body &&
+                                                  memcmp(x->payload, r->body, r->body_len) == 0))) {
+                memcpy(x->payload_sha256, d, sizeof d);
+                x->payload_sha256_set = 1;
+            }
+        }
+    }
     info->body_len = r->body_len;
     st = parse_page(s, it, r->body, r->body_len, r->content_type, info->final_url, r->internal, NULL, info, out, e);
     if (r == &own) bt_fetch_result_free(r);

@@ -243,7 +243,12 @@ bt_status bt_warc_write_exchange(bt_warc_writer *w, const bt_http_exchange *x, u
     bt_sha256_free(h);
     memcpy(bd, "sha256:", 7);
     base32(d, sizeof d, bd + 7);
-    digest(x->payload ? x->payload : "", x->payload_len, pd);
+    if (x->payload_sha256_set) { /* (the fetch computed it already) */
+        memcpy(pd, "sha256:", 7);
+        base32(x->payload_sha256, sizeof x->payload_sha256, pd + 7);
+    } else {
+        digest(x->payload ? x->payload : "", x->payload_len, pd);
+    }
     bt_buf_printf(&extra, "WARC-Target-URI: %s\r\nWARC-Warcinfo-ID: %s\r\n", x->url, w->info_id);
     if (x->ip) bt_buf_printf(&extra, "WARC-IP-Address: %s\r\n", x->ip);
     bt_buf_printf(&extra, "WARC-Block-Digest: %s\r\nWARC-Payload-Digest: %s\r\n", bd, pd);
