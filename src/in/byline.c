@@ -166,6 +166,16 @@ char *bt_byline_clean(const char *s)
         *e = '\0';
         cut_agency(t);
     }
+    /* "Bài: Lê Phương - Ảnh: Bình Minh", "Text: A, Photos: B": the writer, not the photographer */
+    static const char *const photo_labels[] = {"ảnh:", "Ảnh:", "ẢNH:", "photo:", "photos:", "Photo:",
+                                               "Photos:", "foto:", "Foto:", "Fotos:", "video:", "Video:",
+                                               "đồ họa:", "Đồ họa:", NULL};
+    for (const char *const *l = photo_labels; *l; l++) {
+        char *at = strstr(t, *l);
+        if (!at || at == t || !strchr(t, ':') || strchr(t, ':') >= at) continue; /* a label before */
+        *at = '\0';
+        trim_separators(t); /* " - ", " – ", ", " before the photo label */
+    }
     char *p = t;
     /* "Текст: Name" / "Foo: Name": a short label before a colon */
     char *colon = strchr(p, ':');

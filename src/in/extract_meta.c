@@ -613,6 +613,54 @@ static int near_content(ctx *c, int i, int best, int pass)
 
 static int is_outlet(ctx *c, meta *m, const char *name);
 
+/* Digits at s as a number (n of them). */
+static int digits_at(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* The date in the article's own address, when the page gives none: "/2024/09/17/slug" (a day),
+ * "slug-20240917131400123.htm" (a day and a time: the time stamp many Vietnamese CMSs put in
+ * their addresses). */
+static void url_date(const char *url, int tz, bt_date *out)
+{
+    const char *p = strstr(url, "://");
+    p = p ? strchr(p + 3, '/') : NULL;
+    for (; p && *p && *p != '?' && *p != '#'; p++) {
+        bt_date d;
+        memset(&d, 0, sizeof d);
+        d.tz_minutes = tz;
+        if (*p == '/' && isdigit((unsigned char)p[1])) { /* /YYYY/MM/DD/ */
+            const char *q = p + 1;
+            size_t n = strspn(q, "0123456789");
+            if (n == 4 && q[4] == '/' && strspn(q + 5, "0123456789") == 2 && q[7] == '/' &&
+                strspn(q + 8, "0123456789") == 2 && (q[10] == '/' || q[10] == '-' || !q[10])) {
+                d.year = digits_at(q, 4);
+                d.month = digits_at(q + 5, 2);
+                d.day = digits_at(q + 8, 2);
+            }
+        } else if ((*p == '-' || *p == '/') && isdigit((unsigned char)p[1])) { /* -YYYYMMDDhhmmss */
+            const char *q = p + 1;
+            size_t n = strspn(q, "0123456789");
+            if (n >= 14 && n <= 17 && (q[n] == '.' || q[n] == '/' || !q[n])) {
+                d.year = digits_at(q, 4);
+                d.month = digits_at(q + 4, 2);
+                d.day = digits_at(q + 6, 2);
+                d.hour = digits_at(q + 8, 2);
+                d.minute = digits_at(q + 10, 2);
+                d.second = digits_at(q + 12, 2);
+                d.has_time = 1;
+            }
+        }
+        if (d.year >= 1990 && d.year <= 2100 && bt_date_valid(&d)) {
+            *out = d;
+            return;
+        }
+    }
+}
+
 /* The category a breadcrumb names: its last item that is neither the article (its title, or a
  * title-long item) nor the home page. */
 static const char *crumb_category(char *const *items, int n, const char *title)
@@ -765,6 +813,28 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
             if (vi && d.has_time && d.tz_minutes != 420) bt_date_to_zone(&d, 420);
             a->published = d;
             break;
+        }
+    }
+    if (!bt_date_valid(&a->published) && a->source_url) url_date(a->source_url, vi ? 420 : 0, &a->published);
+    /* "Lê Phương | Báo Mẫu": of several names, the publication's is not an author's */
+    if (m->byline && strstr(m->byline, "; ")) {
+        bt_buf kept = {0};
+        for (const char *q = m->byline; *q;) {
+            size_t l = strcspn(q, ";");
+            char *part = bt_xstrndup(q, l);
+            if (!is_outlet(c, m, part)) {
+                if (kept.len) bt_buf_adds(&kept, "; ");
+                bt_buf_adds(&kept, part);
+            }
+            free(part);
+            q += l;
+            while (*q == ';' || *q == ' ') q++;
+        }
+        if (kept.len) {
+            free(m->byline);
+            m->byline = bt_buf_detach(&kept, NULL);
+        } else {
+            bt_buf_free(&kept);
         }
     }
     /* author: the publication's own name given as the author (JSON-LD, meta tags, an author

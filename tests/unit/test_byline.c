@@ -39,6 +39,9 @@ static void t_clean(void)
     CLEAN("two names, note in brackets", "Thu Hà - Minh Anh (thực hiện)", "Thu Hà; Minh Anh");
     CLEAN("Theo before a name", "Theo Lê Phương", "Lê Phương");
     CLEAN("a group of reporters", "Nhóm phóng viên", "Nhóm phóng viên");
+    CLEAN("writer and photographer", "Bài: Lê Phương - Ảnh: Bình Minh", "Lê Phương");
+    CLEAN("writer ending in a mark, en dash", "Bài: Thu Hà – Ảnh: Bình Minh", "Thu Hà");
+    CLEAN("text and photo in English", "Text: Jane Doe, Photos: John Roe", "Jane Doe");
     CLEAN("dangling von", "Artikel von", "");
     CLEAN("German Von", "Von Max Mustermann", "Max Mustermann");
     CLEAN("short label before colon", "Текст: Иван Петров", "Иван Петров");

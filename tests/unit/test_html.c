@@ -14,6 +14,7 @@
 #include <webp/encode.h>
 
 #include "article.h"
+#include "date.h"
 #include "charset.h"
 #include "extract.h"
 #include "harness.h"
@@ -305,6 +306,30 @@ static void test_ld_author_shapes(void)
     }
 }
 
+/* No date on the page: the one in its own address ("/2019/11/19/", "-20201001115305629.htm"). */
+static void test_url_date(void)
+{
+    static const char *const urls[] = {"https://news.example.com/2019/11/19/oil-prices-fall/",
+                                       "https://baomau.vn/giao-duc/lao-cai-20201001115305629.htm",
+                                       "https://baomau.vn/tin-4954454.html"};
+    static const char *const want[] = {"2019-11-19", "2020-10-01T11:53:05+07:00", ""};
+    for (size_t k = 0; k < 3; k++) {
+        char *page = bt_xasprintf("<html lang=\"vi\"><head><title>T</title><link rel=\"canonical\" href=\"%s\">"
+                                  "</head><body><article><h1>T</h1><p>First paragraph of the article, long "
+                                  "enough, with a comma.</p></article></body></html>", urls[k]);
+        bt_article *a = bt_article_new();
+        bt_err e;
+        bt_status st = bt_html_parse(page, strlen(page), NULL, a, &e);
+        char iso[32];
+        bt_date_iso(&a->published, iso);
+        CHECK(k == 0 ? "date from /YYYY/MM/DD/ in the address" : k == 1 ? "date and time from a time stamp in the address"
+                                                                       : "an article number is no date",
+              st == BT_OK && strcmp(iso, want[k]) == 0);
+        bt_article_free(a);
+        free(page);
+    }
+}
+
 /* What the parser is spared (attributes nobody reads, script and drawing text, blank runs between
  * tags) changes nothing that the extractor reads, whatever the markup looks like. */
 static void test_slim(void)
@@ -347,5 +372,6 @@ int main(void)
     test_parse();
     test_slim();
     test_ld_author_shapes();
+    test_url_date();
     TEST_END();
 }
