@@ -15,7 +15,7 @@ WERROR   ?= $(if $(wildcard .git),-Werror,)
 WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter $(WERROR)
 # The one package list; tests/fuzz/fuzz.mk reads it through `make print-pkgs`.
 PKGS      = libxml-2.0 libzip libutf8proc libunibreak jansson libcrypto harfbuzz harfbuzz-subset \
-            libpng libwebp libgif uchardet libcurl zlib libbrotlidec
+            libpng libwebp libgif uchardet libcurl zlib libbrotlidec libdeflate
 HPDF_LIBS ?= -lhpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libcurl is compiled against but not linked: src/net/curl_dl.c loads it on first use (it and the
@@ -45,7 +45,8 @@ BIN     ?= bantin
 # Debian packages: to build, and to run the tests (validators).
 DEB_BUILD = gcc make pkg-config libhpdf-dev libzip-dev libxml2-dev libutf8proc-dev \
             libunibreak-dev libjansson-dev libssl-dev libharfbuzz-dev libpng-dev libjpeg-dev \
-            libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev
+            libwebp-dev libgif-dev libuchardet-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev \
+            libdeflate-dev
 # (a JDK so that epubcheck checks many books in one JVM: tests/e2e/30-epub-check.java)
 # (wget writes real WARC files; parallel runs shards; chromium + nodejs/npm for the catalogue's
 # browser test; locales for the comma-decimal test; python3-yaml reads contrib/kubernetes; time
