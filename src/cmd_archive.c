@@ -374,6 +374,10 @@ int bt_cmd_archive(int argc, char **argv) {
     if (s.links_skipped)
         bt_cli_warn(o.out, "%zu symbolic link%s leading out of the source folders not followed "
                     "(--follow-symlinks follows them; -v names them)", s.links_skipped, s.links_skipped == 1 ? "" : "s");
+    if (s.odd_skipped)
+        bt_cli_warn(o.out, "%zu article name%s in the source folders %s no file to read (dangling links, FIFOs, "
+                    "devices): skipped (-v names them)", s.odd_skipped, s.odd_skipped == 1 ? "" : "s",
+                    s.odd_skipped == 1 ? "is" : "are");
     /* a web source that failed for good in an earlier run (recorded, not asked again) is no
      * failure of this run, unless --strict */
     return (s.failed || s.digests_failed || (strict && s.gone)) ? BT_EXIT_FAILED : BT_EXIT_OK;

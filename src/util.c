@@ -836,7 +836,10 @@ bt_status bt_dir_walk(const char *root, int flags, bt_dir_fn fn, void *ud, bt_er
                         crel = NULL;
                     }
                 } else if (sok && S_ISREG(sb.st_mode)) {
-                    bt_dir_entry ent = {crel, cabs, &sb, S_ISLNK(lsb.st_mode)};
+                    bt_dir_entry ent = {crel, cabs, &sb, S_ISLNK(lsb.st_mode), 0};
+                    stop = fn(ud, &ent) != 0;
+                } else if (lok && (flags & BT_WALK_ODD)) {
+                    bt_dir_entry ent = {crel, cabs, &lsb, S_ISLNK(lsb.st_mode), 1};
                     stop = fn(ud, &ent) != 0;
                 }
                 free(crel);

@@ -197,6 +197,8 @@ typedef struct {
     const char *abs;   /* root joined with rel */
     const struct stat *st; /* stat() of the file (of the target when the entry is a link) */
     int is_link;       /* the entry itself is a symbolic link */
+    int odd;           /* with BT_WALK_ODD: neither a file nor a folder (a dangling link, a FIFO, a
+                        * socket, a device); st is then the entry's own lstat() */
 } bt_dir_entry;
 
 /* Called for each regular file; a non-zero return stops the walk (bt_dir_walk returns BT_OK). */
@@ -205,7 +207,8 @@ typedef int (*bt_dir_fn)(void *ud, const bt_dir_entry *ent);
 enum {
     BT_WALK_SKIP_HIDDEN = 1, /* skip names starting with '.' (files and folders) */
     BT_WALK_TOP_ONLY = 2,    /* do not descend into sub-folders */
-    BT_WALK_FOLLOW_LINKS = 4 /* descend into symbolically linked folders too (each folder once) */
+    BT_WALK_FOLLOW_LINKS = 4, /* descend into symbolically linked folders too (each folder once) */
+    BT_WALK_ODD = 8           /* also call fn for entries that are neither (odd set) */
 };
 
 /* Visit every regular file under root, without recursion (a stack of folders). Symbolically

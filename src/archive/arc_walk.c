@@ -98,6 +98,13 @@ static int walk_one(void *ud, const bt_dir_entry *ent) {
     if (!bt_is_article_file(ent->rel) || !in_shard(k->c, ent->rel)) return 0;
     size_t bl = k->bag_rel ? strlen(k->bag_rel) : 0;
     if (bl && strncmp(ent->rel, k->bag_rel, bl) == 0 && ent->rel[bl] == '/') return 0; /* the bag's own files */
+    if (ent->odd) { /* named like an article but nothing to read: said, not lost in silence */
+        k->c->stats->odd_skipped++;
+        arc_emit(k->c, BT_AEV_WARN, "scan", 0, 0, ent->abs,
+                 S_ISLNK(ent->st->st_mode) ? "a symbolic link to nothing: skipped"
+                                           : "not a regular file (a FIFO, socket or device): skipped");
+        return 0;
+    }
     if (ent->is_link && !k->c->o->follow_symlinks && !link_inside(k, ent->abs)) {
         k->c->stats->links_skipped++;
         arc_emit(k->c, BT_AEV_WARN, "scan", 0, 0, ent->abs,
@@ -129,7 +136,8 @@ static bt_status walk_files(walk_ctx *k, bt_err *e) {
             if (bag_real && rrl && strncmp(bag_real, k->root_real, rrl) == 0 && bag_real[rrl] == '/')
                 k->bag_rel = bt_xstrdup(bag_real + rrl + 1);
             free(bag_real);
-            st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN | (o->follow_symlinks ? BT_WALK_FOLLOW_LINKS : 0), walk_one, k, e);
+            st = bt_dir_walk(root, BT_WALK_SKIP_HIDDEN | BT_WALK_ODD | (o->follow_symlinks ? BT_WALK_FOLLOW_LINKS : 0),
+                             walk_one, k, e);
             free(k->root_real);
             k->root_real = NULL;
             free(k->bag_rel);

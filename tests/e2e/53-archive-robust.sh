@@ -104,6 +104,19 @@ else
 fi
 echo "$msg" | grep -q '1 symbolic link leading out' && pass "symlinks: the skipped link is counted in the summary" \
     || fail "symlinks: skipped link reported ($msg)"
+# names of articles with nothing to read behind them: a dangling link, a FIFO (reading it would
+# block): skipped, counted in the summary and named with -v, the rest archived
+D=$OUT/odd; mkdir -p "$D/src"
+cp "$FIX/text/004.txt" "$D/src/real.txt"
+ln -s nowhere.txt "$D/src/dangling.txt"
+mkfifo "$D/src/pipe.txt"
+msg=$(timeout 60 "$BANTIN" archive "$D/src" -o "$D/bag" -v 2>&1); rc=$?
+n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['articles']))" "$D/bag/data/index.json" 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$n" = 1 ] && echo "$msg" | grep -q '2 article names in the source folders are no file' &&
+    echo "$msg" | grep -q 'dangling.txt: warning: a symbolic link to nothing' &&
+    echo "$msg" | grep -q 'pipe.txt: warning: not a regular file'; then
+    pass "odd entries: a dangling link and a FIFO are skipped, counted and named, the rest archived"
+else fail "odd entries ($rc, $n articles: $(echo "$msg" | tr '\n' ' ' | head -c 400))"; fi
 msg=$(timeout 60 "$BANTIN" archive "$L/src" -o "$L/bag2" --follow-symlinks -q 2>&1); rc=$?
 python3 - "$L/bag2" <<'PY' >"$L/srcs2"
 import json, sys
