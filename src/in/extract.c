@@ -511,6 +511,18 @@ double ex_class_weight(const ninfo *f)
 
 
 /* Nearest recorded element at or above n (for text nodes and flattened elements). */
+int ex_all_bold(const ctx *c, int i)
+{
+    long bold = 0;
+    for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++) {
+        if (c->v[k].tag != T_STRONG && c->v[k].tag != T_B) continue;
+        bold += c->v[k].raw;
+        int d = c->v[k].depth; /* not the bold inside it again */
+        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
+    }
+    return c->v[i].raw > 0 && bold * 10 >= c->v[i].raw * 9;
+}
+
 int ex_owner(const xmlNode *n)
 {
     for (int hops = 0; n && hops < BT_MAX_HTML_DEPTH * 4 + 64; hops++, n = n->parent) {

@@ -903,19 +903,6 @@ void ex_join_rows(ctx *c)
 }
 
 
-/* Characters of element i's text inside <strong>/<b> (nine tenths of it: all bold). */
-static int bold_all(const ctx *c, int i)
-{
-    long bold = 0;
-    for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++) {
-        if (c->v[k].tag != T_STRONG && c->v[k].tag != T_B) continue;
-        bold += c->v[k].raw;
-        int d = c->v[k].depth; /* not the bold inside it again */
-        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
-    }
-    return c->v[i].raw > 0 && bold * 10 >= c->v[i].raw * 9;
-}
-
 void ex_bold_headings(ctx *c)
 {
     bt_article *a = c->a;
@@ -935,7 +922,7 @@ void ex_bold_headings(ctx *c)
             size_t l = strlen(*e);
             sentence = n >= l && memcmp(t + n - l, *e, l) == 0;
         }
-        if (sentence || !bold_all(c, o)) continue;
+        if (sentence || !ex_all_bold(c, o)) continue;
         /* more text follows it */
         size_t k = i + 1;
         while (k < a->nblocks && (a->blocks[k].type == BT_BLOCK_IMAGE || a->blocks[k].type == BT_BLOCK_CAPTION)) k++;

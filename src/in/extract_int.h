@@ -200,6 +200,8 @@ char *ex_node_text(const xmlNode *n);
 double ex_class_weight(const ninfo *f);
 /* Nearest recorded element at or above n (for text nodes and flattened elements). */
 int ex_owner(const xmlNode *n);
+/* 1 if element i's text is all (nine tenths) inside <strong>/<b>. */
+int ex_all_bold(const ctx *c, int i);
 
 /* ---- the body (extract_content.c) ---- */
 

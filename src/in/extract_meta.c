@@ -967,19 +967,6 @@ static void find_lead(ctx *c, int best)
     bold_lead(c, best);
 }
 
-/* The text of element i is all (nine tenths) inside <strong>/<b>. */
-static int all_bold(const ctx *c, int i)
-{
-    long bold = 0;
-    for (int k = i + 1; k < c->n && c->v[k].depth > c->v[i].depth; k++) {
-        if (c->v[k].tag != T_STRONG && c->v[k].tag != T_B) continue;
-        bold += c->v[k].raw;
-        int d = c->v[k].depth; /* not the bold inside it again */
-        while (k + 1 < c->n && c->v[k + 1].depth > d) k++;
-    }
-    return c->v[i].raw > 0 && bold * 10 >= c->v[i].raw * 9;
-}
-
 static void bold_lead(ctx *c, int best)
 {
     const char *lang = c->a->language;
@@ -1008,7 +995,7 @@ static void bold_lead(ctx *c, int best)
     }
     if (first < 0 || after < 2) return;
     const ninfo *f = &c->v[first];
-    if (f->text < 40 || f->text > 600 || link_density(f) > 0.3 || !all_bold(c, first)) return;
+    if (f->text < 40 || f->text > 600 || link_density(f) > 0.3 || !ex_all_bold(c, first)) return;
     char *s = ex_node_text(f->n);
     size_t n = strlen(s);
     /* a sentence, not a bold heading ("Nguyên nhân") */

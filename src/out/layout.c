@@ -394,28 +394,22 @@ static int ends_hyphen(const char *text, size_t s, size_t e)
  * not changed. Returns text itself when nothing needs replacing (the common case). */
 static const char *lb_safe_text(ctx *c, const char *text, size_t len)
 {
-    size_t i = 0;
-    for (; i + 2 < len; i++) {
-        const unsigned char *u = (const unsigned char *)text + i;
-        if ((u[0] == 0xF0 && u[1] == 0x9F && i + 3 < len && u[2] == 0x87 && u[3] >= 0xA6 && u[3] <= 0xBF) ||
-            (u[0] == 0xEF && u[1] == 0xBF && u[2] == 0xBF))
-            break;
-    }
-    if (i + 2 >= len) return text;
-    c->lbtext = grow(c->lbtext, &c->lbtext_cap, len, 1);
-    memcpy(c->lbtext, text, len);
-    unsigned char *u = (unsigned char *)c->lbtext;
-    for (; i + 2 < len; i++) {
-        if (u[i] == 0xF0 && u[i + 1] == 0x9F && i + 3 < len && u[i + 2] == 0x87 && u[i + 3] >= 0xA6 &&
-            u[i + 3] <= 0xBF) {
-            memcpy(u + i, "\xF0\x9D\x90\x80", 4); /* U+1D400 */
-            i += 3;
-        } else if (u[i] == 0xEF && u[i + 1] == 0xBF && u[i + 2] == 0xBF) {
-            u[i + 2] = 0xBD; /* U+FFFD */
-            i += 2;
+    const unsigned char *u = (const unsigned char *)text;
+    unsigned char *w = NULL; /* the copy, made at the first character to replace */
+    for (size_t i = 0; i + 2 < len; i++) {
+        int ri = u[i] == 0xF0 && u[i + 1] == 0x9F && i + 3 < len && u[i + 2] == 0x87 && u[i + 3] >= 0xA6 &&
+                 u[i + 3] <= 0xBF;
+        int ffff = u[i] == 0xEF && u[i + 1] == 0xBF && u[i + 2] == 0xBF;
+        if (!ri && !ffff) continue;
+        if (!w) {
+            c->lbtext = grow(c->lbtext, &c->lbtext_cap, len, 1);
+            w = memcpy(c->lbtext, text, len);
         }
+        if (ri) memcpy(w + i, "\xF0\x9D\x90\x80", 4); /* U+1D400 */
+        else w[i + 2] = 0xBD;                          /* U+FFFD */
+        i += ri ? 3 : 2;
     }
-    return c->lbtext;
+    return w ? (const char *)w : text;
 }
 
 /* Break text into boxes at line-break opportunities (UAX #14, libunibreak). Words are kept
