@@ -148,6 +148,26 @@ static void cut_agency(char *s)
     *e = '\0';
 }
 
+/* "Lê Phương lephuong@baomau.vn", "Jane Doe Email: jane@example.com", "Jane Doe @janedoe": an
+ * author box gives the address or handle after the name; the byline ends before it (in place). */
+static void cut_contact(char *t)
+{
+    static const char *const labels[] = {"email", "e-mail", "mail:", "liên hệ:", NULL};
+    for (char *w = t; *w;) {
+        while (*w == ' ') w++;
+        size_t wl = strcspn(w, " ");
+        int stop = memchr(w, '@', wl) != NULL;
+        for (const char *const *l = labels; *l && !stop; l++)
+            stop = ci_prefix_utf8(w, *l, strlen(*l));
+        if (stop && w > t) {
+            *w = '\0';
+            trim_separators(t);
+            return;
+        }
+        w += wl;
+    }
+}
+
 char *bt_byline_clean(const char *s)
 {
     static const char *const pre[] = {"by ", "bởi ", "tác giả:", "tác giả ", "von ", "por ",
@@ -155,6 +175,7 @@ char *bt_byline_clean(const char *s)
                                       "text:", "texto:", "teksti:", "kirjoittaja ", "redakteur ",
                                       "reporter:", "reporter ", "phóng viên ", "pv ", "pv:", "theo ", NULL};
     char *t = bt_text_clean(s, strlen(s));
+    cut_contact(t);
     cut_agency(t);
     /* "Thu Hà (TTXVN)", "Ngọc Anh (tổng hợp)", "Minh Khôi (theo Reuters)": a note in brackets
      * after the name says whose or what kind of text it is, not who wrote it */
@@ -295,6 +316,45 @@ static int outlet_like(const char *s, size_t n)
     return words <= 8;
 }
 
+/* "Reuters, AFP", "AFP/Reuters": two to four outlets a source line names, as "A; B"; NULL when
+ * any part is not an outlet's name. ("&" and "và" join the words of one name: "Sức khỏe & Đời
+ * sống".) */
+static char *outlets_alone(const char *t)
+{
+    bt_buf out = {0};
+    int parts = 0, ok = 1;
+    for (const char *p = t; *p && ok;) {
+        size_t n = strcspn(p, ",/;");
+        char *part = bt_text_clean(p, n);
+        size_t pl = trim_separators(part);
+        ok = pl && outlet_like(part, pl);
+        if (ok) {
+            if (out.len) bt_buf_adds(&out, "; ");
+            bt_buf_adds(&out, part);
+            parts++;
+        }
+        free(part);
+        p += n;
+        if (*p) p++;
+    }
+    if (!ok || parts < 2 || parts > 4) {
+        bt_buf_free(&out);
+        return NULL;
+    }
+    return bt_buf_detach(&out, NULL);
+}
+
+/* A line set whole in round or square brackets loses them, in place. */
+static void unwrap_brackets(char *t)
+{
+    size_t n = strlen(t);
+    if (n < 3 || !((t[0] == '(' && t[n - 1] == ')') || (t[0] == '[' && t[n - 1] == ']'))) return;
+    if (memchr(t + 1, t[0], n - 2) || memchr(t + 1, t[n - 1], n - 2)) return; /* "(a) b (c)" */
+    memmove(t, t + 1, n - 2);
+    t[n - 2] = '\0';
+    trim_separators(t);
+}
+
 /* "Thu Hà - Minh Anh", "Thu Hà và Minh Anh", "Thu Hà, Minh Anh", "Thu Hà/Minh Anh": two to four names alone, each of
  * two words or more (or one in capitals), as "A; B"; NULL when any part is not a name. */
 static char *names_alone(const char *t)
@@ -342,6 +402,7 @@ char *bt_byline_from_line(const char *line, int *source)
     size_t chars = bt_utf8_length(t);
     char *r = NULL;
     if (chars < 2 || chars > 60) goto done;
+    unwrap_brackets(t); /* "(Theo Reuters)", "[Nguồn: AFP]": the same line set in brackets */
     if ((r = bt_byline_source_person(t))) goto done;
     /* "Theo Tuổi Trẻ", "Nguồn: Reuters": the outlet the text comes from */
     static const char *const src_labels[] = {"theo ", "nguồn:", "nguồn ", "source:", NULL};
@@ -350,11 +411,12 @@ char *bt_byline_from_line(const char *line, int *source)
         if (!ci_prefix_utf8(t, *l, ll)) continue;
         char *rest = bt_xstrdup(t + ll);
         size_t rl = trim_separators(rest);
-        if (rl && outlet_like(rest, rl)) {
+        if (rl && !strpbrk(rest, ",/;") && outlet_like(rest, rl)) {
             *source = 1;
             r = rest;
         } else {
             free(rest);
+            if ((r = outlets_alone(t + ll))) *source = 1;
         }
         goto done;
     }

@@ -696,7 +696,9 @@ static void measure(ctx *c)
     for (int i = 0; i < c->n; i++) {
         ninfo *f = &c->v[i];
         int t = f->tag;
-        int pjunk = f->parent >= 0 && (c->v[f->parent].flags & F_JUNK);
+        /* a control in a junk box does not count, but one in a label does: the choices of a
+         * poll or a quiz ("<label><input type=radio> 15-25%</label>") */
+        int pjunk = f->parent >= 0 && (c->v[f->parent].flags & F_JUNK) && c->v[f->parent].tag != T_LABEL;
         if (!pjunk && (t == T_INPUT || t == T_SELECT || t == T_TEXTAREA)) f->ninput++;
         if (t == T_IFRAME || t == T_EMBED || t == T_OBJECT || t == T_VIDEO) f->nembed++;
         if (f->flags & F_JUNK) continue;

@@ -644,7 +644,17 @@ void ex_trailing_byline(ctx *c)
     bt_article *a = c->a;
     orphan_intros(c);
     leading_byline(c);
+    int after_source = 0;
     for (int round = 0; round < 2 && a->nblocks > 1; round++) {
+        /* a name in bold over a source line ("Lê Phương" then "(Theo Reuters)") was taken for
+         * a heading: it is the byline */
+        bt_block *h = &a->blocks[a->nblocks - 1];
+        if (after_source && h->type == BT_BLOCK_HEADING) {
+            int hs = 0;
+            char *who = bt_byline_from_line(h->text, &hs);
+            if (who && !hs) h->type = BT_BLOCK_PARAGRAPH;
+            free(who);
+        }
         trailing_boilerplate(a); /* before and after a byline */
         bt_block *b = &a->blocks[a->nblocks - 1];
         if (b->type != BT_BLOCK_PARAGRAPH) return;
@@ -675,6 +685,7 @@ void ex_trailing_byline(ctx *c)
             c->source_author = who; /* "Theo Tuổi Trẻ": the outlet, when no person is named */
             who = NULL;
         }
+        after_source = source || src;
         free(who);
         free(b->text);
         bt_image_free(b->image);

@@ -373,6 +373,15 @@ static void scan_meta(ctx *c, meta *m, xmlNode **h1s, int *nh1, int maxh1)
                 free(t);
             }
             if (!s) s = ex_node_text(src);
+            /* an author box's e-mail link (its text the address, its href not kept): the
+             * address may run into the name ("Lê Phươngle@x.vn") */
+            for (int k = i + 1; k < c->n && c->v[k].depth > f->depth; k++) {
+                if (c->v[k].tag != T_A || c->v[k].raw < 5 || c->v[k].raw > 80) continue;
+                char *mt = ex_node_text(c->v[k].n);
+                char *at = strchr(mt, '@') && !strchr(mt, ' ') ? strstr(s, mt) : NULL;
+                if (at) memmove(at, at + strlen(mt), strlen(at + strlen(mt)) + 1);
+                free(mt);
+            }
             static const char *const credit[] = {"foto", "photo", "ảnh", "bild", "image", "crédit", "credit", NULL};
             int is_credit = 0;
             for (const char *const *cr = credit; *cr; cr++)

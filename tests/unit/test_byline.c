@@ -47,6 +47,8 @@ static void t_clean(void)
     CLEAN("short label before colon", "Текст: Иван Петров", "Иван Петров");
     CLEAN("separator after the name", "Bình Minh - ", "Bình Minh");
     CLEAN("pipe before a date", "Minh Anh | 22/10/2025", "Minh Anh");
+    CLEAN("e-mail after the name", "Lê Phương lephuong@baomau.vn", "Lê Phương");
+    CLEAN("labelled e-mail after the name", "Jane Doe Email: jane@example.com", "Jane Doe");
 #undef CLEAN
     s = bt_byline_source_person("Theo Minh Anh (Dân Việt)");
     CHECK_STR("source line gives the reporter", s, "Minh Anh");
@@ -97,6 +99,11 @@ static void t_lines(void)
     LINE("reporter of another outlet", "Theo Minh Anh (Dân Việt)", "Minh Anh", 0);
     LINE("source outlet", "Theo Tuổi Trẻ", "Tuổi Trẻ", 1);
     LINE("source outlet with lower-case words", "Theo Sức khỏe & Đời sống", "Sức khỏe & Đời sống", 1);
+    LINE("source line in brackets", "(Theo Reuters)", "Reuters", 1);
+    LINE("source line in square brackets", "[Nguồn: AFP]", "AFP", 1);
+    LINE("source line naming two outlets", "Nguồn: Reuters, AFP", "Reuters; AFP", 1);
+    LINE("source line naming outlets with a slash", "Theo AFP/Reuters", "AFP; Reuters", 1);
+    LINE("brackets inside are kept", "(Theo) kế hoạch (mới)", NULL, 0);
     LINE("photo credit is no byline", "Ảnh: Hiểu Nhân", NULL, 0);
     LINE("a sentence is no byline", "Hà Nội mưa to.", NULL, 0);
     LINE("one capitalised word is no byline", "Tin", NULL, 0);
