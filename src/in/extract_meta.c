@@ -714,6 +714,65 @@ static void choose_category(ctx *c, meta *m, int best)
     if (cat) bt_article_set(&c->a->category, cat);
 }
 
+/* Of several names "A; B", the ones that are the publication's own are dropped from *names
+ * (in place), unless nothing would be left. */
+static void drop_outlet_names(ctx *c, meta *m, char **names)
+{
+    if (!*names || !strstr(*names, "; ")) return;
+    bt_buf kept = {0};
+    for (const char *q = *names; *q;) {
+        size_t l = strcspn(q, ";");
+        char *part = bt_xstrndup(q, l);
+        if (!is_outlet(c, m, part)) {
+            if (kept.len) bt_buf_adds(&kept, "; ");
+            bt_buf_adds(&kept, part);
+        }
+        free(part);
+        q += l;
+        while (*q == ';' || *q == ' ') q++;
+    }
+    if (kept.len) {
+        free(*names);
+        *names = bt_buf_detach(&kept, NULL);
+    } else {
+        bt_buf_free(&kept);
+    }
+}
+
+/* 1 when the h1 (its text t) is the declared title plus a label in an element of its own
+ * before or after it ("<span class=label>Video</span> Title", "Title <em>LIVE</em>"): the
+ * label is not part of the title. */
+static int h1_label(const xmlNode *h1, const char *t, const char *title)
+{
+    const xmlNode *first = NULL, *last = NULL;
+    for (const xmlNode *k = h1->children; k; k = k->next) {
+        if (k->type == XML_TEXT_NODE && k->content && ex_text_measure((const char *)k->content, NULL) == 0)
+            continue;
+        if (!first) first = k;
+        last = k;
+    }
+    if (!first || first == last) return 0;
+    int r = 0;
+    for (int end = 0; end < 2 && !r; end++) {
+        const xmlNode *e = end ? last : first;
+        if (e->type != XML_ELEMENT_NODE) continue;
+        char *lab = ex_node_text(e);
+        size_t ll = strlen(lab), tl = strlen(t);
+        int words = 1;
+        for (const char *q = lab; *q; q++) words += *q == ' ';
+        if (ll && ll <= 25 && words <= 3 && tl > ll) {
+            if (!end) r = strncmp(t, lab, ll) == 0 && loose_eq(t + ll, title);
+            else if (strcmp(t + tl - ll, lab) == 0) {
+                char *head = bt_xstrndup(t, tl - ll);
+                r = loose_eq(head, title);
+                free(head);
+            }
+        }
+        free(lab);
+    }
+    return r;
+}
+
 static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
 {
     bt_article *a = c->a;
@@ -724,6 +783,7 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
         if (c->v[hi].text == 0 || c->v[hi].link * 2 > c->v[hi].text) continue;
         char *t = ex_node_text(h1s[h]);
         size_t l = bt_utf8_length(t);
+        if (a->title && h1_label(h1s[h], t, a->title)) l = 0; /* "<span>Video</span> Title" */
         if (l >= 10 && l <= 250 && strchr(t, ' ') && !(m->site_name && loose_eq(t, m->site_name))) {
             bt_article_set(&a->title, t);
             free(c->title_text);
@@ -826,26 +886,7 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
     }
     if (!bt_date_valid(&a->published) && a->source_url) url_date(a->source_url, vi ? 420 : 0, &a->published);
     /* "Lê Phương | Báo Mẫu": of several names, the publication's is not an author's */
-    if (m->byline && strstr(m->byline, "; ")) {
-        bt_buf kept = {0};
-        for (const char *q = m->byline; *q;) {
-            size_t l = strcspn(q, ";");
-            char *part = bt_xstrndup(q, l);
-            if (!is_outlet(c, m, part)) {
-                if (kept.len) bt_buf_adds(&kept, "; ");
-                bt_buf_adds(&kept, part);
-            }
-            free(part);
-            q += l;
-            while (*q == ';' || *q == ' ') q++;
-        }
-        if (kept.len) {
-            free(m->byline);
-            m->byline = bt_buf_detach(&kept, NULL);
-        } else {
-            bt_buf_free(&kept);
-        }
-    }
+    drop_outlet_names(c, m, &m->byline);
     /* author: the publication's own name given as the author (JSON-LD, meta tags, an author
      * box) is not a person. It is kept aside and used only when no byline turns up, not even
      * the one closing the body (see ex_trailing_byline). */
@@ -892,6 +933,7 @@ static void choose_late(ctx *c, meta *m, int best, xmlNode **h1s, int nh1)
     }
     if (au) {
         char *b = bt_byline_clean(au);
+        drop_outlet_names(c, m, &b); /* meta author "Lê Phương - Báo Mẫu" */
         if (bt_byline_plausible(b)) bt_article_set(&a->author, b);
         free(b);
     }
