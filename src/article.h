@@ -57,6 +57,7 @@ typedef struct {
     char **warnings;
     size_t nwarnings;
     int truncated; /* set when a limit cut the article short */
+    int64_t image_pixels; /* pixels its images decoded so far (BT_MAX_ARTICLE_PIXELS, image.c) */
 } bt_article;
 
 bt_article *bt_article_new(void);

@@ -13,6 +13,10 @@
 #define BT_MAX_HTML_NODES 250000                      /* pages with more elements are refused */
 #define BT_MAX_IMAGE_BYTES ((size_t)20 * 1024 * 1024) /* one image file */
 #define BT_MAX_IMAGE_PIXELS ((int64_t)50 * 1000 * 1000)
+/* pixels of the images an article decodes to check them (PNG, GIF, WebP; a JPEG passes through
+ * undecoded): a small file can declare 50 megapixels, and a page of hundreds of them would take
+ * minutes and gigabytes (the PDF writer holds each decoded: 100 MP, some 300 MB) */
+#define BT_MAX_ARTICLE_PIXELS ((int64_t)100 * 1000 * 1000)
 /* combining marks in a row kept on one letter (Unicode's stream-safe limit, UAX #15): text
  * shaping is quadratic in a run of marks, and no script stacks more than a few */
 #define BT_MAX_MARKS 30

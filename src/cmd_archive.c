@@ -371,6 +371,9 @@ int bt_cmd_archive(int argc, char **argv) {
         }
         if (tl) fprintf(stderr, "bantin: archive: phases: %s\nbantin: archive: peak RSS after: %s\n", t, m);
     }
+    if (s.shards_missing)
+        bt_cli_warn(o.out, "%zu of the %d shards not given (shard %d/%d%s): their articles are not in the merged bag",
+                    s.shards_missing, s.shards_of, s.shard_missing, s.shards_of, s.shards_missing > 1 ? " and more" : "");
     if (s.links_skipped)
         bt_cli_warn(o.out, "%zu symbolic link%s leading out of the source folders not followed "
                     "(--follow-symlinks follows them; -v names them)", s.links_skipped, s.links_skipped == 1 ? "" : "s");

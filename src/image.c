@@ -137,12 +137,72 @@ static bt_image *png_encode(const unsigned char *rgba, int w, int h, const char 
     return im;
 }
 
+/* libpng reads from memory through a callback; reading past the end is an error (a truncated
+ * file), reported by png_error's longjmp like any other. */
+typedef struct {
+    const unsigned char *d;
+    size_t len, pos;
+} png_src;
+
+static void png_read_mem(png_structp p, png_bytep out, png_size_t n)
+{
+    png_src *s = png_get_io_ptr(p);
+    if (n > s->len - s->pos) png_error(p, "truncated");
+    memcpy(out, s->d + s->pos, n);
+    s->pos += n;
+}
+
+static void png_quiet(png_structp p, png_const_charp msg) { (void)p; (void)msg; }
+
+static void png_fail(png_structp p, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(p, 1);
+}
+
+/* 1 when every row of a non-interlaced PNG decodes and the file ends with its IEND: a
+ * truncated or damaged file is refused here instead of being embedded as it is. */
+static int png_rows_ok(const unsigned char *d, size_t len)
+{
+    png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_quiet);
+    if (!p) return 0;
+    png_infop info = png_create_info_struct(p);
+    unsigned char *volatile row = NULL;
+    volatile int ok = 0;
+    png_src src = {d, len, 0};
+    if (info && !setjmp(png_jmpbuf(p))) {
+        png_set_read_fn(p, &src, png_read_mem);
+        png_read_info(p, info);
+        row = bt_xmalloc(png_get_rowbytes(p, info) + 1);
+        for (png_uint_32 y = 0, h = png_get_image_height(p, info); y < h; y++) png_read_row(p, row, NULL);
+        png_read_end(p, NULL);
+        ok = 1;
+    }
+    free(row);
+    png_destroy_read_struct(&p, info ? &info : NULL, NULL);
+    return ok;
+}
+
 static bt_image *load_png(const unsigned char *d, size_t len, const char *name, const char **why)
 {
     if (len < 33) { *why = "truncated PNG"; return NULL; }
     uint32_t w = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
     uint32_t h = (uint32_t)d[20] << 24 | (uint32_t)d[21] << 16 | (uint32_t)d[22] << 8 | d[23];
     if (!pixels_ok(w, h)) { *why = "image too large or has no size"; return NULL; }
+    int depth8 = d[24] == 8, interlaced = d[28] != 0, ctype = d[25];
+    if (depth8 && !interlaced && (ctype == 2 || ctype == 6 || ctype == 0)) {
+        /* plain PNG: checked row by row (a row's memory, not the image's), the bytes kept */
+        if (!png_rows_ok(d, len)) {
+            *why = "corrupt or truncated PNG";
+            return NULL;
+        }
+        unsigned char *copy = bt_xmalloc(len);
+        memcpy(copy, d, len);
+        char *nm = safe_name(name, "png");
+        bt_image *im = img_new(copy, len, "image/png", (int)w, (int)h, nm);
+        free(nm);
+        return im;
+    }
     /* Decode fully: a corrupt PNG is refused here, not in the PDF writer; the result is
      * re-encoded as plain 8-bit RGBA, which every back end reads. */
     png_image pi;
@@ -160,17 +220,6 @@ static bt_image *load_png(const unsigned char *d, size_t len, const char *name, 
         free(buf);
         *why = "corrupt PNG";
         return NULL;
-    }
-    int depth8 = d[24] == 8, interlaced = d[28] != 0, ctype = d[25];
-    if (depth8 && !interlaced && (ctype == 2 || ctype == 6 || ctype == 0)) {
-        /* plain PNG: keep the original bytes */
-        free(buf);
-        unsigned char *copy = bt_xmalloc(len);
-        memcpy(copy, d, len);
-        char *nm = safe_name(name, "png");
-        bt_image *im = img_new(copy, len, "image/png", (int)w, (int)h, nm);
-        free(nm);
-        return im;
     }
     bt_image *im = png_encode(buf, (int)pi.width, (int)pi.height, name, why);
     free(buf);
@@ -194,8 +243,13 @@ static bt_image *load_jpeg(const unsigned char *d, size_t len, const char *name,
             if (seg < 8) break;
             int h = d[i + 5] << 8 | d[i + 6], w = d[i + 7] << 8 | d[i + 8], nc = d[i + 9];
             if (m != 0xC0 && m != 0xC1 && m != 0xC2) { *why = "unsupported JPEG coding"; return NULL; }
+            /* PDF's DCTDecode and EPUB readers take 8 bits a sample (12-bit JPEG is rare) */
+            if (d[i + 4] != 8) { *why = "unsupported JPEG sample precision"; return NULL; }
             if (nc != 1 && nc != 3 && nc != 4) { *why = "unsupported JPEG colours"; return NULL; }
             if (!pixels_ok(w, h)) { *why = "image too large or has no size"; return NULL; }
+            /* the bytes pass through undecoded: the file must at least be whole */
+            int dw, dh;
+            if (!bt_image_dimensions(d, len, &dw, &dh)) { *why = "truncated JPEG: no end-of-image marker"; return NULL; }
             unsigned char *copy = bt_xmalloc(len);
             memcpy(copy, d, len);
             char *nm = safe_name(name, "jpg");
@@ -332,6 +386,37 @@ bt_image *bt_image_from_bytes(const unsigned char *d, size_t len, const char *na
     return NULL;
 }
 
+/* ---- the article's budget of decoded pixels ---- */
+
+/* Pixels the check of these bytes decodes: a JPEG passes through undecoded (0). */
+static int64_t decoded_pixels(const unsigned char *d, size_t len)
+{
+    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return (int64_t)be32(d + 16) * (int64_t)be32(d + 20);
+    if (len >= 10 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
+        return (int64_t)(d[6] | d[7] << 8) * (int64_t)(d[8] | d[9] << 8);
+    int w = 0, h = 0;
+    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0 && WebPGetInfo(d, len, &w, &h))
+        return (int64_t)w * h;
+    return 0;
+}
+
+int bt_image_charge(bt_article *a, const unsigned char *d, size_t len, const char *shown)
+{
+    int64_t px = decoded_pixels(d, len);
+    if (px <= 0 || px > BT_MAX_IMAGE_PIXELS) return 1; /* (refused by the loader itself) */
+    if (a->image_pixels + px > BT_MAX_ARTICLE_PIXELS) {
+        if (a->image_pixels <= BT_MAX_ARTICLE_PIXELS) /* warned once an article */
+            bt_article_warn(a, "image skipped: %.200s (the article's images pass %d megapixels in all; "
+                               "the next ones over it are skipped too)", shown,
+                            (int)(BT_MAX_ARTICLE_PIXELS / 1000000));
+        a->image_pixels = BT_MAX_ARTICLE_PIXELS + 1;
+        return 0;
+    }
+    a->image_pixels += px;
+    return 1;
+}
+
 /* ---- sources ---- */
 
 static int hexval(int c)
@@ -417,9 +502,9 @@ static bt_image *load_data_uri(const char *src, bt_article *a, int seq)
     char hint[32];
     snprintf(hint, sizeof hint, "inline-%d", seq);
     const char *why = NULL;
-    bt_image *im = bt_image_from_bytes(data, len, hint, &why);
+    bt_image *im = bt_image_charge(a, data, len, "data: URI") ? bt_image_from_bytes(data, len, hint, &why) : NULL;
     free(data);
-    if (!im) bt_article_warn(a, "image skipped (data: URI): %s", why);
+    if (!im && why) bt_article_warn(a, "image skipped (data: URI): %s", why);
     return im;
 }
 
@@ -490,7 +575,7 @@ bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a)
     bt_image *im = NULL;
     if (bt_read_file(rf, BT_MAX_IMAGE_BYTES, &data, &len, &e) != BT_OK) {
         bt_article_warn(a, "image skipped: %s (%s)", shown, e.msg);
-    } else {
+    } else if (bt_image_charge(a, (const unsigned char *)data, len, shown)) {
         const char *why = NULL;
         im = bt_image_from_bytes((const unsigned char *)data, len, path, &why);
         if (!im) bt_article_warn(a, "image skipped: %s (%s)", shown, why);

@@ -22,6 +22,11 @@ bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a);
 bt_image *bt_image_from_bytes(const unsigned char *data, size_t len, const char *name,
                               const char **why);
 
+/* Charge the pixels that checking these bytes decodes (PNG, GIF, WebP; a JPEG passes through
+ * undecoded) to a->image_pixels: 1 when they fit in BT_MAX_ARTICLE_PIXELS, else 0 and, the first
+ * time, a warning naming shown. Call before bt_image_from_bytes for an article's image. */
+int bt_image_charge(bt_article *a, const unsigned char *data, size_t len, const char *shown);
+
 /* Pixel size of JPEG or PNG bytes; 1 on success. A JPEG must also be whole: a frame header,
  * a scan and the end-of-image marker (libharu embeds JPEG bytes without decoding them). */
 int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);

@@ -324,6 +324,14 @@ bt_status bt_outfile_open(bt_outfile *o, const char *path, bt_err *e)
         free(o->tmp);
         free(o->path);
         memset(o, 0, sizeof *o);
+        if (err == ENOENT || err == ENOTDIR) { /* say which: the folder is not made for it */
+            char *d = bt_path_dirname(path);
+            bt_status st = bt_err_set(e, BT_EIO, "cannot create %s: %s%s %s", path,
+                                      err == ENOENT ? "the folder " : "", d,
+                                      err == ENOENT ? "does not exist" : "is not a folder");
+            free(d);
+            return st;
+        }
         return bt_err_set(e, BT_EIO, "cannot create %s: %s", path, strerror(err));
     }
     fchmod(fd, 0644); /* mkstemp makes 0600; outputs are ordinary readable files */

@@ -46,8 +46,25 @@ static char *resolve_loose(const char *path) {
 /* Check the inputs; *common gets their shared options (canonical JSON without the shard). The
  * new bag may not be one of them or lie inside one (it would change a bag being read, and leave
  * it with files its manifests do not list). */
-static bt_status check_inputs(const char *const *bags, size_t nbags, const char *out, char **common, bt_err *e) {
+static bt_status check_inputs(const char *const *bags, size_t nbags, const char *out, char **common,
+                              int *shard_k, int *shard_n, bt_err *e) {
     *common = NULL;
+    /* a bag given twice is a slip of the command line (a shard left out, most likely): said
+     * rather than merged as if it were two */
+    for (size_t b = 0; b < nbags; b++) {
+        char *rb = realpath(bags[b], NULL);
+        for (size_t a = 0; a < b && rb; a++) {
+            char *ra = realpath(bags[a], NULL);
+            int same = ra && strcmp(ra, rb) == 0;
+            free(ra);
+            if (same) {
+                free(rb);
+                return bt_err_set(e, BT_EUSAGE, "%s is given twice (as %s and %s): give each shard bag once",
+                                  bags[b], bags[a], bags[b]);
+            }
+        }
+        free(rb);
+    }
     char *oreal = resolve_loose(out);
     for (size_t b = 0; b < nbags && oreal; b++) {
         char *breal = realpath(bags[b], NULL);
@@ -85,6 +102,12 @@ static bt_status check_inputs(const char *const *bags, size_t nbags, const char 
         }
         json_t *j = json_loads(opts, 0, NULL);
         free(opts);
+        int k = 0, n = 0;
+        const char *sh = json_string_value(json_object_get(j, "shard"));
+        if (sh && sscanf(sh, "%d/%d", &k, &n) == 2 && k >= 1 && n >= 2 && k <= n) {
+            shard_k[b] = k;
+            shard_n[b] = n;
+        }
         json_object_del(j, "shard");
         char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(j);
@@ -98,7 +121,32 @@ static bt_status check_inputs(const char *const *bags, size_t nbags, const char 
         if (!*common) *common = s;
         else free(s);
     }
+    /* two bags of one shard (a shard run twice, into two places) */
+    for (size_t b = 0; b < nbags; b++)
+        for (size_t a = 0; a < b; a++)
+            if (shard_n[b] && shard_k[a] == shard_k[b] && shard_n[a] == shard_n[b]) {
+                free(*common);
+                *common = NULL;
+                return bt_err_set(e, BT_EUSAGE, "%s and %s are both shard %d/%d: give each shard once",
+                                  bags[a], bags[b], shard_k[b], shard_n[b]);
+            }
     return BT_OK;
+}
+
+/* Shards of the inputs' split (K/N) that none of them is: counted, with the first, in stats. */
+static void missing_shards(const int *shard_k, const int *shard_n, size_t nbags, bt_archive_stats *s) {
+    int n = 0;
+    for (size_t b = 0; b < nbags; b++) {
+        if (!shard_n[b]) return; /* a whole bag among them: nothing to miss */
+        if (shard_n[b] > n) n = shard_n[b];
+    }
+    if (n < 2 || n > 100000) return;
+    s->shards_of = n;
+    for (int k = 1; k <= n; k++) {
+        size_t b = 0;
+        while (b < nbags && !(shard_k[b] == k && shard_n[b] == n)) b++;
+        if (b == nbags && !s->shards_missing++) s->shard_missing = k;
+    }
 }
 
 /* Read one shard's state into the context. */
@@ -143,7 +191,12 @@ bt_status bt_archive_merge(const char *const *bags, size_t nbags, const bt_archi
     xmlInitParser();
     if (nbags > 30000) return bt_err_set(e, BT_EUSAGE, "too many bags");
     char *common = NULL;
-    bt_status st = check_inputs(bags, nbags, o->out, &common, e);
+    int *shard_k = bt_xcalloc(nbags ? nbags : 1, sizeof *shard_k);
+    int *shard_n = bt_xcalloc(nbags ? nbags : 1, sizeof *shard_n);
+    bt_status st = check_inputs(bags, nbags, o->out, &common, shard_k, shard_n, e);
+    if (st == BT_OK) missing_shards(shard_k, shard_n, nbags, stats ? stats : &dummy);
+    free(shard_k);
+    free(shard_n);
     if (st != BT_OK) return st;
     bt_archive_opts mo = *o;
     mo.shard_k = mo.shard_n = 0;

@@ -478,16 +478,31 @@ bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_
             arc_emit(c, BT_AEV_WARN, "scan", 0, 0, o->srcs[s], msg);
         }
     }
-    /* this shard's items, once each */
+    /* this shard's items, once each; a feed item the feed dates before --since is not fetched
+     * (a page is not published after its feed says; one archived already is checked as ever) */
     size_t *mine = bt_xcalloc(w->items.n ? w->items.n : 1, sizeof *mine);
-    size_t nmine = 0;
+    size_t nmine = 0, nold = 0;
     for (size_t i = 0; i < w->items.n; i++) {
-        char *key = item_key(&w->items.v[i]);
+        const bt_item *it = &w->items.v[i];
+        if (o->since && it->kind == BT_ITEM_URL && it->meta && bt_date_valid(&it->meta->date) &&
+            arc_date_ymd(&it->meta->date) < o->since) {
+            const web_mem *m = mem_get(w, it->url, 0);
+            if (!m || !m->page) {
+                nold++;
+                continue;
+            }
+        }
+        char *key = item_key(it);
         if (in_shard(c, key) && bt_map_gets(&w->keymap, key) < 0) {
             bt_map_puts(&w->keymap, key, (int32_t)i);
             mine[nmine++] = i;
         }
         free(key);
+    }
+    if (nold) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%zu feed item%s dated before --since not fetched", nold, nold == 1 ? "" : "s");
+        arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, msg);
     }
 
     /* the archived ones: their validators, then conditional requests in parallel */

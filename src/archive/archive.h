@@ -82,6 +82,10 @@ typedef struct {
     int committed;    /* 0 when nothing had changed and the bag was left as it was */
     size_t links_skipped; /* symbolic links leading out of a source folder, not followed */
     size_t odd_skipped;   /* article names that are no file: dangling links, FIFOs, devices */
+    /* --merge of shard bags: shards of their split (K/N, N = shards_of) that none of them is
+     * (the merged bag lacks their articles); the first of them */
+    size_t shards_missing;
+    int shards_of, shard_missing;
     /* Where the run's time and memory went, per step (BT_APHASE_*; `archive -v` prints them):
      * wall milliseconds, and the process's peak resident memory (KB) when the step ended (a
      * running peak: a step that did not raise it shows the one before). 0: the step did not run. */

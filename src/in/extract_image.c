@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bt_limits.h"
 #include "extract_int.h"
 #include "image.h"
 
@@ -133,7 +134,12 @@ bt_image *ex_image_load_best(ctx *c, const ex_srcs *s, const char *main_src)
             continue;
         /* a trial: a missing candidate is no news when another one is there */
         bt_article *trial = bt_article_new();
+        int64_t before = c->a->image_pixels; /* the article's budget of decoded pixels */
+        trial->image_pixels = before;
         bt_image *img = bt_image_load(u, c->base_dir, trial);
+        c->a->image_pixels = trial->image_pixels;
+        if (trial->image_pixels > BT_MAX_ARTICLE_PIXELS && before <= BT_MAX_ARTICLE_PIXELS && trial->nwarnings)
+            bt_article_warn(c->a, "%s", trial->warnings[trial->nwarnings - 1]); /* (said once) */
         bt_article_free(trial);
         if (img) return img;
     }

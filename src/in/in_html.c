@@ -338,6 +338,11 @@ bt_status bt_html_parse_from(const char *buf, size_t len, const char *base_dir,
     int too_deep = ctxt->lastError.message && strstr(ctxt->lastError.message, "Excessive depth");
     if (too_deep)
         bt_article_warn(a, "page nested deeper than 256 elements: the rest of it was not read");
+    /* libxml2 also stops at a text of more than 10 MB in one piece (its own limit) */
+    if (ctxt->lastError.message && strstr(ctxt->lastError.message, "huge text node")) {
+        bt_article_warn(a, "a text of more than 10 MB in one piece: the rest of the page was not read");
+        a->truncated = 1;
+    }
     if (!doc) {
         htmlFreeParserCtxt(ctxt);
         return bt_err_set(e, BT_EPARSE, "not parseable as HTML");

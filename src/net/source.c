@@ -276,7 +276,7 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int refe
     l->from_feed = 1;
     if (fd->nolink) {
         l->nolink += fd->nolink;
-        note(l, "%s: %zu item%s without a link left out", from, fd->nolink, fd->nolink == 1 ? "" : "s");
+        note(l, "%s: %zu item%s without a link left out (none, or not an http or https URL)", from, fd->nolink, fd->nolink == 1 ? "" : "s");
     }
     if (fd->over) /* (they were left out without a word) */
         note(l, "%s: %zu item%s past the first %zu left out", from, fd->over, fd->over == 1 ? "" : "s", fd->nitems);
@@ -840,7 +840,7 @@ static void warc_apply(bt_item_list *l, size_t before, const bt_map *pages, warc
     for (size_t f = 0; f < wx->nfeeds; f++) {
         bt_feed *fd = wx->feeds[f].fd;
         if (fd->nolink)
-            note(l, "%s: %zu item%s without a link left out", path, fd->nolink, fd->nolink == 1 ? "" : "s");
+            note(l, "%s: %zu item%s without a link left out (none, or not an http or https URL)", path, fd->nolink, fd->nolink == 1 ? "" : "s");
         for (size_t k = 0; k < fd->nitems; k++) {
             int32_t p = warc_follow(l, pages, wx, fd->items[k].url);
             if (p < 0) {
@@ -1076,6 +1076,7 @@ static bt_image *image_from(img_ctx *c, const char *url, const char *data, size_
     c->bytes += len;
     char hint[32];
     snprintf(hint, sizeof hint, "web-%d", c->n);
+    if (!bt_image_charge(a, (const unsigned char *)data, len, url)) return NULL;
     const char *why = NULL;
     bt_image *im = bt_image_from_bytes((const unsigned char *)data, len, hint, &why);
     if (!im) bt_article_warn(a, "image skipped (%.200s): %s", url, why ? why : "unusable");
