@@ -1,10 +1,11 @@
 /* out_pdf.c - articles to a PDF: layout, fonts and content (plain data from layout.h,
  * pdf_font.h, pdf_content.h) assembled into PDF objects with libharu, which keeps the objects,
- * numbers them and writes the file. The only file that includes hpdf.h.
+ * numbers them. With its parts behind pdf_int.h (pdf_raw.c, pdf_meta.c, pdf_save.c), the only
+ * file that includes hpdf.h.
  *
  * libharu 2.3.0 has no API for CID fonts keyed by glyph, TJ arrays, or most of what a tagged
  * archival PDF holds, so those objects are libharu dictionaries whose entries we write
- * ourselves (a write callback, "raw" objects below) and streams whose bytes we compress
+ * ourselves (a write callback, "raw" objects: pdf_raw.c) and streams whose bytes we compress
  * ourselves. libharu still numbers every object, writes the cross-reference table and the
  * trailer, and builds pages, outlines and the information dictionary.
  *
@@ -12,43 +13,19 @@
  * draws, how many pages), the fonts are subset once, then the pages are written. A document of
  * many articles lays each out again in the second pass instead of keeping every layout, so
  * memory stays flat whatever the number of articles. */
-#include "out_pdf.h"
+#include "pdf_int.h"
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include <hpdf.h>
-#include <hpdf_objects.h>
-#include <hpdf_streams.h>
 #include <libdeflate.h>
 
-#include "font.h"
 #include "image.h"
-#include "input.h"
-#include "layout.h"
 #include "template.h"
 #include "pdf_content.h"
-#include "pdf_font.h"
-#include "pdf_struct.h"
-#include "pdf_xmp.h"
-#include "text.h"
-
-/* Level for the streams we compress (fonts, content, CMaps), with libdeflate. Measured on the
- * seed (instructions spent deflating; bytes) and the 43 test articles, one PDF each:
- *   zlib level 3 (until now): 5.05 M, 21,409 B; 814 KB
- *   libdeflate 1: 2.17 M, 21,352 B; 810 KB   libdeflate 3: 3.27 M, 21,020 B; 797 KB
- * libdeflate's fastest level makes smaller files than zlib's level 3 did, in two fifths of its
- * time; its whole-buffer API also needs no stream state reset between streams. */
-#define DEFLATE_LEVEL 1
-
-typedef struct {
-    HPDF_STATUS code, detail;
-} herr;
 
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
 {
@@ -105,277 +82,6 @@ static void hmem_release_all(void)
     }
 }
 
-/* ---------------------------------------------------------------- the document */
-
-typedef struct {
-    const bt_image *img;
-    HPDF_Image h; /* NULL: could not be loaded */
-    int id;       /* resource name /Im<id> */
-} imgcache;
-
-typedef struct {
-    bt_article **arts;
-    size_t n;
-    const bt_pdf_opts *o;
-    bt_page_geom g;
-    bt_fontset *fs;
-    bt_pdffonts *pf;
-    bt_layout *lay;    /* a one-article document's layout, kept from the first pass */
-    size_t *npages;    /* per article */
-    bt_layout *toc;    /* the contents pages (documents of several articles) */
-    size_t ntoc;       /* their number */
-    HPDF_Page *first;  /* the first page of each article (the contents' links go there) */
-    struct toclink {
-        HPDF_Page page; /* a contents page */
-        size_t pg;      /* its index */
-        size_t entry;   /* the article */
-        HPDF_Rect r;
-    } *links;
-    size_t nlinks;
-    int digits[BT_NFACES]; /* faces whose digits are in the subsets (page numbers) */
-    HPDF_Doc pdf;
-    herr h;
-    HPDF_Dict fontres; /* the /Font resources shared by every page */
-    imgcache *ic;
-    size_t nic;
-    bt_pdfstruct *ps;    /* the structure tree */
-    char isodate[40];    /* the document's date in ISO 8601 (XMP) */
-    unsigned char id[16]; /* the file identifier */
-    unsigned *pageobj;   /* object number of each page written */
-    size_t npg, total;   /* pages written, pages in all */
-    int twolevel;        /* outline: categories over articles */
-    struct {
-        const char *name;
-        HPDF_Outline ol;
-    } *cats;
-    size_t ncat;
-    struct libdeflate_compressor *z; /* for deflate_bytes, made on first use */
-} doc;
-
-static bt_status hfail(doc *d, bt_err *e, const char *what)
-{
-    bt_err_set(e, BT_EPDF, "libharu error 0x%04X (detail %u) while %s", (unsigned)d->h.code,
-               (unsigned)d->h.detail, what);
-    d->h.code = 0;
-    if (d->pdf) HPDF_ResetError(d->pdf);
-    return BT_EPDF;
-}
-
-static const char *doc_lang(const bt_article *a);
-
-static unsigned objnum(const void *obj)
-{
-    return (unsigned)(((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu);
-}
-
-/* ---------------------------------------------------------------- raw objects
- * A libharu dictionary whose entries are text we wrote (attr), emitted by its write callback
- * between "<<" and ">>". Object numbers of other objects are known as soon as they exist, so
- * the text can refer to them ("12 0 R"). */
-
-typedef struct {
-    char *text;
-    size_t len;
-} rawbody;
-
-static HPDF_STATUS raw_write(HPDF_Dict obj, HPDF_Stream s)
-{
-    rawbody *r = obj->attr;
-    if (!r || !r->len) return HPDF_OK;
-    return HPDF_Stream_Write(s, (const HPDF_BYTE *)r->text, (HPDF_UINT)r->len);
-}
-
-static void raw_free(HPDF_Dict obj)
-{
-    rawbody *r = obj->attr;
-    if (r) {
-        free(r->text);
-        free(r);
-    }
-    obj->attr = NULL;
-}
-
-/* Give obj the entries in b (b is emptied). */
-static void raw_set(HPDF_Dict obj, bt_buf *b)
-{
-    rawbody *r = obj->attr;
-    if (!r) r = obj->attr = bt_xcalloc(1, sizeof *r);
-    free(r->text);
-    r->text = bt_buf_detach(b, &r->len);
-    /* no growth slack: thousands of these wait for the save */
-    r->text = bt_xrealloc(r->text, r->len + 1);
-    obj->write_fn = raw_write;
-    obj->free_fn = raw_free;
-}
-
-/* A new indirect dictionary with the given entries (NULL: set later with raw_set). */
-static HPDF_Dict raw_dict(doc *d, const char *entries)
-{
-    HPDF_Dict obj = HPDF_Dict_New(d->pdf->mmgr);
-    if (!obj) return NULL;
-    if (HPDF_Xref_Add(d->pdf->xref, obj) != HPDF_OK) return NULL;
-    obj->write_fn = raw_write;
-    obj->free_fn = raw_free;
-    if (entries) {
-        bt_buf b = {0};
-        bt_buf_adds(&b, entries);
-        raw_set(obj, &b);
-    }
-    return obj;
-}
-
-/* Stream bytes held by us (no copy into libharu's buffers). */
-typedef struct {
-    unsigned char *data;
-    size_t len, pos;
-} bstream;
-
-static HPDF_STATUS bs_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *siz)
-{
-    bstream *b = s->attr;
-    size_t k = b->len - b->pos < *siz ? b->len - b->pos : *siz;
-    memcpy(ptr, b->data + b->pos, k);
-    b->pos += k;
-    *siz = (HPDF_UINT)k;
-    return b->pos >= b->len ? HPDF_STREAM_EOF : HPDF_OK;
-}
-
-static HPDF_STATUS bs_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    bstream *b = s->attr;
-    long p = mode == HPDF_SEEK_CUR ? (long)b->pos + pos : mode == HPDF_SEEK_END ? (long)b->len - pos : pos;
-    if (p < 0 || (size_t)p > b->len) return HPDF_STREAM_EOF;
-    b->pos = (size_t)p;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 bs_tell(HPDF_Stream s) { return (HPDF_INT32)((bstream *)s->attr)->pos; }
-static HPDF_UINT32 bs_size(HPDF_Stream s) { return (HPDF_UINT32)((bstream *)s->attr)->len; }
-
-static void bs_free(HPDF_Stream s)
-{
-    bstream *b = s->attr;
-    if (b) {
-        free(b->data);
-        free(b);
-    }
-    s->attr = NULL;
-}
-
-/* Put data (taken) as the bytes of stream dictionary obj. */
-static int stream_take(doc *d, HPDF_Dict obj, unsigned char *data, size_t len)
-{
-    bstream *b = bt_xcalloc(1, sizeof *b);
-    b->data = data;
-    b->len = len;
-    HPDF_Stream s = HPDF_CallbackReader_New(d->pdf->mmgr, bs_read, bs_seek, bs_tell, bs_size, b);
-    if (!s) {
-        free(data);
-        free(b);
-        return 0;
-    }
-    s->free_fn = bs_free;
-    if (obj->stream) HPDF_Stream_Free(obj->stream);
-    obj->stream = s;
-    obj->filter = HPDF_STREAM_FILTER_NONE;
-    return 1;
-}
-
-/* in[0..len) deflated (zlib format), heap memory; NULL on failure. One compressor serves every
- * stream of the document. */
-static unsigned char *deflate_bytes(doc *d, const void *in, size_t len, size_t *outlen)
-{
-    if (!d->z && !(d->z = libdeflate_alloc_compressor(DEFLATE_LEVEL))) return NULL;
-    size_t cap = libdeflate_zlib_compress_bound(d->z, len);
-    unsigned char *out = bt_xmalloc(cap ? cap : 1);
-    size_t n = libdeflate_zlib_compress(d->z, in, len, out, cap);
-    if (!n) {
-        free(out);
-        return NULL;
-    }
-    *outlen = n;
-    /* the bound is the input's size and more: a page's stream waits for the save, so keep
-     * only what it holds (a 2,600-article document: 18 MB less at its peak) */
-    return bt_xrealloc(out, n);
-}
-
-/* A new stream object of bytes (taken): entries (without Length and Filter), and the Filter
- * when the bytes are deflated. */
-static HPDF_Dict stream_of(doc *d, const char *entries, unsigned char *bytes, size_t blen, int deflated)
-{
-    HPDF_Dict obj = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
-    if (!obj) {
-        free(bytes);
-        return NULL;
-    }
-    if (!stream_take(d, obj, bytes, blen)) return NULL;
-    bt_buf b = {0};
-    if (deflated) bt_buf_adds(&b, "/Filter /FlateDecode\n");
-    bt_buf_adds(&b, entries);
-    raw_set(obj, &b);
-    return obj;
-}
-
-/* A new stream object: entries (without Length and Filter) and the data (copied), compressed
- * when deflate is set. */
-static HPDF_Dict raw_stream(doc *d, const char *entries, const void *data, size_t len, int deflate)
-{
-    unsigned char *bytes;
-    size_t blen = len;
-    if (deflate) {
-        bytes = deflate_bytes(d, data, len, &blen);
-        if (!bytes) return NULL;
-    } else {
-        bytes = bt_xmalloc(len ? len : 1);
-        memcpy(bytes, data, len);
-    }
-    return stream_of(d, entries, bytes, blen, deflate);
-}
-
-/* ---------------------------------------------------------------- strings */
-
-/* A text string's most bytes: libharu refuses a string over 65,535 bytes (the document then fails
- * as a whole) and PDF's implementation limit, which PDF/A keeps, is 32,767. */
-#define PDF_STRING_MAX 32767
-
-/* A text string as UTF-16BE with a byte order mark, as a libharu binary (hex) string; one longer
- * than PDF_STRING_MAX (a 100 KB title) is cut at a character and ends with an ellipsis. */
-static HPDF_Binary text_string(doc *d, const char *s)
-{
-    size_t len = strlen(s), i = 0, k = 2;
-    unsigned char *u = bt_xmalloc(4 * len + 4);
-    u[0] = 0xFE;
-    u[1] = 0xFF;
-    while (i < len) {
-        if (k + 4 > PDF_STRING_MAX - 2) { /* room for a surrogate pair and the ellipsis */
-            u[k++] = 0x20;
-            u[k++] = 0x26;
-            break;
-        }
-        uint32_t cp;
-        size_t n = bt_utf8_decode(s + i, len - i, &cp);
-        if (!n) {
-            n = 1;
-            cp = 0xFFFD;
-        }
-        i += n;
-        if (cp > 0xFFFF) {
-            uint32_t v = cp - 0x10000;
-            unsigned hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
-            u[k++] = (unsigned char)(hi >> 8);
-            u[k++] = (unsigned char)hi;
-            u[k++] = (unsigned char)(lo >> 8);
-            u[k++] = (unsigned char)lo;
-        } else {
-            u[k++] = (unsigned char)(cp >> 8);
-            u[k++] = (unsigned char)cp;
-        }
-    }
-    HPDF_Binary bin = HPDF_Binary_New(d->pdf->mmgr, u, (HPDF_UINT)k);
-    free(u);
-    return bin;
-}
-
 /* ---------------------------------------------------------------- fonts */
 
 static bt_status write_fonts(doc *d, bt_err *e)
@@ -393,27 +99,27 @@ static bt_status write_fonts(doc *d, bt_err *e)
         const bt_face_info *fi = &ff->info;
         bt_buf b = {0};
         bt_buf_printf(&b, "/Length1 %zu\n", ff->program_len);
-        HPDF_Dict file = raw_stream(d, b.data, ff->program, ff->program_len, 1);
+        HPDF_Dict file = pd_raw_stream(d, b.data, ff->program, ff->program_len, 1);
         bt_buf_reset(&b);
-        HPDF_Dict tu = raw_stream(d, "", ff->tounicode, strlen(ff->tounicode), 1);
-        HPDF_Dict map = ff->cidtogid ? raw_stream(d, "", ff->cidtogid, ff->cidtogid_len, 1) : NULL;
+        HPDF_Dict tu = pd_raw_stream(d, "", ff->tounicode, strlen(ff->tounicode), 1);
+        HPDF_Dict map = ff->cidtogid ? pd_raw_stream(d, "", ff->cidtogid, ff->cidtogid_len, 1) : NULL;
         if (!file || !tu || (ff->cidtogid && !map)) break;
         bt_buf_printf(&b, "/Type /FontDescriptor\n/FontName /%s\n/Flags %d\n/FontBBox [%d %d %d %d]\n/ItalicAngle ",
                       ff->basefont, 32 | (fi->italic ? 64 : 0), fi->bbox[0], fi->bbox[1], fi->bbox[2], fi->bbox[3]);
         bt_pdf_num(&b, fi->italic_angle, 2);
         bt_buf_printf(&b, "\n/Ascent %d\n/Descent %d\n/CapHeight %d\n/StemV %d\n/FontFile2 %u 0 R\n", fi->ascent,
-                      fi->descent, fi->cap_height, fi->weight >= 600 ? 140 : 80, objnum(file));
-        HPDF_Dict desc = raw_dict(d, b.data);
+                      fi->descent, fi->cap_height, fi->weight >= 600 ? 140 : 80, pd_objnum(file));
+        HPDF_Dict desc = pd_raw_dict(d, b.data);
         bt_buf_reset(&b);
         if (!desc) break;
         bt_buf_printf(&b,
                       "/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /%s\n"
                       "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
                       "/FontDescriptor %u 0 R\n/W %s\n",
-                      ff->basefont, objnum(desc), ff->widths);
-        if (map) bt_buf_printf(&b, "/CIDToGIDMap %u 0 R\n", objnum(map));
+                      ff->basefont, pd_objnum(desc), ff->widths);
+        if (map) bt_buf_printf(&b, "/CIDToGIDMap %u 0 R\n", pd_objnum(map));
         else bt_buf_adds(&b, "/CIDToGIDMap /Identity\n");
-        HPDF_Dict cid = raw_dict(d, b.data);
+        HPDF_Dict cid = pd_raw_dict(d, b.data);
         bt_buf_reset(&b);
         if (!cid) break;
         HPDF_Dict enc = NULL;
@@ -422,7 +128,7 @@ static bt_status write_fonts(doc *d, bt_err *e)
             for (size_t k = 0; k < ncmap && !enc; k++)
                 if (strcmp(cmaps[k].text, ff->encoding) == 0) enc = cmaps[k].obj;
             if (!enc) {
-                enc = raw_stream(d,
+                enc = pd_raw_stream(d,
                                  "/Type /CMap\n/CMapName /Bantin-Space-H\n"
                                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n"
                                  "/WMode 0\n",
@@ -433,18 +139,18 @@ static bt_status write_fonts(doc *d, bt_err *e)
             }
         }
         bt_buf_printf(&b, "/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n", ff->basefont);
-        if (enc) bt_buf_printf(&b, "/Encoding %u 0 R\n", objnum(enc));
+        if (enc) bt_buf_printf(&b, "/Encoding %u 0 R\n", pd_objnum(enc));
         else bt_buf_adds(&b, "/Encoding /Identity-H\n");
-        bt_buf_printf(&b, "/DescendantFonts [%u 0 R]\n/ToUnicode %u 0 R\n", objnum(cid), objnum(tu));
-        HPDF_Dict t0 = raw_dict(d, b.data);
+        bt_buf_printf(&b, "/DescendantFonts [%u 0 R]\n/ToUnicode %u 0 R\n", pd_objnum(cid), pd_objnum(tu));
+        HPDF_Dict t0 = pd_raw_dict(d, b.data);
         bt_buf_free(&b);
         if (!t0) break;
-        bt_buf_printf(&res, "/F%d %u 0 R\n", f, objnum(t0));
+        bt_buf_printf(&res, "/F%d %u 0 R\n", f, pd_objnum(t0));
     }
-    d->fontres = raw_dict(d, NULL);
-    if (d->fontres) raw_set(d->fontres, &res);
+    d->fontres = pd_raw_dict(d, NULL);
+    if (d->fontres) pd_raw_set(d->fontres, &res);
     bt_buf_free(&res);
-    if (!d->fontres || d->h.code) return hfail(d, e, "writing the fonts");
+    if (!d->fontres || d->h.code) return pd_fail(d, e, "writing the fonts");
     return BT_OK;
 }
 
@@ -641,8 +347,8 @@ static void url_links(doc *d, HPDF_Page page, size_t pg, const bt_page *p, const
     if (!an) return;
     HPDF_Dict_AddNumber(an, "F", 4); /* printed */
     HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
-    HPDF_Dict_Add(an, "Contents", text_string(d, url));
-    int key = bt_pdfstruct_objr(d->ps, pg, objnum(an), BT_TAG_URL, (size_t)-1);
+    HPDF_Dict_Add(an, "Contents", pd_text_string(d, url));
+    int key = bt_pdfstruct_objr(d->ps, pg, pd_objnum(an), BT_TAG_URL, (size_t)-1);
     if (key >= 0) HPDF_Dict_AddNumber(an, "StructParent", key);
     HPDF_Dict_AddName(page, "Tabs", "S");
 }
@@ -659,7 +365,7 @@ static void outline_article(doc *d, HPDF_Page page, const bt_article *a)
         if (!parent) {
             parent = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
             if (!parent) return;
-            HPDF_Dict_Add(parent, "Title", text_string(d, cat));
+            HPDF_Dict_Add(parent, "Title", pd_text_string(d, cat));
             HPDF_Destination dst = HPDF_Page_CreateDestination(page);
             if (dst) HPDF_Outline_SetDestination(parent, dst);
             HPDF_Outline_SetOpened(parent, HPDF_TRUE);
@@ -670,7 +376,7 @@ static void outline_article(doc *d, HPDF_Page page, const bt_article *a)
     }
     HPDF_Outline ol = HPDF_CreateOutline(d->pdf, parent, "", NULL);
     if (!ol) return;
-    HPDF_Dict_Add(ol, "Title", text_string(d, a->title && *a->title ? a->title : "?"));
+    HPDF_Dict_Add(ol, "Title", pd_text_string(d, a->title && *a->title ? a->title : "?"));
     HPDF_Destination dst = HPDF_Page_CreateDestination(page);
     if (dst) HPDF_Outline_SetDestination(ol, dst); /* default: /Fit the page */
 }
@@ -714,18 +420,18 @@ static bt_status toc_links(doc *d, bt_err *e)
         if (!an) break;
         HPDF_Dict_AddNumber(an, "F", 4); /* printed */
         HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
-        int key = bt_pdfstruct_objr(d->ps, k->pg, objnum(an), BT_TAG_TOC_ENTRY, k->entry);
+        int key = bt_pdfstruct_objr(d->ps, k->pg, pd_objnum(an), BT_TAG_TOC_ENTRY, k->entry);
         if (key >= 0) HPDF_Dict_AddNumber(an, "StructParent", key);
         HPDF_Dict_AddName(k->page, "Tabs", "S");
     }
-    if (d->h.code) return hfail(d, e, "linking the contents");
+    if (d->h.code) return pd_fail(d, e, "linking the contents");
     return BT_OK;
 }
 
 /* The contents' heading in the document's language. */
 static const char *toc_heading(doc *d)
 {
-    return strncmp(doc_lang(d->arts[0]), "vi", 2) == 0 ? "Mục lục" : "Contents";
+    return strncmp(pd_doc_lang(d->arts[0]), "vi", 2) == 0 ? "Mục lục" : "Contents";
 }
 
 /* The pages of article ai laid out in L; ai == d->n: the contents pages. */
@@ -748,7 +454,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         HPDF_Dict_RemoveElement(res, "ProcSet"); /* obsolete since PDF 1.4 */
         HPDF_Dict_Add(res, "Font", d->fontres);
         size_t pg = d->npg++;
-        d->pageobj[pg] = objnum(page);
+        d->pageobj[pg] = pd_objnum(page);
         HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)pg);
         if (a && pi == 0) d->first[ai] = page;
         if (a && d->n > 1 && pi == 0) outline_article(d, page, a);
@@ -756,7 +462,7 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
             HPDF_Outline ol = HPDF_CreateOutline(d->pdf, NULL, "", NULL);
             HPDF_Destination dst = ol ? HPDF_Page_CreateDestination(page) : NULL;
             if (dst) {
-                HPDF_Dict_Add(ol, "Title", text_string(d, toc_heading(d)));
+                HPDF_Dict_Add(ol, "Title", pd_text_string(d, toc_heading(d)));
                 HPDF_Outline_SetDestination(ol, dst);
             }
         }
@@ -788,17 +494,17 @@ static bt_status write_pages(doc *d, size_t ai, const bt_layout *L, bt_err *e)
         if (!a) toc_rects(d, page, pg, p);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         size_t zl = 0;
-        unsigned char *z = deflate_bytes(d, cs.data, cs.len, &zl);
-        if (!z || !stream_take(d, attr->contents, z, zl)) break;
+        unsigned char *z = pd_deflate(d, cs.data, cs.len, &zl);
+        if (!z || !pd_stream_take(d, attr->contents, z, zl)) break;
         attr->stream = attr->contents->stream;
         bt_buf fl = {0};
         bt_buf_adds(&fl, "/Filter /FlateDecode\n");
-        raw_set(attr->contents, &fl);
+        pd_raw_set(attr->contents, &fl);
         if (d->h.code) break;
     }
     bt_buf_free(&cs);
     free(img);
-    if (d->h.code) return hfail(d, e, "writing a page");
+    if (d->h.code) return pd_fail(d, e, "writing a page");
     return BT_OK;
 }
 
@@ -819,259 +525,6 @@ static void release_blocks(doc *d, bt_article *a)
     a->nblocks = a->cap = 0;
 }
 
-/* ---------------------------------------------------------------- document information */
-
-/* A deterministic file identifier from the text of the articles and the options. */
-static void set_id(doc *d)
-{
-    uint64_t h1 = 1469598103934665603ULL, h2 = 0x9E3779B97F4A7C15ULL;
-    for (size_t i = 0; i < d->n; i++) {
-        const bt_article *a = d->arts[i];
-        const char *parts[3] = {a->title, a->lead, a->author};
-        for (int k = 0; k < 3; k++)
-            for (const unsigned char *p = (const unsigned char *)(parts[k] ? parts[k] : ""); *p; p++) {
-                h1 = (h1 ^ *p) * 1099511628211ULL;
-                h2 = (h2 ^ *p) * 0x100000001B3ULL + (h2 >> 29);
-            }
-        for (size_t b = 0; b < a->nblocks; b++)
-            for (const unsigned char *p = (const unsigned char *)(a->blocks[b].text ? a->blocks[b].text : "");
-                 *p; p++) {
-                h1 = (h1 ^ *p) * 1099511628211ULL;
-                h2 = (h2 ^ *p) * 0x100000001B3ULL + (h2 >> 29);
-            }
-    }
-    char extra[96];
-    size_t np = 0;
-    for (size_t i = 0; i < d->n; i++) np += d->npages[i];
-    snprintf(extra, sizeof extra, "%lld|%s|%zu", (long long)d->o->epoch, d->o->paper ? d->o->paper : "a4", np);
-    for (const char *q = extra; *q; q++) {
-        h1 = (h1 ^ (unsigned char)*q) * 1099511628211ULL;
-        h2 = (h2 ^ (unsigned char)*q) * 0x100000001B3ULL + (h2 >> 29);
-    }
-    for (int i = 0; i < 8; i++) {
-        d->id[i] = (unsigned char)(h1 >> (8 * i));
-        d->id[8 + i] = (unsigned char)(h2 >> (8 * i));
-    }
-}
-
-static void to_hdate(int64_t t, int tzmin, HPDF_Date *dt)
-{
-    time_t tt = (time_t)(t + (int64_t)tzmin * 60);
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    memset(dt, 0, sizeof *dt);
-    dt->year = tm.tm_year + 1900;
-    dt->month = tm.tm_mon + 1;
-    dt->day = tm.tm_mday;
-    dt->hour = tm.tm_hour;
-    dt->minutes = tm.tm_min;
-    dt->seconds = tm.tm_sec > 59 ? 59 : tm.tm_sec;
-    if (tzmin == 0) dt->ind = 'Z';
-    else {
-        dt->ind = tzmin > 0 ? '+' : '-';
-        int a = tzmin < 0 ? -tzmin : tzmin;
-        dt->off_hour = a / 60;
-        dt->off_minutes = a % 60;
-    }
-}
-
-/* The document's language: the first article's (an ASCII BCP 47 tag), "vi" by default. */
-static const char *doc_lang(const bt_article *a)
-{
-    const char *lang = a->language && *a->language ? a->language : "vi";
-    if (strlen(lang) < 36 && strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(lang))
-        return lang;
-    return "vi";
-}
-
-static void set_info(doc *d)
-{
-    bt_article **arts = d->arts;
-    size_t n = d->n;
-    HPDF_Doc pdf = d->pdf;
-    const bt_article *a = arts[0];
-    /* creates the information dictionary (libharu fills in Producer) */
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "bantin " BT_VERSION); /* = CREATOR */
-    HPDF_Dict info = pdf->info;
-    if (!info) return;
-    if (a->title && *a->title) HPDF_Dict_Add(info, "Title", text_string(d, a->title));
-    /* author / subject: the first article that has one */
-    for (size_t i = 0; i < n; i++)
-        if (arts[i]->author && *arts[i]->author) {
-            HPDF_Dict_Add(info, "Author", text_string(d, arts[i]->author));
-            break;
-        }
-    for (size_t i = 0; i < n; i++)
-        if (arts[i]->category && *arts[i]->category) {
-            HPDF_Dict_Add(info, "Subject", text_string(d, arts[i]->category));
-            break;
-        }
-    HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")", NULL)); /* = PRODUCER */
-    /* the document language, for screen readers and text extraction */
-    HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, doc_lang(a), NULL));
-    HPDF_Date dt;
-    int have = 0;
-    if (d->o->epoch >= 0) {
-        to_hdate(d->o->epoch, 0, &dt);
-        have = 1;
-    } else {
-        for (size_t i = 0; i < n && !have; i++) {
-            int64_t t = bt_date_epoch(&arts[i]->published);
-            if (t >= 0) {
-                to_hdate(t, arts[i]->published.tz_minutes, &dt);
-                have = 1;
-            }
-        }
-        if (!have) {
-            to_hdate((int64_t)time(NULL), 0, &dt);
-            have = 1;
-        }
-    }
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, dt);
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, dt);
-    if (dt.ind == 'Z' || dt.ind == ' ')
-        snprintf(d->isodate, sizeof d->isodate, "%04d-%02d-%02dT%02d:%02d:%02dZ", dt.year, dt.month, dt.day, dt.hour,
-                 dt.minutes, dt.seconds);
-    else
-        snprintf(d->isodate, sizeof d->isodate, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", dt.year, dt.month, dt.day,
-                 dt.hour, dt.minutes, dt.seconds, dt.ind, dt.off_hour, dt.off_minutes);
-}
-
-/* The first article's field that is set, or NULL. */
-static const char *first_field(doc *d, size_t off)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        const char *v = *(char *const *)((const char *)d->arts[i] + off);
-        if (v && *v) return v;
-    }
-    return NULL;
-}
-
-#define PRODUCER "bantin " BT_VERSION " (libharu " HPDF_VERSION_TEXT ")"
-#define CREATOR "bantin " BT_VERSION
-
-/* ---------------------------------------------------------------- PDF/A */
-
-/* The sRGB profile shipped with the fonts (fonts/sRGB.icc, see fonts/sRGB.icc.txt). */
-static bt_status read_icc(const char *path, unsigned char **out, size_t *len, bt_err *e)
-{
-    if (!path) return bt_err_set(e, BT_EFONT, "the sRGB colour profile for PDF/A was not found (fonts/sRGB.icc)");
-    char *data = NULL;
-    bt_err e2;
-    bt_status st = bt_read_file(path, 1 << 20, &data, len, &e2);
-    if (st == BT_OK && (*len < 132 || memcmp(data + 36, "acsp", 4) != 0 || memcmp(data + 16, "RGB ", 4) != 0)) {
-        free(data);
-        data = NULL;
-        st = bt_err_set(e, BT_EFONT, "%s: not an RGB ICC profile", path);
-    } else if (st) {
-        bt_err_set(e, BT_EFONT, "%s: %s", path, e2.msg);
-    }
-    *out = (unsigned char *)data;
-    return st;
-}
-
-/* The profile's stream, deflated once for the process: every PDF/A carries the same 7 KB, and
- * deflating it again was a twentieth of archiving an article. Kept with the path it came from
- * (BANTIN_ICC_PROFILE may name another); freed at exit. */
-static pthread_mutex_t icc_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t icc_once = PTHREAD_ONCE_INIT;
-static char *icc_path;
-static unsigned char *icc_z;
-static size_t icc_zlen;
-
-static void icc_free(void)
-{
-    free(icc_path);
-    free(icc_z);
-    icc_path = NULL;
-    icc_z = NULL;
-}
-
-static void icc_init(void) { atexit(icc_free); }
-
-static char *icc_where(void)
-{
-    const char *env = getenv("BANTIN_ICC_PROFILE");
-    if (env && *env) return bt_xstrdup(env);
-    char *dir = bt_data_dir("fonts");
-    char *path = dir ? bt_path_join(dir, "sRGB.icc") : NULL;
-    free(dir);
-    return path;
-}
-
-/* The profile's bytes deflated (a heap copy for the caller), as deflate_bytes makes them. */
-static bt_status icc_deflated(doc *d, unsigned char **out, size_t *len, bt_err *e)
-{
-    pthread_once(&icc_once, icc_init);
-    char *path = icc_where();
-    pthread_mutex_lock(&icc_lock);
-    if (!icc_z || !path || !icc_path || strcmp(path, icc_path) != 0) {
-        unsigned char *raw = NULL, *z = NULL;
-        size_t rl = 0, zl = 0;
-        bt_status st = read_icc(path, &raw, &rl, e);
-        if (st == BT_OK && !(z = deflate_bytes(d, raw, rl, &zl))) st = bt_err_set(e, BT_ENOMEM, "cannot deflate the colour profile");
-        free(raw);
-        if (st) {
-            pthread_mutex_unlock(&icc_lock);
-            free(path);
-            return st;
-        }
-        free(icc_z);
-        free(icc_path);
-        icc_z = z;
-        icc_zlen = zl;
-        icc_path = path;
-        path = NULL;
-    }
-    *out = bt_xmalloc(icc_zlen);
-    memcpy(*out, icc_z, icc_zlen);
-    *len = icc_zlen;
-    pthread_mutex_unlock(&icc_lock);
-    free(path);
-    return BT_OK;
-}
-
-/* XMP metadata matching the information dictionary, and the sRGB output intent. */
-static bt_status write_pdfa(doc *d, bt_err *e)
-{
-    bt_xmp_info x;
-    memset(&x, 0, sizeof x);
-    x.title = d->arts[0]->title;
-    x.author = first_field(d, offsetof(bt_article, author));
-    x.subject = first_field(d, offsetof(bt_article, category));
-    x.lang = doc_lang(d->arts[0]);
-    x.creator_tool = CREATOR;
-    x.producer = PRODUCER;
-    x.date = d->isodate;
-    x.part = d->o->embed_source ? 3 : 2;
-    x.conformance = "A";
-    size_t xl = 0;
-    char *xmp = bt_pdf_xmp(&x, &xl);
-    if (!xmp) return bt_err_set(e, BT_ENOMEM, "libxml2: cannot write the XMP metadata");
-    HPDF_Dict meta = raw_stream(d, "/Type /Metadata\n/Subtype /XML\n", xmp, xl, 1);
-    free(xmp);
-    unsigned char *icc = NULL;
-    size_t il = 0;
-    bt_status st = icc_deflated(d, &icc, &il, e);
-    if (st) return st;
-    HPDF_Dict prof = stream_of(d, "/N 3\n", icc, il, 1);
-    if (!meta || !prof) return hfail(d, e, "writing the PDF/A metadata");
-    bt_buf b = {0};
-    bt_buf_printf(&b,
-                  "/Type /OutputIntent\n/S /GTS_PDFA1\n/OutputConditionIdentifier (sRGB IEC61966-2.1)\n"
-                  "/Info (sRGB IEC61966-2.1)\n/RegistryName (http://www.color.org)\n/DestOutputProfile %u 0 R\n",
-                  objnum(prof));
-    HPDF_Dict oi = raw_dict(d, b.data);
-    bt_buf_free(&b);
-    HPDF_Array ois = HPDF_Array_New(d->pdf->mmgr);
-    if (!oi || !ois) return hfail(d, e, "writing the PDF/A output intent");
-    HPDF_Array_Add(ois, oi);
-    HPDF_Dict_Add(d->pdf->catalog, "OutputIntents", ois);
-    HPDF_Dict_Add(d->pdf->catalog, "Metadata", meta);
-    if (d->h.code) return hfail(d, e, "writing the PDF/A metadata");
-    return BT_OK;
-}
-
 /* ---------------------------------------------------------------- structure */
 
 /* Number-tree leaves hold this many keys (a flat /Nums array up to twice as many). */
@@ -1080,27 +533,27 @@ static bt_status write_pdfa(doc *d, bt_err *e)
 static bt_status write_struct(doc *d, bt_err *e)
 {
     size_t n = bt_pdfstruct_count(d->ps);
-    HPDF_Dict root = raw_dict(d, NULL);
+    HPDF_Dict root = pd_raw_dict(d, NULL);
     HPDF_Dict *objs = bt_xmalloc(n * sizeof *objs);
     unsigned *eo = bt_xmalloc(n * sizeof *eo);
     bt_status st = BT_OK;
     for (size_t i = 0; i < n; i++) {
-        objs[i] = raw_dict(d, NULL);
+        objs[i] = pd_raw_dict(d, NULL);
         if (!objs[i]) {
-            st = hfail(d, e, "writing the structure tree");
+            st = pd_fail(d, e, "writing the structure tree");
             goto done;
         }
-        eo[i] = objnum(objs[i]);
+        eo[i] = pd_objnum(objs[i]);
     }
     bt_buf b = {0};
     for (size_t i = 0; i < n; i++) {
-        if (i == 0) bt_buf_printf(&b, "/P %u 0 R\n", objnum(root));
+        if (i == 0) bt_buf_printf(&b, "/P %u 0 R\n", pd_objnum(root));
         bt_pdfstruct_elem_dict(d->ps, i, eo, d->pageobj, &b);
-        raw_set(objs[i], &b);
+        pd_raw_set(objs[i], &b);
     }
     /* the parent tree: one /Nums array, or leaves under /Kids for long documents */
     size_t keys = bt_pdfstruct_parent_keys(d->ps);
-    HPDF_Dict tree = raw_dict(d, NULL);
+    HPDF_Dict tree = pd_raw_dict(d, NULL);
     if (keys <= 2 * TREE_LEAF) {
         bt_buf_adds(&b, "/Nums [\n");
         bt_pdfstruct_parent_tree(d->ps, 0, keys, eo, &b);
@@ -1113,10 +566,10 @@ static bt_status write_struct(doc *d, bt_err *e)
             bt_buf_printf(&b, "/Limits [%zu %zu]\n/Nums [\n", k, to - 1);
             bt_pdfstruct_parent_tree(d->ps, k, to, eo, &b);
             bt_buf_adds(&b, "]\n");
-            HPDF_Dict leaf = raw_dict(d, NULL);
+            HPDF_Dict leaf = pd_raw_dict(d, NULL);
             if (!leaf) break;
-            raw_set(leaf, &b);
-            bt_buf_printf(&kids, "%s%u 0 R", k ? " " : "", objnum(leaf));
+            pd_raw_set(leaf, &b);
+            bt_buf_printf(&kids, "%s%u 0 R", k ? " " : "", pd_objnum(leaf));
         }
         bt_buf_adds(&kids, "]\n");
         bt_buf_free(&b);
@@ -1124,13 +577,13 @@ static bt_status write_struct(doc *d, bt_err *e)
     }
     if (!tree || !root) {
         bt_buf_free(&b);
-        st = hfail(d, e, "writing the structure tree");
+        st = pd_fail(d, e, "writing the structure tree");
         goto done;
     }
-    raw_set(tree, &b);
+    pd_raw_set(tree, &b);
     bt_buf_printf(&b, "/Type /StructTreeRoot\n/K %u 0 R\n/ParentTree %u 0 R\n/ParentTreeNextKey %zu\n", eo[0],
-                  objnum(tree), keys);
-    raw_set(root, &b);
+                  pd_objnum(tree), keys);
+    pd_raw_set(root, &b);
     bt_buf_free(&b);
     HPDF_Dict cat = d->pdf->catalog;
     HPDF_Dict_Add(cat, "StructTreeRoot", root);
@@ -1139,283 +592,10 @@ static bt_status write_struct(doc *d, bt_err *e)
     HPDF_Dict vp = HPDF_Dict_New(d->pdf->mmgr);
     if (vp && HPDF_Dict_Add(cat, "ViewerPreferences", vp) == HPDF_OK)
         HPDF_Dict_AddBoolean(vp, "DisplayDocTitle", HPDF_TRUE);
-    if (d->h.code) st = hfail(d, e, "writing the structure tree");
+    if (d->h.code) st = pd_fail(d, e, "writing the structure tree");
 done:
     free(objs);
     free(eo);
-    return st;
-}
-
-/* ---------------------------------------------------------------- associated files */
-
-/* A PDF date string for t (UTC). */
-static void pdf_date(int64_t t, char out[64])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    snprintf(out, 64, "D:%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-             tm.tm_min, tm.tm_sec > 59 ? 59 : tm.tm_sec);
-}
-
-/* A file name as a PDF literal string: bytes other than printable ASCII, '(', ')' and '\\'
- * escaped in octal. */
-static void lit(bt_buf *b, const char *s)
-{
-    bt_buf_addc(b, '(');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p > 0x7E || *p == '(' || *p == ')' || *p == '\\') bt_buf_printf(b, "\\%03o", *p);
-        else bt_buf_addc(b, (char)*p);
-    }
-    bt_buf_addc(b, ')');
-}
-
-/* Each article's source file, byte for byte, as an associated file of the document (PDF/A-3:
- * /AF on the catalogue, AFRelationship /Source, MIME type, dates) and in the EmbeddedFiles name
- * tree, where readers and pdfdetach find attachments. */
-static bt_status embed_sources(doc *d, bt_err *e)
-{
-    bt_buf names = {0};
-    size_t count = 0;
-    HPDF_Dict *specs = bt_xcalloc(d->n, sizeof *specs);
-    for (size_t i = 0; i < d->n; i++) {
-        bt_article *a = d->arts[i];
-        const char *path = a->source_path;
-        if (!path || !*path || strcmp(path, "-") == 0) {
-            bt_article_warn(a, "--embed-source: the article was not read from a file; no source embedded");
-            continue;
-        }
-        char *data = NULL;
-        size_t len = 0;
-        bt_err e2;
-        if (bt_read_file(path, BT_MAX_INPUT_BYTES, &data, &len, &e2) != BT_OK) {
-            bt_article_warn(a, "--embed-source: %s", e2.msg);
-            continue;
-        }
-        struct stat sb;
-        int64_t mtime = stat(path, &sb) == 0 ? (int64_t)sb.st_mtime : -1;
-        if (d->o->epoch >= 0 && (mtime < 0 || mtime > d->o->epoch)) mtime = d->o->epoch;
-        char date[64];
-        pdf_date(mtime >= 0 ? mtime : 0, date);
-        const char *mime = bt_input_is_html(data, len) ? "text#2Fhtml" : "text#2Fplain";
-        bt_buf b = {0};
-        bt_buf_printf(&b, "/Type /EmbeddedFile\n/Subtype /%s\n/Params << /Size %zu /ModDate (%s) >>\n", mime, len, date);
-        HPDF_Dict ef = raw_stream(d, b.data, data, len, 1);
-        free(data);
-        bt_buf_reset(&b);
-        char *name = bt_path_basename(path);
-        bt_buf_adds(&b, "/Type /Filespec\n/F ");
-        lit(&b, name);
-        bt_buf_adds(&b, "\n/UF ");
-        HPDF_Binary uf = text_string(d, name); /* as UTF-16BE, written here in hex */
-        if (uf) {
-            bt_buf_addc(&b, '<');
-            HPDF_BYTE *v = HPDF_Binary_GetValue(uf);
-            for (HPDF_UINT k = 0; k < HPDF_Binary_GetLen(uf); k++) bt_buf_printf(&b, "%02X", v[k]);
-            bt_buf_addc(&b, '>');
-            HPDF_Binary_Free(uf);
-        }
-        bt_buf_printf(&b,
-                      "\n/Desc (Source of the article)\n/AFRelationship /Source\n"
-                      "/EF << /F %u 0 R /UF %u 0 R >>\n",
-                      ef ? objnum(ef) : 0, ef ? objnum(ef) : 0);
-        HPDF_Dict fs = ef ? raw_dict(d, b.data) : NULL;
-        bt_buf_free(&b);
-        if (!fs) {
-            free(name);
-            free(specs);
-            bt_buf_free(&names);
-            return hfail(d, e, "embedding a source file");
-        }
-        specs[count] = fs;
-        char key[32];
-        snprintf(key, sizeof key, "%04zu ", count + 1);
-        bt_buf key2 = {0};
-        bt_buf_adds(&key2, key);
-        bt_buf_adds(&key2, name);
-        lit(&names, key2.data);
-        bt_buf_printf(&names, " %u 0 R\n", objnum(fs));
-        bt_buf_free(&key2);
-        free(name);
-        count++;
-    }
-    if (count) {
-        /* the catalogue's /AF and /Names << /EmbeddedFiles >>, written as a raw array/dict */
-        bt_buf arr = {0};
-        bt_buf_printf(&arr, "/Names [\n%s]\n", names.data);
-        HPDF_Dict tree = raw_dict(d, arr.data);
-        bt_buf_free(&arr);
-        HPDF_Array afa = HPDF_Array_New(d->pdf->mmgr);
-        HPDF_Dict nd = HPDF_Dict_New(d->pdf->mmgr);
-        if (!tree || !afa || !nd) {
-            free(specs);
-            bt_buf_free(&names);
-            return hfail(d, e, "embedding the source files");
-        }
-        for (size_t i = 0; i < count; i++) HPDF_Array_Add(afa, specs[i]);
-        HPDF_Dict_Add(d->pdf->catalog, "AF", afa);
-        HPDF_Dict_Add(nd, "EmbeddedFiles", tree);
-        HPDF_Dict_Add(d->pdf->catalog, "Names", nd);
-    }
-    free(specs);
-    bt_buf_free(&names);
-    if (d->h.code) return hfail(d, e, "embedding the source files");
-    return BT_OK;
-}
-
-/* ---------------------------------------------------------------- saving */
-
-typedef struct {
-    bt_pdf_sink fn;
-    void *user;
-    int failed;
-} sinkctx;
-
-static HPDF_STATUS sink_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
-{
-    sinkctx *k = s->attr;
-    if (k->failed) return HPDF_FILE_IO_ERROR;
-    if (k->fn(k->user, ptr, siz) != 0) {
-        k->failed = 1;
-        return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, 0);
-    }
-    return HPDF_OK;
-}
-
-/* Objects in one object stream at most (qpdf writes 100). */
-#define OBJSTM_MAX 100
-
-static HPDF_STATUS buf_write(HPDF_Stream s, const HPDF_BYTE *ptr, HPDF_UINT siz)
-{
-    bt_buf_add(s->attr, ptr, siz);
-    return HPDF_OK;
-}
-
-typedef struct {
-    unsigned char type; /* 0 free, 1 at an offset, 2 in an object stream */
-    unsigned long f2;   /* offset, or the object stream's number */
-    unsigned f3;        /* generation, or the index in the object stream */
-} xent;
-
-static int is_stream(void *obj)
-{
-    HPDF_Obj_Header *h = obj;
-    return (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT && ((HPDF_Dict)obj)->stream;
-}
-
-static void put_be(bt_buf *b, unsigned long v, int n)
-{
-    for (int i = n - 1; i >= 0; i--) bt_buf_addc(b, (char)(v >> (8 * i)));
-}
-
-/* The file in one pass: the header; every stream and the catalogue as objects of their own; every other object in compressed object streams; and a
- * cross-reference stream (PDF 1.5) as the trailer. libharu's object table gives the objects;
- * a stream's /Length is an object of its own that gets its value when the stream is written,
- * so the object streams come after every stream. */
-static bt_status save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
-{
-    HPDF_Xref xref = d->pdf->xref;
-    size_t n = xref->entries->count;
-    sinkctx k = {fn, user, 0};
-    HPDF_Stream out = HPDF_CallbackWriter_New(d->pdf->mmgr, sink_write, &k);
-    bt_buf body = {0}, head = {0}, all = {0};
-    HPDF_Stream ser = HPDF_CallbackWriter_New(d->pdf->mmgr, buf_write, &body);
-    size_t ndef = 0, nstm = 0;
-    size_t *def = bt_xmalloc((n ? n : 1) * sizeof *def);
-    xent *x = bt_xcalloc(n + n / OBJSTM_MAX + 3, sizeof *x);
-    bt_status st = BT_OK;
-    if (!out || !ser) {
-        st = hfail(d, e, "saving");
-        goto done;
-    }
-    /* PDF 1.7; the second line holds bytes above 127 so that the file reads as binary */
-    HPDF_Stream_WriteStr(out, "%PDF-1.7\n%\xB5\xB6\xB7\xB8\n");
-    x[0] = (xent){0, 0, 65535};
-    for (size_t i = 1; i < n; i++) {
-        void *obj = HPDF_Xref_GetEntry(xref, (HPDF_UINT)i)->obj;
-        if (!is_stream(obj) && obj != d->pdf->catalog) {
-            def[ndef++] = i;
-            continue;
-        }
-        x[i] = (xent){1, out->size, 0};
-        char num[32];
-        snprintf(num, sizeof num, "%zu 0 obj\n", i);
-        HPDF_Stream_WriteStr(out, num);
-        if (HPDF_Obj_WriteValue(obj, out, NULL) != HPDF_OK) break;
-        HPDF_Stream_WriteStr(out, "\nendobj\n");
-    }
-    size_t next = n;
-    for (size_t c = 0; c < ndef && !d->h.code && !k.failed; c += OBJSTM_MAX) {
-        size_t m = ndef - c < OBJSTM_MAX ? ndef - c : OBJSTM_MAX;
-        bt_buf_reset(&head);
-        bt_buf_reset(&body);
-        for (size_t j = 0; j < m; j++) {
-            size_t i = def[c + j];
-            bt_buf_printf(&head, "%zu %zu ", i, body.len);
-            HPDF_Obj_WriteValue(HPDF_Xref_GetEntry(xref, (HPDF_UINT)i)->obj, ser, NULL);
-            bt_buf_addc(&body, '\n');
-            x[i] = (xent){2, next, (unsigned)j};
-        }
-        bt_buf_reset(&all);
-        bt_buf_add(&all, head.data, head.len);
-        bt_buf_add(&all, body.data, body.len);
-        size_t zl = 0;
-        unsigned char *z = deflate_bytes(d, all.data, all.len, &zl);
-        if (!z) break;
-        x[next] = (xent){1, out->size, 0};
-        bt_buf_reset(&all);
-        bt_buf_printf(&all, "%zu 0 obj\n<<\n/Type /ObjStm\n/N %zu\n/First %zu\n/Filter /FlateDecode\n/Length %zu\n>>\nstream\r\n",
-                      next, m, head.len, zl);
-        HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
-        HPDF_Stream_Write(out, z, (HPDF_UINT)zl);
-        HPDF_Stream_WriteStr(out, "\nendstream\nendobj\n");
-        free(z);
-        next++;
-        nstm++;
-    }
-    /* the cross-reference stream, with what a trailer would hold */
-    size_t xnum = next, size = next + 1;
-    unsigned long start = out->size;
-    x[xnum] = (xent){1, start, 0};
-    int w2 = 1;
-    for (size_t i = 0; i < size; i++)
-        while (w2 < 4 && (x[i].f2 >> (8 * w2))) w2++;
-    bt_buf_reset(&all);
-    for (size_t i = 0; i < size; i++) {
-        put_be(&all, x[i].type, 1);
-        put_be(&all, x[i].f2, w2);
-        put_be(&all, x[i].f3, 2);
-    }
-    size_t zl = 0;
-    unsigned char *z = deflate_bytes(d, all.data, all.len, &zl);
-    if (!z) {
-        st = bt_err_set(e, BT_ENOMEM, "cannot compress the cross-reference stream");
-        goto done;
-    }
-    bt_buf_reset(&all);
-    bt_buf_printf(&all, "%zu 0 obj\n<<\n/Type /XRef\n/Size %zu\n/W [1 %d 2]\n/Root %u 0 R\n/Info %u 0 R\n/ID [<", xnum,
-                  size, w2, objnum(d->pdf->catalog), objnum(d->pdf->info));
-    for (int r = 0; r < 2; r++) {
-        for (int i = 0; i < 16; i++) bt_buf_printf(&all, "%02X", d->id[i]);
-        bt_buf_adds(&all, r ? ">]\n" : "> <");
-    }
-    bt_buf_printf(&all, "/Filter /FlateDecode\n/Length %zu\n>>\nstream\r\n", zl);
-    HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
-    HPDF_Stream_Write(out, z, (HPDF_UINT)zl);
-    free(z);
-    bt_buf_reset(&all);
-    bt_buf_printf(&all, "\nendstream\nendobj\nstartxref\n%lu\n%%%%EOF\n", start);
-    HPDF_Stream_Write(out, (const HPDF_BYTE *)all.data, (HPDF_UINT)all.len);
-    if (k.failed) st = bt_err_set(e, BT_EIO, "cannot write the PDF");
-    else if (d->h.code) st = hfail(d, e, "saving");
-done:
-    if (out) HPDF_Stream_Free(out);
-    if (ser) HPDF_Stream_Free(ser);
-    bt_buf_free(&body);
-    bt_buf_free(&head);
-    bt_buf_free(&all);
-    free(def);
-    free(x);
     return st;
 }
 
@@ -1493,9 +673,9 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     if (st) return st;
     d->total = d->ntoc;
     for (size_t i = 0; i < d->n; i++) d->total += d->npages[i];
-    set_id(d); /* (from the text: before pass 2 may release it) */
+    pd_set_id(d); /* (from the text: before pass 2 may release it) */
     d->pageobj = bt_xcalloc(d->total ? d->total : 1, sizeof *d->pageobj);
-    d->ps = bt_pdfstruct_new(doc_lang(d->arts[0]), d->n, d->total);
+    d->ps = bt_pdfstruct_new(pd_doc_lang(d->arts[0]), d->n, d->total);
 
     d->pdf = HPDF_NewEx(on_error, hmem_alloc, hmem_free, 0, &d->h);
     if (!d->pdf) return bt_err_set(e, BT_ENOMEM, "libharu: cannot create a document");
@@ -1534,19 +714,19 @@ static bt_status build(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
     bt_pdfstruct_free(d->ps); /* now in the objects; nothing after this marks content */
     d->ps = NULL;
     if (st) return st;
-    set_info(d);
+    pd_set_info(d);
     if (d->o->embed_source) {
-        st = embed_sources(d, e);
+        st = pd_embed_sources(d, e);
         if (st) return st;
     }
     if (d->o->pdfa) {
-        st = write_pdfa(d, e);
+        st = pd_write_pdfa(d, e);
         if (st) return st;
     }
-    if (d->h.code) return hfail(d, e, "writing the document information");
+    if (d->h.code) return pd_fail(d, e, "writing the document information");
     double t2 = now_ms();
     times.pages += t2 - tf;
-    st = save(d, fn, user, e);
+    st = pd_save(d, fn, user, e);
     times.save += now_ms() - t2;
     return st;
 }
@@ -1619,3 +799,4 @@ bt_status bt_pdf_render(bt_article **arts, size_t n, const bt_pdf_opts *o, unsig
     *out = (unsigned char *)bt_buf_detach(&b, len);
     return BT_OK;
 }
+

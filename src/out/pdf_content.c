@@ -2,6 +2,8 @@
 #include "pdf_content.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -41,6 +43,51 @@ void bt_pdf_num(bt_buf *b, double v, int decimals)
         memcpy(tmp + n, frac, (size_t)k + 1);
     }
     bt_buf_adds(b, tmp);
+}
+
+unsigned char *bt_pdf_utf16(const char *s, size_t max, size_t *outlen)
+{
+    size_t len = strlen(s), i = 0, k = 2;
+    unsigned char *u = bt_xmalloc(4 * len + 4);
+    u[0] = 0xFE;
+    u[1] = 0xFF;
+    while (i < len) {
+        if (k + 4 > max - 2) { /* room for a surrogate pair and the ellipsis */
+            u[k++] = 0x20;
+            u[k++] = 0x26;
+            break;
+        }
+        uint32_t cp;
+        size_t n = bt_utf8_decode(s + i, len - i, &cp);
+        if (!n) {
+            n = 1;
+            cp = 0xFFFD;
+        }
+        i += n;
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000;
+            unsigned hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            u[k++] = (unsigned char)(hi >> 8);
+            u[k++] = (unsigned char)hi;
+            u[k++] = (unsigned char)(lo >> 8);
+            u[k++] = (unsigned char)lo;
+        } else {
+            u[k++] = (unsigned char)(cp >> 8);
+            u[k++] = (unsigned char)cp;
+        }
+    }
+    *outlen = k;
+    return u;
+}
+
+void bt_pdf_text_hex(bt_buf *b, const char *s)
+{
+    size_t n;
+    unsigned char *u = bt_pdf_utf16(s, SIZE_MAX, &n);
+    bt_buf_addc(b, '<');
+    for (size_t i = 0; i < n; i++) bt_buf_printf(b, "%02X", u[i]);
+    bt_buf_addc(b, '>');
+    free(u);
 }
 
 static void color(bt_buf *b, unsigned c, int stroke)

@@ -32,4 +32,10 @@ void bt_pdf_content(bt_buf *out, const bt_layout *L, const bt_page *p, bt_fontse
 /* A number for a PDF: at most `decimals` decimals, no trailing zeros, '.' whatever the locale. */
 void bt_pdf_num(bt_buf *b, double v, int decimals);
 
+/* A text string's bytes: UTF-16BE with a byte order mark (heap memory, *outlen bytes); one longer
+ * than max bytes is cut at a character and ends with an ellipsis. */
+unsigned char *bt_pdf_utf16(const char *s, size_t max, size_t *outlen);
+/* The same, whole, as a hex string ("<FEFF...>"). */
+void bt_pdf_text_hex(bt_buf *b, const char *s);
+
 #endif

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "pdf_content.h"
-#include "text.h"
 
 typedef enum { K_ELEM, K_MCID, K_OBJR } kidkind;
 
@@ -333,29 +332,6 @@ int bt_pdfstruct_objr(bt_pdfstruct *s, size_t page, unsigned annot, bt_tag tag, 
 
 size_t bt_pdfstruct_count(const bt_pdfstruct *s) { return s->n; }
 
-/* A text string as a hex UTF-16BE string with byte order mark. */
-static void text_hex(bt_buf *b, const char *t)
-{
-    bt_buf_adds(b, "<FEFF");
-    size_t len = strlen(t), i = 0;
-    while (i < len) {
-        uint32_t cp;
-        size_t n = bt_utf8_decode(t + i, len - i, &cp);
-        if (!n) {
-            n = 1;
-            cp = 0xFFFD;
-        }
-        i += n;
-        if (cp > 0xFFFF) {
-            uint32_t v = cp - 0x10000;
-            bt_buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (v >> 10)), (unsigned)(0xDC00 + (v & 0x3FF)));
-        } else {
-            bt_buf_printf(b, "%04X", (unsigned)cp);
-        }
-    }
-    bt_buf_addc(b, '>');
-}
-
 void bt_pdfstruct_elem_dict(const bt_pdfstruct *s, size_t i, const unsigned *elemobj, const unsigned *pageobj,
                             bt_buf *out)
 {
@@ -365,12 +341,12 @@ void bt_pdfstruct_elem_dict(const bt_pdfstruct *s, size_t i, const unsigned *ele
     if (x->page != NONE) bt_buf_printf(out, "/Pg %u 0 R\n", pageobj[x->page]);
     if (x->title) {
         bt_buf_adds(out, "/T ");
-        text_hex(out, x->title);
+        bt_pdf_text_hex(out, x->title);
         bt_buf_addc(out, '\n');
     }
     if (x->alt) {
         bt_buf_adds(out, "/Alt ");
-        text_hex(out, x->alt);
+        bt_pdf_text_hex(out, x->alt);
         bt_buf_addc(out, '\n');
     }
     if (x->lang) bt_buf_printf(out, "/Lang (%s)\n", x->lang);
