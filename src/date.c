@@ -209,6 +209,28 @@ static int clock_sep(const char **pp, int *mi)
     return 1;
 }
 
+/* Day of the week, 0 = Sunday (Sakamoto's method). */
+static int weekday(int y, int m, int d)
+{
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3) y--;
+    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+/* 1 when d's day falls in US daylight saving time (since 2007: from the second Sunday of March
+ * to the first Sunday of November); 0 when not or when d has no date. */
+static int us_summer(const bt_date *d)
+{
+    if (d->year < 2007 || d->month < 3 || d->month > 11 || d->day < 1) return 0;
+    if (d->month > 3 && d->month < 11) return 1;
+    if (d->month == 3) {
+        int second_sunday = 8 + (7 - weekday(d->year, 3, 8)) % 7;
+        return d->day >= second_sunday;
+    }
+    int first_sunday = 1 + (7 - weekday(d->year, 11, 1)) % 7;
+    return d->day < first_sunday;
+}
+
 static void parse_time_zone(const char *p, bt_date *d, int default_tz)
 {
     d->tz_minutes = default_tz;
@@ -265,6 +287,14 @@ static void parse_time_zone(const char *p, bt_date *d, int default_tz)
                     d->tz_minutes = zones[z].minutes;
                     return;
                 }
+            }
+        /* the US zones named without standard or daylight ("11:41 a.m. ET"): which one the
+         * date says, when it is known */
+        static const struct { char c; int minutes; } us[] = {{'E', -300}, {'C', -360}, {'M', -420}, {'P', -480}};
+        for (size_t z = 0; z < sizeof us / sizeof us[0]; z++)
+            if (q[0] == us[z].c && q[1] == 'T' && !isalpha((unsigned char)q[2])) {
+                d->tz_minutes = us[z].minutes + (us_summer(d) ? 60 : 0);
+                return;
             }
         const char *g = strstr(q, "GMT");
         if (!g) g = strstr(q, "UTC");

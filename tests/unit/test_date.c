@@ -127,6 +127,12 @@ static void t_tolerant(void)
     CHECK("15h alone", bt_date_parse("15h ngày 17/9/2024", 420, &d) && is(&d, 2024, 9, 17, 15, 0, 420) && d.has_time);
     CHECK("dotted clock and GMT", bt_date_parse("Tue 19 Nov 2019 21.10 GMT", 420, &d) && is(&d, 2019, 11, 19, 21, 10, 0));
     CHECK("zone by name: BST", bt_date_parse("Tue 17 Sep 2024 13.25 BST", 420, &d) && is(&d, 2024, 9, 17, 13, 25, 60));
+    CHECK("US zone without S/D in summer: ET", bt_date_parse("Sept. 17, 2024, 3:02 p.m. ET", 0, &d) && is(&d, 2024, 9, 17, 15, 2, -240));
+    CHECK("US zone without S/D in winter: ET", bt_date_parse("Nov. 19, 2019 11:41 a.m. ET", 0, &d) && is(&d, 2019, 11, 19, 11, 41, -300));
+    CHECK("PT on the day summer time starts", bt_date_parse("March 9, 2025 10:00 PT", 0, &d) && is(&d, 2025, 3, 9, 10, 0, -420));
+    CHECK("PT the day before", bt_date_parse("March 8, 2025 10:00 PT", 0, &d) && is(&d, 2025, 3, 8, 10, 0, -480));
+    CHECK("CT on the day summer time ends", bt_date_parse("November 2, 2025 10:00 CT", 0, &d) && is(&d, 2025, 11, 2, 10, 0, -360));
+    CHECK("CT the day before", bt_date_parse("November 1, 2025 10:00 CT", 0, &d) && is(&d, 2025, 11, 1, 10, 0, -300));
     CHECK("zone by name: EDT after pm", bt_date_parse("Sept. 17, 2024, 3:02 p.m. EDT", 0, &d) && is(&d, 2024, 9, 17, 15, 2, -240));
     CHECK("zone by name: ICT", bt_date_parse("17/09/2024 15:02 ICT", 0, &d) && is(&d, 2024, 9, 17, 15, 2, 420));
     CHECK("a word in h is no clock", bt_date_parse("17/9/2024 5 học sinh", 420, &d) && !d.has_time);
