@@ -58,7 +58,13 @@ static const char *const openers[] = {
     "y kien ban doc", "y kien cua ban", "binh luan cua ban", "viet binh luan", "gui binh luan",
     "gui y kien", "moi ban doc gui", "ban doc gui y kien", "leave a reply", "leave a comment",
     "comments are moderated", "comments are closed", "your comment is awaiting", "your email address will not be published",
-    "post a comment", "join the discussion", "kommentar schreiben", NULL};
+    "post a comment", "join the discussion", "kommentar schreiben",
+    /* invitations to readers closing a body ("Độc giả có thể gửi câu hỏi ... tại đây") */
+    "doc gia co the gui", "ban doc co the gui", "quy doc gia co the gui", "doc gia gui cau hoi",
+    "ban doc gui cau hoi",
+    /* a video box's title over its player ("Xem video: ...", "Mời độc giả xem video ...") */
+    "xem video", "moi xem video", "moi doc gia xem video", "moi quy doc gia xem video",
+    "moi ban doc xem video", "watch the video", "watch video", NULL};
 
 /* Words of a share/print/font-size bar: a block made only of them, one of the first kind among
  * them, is the bar. */

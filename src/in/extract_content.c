@@ -639,11 +639,39 @@ static void leading_byline(ctx *c)
     free(who);
 }
 
+/* A byline with one short line after it (an editor's note, a promo the words do not give away):
+ * "…last paragraph." "Lê Phương" "* Tên nhân vật đã được thay đổi.". The name is the author and
+ * leaves the text; the line stays. */
+static void byline_before_note(ctx *c)
+{
+    bt_article *a = c->a;
+    if (a->nblocks < 3) return;
+    size_t i = a->nblocks - 2;
+    bt_block *b = &a->blocks[i], *last = &a->blocks[i + 1];
+    if ((b->type != BT_BLOCK_PARAGRAPH && b->type != BT_BLOCK_HEADING) || last->type != BT_BLOCK_PARAGRAPH ||
+        bt_utf8_length(last->text) > 200 || bt_utf8_length(b->text) > 60)
+        return;
+    int src = 0;
+    char *who = bt_byline_from_line(b->text, &src);
+    /* a name alone, not a sub-heading: the line after it is no more than a note */
+    if (who && !src && strcmp(who, b->text) == 0 && (!a->author || loose_eq(who, a->author))) {
+        if (!a->author) bt_article_set(&a->author, who);
+        free(b->text);
+        bt_image_free(b->image);
+        memmove(&a->blocks[i], &a->blocks[i + 1], sizeof *a->blocks);
+        if (i + 1 < c->nowners) c->block_owner[i] = c->block_owner[i + 1];
+        if (c->nowners > i + 1) c->nowners--;
+        a->nblocks--;
+    }
+    free(who);
+}
+
 void ex_trailing_byline(ctx *c)
 {
     bt_article *a = c->a;
     orphan_intros(c);
     leading_byline(c);
+    byline_before_note(c);
     int after_source = 0;
     for (int round = 0; round < 2 && a->nblocks > 1; round++) {
         /* a name in bold over a source line ("Lê Phương" then "(Theo Reuters)") was taken for
