@@ -88,6 +88,9 @@ static void on_event(void *ud, const bt_archive_event *ev) {
     case BT_AEV_WARN:
         if (bt_cli.verbose) bt_cli_warn(ev->path, "%s", ev->msg ? ev->msg : "");
         return;
+    case BT_AEV_NOTICE:
+        bt_cli_warn(ev->path, "%s", ev->msg ? ev->msg : "");
+        return;
     case BT_AEV_PHASE:
         bt_progress_phase(p, ev->phase, ev->total);
         return;

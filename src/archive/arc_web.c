@@ -461,6 +461,8 @@ bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_
         bt_err le;
         bt_err_clear(&le);
         size_t before = w->items.nnotes, rv = w->items.warc_skipped_revisit, ot = w->items.warc_skipped_other;
+        size_t nolink0 = w->items.nolink, robots0 = w->items.robots_skipped, over0 = w->items.over;
+        size_t big0 = w->items.warc_too_large;
         if (bt_source_expand(w->src, o->srcs[s], &w->items, &le) != BT_OK &&
             in_shard(c, o->srcs[s]) && bt_map_gets(&w->failmap, o->srcs[s]) < 0) {
             bt_map_puts(&w->failmap, o->srcs[s], (int32_t)w->fails.n);
@@ -471,6 +473,23 @@ bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_
             nfa++;
         }
         for (size_t k = before; k < w->items.nnotes; k++) arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, w->items.notes[k]);
+        /* what the source's expansion left out, one line without -v (the notes name each) */
+        size_t nl = w->items.nolink - nolink0, rb = w->items.robots_skipped - robots0, ov = w->items.over - over0;
+        size_t big = w->items.warc_too_large - big0;
+        if (nl + rb + ov + big) {
+            char msg[300];
+            size_t ml = (size_t)snprintf(msg, sizeof msg, "%zu item%s left out:", nl + rb + ov + big, nl + rb + ov + big == 1 ? "" : "s");
+            const size_t cnt[4] = {nl, rb, ov, big};
+            const char *const why[4] = {"without an http or https link", "disallowed by robots.txt",
+                                        "past the most a feed may list", "over the input limit"};
+            for (int k = 0, first = 1; k < 4; k++)
+                if (cnt[k] && ml < sizeof msg) {
+                    ml += (size_t)snprintf(msg + ml, sizeof msg - ml, "%s %zu %s", first ? "" : ",", cnt[k], why[k]);
+                    first = 0;
+                }
+            if (ml < sizeof msg) snprintf(msg + ml, sizeof msg - ml, " (-v says more)");
+            arc_emit(c, BT_AEV_NOTICE, "scan", 0, 0, o->srcs[s], msg);
+        }
         if (w->items.warc_skipped_revisit > rv || w->items.warc_skipped_other > ot) {
             char msg[200];
             snprintf(msg, sizeof msg, BT_WARC_SKIPPED_FMT, w->items.warc_skipped_revisit - rv,
@@ -502,7 +521,7 @@ bt_status arc_web_walk(arc_ctx *c, arc_found **wv, size_t *wn, size_t *wcap, bt_
     if (nold) {
         char msg[160];
         snprintf(msg, sizeof msg, "%zu feed item%s dated before --since not fetched", nold, nold == 1 ? "" : "s");
-        arc_emit(c, BT_AEV_WARN, "scan", 0, 0, NULL, msg);
+        arc_emit(c, BT_AEV_NOTICE, "scan", 0, 0, NULL, msg);
     }
 
     /* the archived ones: their validators, then conditional requests in parallel */
@@ -600,7 +619,7 @@ static bt_warc_writer *warc_of_run(arc_ctx *c, struct arc_web *w)
     if (!path || bt_mkdirs(dir, 0755, &e) != BT_OK ||
         bt_warc_open_listen(path, fields, warc_written, w, &w->w, &e) != BT_OK) {
         w->warc_failed = 1;
-        arc_emit(c, BT_AEV_WARN, "render", 0, 0, path, "cannot write the WARC file: the HTTP evidence is not kept");
+        arc_emit(c, BT_AEV_NOTICE, "render", 0, 0, path, "cannot write the WARC file: the HTTP evidence is not kept");
     }
     free(fields);
     free(dir);

@@ -27,7 +27,9 @@ typedef enum {
     BT_AEV_PHASE,  /* a phase starts: phase, total */
     BT_AEV_ITEM,   /* one unit of the phase done: done, total, path */
     BT_AEV_FAILED, /* an article or digest failed: path, msg */
-    BT_AEV_WARN    /* a non-fatal problem: path, msg */
+    BT_AEV_WARN,   /* a non-fatal problem: path, msg */
+    BT_AEV_NOTICE  /* a problem of a source as a whole (a feed's items left out): path, msg;
+                    * few, so shown without -v where BT_AEV_WARN is not */
 } bt_archive_event_kind;
 
 typedef struct {

@@ -278,6 +278,7 @@ static void add_feed_items(bt_source *s, bt_feed *fd, const char *from, int refe
         l->nolink += fd->nolink;
         note(l, "%s: %zu item%s without a link left out (none, or not an http or https URL)", from, fd->nolink, fd->nolink == 1 ? "" : "s");
     }
+    l->over += fd->over;
     if (fd->over) /* (they were left out without a word) */
         note(l, "%s: %zu item%s past the first %zu left out", from, fd->over, fd->over == 1 ? "" : "s", fd->nitems);
     /* the URLs already listed, to leave duplicates out in linear time (a scan of the list per
@@ -920,6 +921,13 @@ static bt_status expand_warc(bt_source *s, const char *path, bt_item_list *l, bt
         int kind = WK_OTHER;
         if (strcmp(rec.type, "revisit") == 0) {
             l->warc_skipped_revisit++;
+        } else if (strcmp(rec.type, "response") == 0 && rec.target_uri && bt_url_is_web(rec.target_uri) &&
+                   !rec.block) { /* skipped by the reader for its size: said, not taken for no page */
+            nresp++;
+            note(l, "%s: %.300s: record of %zu bytes, over the input limit (--max-input raises it): left out", path,
+                 rec.target_uri, rec.block_len);
+            l->warc_skipped_other++;
+            l->warc_too_large++;
         } else if (strcmp(rec.type, "response") == 0 && rec.target_uri && bt_url_is_web(rec.target_uri)) {
             nresp++;
             bt_warc_http h;

@@ -75,6 +75,8 @@ typedef struct {
     char **notes;             /* one line each: "URL: skipped: disallowed by robots.txt" */
     size_t nnotes;
     size_t robots_skipped, nolink, warc_skipped_revisit, warc_skipped_other;
+    size_t over;              /* feed items past the most a feed may list */
+    size_t warc_too_large;    /* WARC response records over the input limit (also in _other) */
     /* What the last bt_source_expand that failed learned: the HTTP status of its answer (0 when
      * none came) and whether the failure is worth retrying later (network, timeout, 429, 5xx). */
     long fail_status;

@@ -182,6 +182,27 @@ hrun archive --merge "$A/s1" "$A/s2" -o "$A/m2"
 [ "$rc" -eq 0 ] && ! grep -q 'not given' "$OUT/err" && pass "merge of both shards: no warning" \
     || fail "merge of both shards (exit $rc: $(tail -c 300 "$OUT/err"))"
 
+# --- a WARC record over the input limit: named, not counted among "not an HTML page" -----------
+python3 - "$G/big.warc.gz" <<'PY'
+import gzip, sys
+def rec(uri, body):
+    http = b'HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n' + body
+    return gzip.compress(b'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: ' + uri + b'\r\nWARC-Date: 2023-05-27T07:00:00Z\r\n'
+        b'WARC-Record-ID: <urn:uuid:' + uri[-6:] + b'>\r\nContent-Type: application/http; msgtype=response\r\n'
+        b'Content-Length: ' + str(len(http)).encode() + b'\r\n\r\n' + http + b'\r\n\r\n')
+page = ('<html><head><meta charset="utf-8"><title>Bài tốt</title></head><body><article><h1>Bài tốt</h1><p>'
+        + 'Đoạn mở đầu của bài viết, đủ dài để được giữ lại làm nội dung chính của trang. ' * 3 + '</p></article></body></html>').encode()
+open(sys.argv[1], 'wb').write(rec(b'http://example.com/big001', b'<p>' + b' ' * (3 << 20)) + rec(b'http://example.com/good01', page))
+PY
+hrun parse --max-input 1M "$G/big.warc.gz"
+[ "$rc" -eq 0 ] && grep -q 'Bài tốt' "$OUT/res" && grep -q 'big.warc.gz: http://example.com/big001: record of [0-9]* bytes, over the input limit' "$OUT/err" \
+    && pass "a WARC record over the input limit: named in a warning, the other page read" \
+    || fail "a WARC record over the input limit (exit $rc: $(head -c 300 "$OUT/err"))"
+hrun archive --max-input 1M "$G/big.warc.gz" -o "$OUT/wbag" -j 1
+[ "$rc" -eq 0 ] && grep -q 'big.warc.gz: warning: 1 item left out: 1 over the input limit' "$OUT/err" \
+    && pass "a WARC record over the input limit: archive says so without -v" \
+    || fail "a WARC record over the input limit: archive (exit $rc: $(head -c 300 "$OUT/err"))"
+
 # --- web: feed items with unusable links, items dated before --since, a server that never answers
 W=$OUT/site; mkdir -p "$W"
 for i in 0 1 2; do page "Bài $i" "" >"$W/a$i.html"; done
@@ -200,8 +221,12 @@ if web_start "$W"; then
     [ "$rc" -eq 0 ] && grep -q '3 items without a link left out (none, or not an http or https URL)' "$OUT/err" \
         && pass "feed items with javascript:, file: and vbscript: links: left out, the reason said" \
         || fail "feed items with javascript:/file: links (exit $rc: $(head -c 300 "$OUT/err"))"
+    hrun archive "$U/bad.rss" -o "$OUT/bbag" -j 1
+    [ "$rc" -eq 0 ] && grep -q "bantin: $U/bad.rss: warning: 3 items left out: 3 without an http or https link" "$OUT/err" \
+        && pass "archive of a feed with javascript:/file: links: the items left out counted without -v" \
+        || fail "archive of a feed with javascript:/file: links (exit $rc: $(head -c 300 "$OUT/err"))"
     : >"$WLOG"
-    hrun archive -v --since 2023-01-01 "$U/dated.rss" -o "$OUT/dbag" -j 1
+    hrun archive --since 2023-01-01 "$U/dated.rss" -o "$OUT/dbag" -j 1
     [ "$rc" -eq 0 ] && ! grep -q '/a[01].html' "$WLOG" && grep -q '/a2.html' "$WLOG" && grep -q '2 feed items dated before --since not fetched' "$OUT/err" \
         && pass "archive --since: feed items dated before it are not fetched" \
         || fail "archive --since: feed items dated before it ($(cut -f2 "$WLOG" | tr '\n' ' '); exit $rc)"
