@@ -64,18 +64,28 @@ static unsigned long be32(const unsigned char *p)
     return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
 }
 
+int bt_image_is_jpeg(const unsigned char *d, size_t len)
+{
+    return len > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+}
+
+int bt_image_is_png(const unsigned char *d, size_t len)
+{
+    return len > 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
 int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
 {
     *w = *h = 0;
     if (!d) return 0;
-    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+    if (len >= 24 && bt_image_is_png(d, len) && memcmp(d + 12, "IHDR", 4) == 0) {
         unsigned long pw = be32(d + 16), ph = be32(d + 20);
         if (pw == 0 || ph == 0 || pw > 100000 || ph > 100000) return 0;
         *w = (int)pw;
         *h = (int)ph;
         return 1;
     }
-    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8) {
+    if (bt_image_is_jpeg(d, len)) {
         size_t i = 2;
         int sw = 0, sh = 0;
         while (i + 4 <= len) {
@@ -372,8 +382,8 @@ bt_image *bt_image_from_bytes(const unsigned char *d, size_t len, const char *na
 {
     *why = "not an image";
     if (len > BT_MAX_IMAGE_BYTES) { *why = "image file too large"; return NULL; }
-    if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) return load_png(d, len, name, why);
-    if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) return load_jpeg(d, len, name, why);
+    if (bt_image_is_png(d, len)) return load_png(d, len, name, why);
+    if (bt_image_is_jpeg(d, len)) return load_jpeg(d, len, name, why);
     if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
         return load_webp(d, len, name, why);
     if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
@@ -391,7 +401,7 @@ bt_image *bt_image_from_bytes(const unsigned char *d, size_t len, const char *na
 /* Pixels the check of these bytes decodes: a JPEG passes through undecoded (0). */
 static int64_t decoded_pixels(const unsigned char *d, size_t len)
 {
-    if (len >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+    if (len >= 24 && bt_image_is_png(d, len))
         return (int64_t)be32(d + 16) * (int64_t)be32(d + 20);
     if (len >= 10 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
         return (int64_t)(d[6] | d[7] << 8) * (int64_t)(d[8] | d[9] << 8);
@@ -743,7 +753,7 @@ static void fit(int w, int h, int maxw, int maxh, int *ow, int *oh)
 
 static int is_jpeg(const bt_image *im)
 {
-    return im->len >= 3 && im->data[0] == 0xFF && im->data[1] == 0xD8;
+    return bt_image_is_jpeg(im->data, im->len);
 }
 
 static bt_image *jpeg_from_raster(const raster *r, int quality, const bt_image *like, const char **why)

@@ -27,6 +27,10 @@ bt_image *bt_image_from_bytes(const unsigned char *data, size_t len, const char 
  * time, a warning naming shown. Call before bt_image_from_bytes for an article's image. */
 int bt_image_charge(bt_article *a, const unsigned char *data, size_t len, const char *shown);
 
+/* 1 if data starts like a JPEG (FF D8 FF), like a PNG (its 8-byte signature), with more after. */
+int bt_image_is_jpeg(const unsigned char *data, size_t len);
+int bt_image_is_png(const unsigned char *data, size_t len);
+
 /* Pixel size of JPEG or PNG bytes; 1 on success. A JPEG must also be whole: a frame header,
  * a scan and the end-of-image marker (libharu embeds JPEG bytes without decoding them). */
 int bt_image_dimensions(const unsigned char *data, size_t len, int *w, int *h);

@@ -223,7 +223,7 @@ static int load_image(doc *d, const bt_image *img, double w, double h, bt_articl
     int adobe = 0, cmyk = bt_image_jpeg_cmyk(img, &adobe);
     bt_image *small = image_prepare(d, img, w, h, a);
     const bt_image *use = small ? small : img;
-    int png = use->len >= 8 && memcmp(use->data, "\x89PNG", 4) == 0;
+    int png = bt_image_is_png(use->data, use->len);
     /* (both loaders copy the bytes: the copy can go at once) */
     int dropped = cmyk && d->o->pdfa && !small; /* never DeviceCMYK in PDF/A (warned) */
     if (dropped) im = NULL;
