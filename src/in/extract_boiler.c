@@ -5,6 +5,7 @@
  * "Quảng cáo" and "quang cao" are one label. The lists are Vietnamese first, then the languages
  * of the international pages bantin is measured on. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +65,11 @@ static const char *const openers[] = {
     "ban doc gui cau hoi",
     /* a video box's title over its player ("Xem video: ...", "Mời độc giả xem video ...") */
     "xem video", "moi xem video", "moi doc gia xem video", "moi quy doc gia xem video",
-    "moi ban doc xem video", "watch the video", "watch video", NULL};
+    "moi ban doc xem video", "watch the video", "watch video",
+    /* feedback and rating widgets ("Bài viết có hữu ích với bạn không?" Có / Không) */
+    "bai viet co huu ich", "ban thay bai viet", "ban thay noi dung", "danh gia bai viet",
+    "thong tin co huu ich", "noi dung co huu ich", "was this article helpful", "was this helpful",
+    "did you find this", "how would you rate", "rate this article", NULL};
 
 /* Words of a share/print/font-size bar: a block made only of them, one of the first kind among
  * them, is the bar. */
@@ -94,9 +99,14 @@ static char *fold_label(const char *text)
     char pre[601]; /* letters without a decomposition that folding would lose: ł */
     size_t k0 = 0;
     for (size_t i = 0; i < tl; i++) {
+        uint32_t cp = 0;
+        size_t cl = (unsigned char)text[i] >= 0xC2 ? bt_utf8_decode(text + i, tl - i, &cp) : 0;
         if ((unsigned char)text[i] == 0xC5 && ((unsigned char)text[i + 1] == 0x82 || (unsigned char)text[i + 1] == 0x81)) {
             pre[k0++] = 'l';
             i++;
+        } else if (cl > 1 && ((cp >= 0x2000 && cp <= 0x2BFF) || cp == 0xAB || cp == 0xBB)) {
+            pre[k0++] = ' '; /* a symbol (★, ▸, », a dash) parts words as a space does */
+            i += cl - 1;
         } else {
             pre[k0++] = text[i];
         }
