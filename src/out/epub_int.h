@@ -4,8 +4,8 @@
  * fonts and stylesheet, and runs the whole; epub_xw.c is the XML writing layer every file goes
  * through (and the set of characters the pages display); epub_pkg.c writes the package files
  * (nav, NCX, OPF, container.xml); epub_zip.c deflates the entries ahead on a helper thread and
- * builds the container with libzip (the only file that includes zip.h). Nothing here is part of
- * the public interface (out_epub.h). */
+ * builds the container with libzip (the EPUB writer's only file that includes zip.h). Nothing
+ * here is part of the public interface (out_epub.h). */
 #ifndef BT_EPUB_INT_H
 #define BT_EPUB_INT_H
 

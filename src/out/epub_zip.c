@@ -1,5 +1,6 @@
 /* epub_zip.c - the EPUB container (see epub_int.h): the entries deflated ahead on a helper
- * thread, then put in a zip built with libzip in memory. The only file that includes zip.h. */
+ * thread, then put in a zip built with libzip in memory; the EPUB writer's only file that
+ * includes zip.h. */
 #include "epub_int.h"
 
 #include <limits.h>

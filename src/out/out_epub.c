@@ -5,7 +5,8 @@
  * with libzip in memory (epub_zip.c): `mimetype` first, stored, from a buffer of known size (so
  * no Zip64 extra field), then the other entries in a fixed order with fixed times and
  * attributes, so that the same input and the same SOURCE_DATE_EPOCH give the same bytes. The
- * bundled fonts are subset with HarfBuzz to the characters the book uses.
+ * fonts (the template's, or --font-dir's) are subset through font.h (HarfBuzz) to the
+ * characters the book uses.
  *
  * This file orders the articles, writes the pages, fonts and stylesheet and runs the whole; the
  * package files are epub_pkg.c's. It never prints; problems are returned in bt_err. */

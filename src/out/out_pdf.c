@@ -1,13 +1,16 @@
 /* out_pdf.c - articles to a PDF: layout, fonts and content (plain data from layout.h,
- * pdf_font.h, pdf_content.h) assembled into PDF objects with libharu, which keeps the objects,
- * numbers them. With its parts behind pdf_int.h (pdf_raw.c, pdf_meta.c, pdf_save.c), the only
- * file that includes hpdf.h.
+ * pdf_font.h, pdf_content.h) assembled into PDF objects with libharu. This file makes the fonts,
+ * images, pages, outline, links and structure tree and runs the whole; its parts behind
+ * pdf_int.h make the objects we write ourselves (pdf_raw.c), say what the document is
+ * (pdf_meta.c) and write the file (pdf_save.c). Only these files include libharu's headers.
  *
  * libharu 2.3.0 has no API for CID fonts keyed by glyph, TJ arrays, or most of what a tagged
  * archival PDF holds, so those objects are libharu dictionaries whose entries we write
  * ourselves (a write callback, "raw" objects: pdf_raw.c) and streams whose bytes we compress
- * ourselves. libharu still numbers every object, writes the cross-reference table and the
- * trailer, and builds pages, outlines and the information dictionary.
+ * ourselves. libharu still keeps and numbers every object, writes each object's value, and
+ * builds pages, images, annotations, outlines and the information dictionary; the file around
+ * the objects (object streams, and a cross-reference stream in place of the cross-reference
+ * table and trailer) is pdf_save.c's.
  *
  * A document is made in two passes: every article is laid out first (which glyphs each face
  * draws, how many pages), the fonts are subset once, then the pages are written. A document of

@@ -4,8 +4,9 @@
  * structure tree; pdf_raw.c makes the objects whose entries and stream bytes we write ourselves
  * ("raw" libharu dictionaries, deflated streams, text strings); pdf_meta.c the information
  * dictionary, file identifier, PDF/A metadata and output intent, and embedded source files;
- * pdf_save.c writes the file (object streams, cross-reference stream). These files, and no
- * other, include hpdf.h. Nothing here is part of the public interface (out_pdf.h). */
+ * pdf_save.c writes the file (object streams, and a cross-reference stream in place of
+ * libharu's cross-reference table and trailer). These files, and no other, include libharu's
+ * headers. Nothing here is part of the public interface (out_pdf.h). */
 #ifndef BT_PDF_INT_H
 #define BT_PDF_INT_H
 

@@ -1,4 +1,7 @@
-/* pdf_save.c - a document's objects written as a PDF 1.7 file (see pdf_int.h). */
+/* pdf_save.c - a document's objects written as a PDF 1.7 file (see pdf_int.h): libharu gives
+ * the objects and writes each one's value; the file around them (header, object streams, the
+ * cross-reference stream that stands for the cross-reference table and trailer) is written
+ * here, not by libharu's HPDF_SaveToStream. */
 #include "pdf_int.h"
 
 #include <stdlib.h>
@@ -50,8 +53,9 @@ static void put_be(bt_buf *b, unsigned long v, int n)
     for (int i = n - 1; i >= 0; i--) bt_buf_addc(b, (char)(v >> (8 * i)));
 }
 
-/* The file in one pass: the header; every stream and the catalogue as objects of their own; every other object in compressed object streams; and a
- * cross-reference stream (PDF 1.5) as the trailer. libharu's object table gives the objects;
+/* The file in one pass: the header; every stream and the catalogue as objects of their own;
+ * every other object in compressed object streams; and a cross-reference stream (PDF 1.5) as
+ * the trailer. libharu's object table gives the objects;
  * a stream's /Length is an object of its own that gets its value when the stream is written,
  * so the object streams come after every stream. */
 bt_status pd_save(doc *d, bt_pdf_sink fn, void *user, bt_err *e)
