@@ -299,6 +299,25 @@ static int date_line(const char *t)
     return bt_date_parse(t, 0, &d);
 }
 
+/* A gallery's counter opening a caption ("1 of 3 A rocket on the pad.", "2 / 5 ..."): the
+ * slideshow's, not the caption's; cut off t in place. */
+static void gallery_counter(char *t)
+{
+    const char *p = t;
+    size_t d1 = strspn(p, "0123456789");
+    if (!d1 || d1 > 3) return;
+    p += d1;
+    if (strncmp(p, " of ", 4) == 0) p += 4;
+    else if (strncmp(p, " / ", 3) == 0) p += 3;
+    else return;
+    size_t d2 = strspn(p, "0123456789");
+    if (!d2 || d2 > 3 || p[d2] != ' ') return;
+    p += d2;
+    while (*p == ' ') p++;
+    if (strlen(p) < 2) return;
+    memmove(t, p, strlen(p) + 1);
+}
+
 static void flush(ctx *c, emitter *em, int root)
 {
     if (em->buf.len == 0) return;
@@ -314,6 +333,7 @@ static void flush(ctx *c, emitter *em, int root)
         free(clean);
         return;
     }
+    if (ty == BT_BLOCK_CAPTION) gallery_counter(clean);
     if (ty == BT_BLOCK_PARAGRAPH && date_line(clean)) { /* "Cập nhật: 15/04/2009 10:20": metadata */
         free(clean);
         return;
