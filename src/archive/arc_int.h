@@ -242,6 +242,7 @@ typedef struct arc_ctx {
     size_t *list;             /* the items of the current phase */
     int changed;
     int lockfd;
+    int made_bag; /* this run made the bag's directory: removed again when nothing was committed */
     bt_err fatal;             /* set: the run cannot finish (disk full, work file lost); the
                                * workers skip what is left and nothing is committed */
     struct arc_web *web;      /* web sources of the run (arc_web.c), or NULL */

@@ -229,6 +229,21 @@ void arc_line_free(arc_line *l) {
     l->kind = ARC_LINE_SKIP;
 }
 
+/* A file name the state gives, relative to data/: PDFs and digests are copied (merge) and
+ * deleted (a re-run) by it, so one that leads out of the bag (absolute, "..") makes the line
+ * damaged, whoever wrote it. NULL (none) is fine. */
+static int rel_ok(const char *p) {
+    if (!p) return 1;
+    if (!*p || *p == '/' || strchr(p, '\\')) return 0;
+    for (const char *q = p; *q;) {
+        size_t n = strcspn(q, "/");
+        if ((n == 2 && q[0] == '.' && q[1] == '.') || (n == 1 && q[0] == '.') || n == 0) return 0;
+        q += n;
+        if (*q == '/') q++;
+    }
+    return 1;
+}
+
 void arc_line_parse(const char *s, size_t len, arc_line *l) {
     memset(l, 0, sizeof *l);
     json_t *j = json_loadb(s, len, 0, NULL);
@@ -236,12 +251,15 @@ void arc_line_parse(const char *s, size_t len, arc_line *l) {
     l->kind = ARC_LINE_BAD;
     if (kind && strcmp(kind, "digest") == 0) {
         digest_from_json(j, &l->dg);
-        if (l->dg.path && l->dg.sha256 && strlen(l->dg.sha256) == 64) l->kind = ARC_LINE_DIGEST;
+        if (l->dg.path && rel_ok(l->dg.path) && l->dg.sha256 && strlen(l->dg.sha256) == 64) l->kind = ARC_LINE_DIGEST;
         else arc_digest_line_free(&l->dg);
     } else if (kind && strcmp(kind, "article") == 0) {
-        if (arc_record_from_json(j, &l->rec, NULL) == BT_OK) l->kind = ARC_LINE_ARTICLE;
+        if (arc_record_from_json(j, &l->rec, NULL) == BT_OK) {
+            if (rel_ok(l->rec.pdf_path) && rel_ok(l->rec.warc_file)) l->kind = ARC_LINE_ARTICLE;
+            else arc_record_free(&l->rec);
+        }
     } else if (kind && strcmp(kind, "feed") == 0) { /* (arc_web.c reads it) */
-        if (jstr(j, "url")) {
+        if (jstr(j, "url") && rel_ok(jstr(j, "warc_file"))) {
             l->kind = ARC_LINE_WEB;
             l->web = json_incref(j);
         }

@@ -94,11 +94,23 @@ void arc_close(arc_ctx *c) {
         if (stat(jp, &sb) != 0) bt_rm_tree(c->stage);
         free(jp);
     }
+    /* a run that made the bag's directory and failed before its first commit leaves nothing
+     * behind (not an empty folder holding only the lock) */
+    int undo = 0;
+    if (c->made_bag && c->work) {
+        char *sp = bt_path_join(c->bag, ARC_STATE_NAME), *jp = bt_path_join(c->work, "journal");
+        struct stat sb;
+        undo = stat(sp, &sb) != 0 && stat(jp, &sb) != 0;
+        free(sp);
+        free(jp);
+        if (undo) bt_rm_tree(c->work);
+    }
+    if (c->lockfd >= 0) close(c->lockfd); /* releases the lock, after the stage is gone */
+    if (undo) rmdir(c->bag); /* (only when empty) */
     free(c->bag);
     free(c->work);
     free(c->stage);
     free(c->stage_data);
-    if (c->lockfd >= 0) close(c->lockfd); /* releases the lock, after the stage is gone */
     pthread_mutex_destroy(&c->mu);
 }
 
@@ -112,6 +124,8 @@ bt_status arc_open(arc_ctx *c, int must_be_new, bt_err *e) {
     c->bag = bt_xstrdup(c->o->out);
     size_t bl = strlen(c->bag);
     while (bl > 1 && c->bag[bl - 1] == '/') c->bag[--bl] = '\0';
+    struct stat bs;
+    c->made_bag = stat(c->bag, &bs) != 0;
     bt_status st = bt_mkdirs(c->bag, 0755, e);
     if (st != BT_OK) return st;
     /* Refuse to turn a directory with other things in it into a bag. */

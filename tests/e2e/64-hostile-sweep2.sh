@@ -182,6 +182,49 @@ hrun archive --merge "$A/s1" "$A/s2" -o "$A/m2"
 [ "$rc" -eq 0 ] && ! grep -q 'not given' "$OUT/err" && pass "merge of both shards: no warning" \
     || fail "merge of both shards (exit $rc: $(tail -c 300 "$OUT/err"))"
 
+# --- a shard bag whose state names a file outside it (its manifests made to match): the merge
+# is refused and copies nothing, a re-run deletes nothing outside, a failed run on a new bag
+# leaves no folder behind
+echo 'nội dung bí mật' >"$OUT/secret.pdf"; echo 'giữ nguyên' >"$OUT/victim.txt"
+tamper() { # BAG PATH : every article's PDF path in BAG's state becomes PATH; the tag manifest follows
+    python3 - "$1" "$2" <<'PY'
+import hashlib, json, sys
+bag, path = sys.argv[1:]
+lines = open(f'{bag}/bantin-state.jsonl', encoding='utf-8').read().splitlines()
+out = lines[:1]
+for l in lines[1:]:
+    j = json.loads(l)
+    if j.get('kind') == 'article' and 'pdf' in j: j['pdf']['path'] = path
+    out.append(json.dumps(j, ensure_ascii=False))
+open(f'{bag}/bantin-state.jsonl', 'w', encoding='utf-8').write('\n'.join(out) + '\n')
+h = hashlib.sha256(open(f'{bag}/bantin-state.jsonl', 'rb').read()).hexdigest()
+tm = [(h + '  bantin-state.jsonl') if x.endswith('  bantin-state.jsonl') else x
+      for x in open(f'{bag}/tagmanifest-sha256.txt').read().splitlines()]
+open(f'{bag}/tagmanifest-sha256.txt', 'w').write('\n'.join(tm) + '\n')
+PY
+}
+cp -r "$A/s1" "$A/evil"
+tamper "$A/evil" "../../../secret.pdf"
+hrun verify "$A/evil"
+[ "$rc" -eq 0 ] && pass "tampered shard: its manifests match (verify passes)" || fail "tampered shard: verify exit $rc"
+hrun archive -q --merge "$A/evil" "$A/s2" -o "$A/em"
+[ "$rc" -eq 3 ] && [ ! -e "$A/em" ] && grep -q 'evil/bantin-state.jsonl line [0-9]* is not a state record' "$OUT/err" \
+    && pass "tampered shard naming ../../../secret.pdf: merge refused (exit 3), no folder left" \
+    || fail "tampered shard: merge (exit $rc: $(head -c 200 "$OUT/err"); $(ls -A "$A/em" 2>&1 | head -c 100))"
+grep -rqF 'bí mật' "$A/em" 2>/dev/null && fail "tampered shard: the outside file copied into the merge" \
+    || pass "tampered shard: nothing outside the bag copied"
+mkdir -p "$A/vsrc"; cp "$FIX/text/001.txt" "$A/vsrc/a.txt"
+hrun archive -q "$A/vsrc" -o "$A/vbag" -j 1
+tamper "$A/vbag" "../../victim.txt"
+echo 'Đoạn thêm vào cuối bài.' >>"$A/vsrc/a.txt"
+hrun archive -q "$A/vsrc" -o "$A/vbag" -j 1
+[ "$rc" -eq 3 ] && grep -q 'bantin-state.jsonl line [0-9]* is not a state record' "$OUT/err" && [ "$(cat "$OUT/victim.txt")" = 'giữ nguyên' ] \
+    && pass "a bag's state naming ../../victim.txt: the re-run refused (exit 3), the file outside untouched" \
+    || fail "a bag's state naming a file outside (exit $rc: $(head -c 200 "$OUT/err"); victim: $(cat "$OUT/victim.txt" 2>&1))"
+hrun archive -q "$A/missing-src" -o "$A/newbag"
+[ "$rc" -eq 3 ] && [ ! -e "$A/newbag" ] && pass "a failed first run: no bag folder left behind" \
+    || fail "a failed first run (exit $rc; left: $(ls -A "$A/newbag" 2>&1 | head -c 100))"
+
 # --- a WARC record over the input limit: named, not counted among "not an HTML page" -----------
 python3 - "$G/big.warc.gz" <<'PY'
 import gzip, sys
