@@ -120,6 +120,15 @@ if [ -x /usr/bin/time ] && [ -z "${BANTIN_SANITIZED:-}" ]; then
         || fail "40 images of 49 megapixels: $((${kb:-0} / 1024)) MB of memory to check them"
 fi
 
+# --- srcset of 10,000 candidates, none there but the last: bounded, the image found ------------
+python3 -c "import sys; sys.stdout.write('<html><head><meta charset=utf-8><title>srcset</title></head><body><article><h1>srcset</h1><p>Đoạn mở đầu của bài viết, đủ dài để được giữ lại làm nội dung chính của trang.</p><img alt=\"s\" srcset=\"' + ', '.join('img/no%d.png %dw' % (i, 10000 - i) for i in range(10000)) + ', img/good.png 1w\"><p>Đoạn cuối cùng.</p></article></body></html>')" >"$G/srcset.html"
+timed timeout -k 5 "$HT" "$BANTIN" parse --json "$G/srcset.html" >"$OUT/res" 2>"$OUT/err"
+why=$(hbad); [ -z "$why" ] && [ "$rc" -ne 0 ] && why="exit $rc: $(head -c 200 "$OUT/err")"
+[ -z "$why" ] && [ "$cpu_ms" -gt 3000 ] && why="$cpu_ms ms CPU"
+[ -z "$why" ] && [ "$(wc -l <"$OUT/err")" -gt 3 ] && why="$(wc -l <"$OUT/err") lines of messages"
+if [ -z "$why" ]; then pass "srcset of 10,000 candidates: parsed in $cpu_ms ms CPU, a few lines of messages"
+else fail "srcset of 10,000 candidates ($why)"; fi
+
 # --- a text of more than 10 MB in one piece: a warning, not a page silently cut ----------------
 python3 -c "import sys; sys.stdout.write('<html><head><meta charset=utf-8><title>Dài</title></head><body><article><h1>Dài</h1><p>' + 'chữ ' * 2000000 + '</p><p>Đoạn cuối cùng.</p></article></body></html>')" >"$G/bigtext.html"
 accepted "12 MB text in one piece: parse" parse "$G/bigtext.html"
@@ -257,6 +266,11 @@ open(f'{d}/bad.rss', 'w').write(rss('<item><link>javascript:alert(1)</link></ite
                                      '<item><link>vbscript:x</link></item><item><link>a0.html</link></item>'))
 dated = [(0, 'Mon, 01 Jan 2018 10:00:00 +0000'), (1, 'Tue, 02 Jan 2018 10:00:00 +0000'), (2, 'Wed, 01 Nov 2023 10:00:00 +0700')]
 open(f'{d}/dated.rss', 'w').write(rss(''.join(f'<item><title>Bài {i}</title><link>a{i}.html</link><pubDate>{t}</pubDate></item>' for i, t in dated)))
+open(f'{d}/self.rss', 'w').write(rss('<item><link>self.rss</link></item><item><link>a1.html</link></item>'))
+open(f'{d}/rel.rss', 'w').write(rss('<item><link>a0.html</link></item><item><link>/a1.html</link></item><item><link>../../a2.html</link></item>'))
+ent = ''.join(f'<!ENTITY e{i} "{"&e%d;" % (i - 1) * 10 if i else "ha"}">' for i in range(9))
+open(f'{d}/xxe.rss', 'w').write('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">' + ent + ']>'
+                                '<rss version="2.0"><channel><title>&e8;&x;</title><item><title>&e8;</title><link>a0.html</link></item></channel></rss>')
 open(f'{d}/never.rss', 'w').write(rss(''.join(f'<item><link>/sleep/60000/a{i}.html</link></item>' for i in range(3))))
 PY
 if web_start "$W"; then
@@ -273,6 +287,21 @@ if web_start "$W"; then
     [ "$rc" -eq 0 ] && ! grep -q '/a[01].html' "$WLOG" && grep -q '/a2.html' "$WLOG" && grep -q '2 feed items dated before --since not fetched' "$OUT/err" \
         && pass "archive --since: feed items dated before it are not fetched" \
         || fail "archive --since: feed items dated before it ($(cut -f2 "$WLOG" | tr '\n' ' '); exit $rc)"
+    hrun parse "$U/self.rss"
+    [ "$rc" -eq 1 ] && [ "$(wc -l <"$OUT/res")" -eq 1 ] && grep -q "bantin: $U/self.rss: an RSS feed where an article page was expected" "$OUT/err" \
+        && pass "a feed that lists itself: that item named, the other read (exit 1)" \
+        || fail "a feed that lists itself (exit $rc: $(head -c 300 "$OUT/err"))"
+    hrun parse "$U/rel.rss"
+    [ "$rc" -eq 0 ] && [ "$(wc -l <"$OUT/res")" -eq 3 ] && pass "a feed of relative links: each resolved and read" \
+        || fail "a feed of relative links (exit $rc, $(wc -l <"$OUT/res") articles: $(head -c 300 "$OUT/err"))"
+    X=$OUT/xxe; mkdir -p "$X" # (refused looks for temp files beside its output)
+    refused "a feed declaring entities (XXE, billion laughs): parse" "$U/xxe.rss" - parse "$U/xxe.rss"
+    ! grep -q 'root:\|hahaha' "$OUT/res" "$OUT/err" && pass "a feed declaring entities: nothing of them expanded" \
+        || fail "a feed declaring entities: expanded"
+    refused "a feed declaring entities (XXE, billion laughs): epub" "$U/xxe.rss" "$X/x.epub" epub "$U/xxe.rss" -o "$X/x.epub"
+    timed timeout -k 5 "$WT" "$BANTIN" parse --timeout 2 "$U/sleep/60000/a0.html" >/dev/null 2>"$OUT/err"
+    [ "$rc" -eq 3 ] && [ "$(grep -c 'sleep/60000/a0.html: timed out' "$OUT/err")" -eq 1 ] \
+        && pass "a page whose server never answers: timed out (exit 3)" || fail "a page whose server never answers (exit $rc: $(head -c 300 "$OUT/err"))"
     timed timeout -k 5 "$WT" "$BANTIN" parse --timeout 2 "$U/never.rss" >/dev/null 2>"$OUT/err"
     n=$(grep -c 'sleep/60000/a[0-9].html: timed out' "$OUT/err")
     [ "$rc" -eq 3 ] && [ "$n" -eq 3 ] && [ "$cpu_ms" -lt 5000 ] && pass "a server that never answers: each item named, timed out (exit 3)" \
