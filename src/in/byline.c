@@ -148,6 +148,25 @@ static void cut_agency(char *s)
     *e = '\0';
 }
 
+/* "Bài: Lê Phương - Ảnh: Bình Minh", "Lê Phương - Ảnh: Bình Minh", "Text: A, Photos: B": the
+ * writer, not the photographer; the photo credit is cut off t (in place). */
+static void cut_photo_credit(char *t)
+{
+    static const char *const photo_labels[] = {"ảnh:", "Ảnh:", "ẢNH:", "photo:", "photos:", "Photo:",
+                                               "Photos:", "foto:", "Foto:", "Fotos:", "video:", "Video:",
+                                               "đồ họa:", "Đồ họa:", NULL};
+    for (const char *const *l = photo_labels; *l; l++) {
+        char *at = strstr(t, *l);
+        if (!at || at == t) continue;
+        /* a label before ("Bài: A - Ảnh: B") or a separator ("A - Ảnh: B", "A, ảnh: B") */
+        int sep = at - t >= 2 && at[-1] == ' ' && strchr("-|,/", at[-2]);
+        if (at - t >= 4 && !sep) sep = at[-1] == ' ' && (strncmp(at - 4, "–", 3) == 0 || strncmp(at - 4, "—", 3) == 0);
+        if (!sep && (!strchr(t, ':') || strchr(t, ':') >= at)) continue;
+        *at = '\0';
+        trim_separators(t); /* " - ", " – ", ", " before the photo label */
+    }
+}
+
 /* "Lê Phương lephuong@baomau.vn", "Jane Doe Email: jane@example.com", "Jane Doe @janedoe": an
  * author box gives the address or handle after the name; the byline ends before it (in place). */
 static void cut_contact(char *t)
@@ -187,16 +206,7 @@ char *bt_byline_clean(const char *s)
         *e = '\0';
         cut_agency(t);
     }
-    /* "Bài: Lê Phương - Ảnh: Bình Minh", "Text: A, Photos: B": the writer, not the photographer */
-    static const char *const photo_labels[] = {"ảnh:", "Ảnh:", "ẢNH:", "photo:", "photos:", "Photo:",
-                                               "Photos:", "foto:", "Foto:", "Fotos:", "video:", "Video:",
-                                               "đồ họa:", "Đồ họa:", NULL};
-    for (const char *const *l = photo_labels; *l; l++) {
-        char *at = strstr(t, *l);
-        if (!at || at == t || !strchr(t, ':') || strchr(t, ':') >= at) continue; /* a label before */
-        *at = '\0';
-        trim_separators(t); /* " - ", " – ", ", " before the photo label */
-    }
+    cut_photo_credit(t);
     char *p = t;
     /* "Текст: Name" / "Foo: Name": a short label before a colon */
     char *colon = strchr(p, ':');
@@ -393,6 +403,30 @@ static char *names_alone(const char *t)
     return bt_buf_detach(&out, NULL);
 }
 
+/* "ThS.BS Nguyễn Văn An - Bệnh viện Bạch Mai", "TS Lê Phương, Viện Dinh dưỡng": an expert
+ * signing the article, with the place they work at: the name, or NULL. */
+static char *name_and_workplace(const char *t)
+{
+    static const char *const places[] = {"Bệnh viện ", "BV ", "Viện ", "Khoa ", "Trường ", "Đại học ",
+                                         "Học viện ", "Trung tâm ", "Sở ", "Bộ ", "Cục ", "Tổng cục ",
+                                         "Công ty ", "Tập đoàn ", "Ngân hàng ", "Hội ", "Hiệp hội ",
+                                         "Phòng khám ", "Ủy ban ", "UBND ", "Quỹ ", NULL};
+    static const char *const seps[] = {" - ", " – ", ", ", NULL};
+    for (const char *const *sp = seps; *sp; sp++) {
+        const char *at = strstr(t, *sp);
+        if (!at || at == t) continue;
+        const char *w = at + strlen(*sp);
+        int place = 0;
+        for (const char *const *pl = places; *pl && !place; pl++) place = strncmp(w, *pl, strlen(*pl)) == 0;
+        if (!place || strpbrk(w, ".;:!?")) continue;
+        char *name = bt_text_clean(t, (size_t)(at - t));
+        size_t nl = strlen(name);
+        if (nl && bt_byline_is_name(name, nl) && strchr(name, ' ')) return name;
+        free(name);
+    }
+    return NULL;
+}
+
 char *bt_byline_from_line(const char *line, int *source)
 {
     int dummy;
@@ -446,6 +480,8 @@ char *bt_byline_from_line(const char *line, int *source)
             goto done;
         }
     cut_agency(t);
+    cut_photo_credit(t); /* "Lê Phương - Ảnh: Bình Minh" */
+    if ((r = name_and_workplace(t))) goto done;
     if ((r = names_alone(t))) goto done;
     /* a name alone, maybe with a separator left over from a date after it */
     size_t n = trim_separators(t);

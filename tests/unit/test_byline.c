@@ -47,6 +47,8 @@ static void t_clean(void)
     CLEAN("short label before colon", "Текст: Иван Петров", "Иван Петров");
     CLEAN("separator after the name", "Bình Minh - ", "Bình Minh");
     CLEAN("pipe before a date", "Minh Anh | 22/10/2025", "Minh Anh");
+    CLEAN("writer and photographer without a label before", "Lê Phương - Ảnh: Bình Minh", "Lê Phương");
+    CLEAN("writer and photographer after an en dash", "Lê Phương – ảnh: Bình Minh", "Lê Phương");
     CLEAN("e-mail after the name", "Lê Phương lephuong@baomau.vn", "Lê Phương");
     CLEAN("labelled e-mail after the name", "Jane Doe Email: jane@example.com", "Jane Doe");
 #undef CLEAN
@@ -104,6 +106,10 @@ static void t_lines(void)
     LINE("source line naming two outlets", "Nguồn: Reuters, AFP", "Reuters; AFP", 1);
     LINE("source line naming outlets with a slash", "Theo AFP/Reuters", "AFP; Reuters", 1);
     LINE("brackets inside are kept", "(Theo) kế hoạch (mới)", NULL, 0);
+    LINE("expert and workplace", "ThS.BS Nguyễn Văn An - Bệnh viện Bạch Mai", "ThS.BS Nguyễn Văn An", 0);
+    LINE("expert, workplace", "TS Lê Phương, Viện Dinh dưỡng Quốc gia", "TS Lê Phương", 0);
+    LINE("name and a sentence about a hospital is no byline", "Thu Hà - Bệnh viện quá tải.", NULL, 0);
+    LINE("writer - photographer", "Lê Phương - Ảnh: Bình Minh", "Lê Phương", 0);
     LINE("photo credit is no byline", "Ảnh: Hiểu Nhân", NULL, 0);
     LINE("a sentence is no byline", "Hà Nội mưa to.", NULL, 0);
     LINE("one capitalised word is no byline", "Tin", NULL, 0);
