@@ -538,6 +538,11 @@ bt_image *bt_image_load(const char *src, const char *base_dir, bt_article *a)
         bt_article_warn(a, "image refused: %s (file: URLs are not followed)", shown);
         return NULL;
     }
+    if (has_scheme(src) && strncasecmp(src, "http:", 5) != 0 && strncasecmp(src, "https:", 6) != 0 &&
+        strncasecmp(src, "ftp:", 4) != 0) { /* javascript:, vbscript:, about: ...: no image at all */
+        bt_article_warn(a, "image refused: %s (not an image address)", shown);
+        return NULL;
+    }
     if (strncmp(src, "//", 2) == 0 || has_scheme(src)) {
         bt_article_warn(a, "image not fetched: %s (remote; bantin works offline)", shown);
         return NULL;

@@ -140,6 +140,11 @@ page "Liên kết" '<a href="javascript:alert(1)">js</a> <a href=" JaVa&#x09;scr
     '<base href="javascript:alert(1)//">' >"$G/links.html"
 page "Liên kết" '<img src="x.png"><a href="a.html">tương đối</a>' '<base href="file:///etc/">' >"$G/base.html"
 printf '<html><head><meta charset="utf-8"><title>A\357\277\276\357\277\277B \342\200\256\342\201\246abc\342\201\251 \355\240\275\355\270\200 \300\257</title><meta name="author" content="X\357\277\276Y \342\200\256Z"></head><body><article><h1>A\357\277\276B</h1><p>Đoạn mở đầu của bài viết, đủ dài để được giữ lại làm nội dung chính.</p></article></body></html>\n' >"$G/chars.html"
+hrun parse "$G/links.html"
+[ "$rc" -eq 0 ] && grep -q 'image refused: javascript:alert(1) (not an image address)' "$OUT/err" \
+    && grep -q 'image refused: vbscript:x (not an image address)' "$OUT/err" \
+    && pass "javascript: and vbscript: images: refused as no image address" \
+    || fail "javascript: and vbscript: images (exit $rc: $(head -c 300 "$OUT/err"))"
 for f in links base chars; do
     accepted "$f: epub" epub "$G/$f.html" -o "$OUT/$f.epub"
     python3 - "$OUT/$f.epub" <<'PY' && pass "$f: EPUB well-formed, no script, handler, javascript:/vbscript:/file:/data: URL or noncharacter" \
