@@ -16,7 +16,7 @@
 
 #include "text.h"
 
-#define BT_CS_PRESCAN 32768 /* bytes searched for a declaration */
+#define CS_PRESCAN 32768 /* bytes searched for a declaration */
 
 static int ci_prefix(const char *s, const char *end, const char *p)
 {
@@ -143,7 +143,7 @@ static int charset_from_content(const char *v, size_t vl, char *name, size_t nam
 void bt_charset_declared(const char *buf, size_t len, char *name, size_t namesz)
 {
     name[0] = '\0';
-    const char *end = buf + (len < BT_CS_PRESCAN ? len : BT_CS_PRESCAN);
+    const char *end = buf + (len < CS_PRESCAN ? len : CS_PRESCAN);
     /* <?xml version="1.0" encoding="..."?> */
     if (ci_prefix(buf, end, "<?xml")) {
         const char *q = memchr(buf, '>', (size_t)(end - buf));

@@ -17,7 +17,7 @@
 #include "text.h"
 
 /* No entity loader at all: nothing outside the page is ever read. */
-static xmlParserInputPtr bt_no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+static xmlParserInputPtr no_entities(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
     (void)url;
     (void)id;
@@ -322,7 +322,7 @@ bt_status bt_html_parse_from(const char *buf, size_t len, const char *base_dir,
     }
 
     xmlExternalEntityLoader old = xmlGetExternalEntityLoader();
-    xmlSetExternalEntityLoader(bt_no_entities);
+    xmlSetExternalEntityLoader(no_entities);
     htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
     if (!ctxt) {
         xmlSetExternalEntityLoader(old);

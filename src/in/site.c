@@ -10,8 +10,8 @@
 
 #include "util.h"
 
-#define BT_SITE_MAX_RULES 256
-#define BT_SITE_MAX_FILE (256 * 1024)
+#define SITE_MAX_RULES 256
+#define SITE_MAX_FILE (256 * 1024)
 
 typedef struct {
     bt_site_kind kind;
@@ -85,7 +85,7 @@ bt_site_rules *bt_site_rules_parse(const char *text)
             r->hosts[r->nhosts++] = bt_xstrndup(v, (size_t)(ve - v));
         } else if ((kl == 7 && strncmp(k, "content", 7) == 0) || (kl == 6 && strncmp(k, "remove", 6) == 0)) {
             sel s;
-            if (r->nsels >= BT_SITE_MAX_RULES || !parse_sel(v, (size_t)(ve - v), &s)) goto bad;
+            if (r->nsels >= SITE_MAX_RULES || !parse_sel(v, (size_t)(ve - v), &s)) goto bad;
             s.kind = kl == 7 ? BT_SITE_CONTENT : BT_SITE_REMOVE;
             r->sels = bt_xrealloc(r->sels, (size_t)(r->nsels + 1) * sizeof *r->sels);
             r->sels[r->nsels++] = s;
@@ -161,7 +161,7 @@ static void sites_load(void)
         char *text = NULL;
         size_t len;
         bt_err e;
-        if (bt_read_file(path, BT_SITE_MAX_FILE, &text, &len, &e) == BT_OK) {
+        if (bt_read_file(path, SITE_MAX_FILE, &text, &len, &e) == BT_OK) {
             bt_site_rules *r = bt_site_rules_parse(text);
             if (r) {
                 sites = bt_xrealloc(sites, (nsites + 1) * sizeof *sites);

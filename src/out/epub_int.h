@@ -21,7 +21,7 @@
 typedef struct {
     const char *toc, *articles, *uncategorized, *undated, *source, *cover, *unknown_author,
         *digest, *start;
-} bt_epub_labels;
+} epub_labels;
 
 /* ---------------------------------------------------------------------------------------------
  * Compressing ahead. Deflating the entries is the largest single cost of a book, so each file is
@@ -58,17 +58,17 @@ typedef struct {
     size_t n, cap, next;
     int closing, threaded;
     pthread_t th;
-} bt_zpack;
+} zpack;
 
 /* threads: 1 = deflate on the calling thread only, at the end (e.g. when the caller runs books
  * in parallel already); otherwise one helper thread when the machine has more than one CPU. */
-void zpack_init(bt_zpack *pk, int threads);
+void zpack_init(zpack *pk, int threads);
 /* Queue data (which must stay unchanged and alive until zpack_free) for deflating. */
-zjob *zpack_push(bt_zpack *pk, const unsigned char *data, size_t len, int level);
+zjob *zpack_push(zpack *pk, const unsigned char *data, size_t len, int level);
 /* Deflate what is still queued (the calling thread helps), and stop the helper. With abandon,
  * what is queued is dropped instead (the book failed). */
-void zpack_finish(bt_zpack *pk, int abandon);
-void zpack_free(bt_zpack *pk);
+void zpack_finish(zpack *pk, int abandon);
+void zpack_free(zpack *pk);
 
 /* ---------------------------------------------------------------------------------------------
  * The package being built: a list of files in their final order. */
@@ -81,20 +81,20 @@ typedef struct {
     unsigned char *data; /* owned */
     size_t len;
     int store;          /* 1: do not compress */
-    zjob *z;         /* its deflate stream, once queued (owned by the book's bt_zpack) */
+    zjob *z;            /* its deflate stream, once queued (owned by the book's zpack) */
 } epub_file;
 
 typedef struct {
     epub_file *f;
     size_t n, cap;
-} bt_epub_files;
+} epub_files;
 
 /* ---------------------------------------------------------------------------------------------
  * The code points a book displays (for font subsetting): one bit per Unicode scalar value, set
  * for every character written, read back in ascending order. A plain bitmap rather than a
  * general set: adding is the inner loop of writing the text. */
 
-#define BT_CPSET_WORDS (0x110000 / 64)
+#define CPSET_WORDS (0x110000 / 64)
 uint64_t *cpset_new(void); /* empty; free() it */
 void cpset_add(uint64_t *set, uint32_t cp);
 
@@ -107,25 +107,25 @@ typedef struct {
     xmlTextWriterPtr w;
     int failed;
     uint64_t *cps; /* NULL: do not collect */
-} bt_xw;
+} xw;
 
 /* A copy of s that is valid UTF-8 with no character XML 1.0 forbids. Heap string. */
 char *epub_xml_clean(const char *s);
 /* A document in memory; cps: where to collect the code points of the text (NULL: nowhere).
  * -1 when no writer could be made. */
-int xw_open(bt_xw *x, uint64_t *cps);
+int xw_open(xw *x, uint64_t *cps);
 /* Finish the document; on success hand over its bytes (heap) and return 0. */
-int xw_close(bt_xw *x, unsigned char **out, size_t *len);
-void xw_start(bt_xw *x, const char *name);
-void xw_end(bt_xw *x);
-void xw_fend(bt_xw *x); /* an end tag that stays explicit (never <x/>), e.g. XHTML ones */
-void xw_attr(bt_xw *x, const char *name, const char *val);
-void xw_nl(bt_xw *x);
-void xw_text(bt_xw *x, const char *s);
-void xw_elem(bt_xw *x, const char *name, const char *cls, const char *text); /* <name [class=cls]>text</name> */
+int xw_close(xw *x, unsigned char **out, size_t *len);
+void xw_start(xw *x, const char *name);
+void xw_end(xw *x);
+void xw_fend(xw *x); /* an end tag that stays explicit (never <x/>), e.g. XHTML ones */
+void xw_attr(xw *x, const char *name, const char *val);
+void xw_nl(xw *x);
+void xw_text(xw *x, const char *s);
+void xw_elem(xw *x, const char *name, const char *cls, const char *text); /* <name [class=cls]>text</name> */
 /* <html> ... <head> with title and stylesheet, then <body>; and their end. */
-void xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *body_class);
-void xw_xhtml_tail(bt_xw *x);
+void xw_xhtml_head(xw *x, const char *lang, const char *title, const char *body_class);
+void xw_xhtml_tail(xw *x);
 
 /* Ordering and grouping. */
 typedef struct {
@@ -141,20 +141,20 @@ typedef struct {
     size_t group;      /* group index */
     bt_sort sort;      /* the order asked for (copied into each item for qsort) */
     size_t pos;        /* position after sorting, before grouping */
-} bt_epub_item;
+} epub_item;
 
 typedef struct {
     char *key, *label;
     size_t first; /* first item (index into the ordered items) */
     size_t count;
-} bt_epub_group;
+} epub_group;
 
 /* ---------------------------------------------------------------------------------------------
  * The book. */
 
 typedef struct {
     const bt_epub_opts *o;
-    const bt_epub_labels *L;
+    const epub_labels *L;
     int vi;
     char *lang;
     char *title;
@@ -162,39 +162,39 @@ typedef struct {
     char modified[32];
     char date[32];
     char *date_range; /* "" when unknown */
-    bt_epub_item *items;
+    epub_item *items;
     size_t n;
-    bt_epub_group *groups;
+    epub_group *groups;
     size_t ngroups;
     int two_level;
     int digest;
-    uint64_t *cps;        /* the characters the pages display (bt_cpset_*) */
-    bt_epub_files files;  /* XHTML pages and images, in spine/manifest order */
-    bt_epub_files fonts;
-    bt_zpack pack;        /* the entries being deflated ahead */
+    uint64_t *cps;    /* the characters the pages display (cpset_*) */
+    epub_files files; /* XHTML pages and images, in spine/manifest order */
+    epub_files fonts;
+    zpack pack;       /* the entries being deflated ahead */
     size_t queued, fonts_queued; /* files and fonts queued so far */
     char *cover_name; /* "images/cover.jpg" or NULL */
     unsigned char *css;
     size_t css_len;
     const bt_template *tpl; /* o->tpl, or the default template (owned_tpl) */
     bt_template *owned_tpl;
-} bt_book;
+} book;
 
 /* The package files, written from the book (heap bytes in *out). */
-bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e);
-bt_status epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e);
-bt_status epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e);
+bt_status epub_nav(book *b, unsigned char **out, size_t *olen, bt_err *e);
+bt_status epub_ncx(book *b, unsigned char **out, size_t *olen, bt_err *e);
+bt_status epub_opf(book *b, unsigned char **out, size_t *olen, bt_err *e);
 bt_status epub_container(unsigned char **out, size_t *olen, bt_err *e);
 
 /* The entries deflated ahead, by name (NULL: libzip deflates it). */
 typedef struct {
     const zjob *container, *opf, *nav, *ncx, *css;
-} bt_epub_zjobs;
+} epub_zjobs;
 
 /* The book's container in memory (*out, heap): mimetype, the package files, the fonts and the
  * pages, in a fixed order with fixed times and attributes. */
-bt_status epub_zip(bt_book *b, const unsigned char *container, size_t clen, const unsigned char *opf, size_t olen,
+bt_status epub_zip(book *b, const unsigned char *container, size_t clen, const unsigned char *opf, size_t olen,
                    const unsigned char *nav, size_t nlen, const unsigned char *ncx, size_t xlen,
-                   const bt_epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e);
+                   const epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e);
 
 #endif

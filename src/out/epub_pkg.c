@@ -13,16 +13,16 @@
 #define NS_CONTAINER "urn:oasis:names:tc:opendocument:xmlns:container"
 
 /* The label of an article in the tables of contents: "Title (27/05/2023)". */
-static char *epub_toc_label(const bt_epub_item *it)
+static char *epub_toc_label(const epub_item *it)
 {
     const char *t = it->a->title && *it->a->title ? it->a->title : "—";
     if (*it->date_label) return bt_xasprintf("%s (%s)", t, it->date_label);
     return bt_xstrdup(t);
 }
 
-bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+bt_status epub_nav(book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
-    bt_xw x;
+    xw x;
     if (xw_open(&x, b->cps) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xw_xhtml_head(&x, b->lang, b->L->toc, "toc");
     xw_start(&x, "nav");
@@ -34,7 +34,7 @@ bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
     xw_start(&x, "ol");
     xw_nl(&x);
     for (size_t g = 0; g < b->ngroups; g++) {
-        const bt_epub_group *gr = &b->groups[g];
+        const epub_group *gr = &b->groups[g];
         if (b->two_level) {
             char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
             xw_start(&x, "li");
@@ -48,7 +48,7 @@ bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
             free(lab);
         }
         for (size_t i = gr->first; i < gr->first + gr->count; i++) {
-            const bt_epub_item *it = &b->items[i];
+            const epub_item *it = &b->items[i];
             const char *t = it->a->title && *it->a->title ? it->a->title : "—";
             xw_start(&x, "li");
             xw_start(&x, "a");
@@ -112,7 +112,7 @@ bt_status epub_nav(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
     return BT_OK;
 }
 
-static void ncx_point(bt_xw *x, size_t *np, int order, const char *label, const char *src)
+static void ncx_point(xw *x, size_t *np, int order, const char *label, const char *src)
 {
     char id[32], po[32];
     snprintf(id, sizeof id, "np%zu", ++*np);
@@ -128,9 +128,9 @@ static void ncx_point(bt_xw *x, size_t *np, int order, const char *label, const 
     xw_end(x);
 }
 
-bt_status epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+bt_status epub_ncx(book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
-    bt_xw x;
+    xw x;
     size_t np = 0;
     int order = 0;
     if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
@@ -160,7 +160,7 @@ bt_status epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
     /* playOrder follows the reading order; a group entry shares its first article's number
      * because both point at the same file. */
     for (size_t g = 0; g < b->ngroups; g++) {
-        const bt_epub_group *gr = &b->groups[g];
+        const epub_group *gr = &b->groups[g];
         if (b->two_level) {
             char *lab = bt_xasprintf("%s (%zu)", gr->label, gr->count);
             ncx_point(&x, &np, order + 1, lab, b->items[gr->first].file);
@@ -182,7 +182,7 @@ bt_status epub_ncx(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
 
 /* Item i's article string field at off (author, category...) when it is set and no earlier
  * item has the same (the metadata lists each value once), else NULL. */
-static const char *first_value(const bt_book *b, size_t i, size_t off)
+static const char *first_value(const book *b, size_t i, size_t off)
 {
     const char *v = *(char *const *)((const char *)b->items[i].a + off);
     if (!v || !*v) return NULL;
@@ -193,9 +193,9 @@ static const char *first_value(const bt_book *b, size_t i, size_t off)
     return v;
 }
 
-bt_status epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
+bt_status epub_opf(book *b, unsigned char **out, size_t *olen, bt_err *e)
 {
-    bt_xw x;
+    xw x;
     if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xmlTextWriterSetIndent(x.w, 1);
     xw_start(&x, "package");
@@ -292,7 +292,7 @@ bt_status epub_opf(bt_book *b, unsigned char **out, size_t *olen, bt_err *e)
 
 bt_status epub_container(unsigned char **out, size_t *olen, bt_err *e)
 {
-    bt_xw x;
+    xw x;
     if (xw_open(&x, NULL) < 0) return bt_err_set(e, BT_ENOMEM, "cannot create XML writer");
     xmlTextWriterSetIndent(x.w, 1);
     xw_start(&x, "container");

@@ -55,7 +55,7 @@ char *epub_xml_clean(const char *s)
 
 uint64_t *cpset_new(void)
 {
-    return bt_xcalloc(BT_CPSET_WORDS, sizeof(uint64_t));
+    return bt_xcalloc(CPSET_WORDS, sizeof(uint64_t));
 }
 
 void cpset_add(uint64_t *set, uint32_t cp)
@@ -64,7 +64,7 @@ void cpset_add(uint64_t *set, uint32_t cp)
 }
 
 
-int xw_open(bt_xw *x, uint64_t *cps)
+int xw_open(xw *x, uint64_t *cps)
 {
     memset(x, 0, sizeof *x);
     x->buf = xmlBufferCreate();
@@ -81,7 +81,7 @@ int xw_open(bt_xw *x, uint64_t *cps)
 }
 
 /* Finish the document; on success hand over its bytes (heap) and return 0. */
-int xw_close(bt_xw *x, unsigned char **out, size_t *len)
+int xw_close(xw *x, unsigned char **out, size_t *len)
 {
     int rc = -1;
     if (xmlTextWriterEndDocument(x->w) < 0) x->failed = 1;
@@ -101,26 +101,26 @@ int xw_close(bt_xw *x, unsigned char **out, size_t *len)
     return rc;
 }
 
-void xw_start(bt_xw *x, const char *name)
+void xw_start(xw *x, const char *name)
 {
     if (xmlTextWriterStartElement(x->w, BAD_CAST name) < 0) x->failed = 1;
 }
-void xw_end(bt_xw *x)
+void xw_end(xw *x)
 {
     if (xmlTextWriterEndElement(x->w) < 0) x->failed = 1;
 }
 /* End an element that must keep an explicit end tag (never <x/>), e.g. XHTML ones. */
-void xw_fend(bt_xw *x)
+void xw_fend(xw *x)
 {
     if (xmlTextWriterFullEndElement(x->w) < 0) x->failed = 1;
 }
-void xw_attr(bt_xw *x, const char *name, const char *val)
+void xw_attr(xw *x, const char *name, const char *val)
 {
     char *c = epub_xml_clean(val);
     if (xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST c) < 0) x->failed = 1;
     free(c);
 }
-void xw_nl(bt_xw *x)
+void xw_nl(xw *x)
 {
     if (xmlTextWriterWriteRaw(x->w, BAD_CAST "\n") < 0) x->failed = 1;
 }
@@ -162,7 +162,7 @@ static int text_scan(uint64_t *set, const char *s, size_t len)
     return r;
 }
 
-void xw_text(bt_xw *x, const char *s)
+void xw_text(xw *x, const char *s)
 {
     /* the common case, text that is clean already, is written as it is, without a copy */
     const char *w = s ? s : "";
@@ -184,7 +184,7 @@ void xw_text(bt_xw *x, const char *s)
     free(c);
 }
 /* <name [class=cls]>text</name> */
-void xw_elem(bt_xw *x, const char *name, const char *cls, const char *text)
+void xw_elem(xw *x, const char *name, const char *cls, const char *text)
 {
     xw_start(x, name);
     if (cls) xw_attr(x, "class", cls);
@@ -193,7 +193,7 @@ void xw_elem(bt_xw *x, const char *name, const char *cls, const char *text)
 }
 
 /* <html> ... <head> with title and stylesheet, then <body>. */
-void xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *body_class)
+void xw_xhtml_head(xw *x, const char *lang, const char *title, const char *body_class)
 {
     if (xmlTextWriterWriteDTD(x->w, BAD_CAST "html", NULL, NULL, NULL) < 0) x->failed = 1;
     xw_nl(x);
@@ -226,7 +226,7 @@ void xw_xhtml_head(bt_xw *x, const char *lang, const char *title, const char *bo
     xw_nl(x);
 }
 
-void xw_xhtml_tail(bt_xw *x)
+void xw_xhtml_tail(xw *x)
 {
     xw_fend(x); /* body */
     xw_nl(x);

@@ -18,15 +18,15 @@ typedef struct {
     z_stream zs;
     int ready;
     int level;
-} bt_deflater;
+} deflater;
 
-static void deflater_end(bt_deflater *d)
+static void deflater_end(deflater *d)
 {
     if (d->ready) deflateEnd(&d->zs);
     d->ready = 0;
 }
 
-static void zjob_run(zjob *j, bt_deflater *d)
+static void zjob_run(zjob *j, deflater *d)
 {
     if (j->len == 0 || j->len > UINT_MAX / 2) return; /* left to libzip */
     if (d->ready) {
@@ -65,7 +65,7 @@ static void zjob_run(zjob *j, bt_deflater *d)
 
 /* Run queued jobs until none is left; called and returns with pk->mu held, which is released
  * while a job deflates. */
-static void drain(bt_zpack *pk, bt_deflater *d)
+static void drain(zpack *pk, deflater *d)
 {
     while (pk->next < pk->n) {
         zjob *j = pk->q[pk->next++];
@@ -77,8 +77,8 @@ static void drain(bt_zpack *pk, bt_deflater *d)
 
 static void *zpack_main(void *p)
 {
-    bt_zpack *pk = p;
-    bt_deflater d = {0};
+    zpack *pk = p;
+    deflater d = {0};
     pthread_mutex_lock(&pk->mu);
     for (;;) {
         while (pk->next == pk->n && !pk->closing) pthread_cond_wait(&pk->cv, &pk->mu);
@@ -92,7 +92,7 @@ static void *zpack_main(void *p)
 
 /* threads: 1 = deflate on the calling thread only, at the end (e.g. when the caller runs books
  * in parallel already); otherwise one helper thread when the machine has more than one CPU. */
-void zpack_init(bt_zpack *pk, int threads)
+void zpack_init(zpack *pk, int threads)
 {
     memset(pk, 0, sizeof *pk);
     pthread_mutex_init(&pk->mu, NULL);
@@ -102,7 +102,7 @@ void zpack_init(bt_zpack *pk, int threads)
 }
 
 /* Queue data (which must stay unchanged and alive until zpack_free) for deflating. */
-zjob *zpack_push(bt_zpack *pk, const unsigned char *data, size_t len, int level)
+zjob *zpack_push(zpack *pk, const unsigned char *data, size_t len, int level)
 {
     zjob *j = bt_xcalloc(1, sizeof *j);
     j->data = data;
@@ -121,9 +121,9 @@ zjob *zpack_push(bt_zpack *pk, const unsigned char *data, size_t len, int level)
 
 /* Deflate what is still queued (the calling thread helps), and stop the helper. With abandon,
  * what is queued is dropped instead (the book failed). */
-void zpack_finish(bt_zpack *pk, int abandon)
+void zpack_finish(zpack *pk, int abandon)
 {
-    bt_deflater d = {0};
+    deflater d = {0};
     pthread_mutex_lock(&pk->mu);
     pk->closing = 1;
     if (abandon) pk->next = pk->n;
@@ -135,7 +135,7 @@ void zpack_finish(bt_zpack *pk, int abandon)
     pk->threaded = 0;
 }
 
-void zpack_free(bt_zpack *pk)
+void zpack_free(zpack *pk)
 {
     for (size_t i = 0; i < pk->n; i++) {
         free(pk->q[i]->out);
@@ -155,11 +155,11 @@ typedef struct {
     const zjob *z;
     size_t pos;
     zip_error_t err;
-} bt_zraw;
+} zraw;
 
-static zip_int64_t bt_zraw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+static zip_int64_t zraw_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
-    bt_zraw *r = ud;
+    zraw *r = ud;
     switch (cmd) {
     case ZIP_SOURCE_OPEN:
         r->pos = 0;
@@ -221,10 +221,10 @@ static int zip_put(zip_t *za, const char *name, const void *data, size_t len, in
     zip_source_t *s;
     zip_int64_t idx;
     if (!store && z && z->ok) {
-        bt_zraw *r = bt_xcalloc(1, sizeof *r);
+        zraw *r = bt_xcalloc(1, sizeof *r);
         r->z = z;
         zip_error_init(&r->err);
-        s = zip_source_function(za, bt_zraw_cb, r);
+        s = zip_source_function(za, zraw_cb, r);
         if (!s) {
             zip_error_fini(&r->err);
             free(r);
@@ -249,10 +249,10 @@ static int zip_put(zip_t *za, const char *name, const void *data, size_t len, in
 }
 
 
-bt_status epub_zip(bt_book *b, const unsigned char *container, size_t clen,
-                             const unsigned char *opf, size_t olen, const unsigned char *nav,
-                             size_t nlen, const unsigned char *ncx, size_t xlen,
-                             const bt_epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e)
+bt_status epub_zip(book *b, const unsigned char *container, size_t clen,
+                   const unsigned char *opf, size_t olen, const unsigned char *nav,
+                   size_t nlen, const unsigned char *ncx, size_t xlen,
+                   const epub_zjobs *zj, unsigned char **out, size_t *len, bt_err *e)
 {
     static const char mimetype[] = "application/epub+zip";
     zip_error_t zerr;

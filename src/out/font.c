@@ -49,7 +49,7 @@ typedef struct {
     int loaded;
     hb_face_t *outl;     /* the face as only its outline tables, for hb-subset (see outline_face) */
     int outl_tried;
-} bt_face_rec;
+} face_rec;
 
 /* The shaping cache: an open-addressing table of entries kept in an arena, in two generations:
  * new entries go into the current one; when it is full, the older one is dropped and the
@@ -78,7 +78,7 @@ typedef struct {
 } cgen;
 
 struct bt_fontset {
-    bt_face_rec f[BT_NFACES];
+    face_rec f[BT_NFACES];
     int alias[BT_NFACES]; /* face actually used for each slot (bold -> regular when absent) */
     int fallback_tried;
     hb_buffer_t *buf;
@@ -97,12 +97,12 @@ static const char *const fallback_candidates[] = {
     NULL,
 };
 
-static int to1000(const bt_face_rec *r, long v)
+static int to1000(const face_rec *r, long v)
 {
     return (int)lround((double)v * 1000.0 / r->upem);
 }
 
-static int nominal(bt_face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
+static int nominal(face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
 {
     if (!r->loaded) return 0;
     if (cp < 0x10000 && r->cache && r->cache[cp].state) {
@@ -131,7 +131,7 @@ static int nominal(bt_face_rec *r, uint32_t cp, uint16_t *gid, int *adv)
     return 1;
 }
 
-static int face_load(bt_face_rec *r, const char *path)
+static int face_load(face_rec *r, const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
@@ -195,7 +195,7 @@ static int face_load(bt_face_rec *r, const char *path)
     return 1;
 }
 
-static void face_free(bt_face_rec *r)
+static void face_free(face_rec *r)
 {
     if (!r->loaded) return;
     hb_font_destroy(r->font);
@@ -433,10 +433,10 @@ void bt_fontset_release(bt_fontset *fs)
 
 /* ---------------------------------------------------------------- coverage and metrics */
 
-static bt_face_rec *rec(bt_fontset *fs, bt_face face)
+static face_rec *rec(bt_fontset *fs, bt_face face)
 {
     if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
-    bt_face_rec *r = &fs->f[fs->alias[face]];
+    face_rec *r = &fs->f[fs->alias[face]];
     return r->loaded ? r : &fs->f[BT_FACE_REGULAR];
 }
 
@@ -454,7 +454,7 @@ int bt_font_ignorable(uint32_t cp)
 int bt_font_has(bt_fontset *fs, bt_face face, uint32_t cp)
 {
     if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
-    bt_face_rec *r = &fs->f[fs->alias[face]];
+    face_rec *r = &fs->f[fs->alias[face]];
     uint16_t g;
     int a;
     return r->loaded && nominal(r, cp, &g, &a);
@@ -462,7 +462,7 @@ int bt_font_has(bt_fontset *fs, bt_face face, uint32_t cp)
 
 int bt_font_advance(bt_fontset *fs, bt_face face, uint32_t cp)
 {
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     if (bt_font_ignorable(cp)) return 0;
     uint16_t g;
     int a;
@@ -499,7 +499,7 @@ double bt_font_width(bt_fontset *fs, bt_face face, double size, const char *s, s
 
 void bt_font_vmetrics(bt_fontset *fs, bt_face face, int *ascent, int *descent)
 {
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     if (ascent) *ascent = r->ascent;
     if (descent) *descent = r->descent;
 }
@@ -569,7 +569,7 @@ static void cache_put(cgen *g, centry *c)
 
 /* Kerning from HarfBuzz when it keeps one glyph per character, each the character's own
  * glyph with no offset; otherwise (ligatures, marks, other scripts) the nominal advances stay. */
-static void kern(bt_fontset *fs, bt_face_rec *r, bt_glyph *g, size_t n)
+static void kern(bt_fontset *fs, face_rec *r, bt_glyph *g, size_t n)
 {
     static const hb_feature_t off[] = {
         {HB_TAG('l', 'i', 'g', 'a'), 0, 0, (unsigned)-1}, {HB_TAG('c', 'l', 'i', 'g'), 0, 0, (unsigned)-1},
@@ -607,7 +607,7 @@ static size_t shape(bt_fontset *fs, bt_face face, const char *s, size_t len, con
                     int *own)
 {
     if ((int)face < 0 || face >= BT_NFACES) face = BT_FACE_REGULAR;
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     int fi = (int)(r - fs->f);
     uint32_t h = 0;
     if (len + 1 > fs->scratch_cap) {
@@ -724,7 +724,7 @@ static int be16s(const char *p) { return (int16_t)((unsigned)(unsigned char)p[0]
 
 void bt_font_info(bt_fontset *fs, bt_face face, bt_face_info *o)
 {
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     memset(o, 0, sizeof *o);
     char name[128];
     unsigned nlen = sizeof name;
@@ -800,7 +800,7 @@ static void unmap(void *user)
  * of a subset's time. Without them the plan holds just the glyphs and their components, and the
  * subset is the same font. NULL (subset from the full face) when the file is not a plain
  * TrueType file or cannot be mapped. */
-static hb_face_t *outline_face(bt_face_rec *r)
+static hb_face_t *outline_face(face_rec *r)
 {
     if (r->outl_tried) return r->outl;
     r->outl_tried = 1;
@@ -854,7 +854,7 @@ bt_status bt_font_subset(bt_fontset *fs, bt_face face, const uint16_t *gids, siz
 {
     *data = NULL;
     *len = 0;
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");
     hb_set_t *gs = hb_subset_input_glyph_set(in);
@@ -930,7 +930,7 @@ bt_status bt_font_subset_mem(bt_fontset *fs, bt_face face, const uint32_t *cps, 
 {
     *out = NULL;
     *len = 0;
-    bt_face_rec *r = rec(fs, face);
+    face_rec *r = rec(fs, face);
     if (!r->loaded) return bt_err_set(e, BT_EFONT, "font face %d is not loaded", (int)face);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return bt_err_set(e, BT_ENOMEM, "hb-subset: out of memory");

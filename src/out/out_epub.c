@@ -21,22 +21,22 @@
 #include "image.h"
 #include "text.h"
 
-#define BT_EPUB_MAX_IMAGE ((size_t)20 * 1024 * 1024)
+#define EPUB_MAX_IMAGE ((size_t)20 * 1024 * 1024)
 
 /* ---------------------------------------------------------------------------------------------
  * Labels (Vietnamese for a Vietnamese book, English otherwise). */
 
-static const bt_epub_labels bt_epub_vi = {"Mục lục", "bài", "Chưa phân loại", "Không rõ ngày",
+static const epub_labels epub_vi = {"Mục lục", "bài", "Chưa phân loại", "Không rõ ngày",
                                           "Nguồn", "Bìa", "Không rõ tác giả", "Bản tin",
                                           "Bắt đầu đọc"};
-static const bt_epub_labels bt_epub_en = {"Contents", "articles", "Uncategorized", "Undated",
+static const epub_labels epub_en = {"Contents", "articles", "Uncategorized", "Undated",
                                           "Source", "Cover", "Unknown author", "News digest",
                                           "Start reading"};
 
 /* ---------------------------------------------------------------------------------------------
  * The package being built: a list of files in their final order (types in epub_int.h). */
 
-static epub_file *epub_files_add(bt_epub_files *fs, const char *name, const char *id,
+static epub_file *epub_files_add(epub_files *fs, const char *name, const char *id,
                                        const char *mime, unsigned char *data, size_t len)
 {
     epub_file *f;
@@ -54,7 +54,7 @@ static epub_file *epub_files_add(bt_epub_files *fs, const char *name, const char
     return f;
 }
 
-static void epub_files_free(bt_epub_files *fs)
+static void epub_files_free(epub_files *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
         free(fs->f[i].name);
@@ -72,7 +72,7 @@ static void epub_files_free(bt_epub_files *fs)
 
 static int epub_cmp(const void *pa, const void *pb)
 {
-    const bt_epub_item *a = pa, *b = pb;
+    const epub_item *a = pa, *b = pb;
     int c = 0;
     if (a->sort == BT_SORT_DATE) {
         c = (a->when > b->when) - (a->when < b->when);
@@ -86,7 +86,7 @@ static int epub_cmp(const void *pa, const void *pb)
 
 static int epub_cmp_group(const void *pa, const void *pb)
 {
-    const bt_epub_item *a = pa, *b = pb;
+    const epub_item *a = pa, *b = pb;
     if (a->group != b->group) return a->group < b->group ? -1 : 1;
     return (a->pos > b->pos) - (a->pos < b->pos);
 }
@@ -112,9 +112,9 @@ static char *epub_short_date(const bt_date *d, int vi)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The book (bt_book in epub_int.h). */
+ * The book (the type book in epub_int.h). */
 
-static void book_free(bt_book *b)
+static void book_free(book *b)
 {
     for (size_t i = 0; b->items && i < b->n; i++) {
         free(b->items[i].title_key);
@@ -142,7 +142,7 @@ static void book_free(bt_book *b)
 }
 
 /* Queue the files and fonts added since the last call for deflating (stored ones excepted). */
-static void book_queue(bt_book *b)
+static void book_queue(book *b)
 {
     for (; b->queued < b->files.n; b->queued++) {
         epub_file *f = &b->files.f[b->queued];
@@ -154,11 +154,11 @@ static void book_queue(bt_book *b)
     }
 }
 
-static void book_order(bt_book *b, bt_article **arts)
+static void book_order(book *b, bt_article **arts)
 {
     b->items = bt_xcalloc(b->n, sizeof *b->items);
     for (size_t i = 0; i < b->n; i++) {
-        bt_epub_item *it = &b->items[i];
+        epub_item *it = &b->items[i];
         const bt_article *a = arts[i];
         it->a = a;
         it->input = i;
@@ -197,7 +197,7 @@ static void book_order(bt_book *b, bt_article **arts)
      * follows the table of contents. */
     b->groups = bt_xcalloc(b->n, sizeof *b->groups);
     {
-        bt_epub_group **byname = bt_xcalloc(b->n, sizeof *byname);
+        epub_group **byname = bt_xcalloc(b->n, sizeof *byname);
         for (size_t i = 0; i < b->n; i++) {
             size_t g;
             for (g = 0; g < b->ngroups; g++) /* few groups: a linear search is fine */
@@ -225,7 +225,7 @@ static void book_order(bt_book *b, bt_article **arts)
             for (size_t i = 0; i < b->n; i++) b->items[i].group = rank[b->items[i].group];
             for (size_t g = 0; g < b->ngroups; g++) byname[rank[g]] = &b->groups[g];
             {
-                bt_epub_group *re = bt_xcalloc(b->n, sizeof *re);
+                epub_group *re = bt_xcalloc(b->n, sizeof *re);
                 for (size_t g = 0; g < b->ngroups; g++) re[g] = *byname[g];
                 free(b->groups);
                 b->groups = re;
@@ -249,7 +249,7 @@ static void book_order(bt_book *b, bt_article **arts)
 }
 
 /* Book-level metadata: language, title, dates. */
-static void book_meta(bt_book *b)
+static void book_meta(book *b)
 {
     const bt_article *first = b->n ? b->items[0].a : NULL;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
@@ -298,7 +298,7 @@ static void book_meta(bt_book *b)
 /* ---------------------------------------------------------------------------------------------
  * Pages. */
 
-static bt_status epub_add_image(bt_book *b, const bt_image *img, const char *stem, size_t k,
+static bt_status epub_add_image(book *b, const bt_image *img, const char *stem, size_t k,
                                    char **href)
 {
     const char *mime, *ext;
@@ -306,7 +306,7 @@ static bt_status epub_add_image(bt_book *b, const bt_image *img, const char *ste
     epub_file *f;
     unsigned char *copy;
     *href = NULL;
-    if (!img || !img->data || img->len == 0 || img->len > BT_EPUB_MAX_IMAGE) return BT_OK;
+    if (!img || !img->data || img->len == 0 || img->len > EPUB_MAX_IMAGE) return BT_OK;
     if (bt_image_is_jpeg(img->data, img->len)) { mime = "image/jpeg"; ext = "jpg"; }
     else if (bt_image_is_png(img->data, img->len)) { mime = "image/png"; ext = "png"; }
     else return BT_OK; /* not a core media type: leave it out */
@@ -323,12 +323,12 @@ static bt_status epub_add_image(bt_book *b, const bt_image *img, const char *ste
     return BT_OK;
 }
 
-static bt_status epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e)
+static bt_status epub_article_page(book *b, const epub_item *it, bt_err *e)
 {
     const bt_article *a = it->a;
     const char *lang = bt_lang_valid(a->language) ? a->language : b->lang;
     const char *title = a->title && *a->title ? a->title : "—";
-    bt_xw x;
+    xw x;
     unsigned char *data = NULL;
     size_t len = 0, nimg = 0;
     char iso[32];
@@ -457,9 +457,9 @@ static bt_status epub_article_page(bt_book *b, const bt_epub_item *it, bt_err *e
     return BT_OK;
 }
 
-static bt_status epub_title_page(bt_book *b, bt_err *e)
+static bt_status epub_title_page(book *b, bt_err *e)
 {
-    bt_xw x;
+    xw x;
     unsigned char *data = NULL;
     size_t len = 0;
     char count[64];
@@ -529,18 +529,18 @@ static bt_status epub_title_page(bt_book *b, bt_err *e)
     return BT_OK;
 }
 
-static bt_status epub_cover(bt_book *b, bt_err *e)
+static bt_status epub_cover(book *b, bt_err *e)
 {
     char *raw = NULL;
     size_t rlen = 0;
     const char *mime, *name;
     bt_status st;
     epub_file *f;
-    bt_xw x;
+    xw x;
     unsigned char *data = NULL;
     size_t len = 0;
 
-    st = bt_read_file(b->o->cover_path, BT_EPUB_MAX_IMAGE, &raw, &rlen, e);
+    st = bt_read_file(b->o->cover_path, EPUB_MAX_IMAGE, &raw, &rlen, e);
     if (st != BT_OK) return st;
     if (bt_image_is_jpeg((unsigned char *)raw, rlen)) { mime = "image/jpeg"; name = "images/cover.jpg"; }
     else if (bt_image_is_png((unsigned char *)raw, rlen)) { mime = "image/png"; name = "images/cover.png"; }
@@ -583,21 +583,21 @@ static bt_status epub_cover(bt_book *b, bt_err *e)
 static const struct {
     bt_face face;
     const char *weight, *style;
-} bt_epub_faces[] = {
+} epub_faces[] = {
     {BT_FACE_REGULAR, "normal", "normal"},
     {BT_FACE_BOLD, "bold", "normal"},
     {BT_FACE_ITALIC, "normal", "italic"},
 };
 
 /* The code points of the book, ascending (heap array). */
-static uint32_t *bt_epub_cps(const uint64_t *set, size_t *n)
+static uint32_t *epub_cps(const uint64_t *set, size_t *n)
 {
     size_t k = 0;
-    for (size_t w = 0; w < BT_CPSET_WORDS; w++) k += (size_t)__builtin_popcountll(set[w]);
+    for (size_t w = 0; w < CPSET_WORDS; w++) k += (size_t)__builtin_popcountll(set[w]);
     uint32_t *v = bt_xmalloc((k ? k : 1) * sizeof *v);
     *n = k;
     k = 0;
-    for (size_t w = 0; w < BT_CPSET_WORDS; w++)
+    for (size_t w = 0; w < CPSET_WORDS; w++)
         for (uint64_t bits = set[w]; bits; bits &= bits - 1)
             v[k++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
     return v;
@@ -616,7 +616,7 @@ static char *epub_family_of(const char *path)
 
 /* The fonts (the template's family, or --font-dir's), subset to the book's characters through
  * font.h, each with an @font-face rule; then the template's stylesheet. */
-static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
+static bt_status epub_fonts_and_css(book *b, bt_err *e)
 {
     bt_buf css = {0};
     bt_status st = BT_OK;
@@ -635,9 +635,9 @@ static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
         family = b->o->font_dir ? epub_family_of(bt_font_path(fs, BT_FACE_REGULAR)) : bt_xstrdup(t->font_family);
         for (uint32_t c = 0x20; c < 0x7F; c++) cpset_add(b->cps, c);
         size_t ncp = 0;
-        uint32_t *cps = bt_epub_cps(b->cps, &ncp);
-        for (size_t i = 0; st == BT_OK && i < sizeof bt_epub_faces / sizeof bt_epub_faces[0]; i++) {
-            bt_face f = bt_epub_faces[i].face;
+        uint32_t *cps = epub_cps(b->cps, &ncp);
+        for (size_t i = 0; st == BT_OK && i < sizeof epub_faces / sizeof epub_faces[0]; i++) {
+            bt_face f = epub_faces[i].face;
             if (bt_font_resolve(fs, f) != f) continue; /* the family has no such face */
             unsigned char *data = NULL;
             size_t len = 0;
@@ -653,7 +653,7 @@ static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
             bt_buf_printf(&css,
                           "@font-face {\n  font-family: \"%s\";\n  font-weight: %s;\n"
                           "  font-style: %s;\n  src: url(\"fonts/%s\");\n}\n",
-                          family, bt_epub_faces[i].weight, bt_epub_faces[i].style, file);
+                          family, epub_faces[i].weight, epub_faces[i].style, file);
             free(file);
         }
         free(cps);
@@ -681,7 +681,7 @@ static bt_status epub_fonts_and_css(bt_book *b, bt_err *e)
 /* ---------------------------------------------------------------------------------------------
  * Identifier: SHA-256 of the book's content, as an RFC 4122 version-5-style UUID. */
 
-static bt_status epub_identifier(bt_book *b, bt_err *e)
+static bt_status epub_identifier(book *b, bt_err *e)
 {
     bt_sha256_ctx *h = bt_sha256_new();
     unsigned char md[BT_SHA256_LEN];
@@ -711,7 +711,7 @@ static bt_status epub_identifier(bt_book *b, bt_err *e)
 bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, unsigned char **out,
                          size_t *len, bt_err *e)
 {
-    bt_book b;
+    book b;
     bt_status st = BT_OK;
     unsigned char *container = NULL, *opf = NULL, *nav = NULL, *ncx = NULL;
     size_t clen = 0, olen = 0, nlen = 0, xlen = 0;
@@ -731,7 +731,7 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     else if (bt_lang_valid(arts[0]->language)) b.lang = bt_xstrdup(arts[0]->language);
     else b.lang = bt_xstrdup("vi");
     b.vi = strncmp(b.lang, "vi", 2) == 0 && (b.lang[2] == 0 || b.lang[2] == '-');
-    b.L = b.vi ? &bt_epub_vi : &bt_epub_en;
+    b.L = b.vi ? &epub_vi : &epub_en;
     b.cps = cpset_new();
 
     b.tpl = o->tpl;
@@ -746,8 +746,8 @@ bt_status bt_epub_render(bt_article **arts, size_t n, const bt_epub_opts *o, uns
     book_order(&b, arts);
     book_meta(&b);
 
-    /* each file is queued for deflating as soon as it is complete (bt_zpack) */
-    bt_epub_zjobs zj = {0};
+    /* each file is queued for deflating as soon as it is complete (zpack) */
+    epub_zjobs zj = {0};
     zpack_init(&b.pack, o->threads);
     if (o->cover_path && *o->cover_path) st = epub_cover(&b, e);
     if (st == BT_OK && b.digest) st = epub_title_page(&b, e);
