@@ -83,7 +83,7 @@ unsigned char *bt_pdf_utf16(const char *s, size_t max, size_t *outlen)
 void bt_pdf_text_hex(bt_buf *b, const char *s)
 {
     size_t n;
-    unsigned char *u = bt_pdf_utf16(s, SIZE_MAX, &n);
+    unsigned char *u = bt_pdf_utf16(s, BT_PDF_STRING_MAX, &n);
     bt_buf_addc(b, '<');
     for (size_t i = 0; i < n; i++) bt_buf_printf(b, "%02X", u[i]);
     bt_buf_addc(b, '>');

@@ -32,10 +32,16 @@ void bt_pdf_content(bt_buf *out, const bt_layout *L, const bt_page *p, bt_fontse
 /* A number for a PDF: at most `decimals` decimals, no trailing zeros, '.' whatever the locale. */
 void bt_pdf_num(bt_buf *b, double v, int decimals);
 
+/* A text string's most bytes: libharu refuses a string over 65,535 bytes (the document then fails
+ * as a whole) and PDF's implementation limit (ISO 32000-1 Annex C), which PDF/A keeps, is 32,767.
+ * Text from the article can be longer (a 100 KB title or image description). */
+#define BT_PDF_STRING_MAX 32767
+
 /* A text string's bytes: UTF-16BE with a byte order mark (heap memory, *outlen bytes); one longer
- * than max bytes is cut at a character and ends with an ellipsis. */
+ * than max bytes is cut at a character (never inside a surrogate pair) and ends with an
+ * ellipsis. */
 unsigned char *bt_pdf_utf16(const char *s, size_t max, size_t *outlen);
-/* The same, whole, as a hex string ("<FEFF...>"). */
+/* The same with max BT_PDF_STRING_MAX, as a hex string ("<FEFF...>"). */
 void bt_pdf_text_hex(bt_buf *b, const char *s);
 
 #endif

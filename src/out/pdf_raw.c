@@ -197,16 +197,12 @@ HPDF_Dict pd_raw_stream(doc *d, const char *entries, const void *data, size_t le
 
 /* ---------------------------------------------------------------- strings */
 
-/* A text string's most bytes: libharu refuses a string over 65,535 bytes (the document then fails
- * as a whole) and PDF's implementation limit, which PDF/A keeps, is 32,767. */
-#define PDF_STRING_MAX 32767
-
 /* A text string as UTF-16BE with a byte order mark, as a libharu binary (hex) string; one longer
- * than PDF_STRING_MAX (a 100 KB title) is cut at a character and ends with an ellipsis. */
+ * than BT_PDF_STRING_MAX (a 100 KB title) is cut at a character and ends with an ellipsis. */
 HPDF_Binary pd_text_string(doc *d, const char *s)
 {
     size_t k;
-    unsigned char *u = bt_pdf_utf16(s, PDF_STRING_MAX, &k);
+    unsigned char *u = bt_pdf_utf16(s, BT_PDF_STRING_MAX, &k);
     HPDF_Binary bin = HPDF_Binary_New(d->pdf->mmgr, u, (HPDF_UINT)k);
     free(u);
     return bin;

@@ -95,4 +95,62 @@ grep -q 'Ảnh một ngôi nhà nhỏ' "$OUT/alt.txt" && grep -q 'Ảnh thứ ha
 $J links "$OUT/page.pdf" >"$OUT/links.txt" 2>&1 && grep -q '^https://example.vn/thoi-su/bai-thu-nghiem-cau-truc.html tagged$' "$OUT/links.txt" \
     && pass "links: the source URL under the title is a tagged link annotation" || fail "links: source URL ($(cat "$OUT/links.txt"))"
 
+# An image described in 60 KB (alt: the HTML input keeps an attribute up to 64 KB; about 115 KB as a
+# PDF text string) in an article with a 40 KB title, with another article (so the title is an
+# Art element's /T): the structure tree's strings are cut to PDF's limit of 32,767 bytes
+# (ISO 32000-1 Annex C) at a character, never inside a surrogate pair (the text mixes letters
+# outside the BMP in), and end with an ellipsis; the file stays valid. (100 KB, and every place
+# of the cut relative to a surrogate pair: test_layout.)
+python3 - "$OUT/page" <<'PY'
+import sys
+d = sys.argv[1]
+unit = 'Picture \U0001D4B3 of a small house by the river, seen from the bridge at dawn. '
+alt = (unit * (60000 // len(unit.encode('utf-8')))).strip()
+title = ('Tiêu đề \U0001D4AF rất dài ' * 1300).strip()
+open(f'{d}/alt.txt', 'w', encoding='utf-8').write(alt)
+open(f'{d}/title.txt', 'w', encoding='utf-8').write(title)
+open(f'{d}/longalt.html', 'w', encoding='utf-8').write(f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>x</title></head><body><article><h1>{title}</h1>
+<p>Đoạn mở đầu của bài viết có một ảnh với lời mô tả rất dài, đủ dài để là một đoạn văn thật.</p>
+<figure><img src="anh.png" alt="{alt}"></figure>
+<p>Đoạn kết của bài viết thử nghiệm với lời mô tả ảnh dài, vài câu cuối cùng để khép lại.</p>
+</article></body></html>""")
+PY
+bt pdf -q "$OUT/page/longalt.html" "$FIX/text/000-seed.txt" -o "$OUT/longalt.pdf" 2>"$OUT/longalt.err"; rc=$?
+[ $rc -eq 0 ] && [ -s "$OUT/longalt.pdf" ] && pass "long strings: a 100 KB image description and a 40 KB title convert" \
+    || fail "long strings: conversion (rc $rc: $(head -c 200 "$OUT/longalt.err"))"
+qpdf --check "$OUT/longalt.pdf" >"$OUT/longalt.qpdf" 2>&1 && ! grep -qi 'warning' "$OUT/longalt.qpdf" \
+    && grep -q '^No syntax or stream encoding errors found' "$OUT/longalt.qpdf" \
+    && pass "long strings: qpdf --check is clean" || fail "long strings: qpdf --check ($(head -c 300 "$OUT/longalt.qpdf"))"
+pdfinfo -struct-text "$OUT/longalt.pdf" >"$OUT/longalt.st" 2>"$OUT/longalt.stw" && [ ! -s "$OUT/longalt.stw" ] \
+    && grep -q 'Đoạn kết của bài viết thử nghiệm với lời mô tả ảnh dài' "$OUT/longalt.st" \
+    && pass "long strings: pdfinfo -struct-text reads the structure" \
+    || fail "long strings: pdfinfo -struct-text ($(head -c 200 "$OUT/longalt.stw"))"
+python3 - "$OUT/longalt.pdf" "$OUT/page/alt.txt" "$OUT/page/title.txt" >"$OUT/longalt.cut" 2>&1 <<'PY'
+import sys
+sys.path.insert(0, 'tests')
+import pdfjson
+p = pdfjson.Pdf(sys.argv[1])
+alt = open(sys.argv[2], encoding='utf-8').read()
+title = open(sys.argv[3], encoding='utf-8').read()
+def cut(name, v, whole):
+    if not isinstance(v, str) or not v.startswith('u:'):  # qpdf gives b:hex for invalid UTF-16
+        return f'{name}: not a valid text string ({str(v)[:40]})'
+    s = v[2:]
+    n = 2 + len(s.encode('utf-16-be'))
+    if n > 32767 or len(s) < 10000 or not s.endswith('\u2026') or not whole.startswith(s[:-1]):
+        return f'{name}: {n} bytes, {len(s)} characters, ends {s[-3:]!r}, a prefix: {whole.startswith(s[:-1])}'
+    print(f'{name} {n} bytes')
+    return ''
+els = pdfjson.elements(p)
+figs = [e for _, s, _, e in els if s == 'Figure']
+arts = [e for _, s, _, e in els if s == 'Art' and len(pdfjson.text(e.get('/T'))) > 1000]
+bad = [m for m in ([cut('Alt', f.get('/Alt'), alt) for f in figs] + [cut('T', a.get('/T'), title) for a in arts]) if m]
+if len(figs) != 1 or len(arts) != 1 or bad:
+    print(f'{len(figs)} Figure, {len(arts)} Art with the long title:', '; '.join(bad))
+    sys.exit(1)
+PY
+[ $? -eq 0 ] && pass "long strings: the Figure's Alt and the Art's title cut at a character below 32,767 bytes ($(tr '\n' ' ' <"$OUT/longalt.cut"))" \
+    || fail "long strings: $(head -c 300 "$OUT/longalt.cut")"
+
 # Several articles (contents page, outline, page labels): tests/e2e/24-pdf-contents.sh

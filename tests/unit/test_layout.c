@@ -10,6 +10,7 @@
 #include "image.h"
 #include "layout.h"
 #include "out_pdf.h"
+#include "pdf_content.h"
 #include "text.h"
 
 static bt_fontset *fs;
@@ -322,6 +323,48 @@ int main(void)
         CHECK("contents: everything inside the text area", in_area);
         bt_layout_free(T);
         for (int i = 0; i < N; i++) free(titles[i]);
+    }
+
+    { /* text strings from the article over PDF's limit (a 100 KB image description, for the
+       * structure tree's Alt): cut below BT_PDF_STRING_MAX bytes at a character, never between
+       * the two halves of a surrogate pair, whatever the character at the limit */
+        int all_ok = 1;
+        for (int shift = 0; shift < 4; shift++) {
+            bt_buf in = {0}, hex = {0};
+            for (int i = 0; i < shift; i++) bt_buf_addc(&in, 'a');
+            for (size_t i = 0; in.len < 100 * 1024; i++) /* U+1F3E0 (a pair), then "nhà " */
+                bt_buf_adds(&in, i % 4 ? "\xF0\x9F\x8F\xA0" : "nh\xC3\xA0 ");
+            size_t wl;
+            unsigned char *whole = bt_pdf_utf16(in.data, SIZE_MAX, &wl);
+            bt_pdf_text_hex(&hex, in.data);
+            size_t hn = hex.len >= 2 ? (hex.len - 2) / 2 : 0;
+            unsigned char *u = malloc(hn ? hn : 1);
+            int ok = u && hex.len > 2 && hex.data[0] == '<' && hex.data[hex.len - 1] == '>';
+            for (size_t i = 0; ok && i < hn; i++) {
+                unsigned v;
+                ok = sscanf(hex.data + 1 + 2 * i, "%2X", &v) == 1;
+                u[i] = (unsigned char)v;
+            }
+            ok = ok && hn <= BT_PDF_STRING_MAX && hn > BT_PDF_STRING_MAX - 8 && hn % 2 == 0 && u[0] == 0xFE &&
+                 u[1] == 0xFF && u[hn - 2] == 0x20 && u[hn - 1] == 0x26 && wl > hn &&
+                 memcmp(u, whole, hn - 2) == 0;
+            for (size_t i = 2; ok && i + 1 < hn; i += 2) {
+                unsigned c = (unsigned)u[i] << 8 | u[i + 1];
+                unsigned next = i + 3 < hn ? (unsigned)u[i + 2] << 8 | u[i + 3] : 0;
+                if (c >= 0xD800 && c < 0xDC00) {
+                    ok = next >= 0xDC00 && next < 0xE000;
+                    i += 2;
+                } else if (c >= 0xDC00 && c < 0xE000) {
+                    ok = 0;
+                }
+            }
+            if (!ok) all_ok = 0;
+            free(u);
+            free(whole);
+            bt_buf_free(&in);
+            bt_buf_free(&hex);
+        }
+        CHECK("pdf strings: a 100 KB text cut below 32,767 bytes at a character, no pair split", all_ok);
     }
 
     bt_fontset_free(fs);
