@@ -252,6 +252,9 @@ static int is_space_cp(uint32_t cp)
 static int is_dropped_cp(uint32_t cp)
 {
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return 1; /* controls (spaces handled before) */
+    /* noncharacters (U+FDD0..FDEF, U+xFFFE, U+xFFFF): never text, no font draws them, XML
+     * forbids two of them; libxml2 drops them from pages, so text files lose them too */
+    if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return 1;
     return cp == 0x00AD; /* soft hyphen: only a hint, and fonts draw it as a visible one */
 }
 

@@ -161,6 +161,18 @@ for n in z.namelist():
 PY
     accepted "$f: pdf" pdf "$G/$f.html" -o "$OUT/$f.pdf"
 done
+# noncharacters (U+FFFE, U+FFFF, U+FDD0, U+10FFFF) in a page's meta author and in a text file's
+# title, body and author line: dropped from the model (libxml2 drops them from a page's text),
+# so no "cannot be drawn" warning and none in the JSON
+printf 'Ti\357\277\276\303\252u \304\221\341\273\201 b\303\240i\357\277\277 vi\341\272\277t\n\nDo\341\272\241n v\304\203n \357\267\220c\303\263 k\303\275 t\341\273\261 l\341\272\241\364\217\277\277.\n\nNguy\357\277\276\341\273\205n V\304\203n A\n' >"$G/nonchar.txt"
+for f in "$G/chars.html" "$G/nonchar.txt"; do
+    hrun parse --json "$f"
+    [ "$rc" -eq 0 ] && python3 -c "import json,sys; t=open(sys.argv[1],encoding='utf-8').read(); json.loads(t); sys.exit(1 if any(c in t for c in '\ufffe\uffff\ufdd0\U0010ffff') or '\\ufffe' in t.lower() or '\\uffff' in t.lower() else 0)" "$OUT/res" \
+        && pass "$(basename "$f"): noncharacters dropped from the model" || fail "$(basename "$f"): noncharacters kept (exit $rc)"
+done
+hrun pdf "$G/nonchar.txt" -o "$OUT/nonchar.pdf"
+[ "$rc" -eq 0 ] && ! grep -q 'cannot be drawn' "$OUT/err" && pass "noncharacters in a text file: no 'cannot be drawn' warning" \
+    || fail "noncharacters in a text file (exit $rc: $(head -c 300 "$OUT/err"))"
 if have pdfinfo; then
     pdfinfo "$OUT/chars.pdf" >/dev/null 2>&1 && pass "odd characters in title and author: pdfinfo reads the PDF" \
         || fail "odd characters in title and author: pdfinfo cannot read the PDF"

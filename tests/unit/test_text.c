@@ -51,6 +51,11 @@ static void t_clean(void)
     CHECK_STR("white space collapsed; zero-width kept; soft hyphen and controls dropped", s,
               "a b c\xE2\x80\x8B" "de");
     free(s);
+    /* U+FFFE, U+FFFF, U+FDD0 and U+10FFFF (noncharacters) go; U+FFFD and U+FDF0 stay */
+    in = "a\xEF\xBF\xBE" "b\xEF\xBF\xBF" "c\xEF\xB7\x90" "d\xF4\x8F\xBF\xBF" "e\xEF\xBF\xBD\xEF\xB7\xB0";
+    s = bt_text_clean(in, strlen(in));
+    CHECK_STR("noncharacters dropped, U+FFFD and U+FDF0 kept", s, "abcde\xEF\xBF\xBD\xEF\xB7\xB0");
+    free(s);
 }
 
 static void t_fold(void)
