@@ -74,6 +74,16 @@ int bt_image_is_png(const unsigned char *d, size_t len)
     return len > 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0;
 }
 
+static int is_webp(const unsigned char *d, size_t len)
+{
+    return len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0;
+}
+
+static int is_gif(const unsigned char *d, size_t len)
+{
+    return len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0);
+}
+
 int bt_image_dimensions(const unsigned char *d, size_t len, int *w, int *h)
 {
     *w = *h = 0;
@@ -384,10 +394,8 @@ bt_image *bt_image_from_bytes(const unsigned char *d, size_t len, const char *na
     if (len > BT_MAX_IMAGE_BYTES) { *why = "image file too large"; return NULL; }
     if (bt_image_is_png(d, len)) return load_png(d, len, name, why);
     if (bt_image_is_jpeg(d, len)) return load_jpeg(d, len, name, why);
-    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
-        return load_webp(d, len, name, why);
-    if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
-        return load_gif(d, len, name, why);
+    if (is_webp(d, len)) return load_webp(d, len, name, why);
+    if (is_gif(d, len)) return load_gif(d, len, name, why);
     if (len >= 5 && (memcmp(d, "<svg", 4) == 0 || memcmp(d, "<?xml", 5) == 0)) {
         *why = "SVG images are not supported";
         return NULL;
@@ -403,11 +411,9 @@ static int64_t decoded_pixels(const unsigned char *d, size_t len)
 {
     if (len >= 24 && bt_image_is_png(d, len))
         return (int64_t)be32(d + 16) * (int64_t)be32(d + 20);
-    if (len >= 10 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
-        return (int64_t)(d[6] | d[7] << 8) * (int64_t)(d[8] | d[9] << 8);
+    if (len >= 10 && is_gif(d, len)) return (int64_t)(d[6] | d[7] << 8) * (int64_t)(d[8] | d[9] << 8);
     int w = 0, h = 0;
-    if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0 && WebPGetInfo(d, len, &w, &h))
-        return (int64_t)w * h;
+    if (is_webp(d, len) && WebPGetInfo(d, len, &w, &h)) return (int64_t)w * h;
     return 0;
 }
 
