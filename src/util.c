@@ -486,6 +486,19 @@ char *bt_path_join(const char *dir, const char *name)
     return bt_xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
 }
 
+int bt_path_inside(const char *rel, int plain)
+{
+    if (rel[0] == '/' || (plain && (!*rel || strchr(rel, '\\')))) return 0;
+    for (const char *q = rel; *q;) {
+        size_t n = strcspn(q, "/");
+        if (n == 2 && q[0] == '.' && q[1] == '.') return 0;
+        if (plain && (n == 0 || (n == 1 && q[0] == '.'))) return 0;
+        q += n;
+        if (*q == '/') q++;
+    }
+    return 1;
+}
+
 static char *g_argv0;
 
 void bt_set_argv0(const char *argv0)

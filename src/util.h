@@ -109,6 +109,9 @@ char *bt_path_dirname(const char *path);
 char *bt_path_basename(const char *path);
 /* path joined with name (heap string). */
 char *bt_path_join(const char *dir, const char *name);
+/* 1 when the relative path rel stays inside the folder it is relative to: not absolute, no ".."
+ * part. plain: also a name as bantin writes it (not empty, no "." or empty part, no '\\'). */
+int bt_path_inside(const char *rel, int plain);
 
 /* Locate a bundled data directory ("fonts" or "templates"): $BANTIN_DATA_DIR/<sub>, then next to
  * the executable (./<sub> and ../share/bantin/<sub>), then the install prefix. Heap string or NULL. */

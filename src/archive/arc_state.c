@@ -232,17 +232,7 @@ void arc_line_free(arc_line *l) {
 /* A file name the state gives, relative to data/: PDFs and digests are copied (merge) and
  * deleted (a re-run) by it, so one that leads out of the bag (absolute, "..") makes the line
  * damaged, whoever wrote it. NULL (none) is fine. */
-static int rel_ok(const char *p) {
-    if (!p) return 1;
-    if (!*p || *p == '/' || strchr(p, '\\')) return 0;
-    for (const char *q = p; *q;) {
-        size_t n = strcspn(q, "/");
-        if ((n == 2 && q[0] == '.' && q[1] == '.') || (n == 1 && q[0] == '.') || n == 0) return 0;
-        q += n;
-        if (*q == '/') q++;
-    }
-    return 1;
-}
+static int rel_ok(const char *p) { return !p || bt_path_inside(p, 1); }
 
 void arc_line_parse(const char *s, size_t len, arc_line *l) {
     memset(l, 0, sizeof *l);

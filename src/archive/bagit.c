@@ -230,17 +230,11 @@ static void free_manifest(man_line *m, size_t n) {
     free(m);
 }
 
-static int path_safe(const char *p) {
-    if (p[0] == '/' || strstr(p, "/../") || strncmp(p, "../", 3) == 0) return 0;
-    size_t l = strlen(p);
-    return !(l >= 3 && strcmp(p + l - 3, "/..") == 0);
-}
-
 /* Check each listed file's digest; report missing/changed; run check on sound payload files. */
 static void check_listed(vctx *v, const char *mname, man_line *m, size_t n, bt_bag_check_fn check,
                          size_t *nfiles) {
     for (size_t i = 0; i < n; i++) {
-        if (!path_safe(m[i].path)) {
+        if (!bt_path_inside(m[i].path, 0)) {
             problem(v, BT_BAG_INVALID, mname, "path leaves the bag: %s", m[i].path);
             continue;
         }

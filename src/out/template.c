@@ -260,9 +260,7 @@ static bt_status get_file(rd *r, json_t *v, const char *key, char **out)
     char *rel = NULL;
     bt_status s = get_string(r, v, key, &rel);
     if (s != BT_OK) return s;
-    int escapes = rel[0] == '/' || strcmp(rel, "..") == 0 || strncmp(rel, "../", 3) == 0 ||
-                  strstr(rel, "/../") || (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0);
-    if (!*rel || escapes) {
+    if (!*rel || !bt_path_inside(rel, 0)) {
         free(rel);
         return bad(r, key, "must name a file inside the template folder");
     }

@@ -43,6 +43,17 @@ static int count_cb(void *ud, const bt_dir_entry *ent) {
 }
 
 int main(void) {
+    /* relative paths that stay inside their folder */
+    const char *in[] = {"a.pdf", "a/b.pdf", "..a/b..", "./a", "a//b", "a/.", ""};
+    const int in0[] = {1, 1, 1, 1, 1, 1, 1}, in1[] = {1, 1, 1, 0, 0, 0, 0};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        CHECK(in[i], bt_path_inside(in[i], 0) == in0[i]);
+        CHECK(in[i], bt_path_inside(in[i], 1) == in1[i]);
+    }
+    const char *out[] = {"/etc/passwd", "..", "../a", "a/../../b", "a/..", "a\\b"};
+    for (size_t i = 0; i < sizeof out / sizeof out[0]; i++) CHECK(out[i], !bt_path_inside(out[i], 1));
+    for (size_t i = 0; i + 1 < sizeof out / sizeof out[0]; i++) CHECK(out[i], !bt_path_inside(out[i], 0));
+
     /* string vector */
     bt_strvec v = {0};
     const char *words[] = {"pear", "apple", "Zebra", "apple2", ""};
